@@ -1,0 +1,38 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+using Subsidy.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var infrastructure = builder.AddSubsidyInfrastructure();
+
+// Local and test runs have no OIDC issuer: the gateway issues development tokens signed with a key made
+// fresh for this run. Any other environment must configure Auth:Authority instead.
+var devSigningKey = builder.Configuration["Auth:DevSigningKey"];
+if (string.IsNullOrEmpty(devSigningKey) && string.IsNullOrEmpty(builder.Configuration["Auth:Authority"]))
+{
+    devSigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+}
+
+IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject : IProjectMetadata, new() =>
+    builder.AddProject<TProject>(name, launchProfileName: null)
+        .WithHttpEndpoint()
+        .WithHttpHealthCheck("/health")
+        .WithInfrastructure(infrastructure)
+        .WithAuth(builder, devSigningKey);
+
+var registry = Service<Projects.SchemeRegistry>("scheme-registry");
+var imports = Service<Projects.ContributionImport>("contribution-import");
+var calculation = Service<Projects.Calculation>("calculation");
+var documents = Service<Projects.Document>("document");
+
+builder.AddProject<Projects.Gateway>("gateway", launchProfileName: null)
+    .WithHttpEndpoint(port: builder.Configuration.GetValue<int?>("Gateway:Port") is > 0 and var port ? port : null)
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health")
+    .WithAuth(builder, devSigningKey)
+    .WithReference(registry).WaitFor(registry)
+    .WithReference(imports).WaitFor(imports)
+    .WithReference(calculation).WaitFor(calculation)
+    .WithReference(documents).WaitFor(documents);
+
+builder.Build().Run();

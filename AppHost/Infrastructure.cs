@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace Subsidy.AppHost;
+
+/// <summary>The PostgreSQL server and RabbitMQ broker every service uses, whichever way they were provided.</summary>
+public sealed record Infrastructure(
+    string Mode,
+    IResourceBuilder<IResourceWithConnectionString> Postgres,
+    IResourceBuilder<IResourceWithConnectionString> RabbitMq,
+    IReadOnlyList<IResourceBuilder<IResource>> WaitTargets);
+
+public static class InfrastructureExtensions
+{
+    public const string ConnectionStringsMode = "connection-strings";
+    public const string ContainersMode = "containers";
+    public const string LocalMode = "local";
+
+    /// <summary>
+    /// Chooses, in order: connection strings when configured (ConnectionStrings:postgres and :rabbitmq),
+    /// containers when a container runtime answers, otherwise this machine's own PostgreSQL and RabbitMQ
+    /// binaries launched as executables. Infrastructure:Mode forces one of them.
+    /// </summary>
+    public static Infrastructure AddSubsidyInfrastructure(this IDistributedApplicationBuilder builder)
+    {
+        var mode = builder.Configuration["Infrastructure:Mode"] is { Length: > 0 } configured && configured != "auto"
+            ? configured
+            : !string.IsNullOrEmpty(builder.Configuration.GetConnectionString("postgres")) && !string.IsNullOrEmpty(builder.Configuration.GetConnectionString("rabbitmq"))
+                ? ConnectionStringsMode
+                : ContainerRuntimeAnswers() ? ContainersMode : LocalMode;
+
+        return mode switch
+        {
+            ConnectionStringsMode => new Infrastructure(mode, builder.AddConnectionString("postgres"), builder.AddConnectionString("rabbitmq"), []),
+            ContainersMode => AddContainers(builder),
+            LocalMode => AddLocalBinaries(builder),
+            _ => throw new InvalidOperationException($"Infrastructure:Mode must be auto, {ConnectionStringsMode}, {ContainersMode} or {LocalMode}, not '{mode}'."),
+        };
+    }
+
+    public static IResourceBuilder<ProjectResource> WithInfrastructure(this IResourceBuilder<ProjectResource> project, Infrastructure infrastructure)
+    {
+        project.WithReference(infrastructure.Postgres, "postgres").WithReference(infrastructure.RabbitMq, "rabbitmq");
+        foreach (var target in infrastructure.WaitTargets) project.WaitFor(target);
+        return project;
+    }
+
+    public static IResourceBuilder<ProjectResource> WithAuth(this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder, string? devSigningKey)
+    {
+        project.WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName);
+        if (!string.IsNullOrEmpty(devSigningKey)) project.WithEnvironment("Auth__DevSigningKey", devSigningKey);
+        if (builder.Configuration["Auth:Authority"] is { Length: > 0 } authority) project.WithEnvironment("Auth__Authority", authority);
+        if (builder.Configuration["Auth:Audience"] is { Length: > 0 } audience) project.WithEnvironment("Auth__Audience", audience);
+        return project;
+    }
+
+    private static Infrastructure AddContainers(IDistributedApplicationBuilder builder)
+    {
+        var postgres = builder.AddPostgres("postgres").WithDataVolume("subsidy-postgres");
+        var rabbitmq = builder.AddRabbitMQ("rabbitmq").WithDataVolume("subsidy-rabbitmq");
+        return new Infrastructure(ContainersMode, postgres, rabbitmq, [postgres, rabbitmq]);
+    }
+
+    private static Infrastructure AddLocalBinaries(IDistributedApplicationBuilder builder)
+    {
+        var dataDirectory = builder.Configuration["Infrastructure:DataDirectory"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".local"));
+        var scripts = Path.Combine(builder.AppHostDirectory, "infra");
+        var postgresPort = PortOrFree(builder.Configuration, "Infrastructure:PostgresPort");
+        var rabbitPort = PortOrFree(builder.Configuration, "Infrastructure:RabbitMqPort");
+        var rabbitDistributionPort = FreePort();
+        const string password = "subsidy-local";
+
+        var postgresConnection = $"Host=127.0.0.1;Port={postgresPort};Username=postgres;Password={password}";
+        var rabbitConnection = $"amqp://guest:guest@127.0.0.1:{rabbitPort}/";
+
+        builder.Services.AddHealthChecks()
+            .AddAsyncCheck("postgres-accepts-connections", ct => PostgresAnswers(postgresConnection, ct))
+            .AddAsyncCheck("rabbitmq-accepts-connections", ct => TcpAnswers(rabbitPort, ct));
+
+        var postgres = builder.AddExecutable("postgres", "bash", scripts,
+                Path.Combine(scripts, "postgres.sh"), Path.Combine(dataDirectory, "postgres"), postgresPort.ToString(), password)
+            .WithHealthCheck("postgres-accepts-connections");
+        var rabbitmq = builder.AddExecutable("rabbitmq", "bash", scripts,
+                Path.Combine(scripts, "rabbitmq.sh"), Path.Combine(dataDirectory, "rabbitmq"), rabbitPort.ToString(), rabbitDistributionPort.ToString())
+            .WithHealthCheck("rabbitmq-accepts-connections");
+
+        var postgresConnectionString = builder.AddConnectionString("postgres-connection", e => e.AppendLiteral(postgresConnection));
+        var rabbitConnectionString = builder.AddConnectionString("rabbitmq-connection", e => e.AppendLiteral(rabbitConnection));
+        return new Infrastructure(LocalMode, postgresConnectionString, rabbitConnectionString, [postgres, rabbitmq]);
+    }
+
+    private static async Task<HealthCheckResult> PostgresAnswers(string connectionString, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=3");
+            await connection.OpenAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy(e.Message);
+        }
+    }
+
+    private static async Task<HealthCheckResult> TcpAnswers(int port, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy(e.Message);
+        }
+    }
+
+    private static int PortOrFree(IConfiguration configuration, string key) =>
+        configuration.GetValue<int?>(key) is > 0 and var port ? port : FreePort();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool ContainerRuntimeAnswers()
+    {
+        var runtime = Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME") ?? "docker";
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(runtime, "info")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            });
+            if (process is null) return false;
+            if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                process.Kill(entireProcessTree: true);
+                return false;
+            }
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+}

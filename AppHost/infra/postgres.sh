@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs this machine's PostgreSQL server on a private data directory, initialising it on first start.
+# As root it runs the server as the postgres user (the server refuses to run as root).
+set -euo pipefail
+datadir=$1 port=$2 password=$3
+
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -x "$bindir/postgres" ] || { echo "PostgreSQL server binaries not found under /usr/lib/postgresql (run scripts/setup.sh)" >&2; exit 1; }
+
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi
+}
+
+mkdir -p "$datadir"
+if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$datadir"; fi
+chmod 700 "$datadir"
+
+# A server left running by an earlier run that did not stop cleanly holds the directory: stop it first.
+if [ -f "$datadir/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$datadir" status >/dev/null 2>&1; then
+  as_owner "$bindir/pg_ctl" -D "$datadir" stop -m fast -w >/dev/null || true
+fi
+
+if [ ! -f "$datadir/PG_VERSION" ]; then
+  pwfile=$(mktemp)
+  printf '%s\n' "$password" > "$pwfile"
+  if [ "$(id -u)" = 0 ]; then chown postgres "$pwfile"; fi
+  as_owner "$bindir/initdb" -D "$datadir" -U postgres --pwfile="$pwfile" -E UTF8 --locale=C.UTF-8 \
+    --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+  rm -f "$pwfile"
+fi
+
+args=(-D "$datadir" -p "$port" -c listen_addresses=127.0.0.1 -c unix_socket_directories="$datadir"
+      -c max_connections=300 -c shared_buffers=256MB -c max_wal_size=2GB)
+if [ "$(id -u)" = 0 ]; then
+  exec setpriv --reuid=postgres --regid=postgres --init-groups -- "$bindir/postgres" "${args[@]}"
+fi
+exec "$bindir/postgres" "${args[@]}"

@@ -1,0 +1,36 @@
+namespace Subsidy.ServiceDefaults.Auth;
+
+/// <summary>The actors of DESIGN §9. Values travel in the token's "role" claim.</summary>
+public static class Roles
+{
+    public const string VillageClerk = "village-clerk";
+    public const string TownshipOfficer = "township-officer";
+    public const string CountyCentre = "county-centre";
+    public const string CountyBureau = "county-bureau";
+    public const string CityBureau = "city-bureau";
+    public const string Auditor = "auditor";
+
+    public static readonly IReadOnlyList<string> All = [VillageClerk, TownshipOfficer, CountyCentre, CountyBureau, CityBureau, Auditor];
+
+    public static string DisplayName(string role) => role switch
+    {
+        VillageClerk => "村级经办",
+        TownshipOfficer => "乡镇社保所",
+        CountyCentre => "县社保中心",
+        CountyBureau => "县人社局",
+        CityBureau => "市人社局",
+        Auditor => "审计人员",
+        _ => role,
+    };
+
+    /// <summary>Digits of the division code that a scope of this role spans (city 4, county 6, township 9, village 12).</summary>
+    public static int ScopeLength(string role) => role switch
+    {
+        VillageClerk => 12,
+        TownshipOfficer => 9,
+        CountyCentre or CountyBureau => 6,
+        CityBureau => 4,
+        Auditor => 4,
+        _ => 12,
+    };
+}

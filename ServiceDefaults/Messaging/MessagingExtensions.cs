@@ -1,0 +1,36 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Subsidy.ServiceDefaults.Messaging;
+
+public static class MessagingExtensions
+{
+    public const string BrokerConnectionName = "rabbitmq";
+
+    /// <summary>
+    /// MassTransit over RabbitMQ with kebab-case endpoint names prefixed by the service (so two services'
+    /// consumers of one event get a queue each), plus the outbox relay.
+    /// </summary>
+    public static TBuilder AddMessaging<TBuilder>(this TBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? configureConsumers = null)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var broker = builder.Configuration.GetConnectionString(BrokerConnectionName)
+            ?? throw new InvalidOperationException($"缺少消息队列连接配置 ConnectionStrings:{BrokerConnectionName}。");
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
+            configureConsumers?.Invoke(bus);
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(new Uri(broker));
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        builder.Services.AddSingleton<OutboxRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
+        return builder;
+    }
+}

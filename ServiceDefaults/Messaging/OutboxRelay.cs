@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Subsidy.Contracts;
+using Subsidy.ServiceDefaults.Telemetry;
+
+namespace Subsidy.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Publishes committed outbox rows to RabbitMQ. Rows are claimed with SKIP LOCKED so several instances
+/// share the work; a row is marked published only after the broker confirmed it, and carries its own id as
+/// MessageId, so a crash between publish and mark leads to a duplicate that consumers' guards discard.
+/// </summary>
+public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> logger) : BackgroundService
+{
+    private const int BatchSize = 100;
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
+
+    private const string ClaimSql = """
+        SELECT id, message_type, body::text AS body, trace_parent, trace_state
+        FROM outbox_messages
+        WHERE published_at IS NULL
+        ORDER BY id
+        LIMIT @BatchSize
+        FOR UPDATE SKIP LOCKED
+        """;
+
+    private const string MarkPublishedSql = "UPDATE outbox_messages SET published_at = now() WHERE id = ANY(@Ids)";
+    private const string MarkFailedSql = "UPDATE outbox_messages SET published_at = now(), failure = @Failure WHERE id = @Id";
+    private const string PurgeSql = "DELETE FROM outbox_messages WHERE published_at < now() - @Retention";
+
+    private sealed record OutboxRow(Guid Id, string MessageType, string Body, string? TraceParent, string? TraceState);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var lastPurge = DateTime.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken);
+                await listener.ExecuteAsync("LISTEN outbox");
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    var published = await PublishBatchAsync(stoppingToken);
+                    if (published == BatchSize) continue;
+                    if (DateTime.UtcNow - lastPurge > TimeSpan.FromHours(1))
+                    {
+                        await listener.ExecuteAsync(PurgeSql, new { Retention });
+                        lastPurge = DateTime.UtcNow;
+                    }
+                    await listener.WaitAsync(IdleWait, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogRelayFailed(logger, e);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>Publishes one batch of pending rows; returns how many rows it handled.</summary>
+    public async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(ClaimSql, new { BatchSize }, transaction, cancellationToken: cancellationToken))).AsList();
+        if (rows.Count == 0) return 0;
+
+        var published = new List<Guid>(rows.Count);
+        foreach (var row in rows)
+        {
+            var type = ContractsAssembly.FindMessageType(row.MessageType);
+            if (type is null)
+            {
+                LogUnknownType(logger, row.MessageType, row.Id);
+                await connection.ExecuteAsync(new CommandDefinition(MarkFailedSql, new { row.Id, Failure = $"未知消息类型 {row.MessageType}" }, transaction, cancellationToken: cancellationToken));
+                continue;
+            }
+            var message = JsonSerializer.Deserialize(row.Body, type, OutboxWriter.Json)!;
+            ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
+            using (var activity = SubsidyTelemetry.ActivitySource.StartActivity("outbox relay", ActivityKind.Internal, parent))
+            {
+                activity?.SetTag("messaging.message.id", row.Id);
+                activity?.SetTag("messaging.message.type", type.Name);
+                await bus.Publish(message, type, context => context.MessageId = row.Id, cancellationToken);
+            }
+            published.Add(row.Id);
+        }
+        await connection.ExecuteAsync(new CommandDefinition(MarkPublishedSql, new { Ids = published.ToArray() }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return rows.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox relay failed; retrying")]
+    private static partial void LogRelayFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Id} has unknown message type {MessageType}")]
+    private static partial void LogUnknownType(ILogger logger, string messageType, Guid id);
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace Subsidy.ServiceDefaults.Messaging;
+
+/// <summary>Writes events into the outbox table inside the caller's transaction.</summary>
+public static class OutboxWriter
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private const string InsertSql = """
+        INSERT INTO outbox_messages (id, message_type, body, trace_parent, trace_state)
+        VALUES (@Id, @MessageType, CAST(@Body AS jsonb), @TraceParent, @TraceState);
+        SELECT pg_notify('outbox', '');
+        """;
+
+    public static Task EnqueueAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T message, CancellationToken cancellationToken)
+        where T : class
+    {
+        // The trace context rides along so the relay can continue the caller's trace after commit.
+        var activity = Activity.Current;
+        var row = new
+        {
+            Id = Guid.CreateVersion7(),
+            MessageType = typeof(T).FullName!,
+            Body = JsonSerializer.Serialize(message, Json),
+            TraceParent = activity?.Id,
+            TraceState = activity?.TraceStateString,
+        };
+        // pg_notify inside the transaction is delivered only on commit: the relay wakes exactly then.
+        return connection.ExecuteAsync(new CommandDefinition(InsertSql, row, transaction, cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,49 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Subsidy.ServiceDefaults.Auth;
+
+namespace Gateway;
+
+internal static class GatewayServices
+{
+    public const string RateLimitPolicy = "per-caller";
+
+    public static void AddGatewayServices(this WebApplicationBuilder builder)
+    {
+        builder.AddSubsidyAuthentication();
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddServiceDiscoveryDestinationResolver();
+
+        var permitsPerMinute = builder.Configuration.GetValue("RateLimits:PermitsPerMinute", 600);
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.ContentType = "application/problem+json";
+                await context.HttpContext.Response.WriteAsJsonAsync(new
+                {
+                    title = "请求过于频繁",
+                    status = 429,
+                    detail = $"每个用户每分钟最多 {permitsPerMinute} 次请求，请稍后再试。",
+                }, cancellationToken);
+            };
+            // One budget per signed-in user; anonymous callers share one per address.
+            limiter.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.User.FindFirstValue(Caller.SubjectClaim) ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = permitsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+        });
+
+        if (DevTokenIssuer.IsAllowedIn(builder.Environment) && !string.IsNullOrWhiteSpace(builder.Configuration["Auth:DevSigningKey"]))
+        {
+            builder.Services.AddSingleton(sp => new DevTokenIssuer(
+                builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>()!, builder.Environment));
+        }
+    }
+}

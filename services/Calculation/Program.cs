@@ -1,0 +1,18 @@
+using Calculation;
+using Calculation.Apis;
+using Subsidy.ServiceDefaults.Data;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+await app.MigrateDatabaseAsync(typeof(Program).Assembly);
+
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapDefaultEndpoints();
+app.MapCalculationApi();
+app.Run();
+
+public partial class Program;

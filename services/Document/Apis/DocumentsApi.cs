@@ -1,0 +1,37 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Subsidy.ServiceDefaults.Auth;
+
+namespace Document.Apis;
+
+public sealed record DocumentSummary(Guid Id, string Kind, string DivisionCode, int Year, int Version, string FileName, string ContentType, string Sha256, DateTime IssuedAt);
+
+public static class DocumentsApi
+{
+    private const string ListSql = """
+        SELECT id, kind, division_code, year, version, file_name, content_type, sha256, issued_at
+        FROM documents
+        WHERE division_code LIKE @Prefix || '%' AND (@Year::int IS NULL OR year = @Year)
+        ORDER BY division_code, kind, version
+        """;
+
+    public static RouteGroupBuilder MapDocumentsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/documents").RequireAuthorization().WithTags("文书");
+        group.MapGet("/", ListDocuments);
+        return group;
+    }
+
+    /// <summary>Documents of the divisions under <paramref name="division"/> (default: the caller's whole scope).</summary>
+    public static async Task<Results<Ok<IReadOnlyList<DocumentSummary>>, ProblemHttpResult>> ListDocuments(
+        string? division, int? year, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var caller = http.GetCaller();
+        var prefix = division ?? caller.Scope;
+        if (!caller.Covers(prefix)) return Problems.OutOfScope(caller, prefix);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<DocumentSummary>(new CommandDefinition(ListSql, new { Prefix = prefix, Year = year }, cancellationToken: cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<DocumentSummary>>(rows.AsList());
+    }
+}
