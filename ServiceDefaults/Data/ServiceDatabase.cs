@@ -36,7 +36,7 @@ public static class ServiceDatabaseExtensions
 
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton(new MigrationSource(typeof(ServiceDatabase).Assembly, "Subsidy.ServiceDefaults.Data.Migrations."));
+        builder.Services.AddSingleton(SharedMigrations);
         builder.Services.AddSingleton(sp => new NpgsqlDataSourceBuilder(database.ConnectionString)
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
@@ -49,13 +49,18 @@ public static class ServiceDatabaseExtensions
     /// registered <see cref="MigrationSource"/>), then the service's own numbered scripts, before the service
     /// serves. An advisory lock lets several instances start at once.
     /// </summary>
-    public static async Task MigrateDatabaseAsync(this WebApplication app, Assembly migrations)
+    public static Task MigrateDatabaseAsync(this WebApplication app, Assembly migrations) =>
+        MigrateAsync(
+            app.Services.GetRequiredService<ServiceDatabase>(),
+            app.Services.GetServices<MigrationSource>().Append(new MigrationSource(migrations, migrations.GetName().Name + ".Migrations.")),
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
+
+    /// <summary>The shared messaging tables (outbox, processed messages, audit log) as a migration source.</summary>
+    public static MigrationSource SharedMigrations => new(typeof(ServiceDatabase).Assembly, "Subsidy.ServiceDefaults.Data.Migrations.");
+
+    public static async Task MigrateAsync(ServiceDatabase database, IEnumerable<MigrationSource> migrationSources, ILogger logger)
     {
-        var sources = app.Services.GetServices<MigrationSource>()
-            .Append(new MigrationSource(migrations, migrations.GetName().Name + ".Migrations."))
-            .ToList();
-        var database = app.Services.GetRequiredService<ServiceDatabase>();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations");
+        var sources = migrationSources.ToList();
         await EnsureDatabaseExistsAsync(database);
 
         await using var lockConnection = new NpgsqlConnection(database.ConnectionString);

@@ -5,7 +5,6 @@ using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace Subsidy.ServiceDefaults.Messaging;
@@ -22,7 +21,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
     private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
 
     private const string ClaimSql = """
-        SELECT id, message_type, body::text AS body, trace_parent, trace_state
+        SELECT id AS "Id", message_type AS "MessageType", body::text AS "Body", trace_parent AS "TraceParent", trace_state AS "TraceState"
         FROM outbox_messages
         WHERE published_at IS NULL
         ORDER BY id
@@ -80,7 +79,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
         var published = new List<Guid>(rows.Count);
         foreach (var row in rows)
         {
-            var type = ContractsAssembly.FindMessageType(row.MessageType);
+            var type = Type.GetType(row.MessageType, throwOnError: false);
             if (type is null)
             {
                 LogUnknownType(logger, row.MessageType, row.Id);

@@ -16,6 +16,9 @@ public static class OutboxWriter
         SELECT pg_notify('outbox', '');
         """;
 
+    /// <summary>Type name without assembly version, so rows written before an upgrade still resolve after it.</summary>
+    public static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+
     public static Task EnqueueAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T message, CancellationToken cancellationToken)
         where T : class
     {
@@ -24,7 +27,7 @@ public static class OutboxWriter
         var row = new
         {
             Id = Guid.CreateVersion7(),
-            MessageType = typeof(T).FullName!,
+            MessageType = TypeName(typeof(T)),
             Body = JsonSerializer.Serialize(message, Json),
             TraceParent = activity?.Id,
             TraceState = activity?.TraceStateString,

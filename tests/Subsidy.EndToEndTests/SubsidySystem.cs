@@ -1,0 +1,106 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Aspire.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Subsidy.EndToEndTests;
+
+/// <summary>
+/// The whole system, started once for every end-to-end test: the AppHost with its local PostgreSQL and
+/// RabbitMQ (this machine's own binaries, in a fresh temporary data directory), the services and the gateway.
+/// </summary>
+public sealed class SubsidySystem : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "subsidy-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public const int GatewayPermitsPerMinute = 200;
+
+    public DistributedApplication App { get; private set; } = null!;
+    public HttpClient Gateway { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        using var cts = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+        [
+            $"--Infrastructure:DataDirectory={_dataDirectory}",
+            "--Infrastructure:Mode=local",
+            $"--Gateway:PermitsPerMinute={GatewayPermitsPerMinute}",
+        ],
+        // The dashboard runs as it does for a developer: it is where the services send their telemetry,
+        // and without it their exporters would wait on shutdown for a collector that is not there.
+        (options, _) => options.DisableDashboard = false,
+        cts.Token);
+        App = await builder.BuildAsync(cts.Token);
+        await App.StartAsync(cts.Token);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", cts.Token);
+        Gateway = App.CreateHttpClient("gateway");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>A development token from the gateway's issuer, for any role and scope.</summary>
+    public async Task<string> TokenAsync(string role, string scope)
+    {
+        var response = await Gateway.PostAsJsonAsync("/dev/token", new { role, scope });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<TokenResponse>();
+        return body!.AccessToken;
+    }
+
+    public async Task<HttpClient> GatewayAsAsync(string role, string scope)
+    {
+        var client = App.CreateHttpClient("gateway");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(role, scope));
+        return client;
+    }
+
+    public async Task<string> ServerConnectionStringAsync() =>
+        await App.GetConnectionStringAsync("postgres-connection")
+        ?? throw new InvalidOperationException("no PostgreSQL connection string");
+
+    public async Task<string> BrokerConnectionStringAsync() =>
+        await App.GetConnectionStringAsync("rabbitmq-connection")
+        ?? throw new InvalidOperationException("no RabbitMQ connection string");
+
+    public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(await ServerConnectionStringAsync()) { Database = database }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public async Task StopResourceAsync(string name)
+    {
+        var result = await App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(name, KnownResourceCommands.StopCommand);
+        Assert.True(result.Success, result.Message);
+        await App.ResourceNotifications.WaitForResourceAsync(name, KnownResourceStates.Finished, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromMinutes(1));
+    }
+
+    public async Task StartResourceAsync(string name)
+    {
+        var result = await App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(name, KnownResourceCommands.StartCommand);
+        Assert.True(result.Success, result.Message);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(name, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
+    }
+
+    private sealed record TokenResponse(string AccessToken);
+}
+
+[CollectionDefinition(Name)]
+public sealed class SystemCollection : ICollectionFixture<SubsidySystem>
+{
+    public const string Name = "system";
+}
