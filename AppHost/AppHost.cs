@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Subsidy.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -25,7 +27,7 @@ var imports = Service<Projects.ContributionImport>("contribution-import");
 var calculation = Service<Projects.Calculation>("calculation");
 var documents = Service<Projects.Document>("document");
 
-builder.AddProject<Projects.Gateway>("gateway", launchProfileName: null)
+var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName: null)
     .WithHttpEndpoint(port: builder.Configuration.GetValue<int?>("Gateway:Port") is > 0 and var port ? port : null)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
@@ -35,5 +37,13 @@ builder.AddProject<Projects.Gateway>("gateway", launchProfileName: null)
     .WithReference(imports).WaitFor(imports)
     .WithReference(calculation).WaitFor(calculation)
     .WithReference(documents).WaitFor(documents);
+
+builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (ready, _) =>
+{
+    var url = gateway.GetEndpoint("http").Url;
+    ready.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Subsidy")
+        .LogInformation("网关已就绪 Gateway ready: {Url}  ·  演示用户 demo users: {Url}/dev/users  ·  基础设施 infrastructure: {Mode}", url, url, infrastructure.Mode);
+    return Task.CompletedTask;
+});
 
 builder.Build().Run();

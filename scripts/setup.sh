@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what this system needs on a fresh Debian machine of the build kind, and nothing that is there.
+# Idempotent: a second run installs nothing.
+set -euo pipefail
+
+need=()
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || need+=(postgresql)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
+command -v setpriv >/dev/null || need+=(util-linux)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "==> installing: ${need[*]}"
+  if [ "$(id -u)" != 0 ]; then sudo=sudo; else sudo=; fi
+  $sudo apt-get update -qq
+  # The package's own service is not wanted: the AppHost runs a private node.
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Debian starts the packaged servers on install where it can; this system uses private instances only.
+if command -v service >/dev/null 2>&1; then
+  service rabbitmq-server stop >/dev/null 2>&1 || true
+  service postgresql stop >/dev/null 2>&1 || true
+fi
+
+command -v dotnet >/dev/null || { echo "the .NET 10 SDK (dotnet) is required on PATH" >&2; exit 1; }
