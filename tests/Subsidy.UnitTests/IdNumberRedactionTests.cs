@@ -26,3 +26,21 @@ public class IdNumberRedactionTests
         Assert.Equal(text, IdNumberRedaction.Redact(text));
     }
 }
+
+public class RedactingConsoleFormatterTests
+{
+    [Fact]
+    public void Console_lines_never_carry_a_full_id_number()
+    {
+        var formatter = new RedactingConsoleFormatter();
+        using var writer = new StringWriter();
+        var entry = new Microsoft.Extensions.Logging.Abstractions.LogEntry<string>(
+            Microsoft.Extensions.Logging.LogLevel.Warning, "Import", new Microsoft.Extensions.Logging.EventId(7), "第3行 身份证 36022219800101123X 无效",
+            new InvalidOperationException("bad 360222198001011234"), (state, e) => state);
+        formatter.Write(entry, null, writer);
+        var line = writer.ToString();
+        Assert.Contains("第3行", line);
+        Assert.DoesNotContain("36022219800101123X", line);
+        Assert.DoesNotContain("360222198001011234", line);
+    }
+}
