@@ -3,22 +3,40 @@ using Subsidy.ServiceDefaults.Auth;
 
 namespace Subsidy.ServiceDefaults.Data;
 
-public sealed record AuditEntry(long Id, string Entity, string EntityKey, string Action, string? FromState, string? ToState, string? Reason, string Actor, string ActorRole, DateTime At);
+public sealed record AuditEntry(long Id, string Entity, string EntityKey, string DivisionCode, string Action, string? FromState, string? ToState, string? Reason, string Actor, string ActorRole, DateTime At);
 
-/// <summary>Records a change in the same transaction as the change itself.</summary>
+/// <summary>Records a change in the same transaction as the change itself; auditors read it by division.</summary>
 public static class AuditLog
 {
-    private const string InsertSql = """
-        INSERT INTO audit_log (entity, entity_key, action, from_state, to_state, reason, actor, actor_role)
-        VALUES (@Entity, @EntityKey, @Action, @FromState, @ToState, @Reason, @Actor, @ActorRole)
+    private const string ListSql = """
+        SELECT id, entity, entity_key, division_code, action, from_state, to_state, reason, actor, actor_role, at
+        FROM audit_log
+        WHERE division_code LIKE @Prefix || '%'
+          AND (@Entity::text IS NULL OR entity = @Entity)
+          AND (@EntityKey::text IS NULL OR entity_key = @EntityKey)
+        ORDER BY id
+        LIMIT @Limit
         """;
 
-    public static Task RecordAsync(this UnitOfWork work, Caller caller, string entity, string entityKey, string action,
+    public static async Task<IReadOnlyList<AuditEntry>> ListAsync(Npgsql.NpgsqlDataSource dataSource, string divisionPrefix, string? entity, string? entityKey, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<AuditEntry>(new CommandDefinition(ListSql,
+            new { Prefix = divisionPrefix, Entity = entity, EntityKey = entityKey, Limit = limit }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    private const string InsertSql = """
+        INSERT INTO audit_log (entity, entity_key, division_code, action, from_state, to_state, reason, actor, actor_role)
+        VALUES (@Entity, @EntityKey, @DivisionCode, @Action, @FromState, @ToState, @Reason, @Actor, @ActorRole)
+        """;
+
+    public static Task RecordAsync(this UnitOfWork work, Caller caller, string entity, string entityKey, string divisionCode, string action,
         string? fromState, string? toState, string? reason, CancellationToken cancellationToken) =>
         work.Connection.ExecuteAsync(new CommandDefinition(InsertSql, new
         {
             Entity = entity,
             EntityKey = entityKey,
+            DivisionCode = divisionCode,
             Action = action,
             FromState = fromState,
             ToState = toState,

@@ -35,6 +35,7 @@ public static class ServiceDatabaseExtensions
         var database = new ServiceDatabase(databaseName, connection.ConnectionString);
 
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new DateOnlyHandler());
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(SharedMigrations);
         builder.Services.AddSingleton(sp => new NpgsqlDataSourceBuilder(database.ConnectionString)

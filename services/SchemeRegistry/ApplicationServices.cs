@@ -1,8 +1,12 @@
 using MassTransit;
 using SchemeRegistry.Divisions;
+using SchemeRegistry.Pilots;
+using SchemeRegistry.PolicyYears;
+using SchemeRegistry.Schemes;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceDefaults.Time;
 
 namespace SchemeRegistry;
 
@@ -16,7 +20,14 @@ internal static class ApplicationServices
         builder.AddServiceDatabase("scheme_registry");
         builder.AddMessaging(ServiceName, bus =>
             bus.AddConsumer<DivisionsResyncConsumer, IdempotentConsumerDefinition<DivisionsResyncConsumer>>());
+        builder.Services.AddBusinessClock();
+        builder.Services.AddOpenApi();
         builder.Services.AddSingleton<DivisionStore>();
         builder.Services.AddSingleton<DivisionSeeder>();
+        builder.Services.AddSingleton<PolicyYearStore>();
+        builder.Services.AddSingleton<PolicyYearSeeder>();
+        builder.Services.AddSingleton<PilotStore>();
+        builder.Services.AddSingleton<SchemeStore>();
+        builder.Services.AddHostedService<CarryOverJob>();
     }
 }

@@ -1,6 +1,7 @@
 using SchemeRegistry;
 using SchemeRegistry.Apis;
 using SchemeRegistry.Divisions;
+using SchemeRegistry.PolicyYears;
 using Subsidy.ServiceDefaults.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,11 +11,17 @@ builder.AddApplicationServices();
 var app = builder.Build();
 await app.MigrateDatabaseAsync(typeof(Program).Assembly);
 await app.Services.GetRequiredService<DivisionSeeder>().SeedAsync(CancellationToken.None);
+await app.Services.GetRequiredService<PolicyYearSeeder>().SeedAsync(CancellationToken.None);
 
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
+app.MapOpenApi("/api/registry/openapi/{documentName}.json").AllowAnonymous();
 app.MapDivisionsApi();
+app.MapPolicyYearsApi();
+app.MapPilotsApi();
+app.MapSchemesApi();
+app.MapGroup("/api/registry").RequireAuthorization().WithTags("审计").MapAuditApi();
 app.Run();
 
 public partial class Program;

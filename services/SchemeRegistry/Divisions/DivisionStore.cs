@@ -66,7 +66,7 @@ public sealed class DivisionStore(NpgsqlDataSource dataSource)
             ChangedBy = caller.UserId,
         }, work.Transaction, cancellationToken: cancellationToken));
         if (created is null) return null;
-        await work.RecordAsync(caller, "division", code, "create", null, created.Name, null, cancellationToken);
+        await work.RecordAsync(caller, "division", code, code, "create", null, created.Name, null, cancellationToken);
         await work.PublishAsync(created.ToEvent(), cancellationToken);
         return created;
     }
@@ -83,7 +83,7 @@ public sealed class DivisionStore(NpgsqlDataSource dataSource)
             Active = active,
             ChangedBy = caller.UserId,
         }, work.Transaction, cancellationToken: cancellationToken));
-        await work.RecordAsync(caller, "division", current.Code, "update",
+        await work.RecordAsync(caller, "division", current.Code, current.Code, "update",
             Describe(current), Describe(updated), reason, cancellationToken);
         await work.PublishAsync(updated.ToEvent(), cancellationToken);
         return updated;

@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using SchemeRegistry.Divisions;
+using SchemeRegistry.Pilots;
+using Subsidy.Contracts;
+using Subsidy.ServiceDefaults.Auth;
+using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceDefaults.Time;
+
+namespace SchemeRegistry.Apis;
+
+public sealed record PilotDecisionRequest(string? Reason, DateOnly? EffectiveDate);
+
+public static class PilotsApi
+{
+    public static RouteGroupBuilder MapPilotsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/registry/pilots").RequireAuthorization().WithTags("试点");
+        group.MapGet("/", ListPilots);
+        group.MapGet("/{villageCode}", GetPilot);
+        group.MapPost("/{villageCode}/apply", ApplyForPilot);
+        group.MapPost("/{villageCode}/approve", (string villageCode, PilotDecisionRequest? request, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) =>
+            DecidePilot(villageCode, PilotAction.Approve, request, http, db, clock, ct));
+        group.MapPost("/{villageCode}/reject", (string villageCode, PilotDecisionRequest? request, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) =>
+            DecidePilot(villageCode, PilotAction.Reject, request, http, db, clock, ct));
+        group.MapPost("/{villageCode}/suspend", (string villageCode, PilotDecisionRequest? request, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) =>
+            DecidePilot(villageCode, PilotAction.Suspend, request, http, db, clock, ct));
+        return group;
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<Pilot>>, ProblemHttpResult>> ListPilots(string? division, HttpContext http, PilotStore store, CancellationToken cancellationToken)
+    {
+        var caller = http.GetCaller();
+        var prefix = division ?? caller.Scope;
+        if (!caller.Covers(prefix)) return Problems.OutOfScope(caller, prefix);
+        return TypedResults.Ok(await store.ListAsync(prefix, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<Pilot>, ProblemHttpResult>> GetPilot(string villageCode, HttpContext http, PilotStore store, CancellationToken cancellationToken)
+    {
+        var caller = http.GetCaller();
+        if (!caller.Covers(villageCode)) return Problems.OutOfScope(caller, villageCode);
+        return await store.FindAsync(villageCode, cancellationToken) is { } pilot
+            ? TypedResults.Ok(pilot)
+            : Problems.NotFound($"村 {villageCode} 尚未申请集体补助试点。");
+    }
+
+    public static async Task<Results<Ok<Pilot>, ValidationProblem, ProblemHttpResult>> ApplyForPilot(
+        string villageCode, PilotApplication application, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
+    {
+        var caller = http.GetCaller();
+        if (Refusal(caller, villageCode, PilotAction.Apply) is { } refusal) return refusal;
+        var errors = PilotWorkflow.ValidateApplication(application);
+        if (errors.Count > 0) return Problems.Invalid(errors);
+
+        await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
+        if (await VillageProblemAsync(work, villageCode, cancellationToken) is { } missing) return missing;
+        var current = await PilotStore.FindForUpdateAsync(work, villageCode, cancellationToken);
+        if (PilotWorkflow.WhyNot(current?.Status, PilotAction.Apply) is { } why) return Problems.Conflict(why);
+        var saved = await PilotStore.ApplyAsync(work, caller, current, villageCode, application, clock.Today, cancellationToken);
+        await work.CommitAsync(cancellationToken);
+        return TypedResults.Ok(saved);
+    }
+
+    public static async Task<Results<Ok<Pilot>, ValidationProblem, ProblemHttpResult>> DecidePilot(
+        string villageCode, PilotAction action, PilotDecisionRequest? request, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
+    {
+        var caller = http.GetCaller();
+        if (Refusal(caller, villageCode, action) is { } refusal) return refusal;
+        var reason = request?.Reason?.Trim();
+        var errors = new List<(string, string)>();
+        if (action is PilotAction.Reject or PilotAction.Suspend && string.IsNullOrEmpty(reason)) errors.Add(("reason", $"{PilotWorkflow.ActionName(action)}须说明理由。"));
+        if (action == PilotAction.Suspend && request?.EffectiveDate is null) errors.Add(("effectiveDate", "暂停试点须填写生效日期。"));
+        if (errors.Count > 0) return Problems.Invalid(errors);
+
+        await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
+        var current = await PilotStore.FindForUpdateAsync(work, villageCode, cancellationToken);
+        if (current is null) return Problems.NotFound($"村 {villageCode} 尚未申请集体补助试点。");
+        if (PilotWorkflow.WhyNot(current.Status, action) is { } why) return Problems.Conflict(why);
+        var effective = action switch
+        {
+            PilotAction.Suspend => request!.EffectiveDate,
+            PilotAction.Approve => request?.EffectiveDate ?? clock.Today,
+            _ => null,
+        };
+        var saved = await PilotStore.DecideAsync(work, caller, current, action, effective, reason, clock.Today, cancellationToken);
+        await work.CommitAsync(cancellationToken);
+        return TypedResults.Ok(saved);
+    }
+
+    private static ProblemHttpResult? Refusal(Caller caller, string villageCode, PilotAction action)
+    {
+        var role = PilotWorkflow.RoleFor(action);
+        if (!caller.HasRole(role)) return Problems.Forbidden($"{PilotWorkflow.ActionName(action)}须由{Roles.DisplayName(role)}办理，当前角色为{Roles.DisplayName(caller.Role)}。");
+        if (!caller.Covers(villageCode)) return Problems.OutOfScope(caller, villageCode);
+        return null;
+    }
+
+    internal static async Task<ProblemHttpResult?> VillageProblemAsync(UnitOfWork work, string villageCode, CancellationToken cancellationToken)
+    {
+        var village = await DivisionStore.FindForUpdateAsync(work, villageCode, cancellationToken);
+        if (village is null || village.Level != DivisionLevel.Village) return Problems.NotFound($"村(居) {villageCode} 不存在。");
+        if (!village.Active) return Problems.Conflict($"村(居) {village.Name}（{villageCode}）已停用。");
+        return null;
+    }
+}
