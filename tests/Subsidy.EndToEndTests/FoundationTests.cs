@@ -9,7 +9,7 @@ namespace Subsidy.EndToEndTests;
 [Collection(SystemCollection.Name)]
 public class FoundationTests(SubsidySystem system)
 {
-    private sealed record DivisionView(string Code, string Name, int Level, string? ParentCode, bool Active, long Version);
+    private sealed record DivisionView(string Code, string Name, string Level, string? ParentCode, bool Active, long Version);
 
     [Fact]
     public async Task Division_created_through_the_gateway_reaches_other_services_in_the_same_trace()
