@@ -151,6 +151,16 @@ public class FoundationTests(SubsidySystem system)
     }
 
     [Fact]
+    public async Task Registry_openapi_description_is_reachable_through_the_gateway()
+    {
+        var response = await system.Gateway.GetAsync("/api/registry/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var description = await response.Content.ReadAsStringAsync();
+        Assert.Contains("/api/registry/schemes/{id}/county-approve", description);
+        Assert.Contains("/api/registry/pilots/{villageCode}/apply", description);
+    }
+
+    [Fact]
     public async Task Development_token_issuer_refuses_an_unknown_role()
     {
         var response = await system.Gateway.PostAsJsonAsync("/dev/token", new { role = "mayor", scope = "360222" });
