@@ -3,6 +3,8 @@ using Gateway.Apis;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+// Contribution exports of a whole county run to hundreds of megabytes; they are streamed, never buffered.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 2L << 30);
 builder.AddGatewayServices();
 
 var app = builder.Build();

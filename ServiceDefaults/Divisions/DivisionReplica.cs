@@ -100,7 +100,7 @@ internal sealed class DivisionResyncOnStart(NpgsqlDataSource dataSource, IHostEn
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
-        await work.PublishAsync(new DivisionsResyncRequested(environment.ApplicationName, DateTimeOffset.UtcNow), cancellationToken);
+        await work.PublishAsync(new ReferenceDataResyncRequested(environment.ApplicationName, DateTimeOffset.UtcNow), cancellationToken);
         await work.CommitAsync(cancellationToken);
     }
 

@@ -25,7 +25,7 @@ public sealed record DivisionChanged(
     DateTimeOffset ChangedAt);
 
 /// <summary>
-/// Asks scheme-registry to publish every division again. A service sends it at start-up so that a copy
+/// Asks scheme-registry to publish every division and policy year again. A service sends it at start-up so that a copy
 /// that missed events (first start, restored database) catches up without reading the registry's tables.
 /// </summary>
-public sealed record DivisionsResyncRequested(string RequestedBy, DateTimeOffset RequestedAt);
+public sealed record ReferenceDataResyncRequested(string RequestedBy, DateTimeOffset RequestedAt);

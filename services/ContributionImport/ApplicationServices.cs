@@ -1,3 +1,5 @@
+using ContributionImport.Imports;
+using MassTransit;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Divisions;
@@ -14,6 +16,14 @@ internal static class ApplicationServices
         builder.AddSubsidyAuthentication();
         builder.AddServiceDatabase("contribution_import");
         builder.AddDivisionReplica();
-        builder.AddMessaging(ServiceName, bus => bus.AddDivisionReplicaConsumer());
+        builder.AddMessaging(ServiceName, bus =>
+        {
+            bus.AddDivisionReplicaConsumer();
+            bus.AddConsumer<PolicyYearChangedConsumer, IdempotentConsumerDefinition<PolicyYearChangedConsumer>>();
+        });
+        builder.Services.AddSingleton<BatchStore>();
+        builder.Services.AddSingleton<BatchProcessor>();
+        builder.Services.AddHostedService<ImportWorker>();
+        builder.Services.AddHostedService<VillageChunkPublisher>();
     }
 }

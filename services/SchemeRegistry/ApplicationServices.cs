@@ -19,7 +19,7 @@ internal static class ApplicationServices
         builder.AddSubsidyAuthentication();
         builder.AddServiceDatabase("scheme_registry");
         builder.AddMessaging(ServiceName, bus =>
-            bus.AddConsumer<DivisionsResyncConsumer, IdempotentConsumerDefinition<DivisionsResyncConsumer>>());
+            bus.AddConsumer<ReferenceDataResyncConsumer, IdempotentConsumerDefinition<ReferenceDataResyncConsumer>>());
         builder.Services.AddBusinessClock();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<DivisionStore>();

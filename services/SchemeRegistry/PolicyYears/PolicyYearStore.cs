@@ -59,6 +59,10 @@ public sealed class PolicyYearStore(NpgsqlDataSource dataSource)
         return await EffectiveAsync(connection, null, divisionCode, year, cancellationToken);
     }
 
+    public static async Task<IReadOnlyList<PolicyYear>> AllAsync(UnitOfWork work, CancellationToken cancellationToken) =>
+        (await work.Connection.QueryAsync<Row>(new CommandDefinition($"SELECT {Columns} FROM policy_years ORDER BY year, region_code", transaction: work.Transaction, cancellationToken: cancellationToken)))
+            .Select(r => r.ToPolicyYear()).ToList();
+
     public static async Task<PolicyYear?> EffectiveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string divisionCode, int year, CancellationToken cancellationToken)
     {
         var (county, province) = PolicyYear.RegionsOf(divisionCode);

@@ -1,0 +1,261 @@
+using System.Diagnostics;
+using ContributionImport.Parsing;
+using ContributionImport.Reading;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+using Subsidy.Contracts;
+using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceDefaults.Telemetry;
+
+namespace ContributionImport.Imports;
+
+/// <summary>
+/// Processes one uploaded contribution-detail file: streams its rows, checks every rule, binary-COPYs the
+/// records in one transaction and writes every error through a second connection. Any error rolls the
+/// records back whole; a crash does the same, since nothing commits before the end.
+/// </summary>
+public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<BatchProcessor> logger)
+{
+    public const int ProgressEvery = 20_000;
+    public const int ChunkRows = 2_000;
+
+    private static readonly System.Diagnostics.Metrics.Counter<long> RowsImported = SubsidyTelemetry.Meter.CreateCounter<long>("subsidy.import.rows_accepted", description: "Contribution rows accepted");
+    private static readonly System.Diagnostics.Metrics.Counter<long> RowsRejected = SubsidyTelemetry.Meter.CreateCounter<long>("subsidy.import.rows_rejected", description: "Rows with errors in rejected files");
+
+    private const string DuplicatesSql = """
+        SELECT row_no AS RowNumber, first_row AS FirstRow, id_number AS IdNumber FROM (
+            SELECT row_no, id_number,
+                   min(row_no) OVER w AS first_row
+            FROM contribution_rows
+            WHERE batch_id = @BatchId
+            WINDOW w AS (PARTITION BY id_number, village_code, item, pay_type, amount, paid_on)
+        ) d
+        WHERE row_no <> first_row
+        ORDER BY row_no
+        """;
+
+    private sealed record Duplicate(int RowNumber, int FirstRow, string IdNumber);
+
+    public async Task ProcessAsync(Batch batch, CancellationToken cancellationToken)
+    {
+        using var activity = SubsidyTelemetry.ActivitySource.StartActivity("import batch");
+        activity?.SetTag("subsidy.batch.id", batch.Id);
+        var started = Stopwatch.GetTimestamp();
+        await using (var reset = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            // A batch resumed after a crash starts again from nothing.
+            await reset.ExecuteAsync(new CommandDefinition("""
+                DELETE FROM import_errors WHERE batch_id = @Id;
+                UPDATE import_batches SET state = 'processing', started_at = now(), rows_read = 0, error_count = 0 WHERE id = @Id;
+                """, new { batch.Id }, cancellationToken: cancellationToken));
+        }
+
+        var context = await LoadContextAsync(batch, cancellationToken);
+        if (context is null)
+        {
+            await FinishRejectedAsync(batch.Id, 0, [new ImportError(0, "缴费年度", batch.Year.ToString(), $"{batch.Year} 年度政策参数尚未下发，无法校验缴费档次")], cancellationToken);
+            return;
+        }
+
+        await using var data = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await data.BeginTransactionAsync(cancellationToken);
+        await using var errorsConnection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var progress = await dataSource.OpenConnectionAsync(cancellationToken);
+
+        var errorCount = 0;
+        long rowsRead = 0;
+        long accepted = 0;
+        await using (var errors = await errorsConnection.BeginBinaryImportAsync("COPY import_errors (batch_id, row_no, column_name, value, reason) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            async Task WriteError(ImportError error)
+            {
+                errorCount++;
+                await errors.StartRowAsync(cancellationToken);
+                await errors.WriteAsync(batch.Id, NpgsqlDbType.Uuid, cancellationToken);
+                await errors.WriteAsync(error.RowNumber, NpgsqlDbType.Integer, cancellationToken);
+                await errors.WriteAsync(error.Column, NpgsqlDbType.Text, cancellationToken);
+                if (error.Value is null) await errors.WriteNullAsync(cancellationToken); else await errors.WriteAsync(error.Value, NpgsqlDbType.Text, cancellationToken);
+                await errors.WriteAsync(error.Reason, NpgsqlDbType.Text, cancellationToken);
+            }
+
+            await using (var rows = await data.BeginBinaryImportAsync("""
+                COPY contribution_rows (batch_id, row_no, name, id_number, village_code, year, item, pay_type, tier, amount, paid_on, identity, special_group, receiving_benefits)
+                FROM STDIN (FORMAT BINARY)
+                """, cancellationToken))
+            {
+                string? tempFile = null;
+                try
+                {
+                    var (source, temp) = await OpenRowsAsync(batch.Id, cancellationToken);
+                    tempFile = temp;
+                    using var enumerator = source.GetEnumerator();
+                    var head = new List<TabularRow>();
+                    while (head.Count < HeaderMap.RowsSearched && enumerator.MoveNext()) head.Add(enumerator.Current);
+                    var (map, missing) = HeaderMap.Detect(head.Select(r => r.Cells).ToList());
+                    if (map is null)
+                    {
+                        foreach (var field in missing) await WriteError(new ImportError(1, Columns.Label(field), null, $"找不到“{Columns.Label(field)}”列（可用表头：{string.Join("、", Columns.Headers[field])}），请检查前10行中的表头"));
+                    }
+                    else
+                    {
+                        foreach (var row in head.Skip(map.HeaderRowIndex + 1).Concat(Rest(enumerator)))
+                        {
+                            if (row.IsEmpty) continue;
+                            rowsRead++;
+                            var (record, rowErrors) = ContributionRowParser.Parse(row.RowNumber, row.Cells, map, context);
+                            if (record is null)
+                            {
+                                foreach (var error in rowErrors) await WriteError(error);
+                            }
+                            else if (errorCount == 0)
+                            {
+                                // Once the file is known to be rejected its records are no longer written.
+                                await WriteRecordAsync(rows, batch.Id, record, cancellationToken);
+                                accepted++;
+                            }
+                            if (rowsRead % ProgressEvery == 0)
+                            {
+                                await progress.ExecuteAsync(new CommandDefinition("UPDATE import_batches SET rows_read = @rowsRead WHERE id = @Id", new { rowsRead, batch.Id }, cancellationToken: cancellationToken));
+                            }
+                        }
+                        if (rowsRead == 0) await WriteError(new ImportError(map.HeaderRowIndex + 1, "（全部）", null, "文件中没有数据行"));
+                    }
+                }
+                catch (Exception e) when (e is InvalidDataException or FormatException or Sylvan.Data.Csv.CsvFormatException)
+                {
+                    await WriteError(new ImportError((int)rowsRead + 1, "（文件）", null, $"文件无法读取：{e.Message}"));
+                }
+                finally
+                {
+                    if (tempFile is not null) File.Delete(tempFile);
+                }
+                await rows.CompleteAsync(cancellationToken);
+            }
+
+            if (errorCount == 0)
+            {
+                var duplicates = (await data.QueryAsync<Duplicate>(new CommandDefinition(DuplicatesSql, new { batch.Id }, transaction, cancellationToken: cancellationToken))).AsList();
+                foreach (var duplicate in duplicates)
+                {
+                    await WriteError(new ImportError(duplicate.RowNumber, Columns.Label(Field.IdNumber), duplicate.IdNumber, $"与第{duplicate.FirstRow}行重复（同一人、同一村、同一项目、类型、金额与日期）"));
+                }
+            }
+            await errors.CompleteAsync(cancellationToken);
+        }
+
+        if (errorCount > 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            await progress.ExecuteAsync(new CommandDefinition("""
+                UPDATE import_batches SET state = 'rejected', rows_read = @rowsRead, error_count = @errorCount, finished_at = now() WHERE id = @Id
+                """, new { rowsRead, errorCount, batch.Id }, cancellationToken: cancellationToken));
+            RowsRejected.Add(rowsRead);
+            LogRejected(logger, batch.Id, errorCount, rowsRead);
+            return;
+        }
+
+        await AcceptAsync(data, transaction, batch, rowsRead, accepted, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        RowsImported.Add(accepted);
+        LogAccepted(logger, batch.Id, accepted, Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private static IEnumerable<TabularRow> Rest(IEnumerator<TabularRow> enumerator)
+    {
+        while (enumerator.MoveNext()) yield return enumerator.Current;
+    }
+
+    /// <summary>Marks the batch accepted, supersedes older accepted batches it covers, and announces it, in the records' transaction.</summary>
+    private static async Task AcceptAsync(NpgsqlConnection data, NpgsqlTransaction transaction, Batch batch, long rowsRead, long accepted, CancellationToken cancellationToken)
+    {
+        var superseded = (await data.QueryAsync<Guid>(new CommandDefinition("""
+            UPDATE import_batches SET state = 'superseded', superseded_by = @Id
+            WHERE kind = @Kind AND year = @Year AND state = 'accepted' AND id <> @Id AND scope_code LIKE @ScopeCode || '%'
+            RETURNING id
+            """, new { batch.Id, batch.Kind, batch.Year, batch.ScopeCode }, transaction, cancellationToken: cancellationToken))).AsList();
+        var villages = (await data.QueryAsync<(string VillageCode, int Rows)>(new CommandDefinition("""
+            SELECT village_code, count(*)::int FROM contribution_rows WHERE batch_id = @Id GROUP BY village_code ORDER BY village_code
+            """, new { batch.Id }, transaction, cancellationToken: cancellationToken))).AsList();
+        await data.ExecuteAsync(new CommandDefinition("""
+            UPDATE import_batches SET state = 'accepted', rows_read = @rowsRead, rows_accepted = @accepted, finished_at = now() WHERE id = @Id;
+            SELECT pg_notify('import_published', @Id::text);
+            """, new { rowsRead, accepted, batch.Id }, transaction, cancellationToken: cancellationToken));
+        await OutboxWriter.EnqueueAsync(data, transaction, new ContributionBatchAccepted(batch.Id, batch.ScopeCode, batch.Year, DateTimeOffset.UtcNow,
+            villages.Select(v => new VillageRowCount(v.VillageCode, v.Rows, (v.Rows + ChunkRows - 1) / ChunkRows)).ToList(), superseded), cancellationToken);
+    }
+
+    private async Task FinishRejectedAsync(Guid batchId, long rowsRead, IReadOnlyList<ImportError> errors, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var error in errors)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("INSERT INTO import_errors (batch_id, row_no, column_name, value, reason) VALUES (@batchId, @RowNumber, @Column, @Value, @Reason)",
+                new { batchId, error.RowNumber, error.Column, error.Value, error.Reason }, transaction, cancellationToken: cancellationToken));
+        }
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE import_batches SET state = 'rejected', rows_read = @rowsRead, error_count = @count, finished_at = now() WHERE id = @batchId",
+            new { batchId, rowsRead, count = errors.Count }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task<ImportContext?> LoadContextAsync(Batch batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var villages = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT code FROM known_divisions WHERE level = 5 AND active AND code LIKE @ScopeCode || '%'", new { batch.ScopeCode }, cancellationToken: cancellationToken))).ToHashSet();
+        var county = batch.ScopeCode[..6] + "000000";
+        var province = batch.ScopeCode[..2] + "0000000000";
+        var policy = await connection.QueryFirstOrDefaultAsync<(decimal[] Tiers, decimal SpecialTier)?>(new CommandDefinition("""
+            SELECT tiers, special_tier FROM known_policy_years WHERE year = @Year AND region_code IN (@county, @province)
+            ORDER BY (region_code = @county) DESC LIMIT 1
+            """, new { batch.Year, county, province }, cancellationToken: cancellationToken));
+        if (policy is null) return null;
+        return new ImportContext(batch.Year, batch.ScopeCode, villages, policy.Value.Tiers.Append(policy.Value.SpecialTier).ToHashSet());
+    }
+
+    /// <summary>The file's rows; a workbook is first copied to a temporary file, since a zip is read from its end.</summary>
+    private async Task<(IEnumerable<TabularRow> Rows, string? TempFile)> OpenRowsAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        var stream = new UploadChunkStream(dataSource, batchId);
+        var head = new byte[4];
+        var read = await stream.ReadAtLeastAsync(head, 4, throwOnEndOfStream: false, cancellationToken);
+        var replay = new PrefixedStream(head.AsMemory(0, read), stream);
+        if (TabularReader.DetectFormat(head.AsSpan(0, read)) == FileFormat.Csv) return (TabularReader.ReadCsv(replay), null);
+
+        var temp = Path.GetTempFileName();
+        await using (var file = File.Create(temp)) await replay.CopyToAsync(file, cancellationToken);
+        return (ReadWorkbook(temp), temp);
+    }
+
+    private static IEnumerable<TabularRow> ReadWorkbook(string path)
+    {
+        using var file = File.OpenRead(path);
+        foreach (var row in TabularReader.ReadXlsx(file)) yield return row;
+    }
+
+    private static async Task WriteRecordAsync(NpgsqlBinaryImporter rows, Guid batchId, ContributionRecord record, CancellationToken cancellationToken)
+    {
+        await rows.StartRowAsync(cancellationToken);
+        await rows.WriteAsync(batchId, NpgsqlDbType.Uuid, cancellationToken);
+        await rows.WriteAsync(record.RowNumber, NpgsqlDbType.Integer, cancellationToken);
+        await rows.WriteAsync(record.Name, NpgsqlDbType.Text, cancellationToken);
+        await rows.WriteAsync(record.IdNumber, NpgsqlDbType.Text, cancellationToken);
+        await rows.WriteAsync(record.VillageCode, NpgsqlDbType.Text, cancellationToken);
+        await rows.WriteAsync((short)record.Year, NpgsqlDbType.Smallint, cancellationToken);
+        await rows.WriteAsync((short)record.Item, NpgsqlDbType.Smallint, cancellationToken);
+        await rows.WriteAsync((short)record.Type, NpgsqlDbType.Smallint, cancellationToken);
+        if (record.Tier is { } tier) await rows.WriteAsync(tier, NpgsqlDbType.Numeric, cancellationToken); else await rows.WriteNullAsync(cancellationToken);
+        await rows.WriteAsync(record.Amount, NpgsqlDbType.Numeric, cancellationToken);
+        await rows.WriteAsync(record.PaidOn, NpgsqlDbType.Date, cancellationToken);
+        if (record.Identity is { } identity) await rows.WriteAsync(identity, NpgsqlDbType.Text, cancellationToken); else await rows.WriteNullAsync(cancellationToken);
+        if (record.SpecialGroup is { } group) await rows.WriteAsync((short)group, NpgsqlDbType.Smallint, cancellationToken); else await rows.WriteNullAsync(cancellationToken);
+        await rows.WriteAsync(record.ReceivingBenefits, NpgsqlDbType.Boolean, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} rejected: {Errors} errors in {Rows} rows")]
+    private static partial void LogRejected(ILogger logger, Guid batchId, int errors, long rows);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} accepted: {Rows} rows in {Seconds:0.0} s")]
+    private static partial void LogAccepted(ILogger logger, Guid batchId, long rows, double seconds);
+}

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using Dapper;
+using Npgsql;
+using Subsidy.ServiceDefaults.Auth;
+
+namespace ContributionImport.Imports;
+
+public sealed record UploadResult(Batch Batch, bool IsNew);
+
+/// <summary>Receives uploads and answers questions about batches.</summary>
+public sealed class BatchStore(NpgsqlDataSource dataSource)
+{
+    public const int ChunkSize = 1 << 20;
+
+    private const string Columns = """
+        id, kind, scope_code, year, sha256, file_name, file_size, state, rows_read, rows_accepted, error_count, failure,
+        uploaded_by, uploaded_at, started_at, finished_at, superseded_by, published_at
+        """;
+
+    private const string FindSql = $"SELECT {Columns} FROM import_batches WHERE id = @Id";
+    private const string ListSql = $"""
+        SELECT {Columns} FROM import_batches
+        WHERE scope_code LIKE @Prefix || '%' AND (@Year::int IS NULL OR year = @Year) AND state <> 'uploading'
+        ORDER BY uploaded_at DESC LIMIT 200
+        """;
+    private const string SameFileSql = $"SELECT {Columns} FROM import_batches WHERE kind = @Kind AND scope_code = @ScopeCode AND year = @Year AND sha256 = @Sha256";
+
+    public async Task<Batch?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Batch>(new CommandDefinition(FindSql, new { Id = id }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<Batch>> ListAsync(string prefix, int? year, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<Batch>(new CommandDefinition(ListSql, new { Prefix = prefix, Year = year }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>
+    /// Streams the upload into 1 MiB pieces while hashing it. A file already uploaded for the same scope and
+    /// year (same SHA-256) is that batch: the new copy is discarded and the existing batch returned.
+    /// </summary>
+    public async Task<UploadResult> ReceiveAsync(Stream body, string kind, string scopeCode, int year, string fileName, Caller caller, CancellationToken cancellationToken)
+    {
+        var id = Guid.CreateVersion7();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO import_batches (id, kind, scope_code, year, file_name, state, uploaded_by)
+                VALUES (@id, @kind, @scopeCode, @year, @fileName, 'uploading', @uploadedBy)
+                """, new { id, kind, scopeCode, year, fileName, uploadedBy = caller.UserId }, transaction, cancellationToken: cancellationToken));
+
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[ChunkSize];
+            long size = 0;
+            var seq = 0;
+            while (true)
+            {
+                var read = await body.ReadAtLeastAsync(buffer, ChunkSize, throwOnEndOfStream: false, cancellationToken);
+                if (read == 0) break;
+                hash.AppendData(buffer, 0, read);
+                size += read;
+                await connection.ExecuteAsync(new CommandDefinition("INSERT INTO upload_chunks (batch_id, seq, data) VALUES (@id, @seq, @data)",
+                    new { id, seq = seq++, data = buffer.AsSpan(0, read).ToArray() }, transaction, cancellationToken: cancellationToken));
+                if (read < ChunkSize) break;
+            }
+            var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+
+            var existing = await connection.QuerySingleOrDefaultAsync<Batch>(new CommandDefinition(SameFileSql,
+                new { Kind = kind, ScopeCode = scopeCode, Year = year, Sha256 = sha256 }, transaction, cancellationToken: cancellationToken));
+            if (existing is not null)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return new UploadResult(existing, IsNew: false);
+            }
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    UPDATE import_batches SET sha256 = @sha256, file_size = @size, state = 'received' WHERE id = @id;
+                    SELECT pg_notify('import_batches', @id::text);
+                    """, new { id, sha256, size }, transaction, cancellationToken: cancellationToken));
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // The same file arrived twice at once; the other upload won.
+                await transaction.RollbackAsync(cancellationToken);
+                var winner = await connection.QuerySingleAsync<Batch>(new CommandDefinition(SameFileSql,
+                    new { Kind = kind, ScopeCode = scopeCode, Year = year, Sha256 = sha256 }, cancellationToken: cancellationToken));
+                return new UploadResult(winner, IsNew: false);
+            }
+        }
+        return new UploadResult((await FindAsync(id, cancellationToken))!, IsNew: true);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text;
+using Dapper;
+using MiniExcelLibs;
+using Npgsql;
+
+namespace ContributionImport.Imports;
+
+public sealed record ErrorLine(int 行号, string 列, string? 值, string 原因);
+
+/// <summary>The downloadable list of every error of a rejected file, as CSV (UTF-8 with BOM, for Excel) or XLSX.</summary>
+public static class ErrorReport
+{
+    private const string Sql = "SELECT row_no AS 行号, column_name AS 列, value AS 值, reason AS 原因 FROM import_errors WHERE batch_id = @BatchId ORDER BY row_no, column_name";
+
+    public static async Task WriteCsvAsync(NpgsqlDataSource dataSource, Guid batchId, Stream output, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16, leaveOpen: true);
+        await writer.WriteLineAsync("行号,列,值,原因");
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(Sql, new { BatchId = batchId }, cancellationToken: cancellationToken));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            await writer.WriteLineAsync($"{reader.GetInt32(0)},{Quote(reader.GetString(1))},{Quote(reader.IsDBNull(2) ? "" : reader.GetString(2))},{Quote(reader.GetString(3))}");
+        }
+    }
+
+    public static async Task WriteXlsxAsync(NpgsqlDataSource dataSource, Guid batchId, Stream output, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ErrorLine>(new CommandDefinition(Sql, new { BatchId = batchId }, flags: CommandFlags.None, cancellationToken: cancellationToken));
+        await output.SaveAsAsync(rows, sheetName: "错误清单", cancellationToken: cancellationToken);
+    }
+
+    private static string Quote(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+}

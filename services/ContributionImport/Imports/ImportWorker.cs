@@ -1,0 +1,84 @@
+using Dapper;
+using Npgsql;
+
+namespace ContributionImport.Imports;
+
+/// <summary>
+/// Takes uploaded batches one at a time. A batch is held by a session advisory lock while it is processed: if
+/// the process dies, the lock goes with its connection and the batch (still "processing") is taken up again,
+/// from the start, by this or another instance.
+/// </summary>
+public sealed partial class ImportWorker(NpgsqlDataSource dataSource, BatchProcessor processor, ILogger<ImportWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(5);
+
+    private const string CandidatesSql = $"""
+        SELECT id, kind, scope_code, year, sha256, file_name, file_size, state, rows_read, rows_accepted, error_count, failure,
+               uploaded_by, uploaded_at, started_at, finished_at, superseded_by, published_at
+        FROM import_batches WHERE state IN ('received', 'processing') ORDER BY uploaded_at LIMIT 20
+        """;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var session = await dataSource.OpenConnectionAsync(stoppingToken);
+                await session.ExecuteAsync("LISTEN import_batches");
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    if (!await ProcessOneAsync(session, stoppingToken)) await session.WaitAsync(IdleWait, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogWorkerFailed(logger, e);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task<bool> ProcessOneAsync(NpgsqlConnection session, CancellationToken cancellationToken)
+    {
+        foreach (var batch in await session.QueryAsync<Batch>(new CommandDefinition(CandidatesSql, cancellationToken: cancellationToken)))
+        {
+            var key = LockKey(batch.Id);
+            if (!await session.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@key)", new { key })) continue;
+            try
+            {
+                // Re-read under the lock: another instance may have finished it meanwhile.
+                var state = await session.ExecuteScalarAsync<string>("SELECT state FROM import_batches WHERE id = @Id", new { batch.Id });
+                if (state is not ("received" or "processing")) continue;
+                try
+                {
+                    await processor.ProcessAsync(batch, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogBatchFailed(logger, batch.Id, e);
+                    await session.ExecuteAsync("UPDATE import_batches SET state = 'failed', failure = @failure, finished_at = now() WHERE id = @Id",
+                        new { batch.Id, failure = $"处理失败：{e.GetType().Name}" });
+                }
+                return true;
+            }
+            finally
+            {
+                await session.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key });
+            }
+        }
+        return false;
+    }
+
+    public static long LockKey(Guid batchId) => BitConverter.ToInt64(batchId.ToByteArray(), 8);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Import worker failed; restarting")]
+    private static partial void LogWorkerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Batch {BatchId} failed")]
+    private static partial void LogBatchFailed(ILogger logger, Guid batchId, Exception exception);
+}

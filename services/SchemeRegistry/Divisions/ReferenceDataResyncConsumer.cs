@@ -1,0 +1,22 @@
+using Npgsql;
+using Subsidy.Contracts;
+using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceDefaults.Messaging;
+
+namespace SchemeRegistry.Divisions;
+
+/// <summary>Answers a resync request by announcing every division and policy year again; receivers ignore versions they hold.</summary>
+public sealed class ReferenceDataResyncConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<ReferenceDataResyncRequested>(dataSource)
+{
+    protected override async Task HandleAsync(ReferenceDataResyncRequested message, UnitOfWork work, CancellationToken cancellationToken)
+    {
+        foreach (var division in await DivisionStore.AllAsync(work, cancellationToken))
+        {
+            await work.PublishAsync(division.ToEvent(), cancellationToken);
+        }
+        foreach (var policy in await PolicyYears.PolicyYearStore.AllAsync(work, cancellationToken))
+        {
+            await work.PublishAsync(policy.ToEvent(), cancellationToken);
+        }
+    }
+}
