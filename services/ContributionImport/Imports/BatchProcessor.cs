@@ -47,7 +47,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
             // A batch resumed after a crash starts again from nothing.
             await reset.ExecuteAsync(new CommandDefinition("""
                 DELETE FROM import_errors WHERE batch_id = @Id;
-                UPDATE import_batches SET state = 'processing', started_at = now(), rows_read = 0, error_count = 0 WHERE id = @Id;
+                UPDATE import_batches SET state = 'processing', started_at = now(), rows_read = 0, error_count = 0, failure = NULL WHERE id = @Id;
                 """, new { batch.Id }, cancellationToken: cancellationToken));
         }
 
@@ -135,7 +135,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
 
             if (errorCount == 0)
             {
-                var duplicates = (await data.QueryAsync<Duplicate>(new CommandDefinition(DuplicatesSql, new { batch.Id }, transaction, cancellationToken: cancellationToken))).AsList();
+                var duplicates = (await data.QueryAsync<Duplicate>(new CommandDefinition(DuplicatesSql, new { BatchId = batch.Id }, transaction, cancellationToken: cancellationToken))).AsList();
                 foreach (var duplicate in duplicates)
                 {
                     await WriteError(new ImportError(duplicate.RowNumber, Columns.Label(Field.IdNumber), duplicate.IdNumber, $"与第{duplicate.FirstRow}行重复（同一人、同一村、同一项目、类型、金额与日期）"));

@@ -16,6 +16,7 @@ public static class ErrorReport
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16, leaveOpen: true);
+        writer.NewLine = "\r\n";
         await writer.WriteLineAsync("行号,列,值,原因");
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(Sql, new { BatchId = batchId }, cancellationToken: cancellationToken));
         while (await reader.ReadAsync(cancellationToken))

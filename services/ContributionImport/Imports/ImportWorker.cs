@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Subsidy.ServiceDefaults.Telemetry;
 
 namespace ContributionImport.Imports;
 
@@ -62,7 +63,7 @@ public sealed partial class ImportWorker(NpgsqlDataSource dataSource, BatchProce
                 {
                     LogBatchFailed(logger, batch.Id, e);
                     await session.ExecuteAsync("UPDATE import_batches SET state = 'failed', failure = @failure, finished_at = now() WHERE id = @Id",
-                        new { batch.Id, failure = $"处理失败：{e.GetType().Name}" });
+                        new { batch.Id, failure = IdNumberRedaction.Redact($"处理失败：{e.Message}") });
                 }
                 return true;
             }
