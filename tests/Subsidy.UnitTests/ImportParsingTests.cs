@@ -1,0 +1,187 @@
+using System.Text;
+using ContributionImport.Parsing;
+using ContributionImport.Reading;
+using Subsidy.Contracts;
+
+namespace Subsidy.UnitTests;
+
+public class IdNumberTests
+{
+    [Theory]
+    [InlineData("11010519491231002X")]      // the standard's own example
+    [InlineData("110105194912310029")]
+    public void Check_character_follows_ISO_7064_MOD_11_2(string id)
+    {
+        var valid = IdNumber.IsValid(id);
+        Assert.Equal(id.EndsWith('X'), valid);
+    }
+
+    [Theory]
+    [InlineData("36022219800230001", "应为18位")]
+    [InlineData("3602221980023000AX", "前17位须为数字")]
+    [InlineData("360222198002300016", "出生日期 19800230 不存在")]
+    [InlineData("360222180001010010", "出生日期")]
+    public void Invalid_numbers_say_why(string id, string reason) =>
+        Assert.Contains(reason, IdNumber.WhyInvalid(id));
+
+    [Fact]
+    public void Lower_case_x_counts_as_the_check_character() =>
+        Assert.True(IdNumber.IsValid("11010519491231002x"));
+
+    [Fact]
+    public void Mask_keeps_the_first_six_and_last_four() =>
+        Assert.Equal("110105********002X", IdNumber.Mask("11010519491231002X"));
+}
+
+public class EncodingDetectionTests
+{
+    static EncodingDetectionTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    [Fact]
+    public void Bom_means_utf8() =>
+        Assert.Equal(65001, TabularReader.DetectEncoding([0xEF, 0xBB, 0xBF, 0x41]).CodePage);
+
+    [Fact]
+    public void Chinese_in_utf8_without_bom_is_utf8() =>
+        Assert.Equal(65001, TabularReader.DetectEncoding(Encoding.UTF8.GetBytes("姓名,公民身份号码")).CodePage);
+
+    [Fact]
+    public void Chinese_in_gbk_is_gb18030() =>
+        Assert.Equal(54936, TabularReader.DetectEncoding(Encoding.GetEncoding(936).GetBytes("姓名,公民身份号码")).CodePage);
+
+    [Fact]
+    public void A_sample_cut_inside_a_utf8_character_is_still_utf8()
+    {
+        var bytes = Encoding.UTF8.GetBytes("姓名");
+        Assert.Equal(65001, TabularReader.DetectEncoding(bytes.AsSpan(0, bytes.Length - 1)).CodePage);
+    }
+
+    [Fact]
+    public void Csv_rows_stream_with_quotes_and_gb18030()
+    {
+        var csv = Encoding.GetEncoding(54936).GetBytes("标题\r\n姓名,备注\r\n张三,\"含,逗号\"\r\n");
+        var rows = TabularReader.ReadCsv(new MemoryStream(csv)).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(new string?[] { "张三", "含,逗号" }, rows[2].Cells.AsEnumerable());
+        Assert.Equal(3, rows[2].RowNumber);
+    }
+}
+
+public class ContributionRowParserTests
+{
+    private static readonly string[] Header = ["姓名", "身份证号码", "aaf101", "缴费年度", "aae341", "缴费类型", "缴费档次", "金额", "划拨日期", "aac066", "待遇状态"];
+    private static readonly ImportContext Context = new(2026, "360222", new HashSet<string> { "360222100201" }, new HashSet<decimal> { 100, 300, 500, 1000 });
+    private static readonly HeaderMap Map = HeaderMap.Detect([["城乡居民养老保险缴费明细"], Header]).Map!;
+
+    private static string[] Good() => ["张三", "11010519491231002X", "360222100201", "2026", "1", "10", "500", "500.00", "2026/3/5", "061", "未领取"];
+
+    private static List<ImportError> Errors(int column, string value)
+    {
+        var row = Good();
+        row[column] = value;
+        return ContributionRowParser.Parse(7, row, Map, Context).Errors;
+    }
+
+    [Fact]
+    public void Header_is_found_below_title_rows_by_any_alias()
+    {
+        Assert.Equal(1, Map.HeaderRowIndex);
+        Assert.Equal(8, Map.ColumnOf[Field.PaidOn]);
+    }
+
+    [Fact]
+    public void Missing_required_columns_are_named()
+    {
+        var (map, missing) = HeaderMap.Detect([Header.Where(h => h != "划拨日期" && h != "金额").ToArray()]);
+        Assert.Null(map);
+        Assert.Equal([Field.Amount, Field.PaidOn], missing);
+    }
+
+    [Fact]
+    public void A_good_row_becomes_a_record_with_codes_understood()
+    {
+        var (record, errors) = ContributionRowParser.Parse(7, Good(), Map, Context);
+        Assert.Empty(errors);
+        Assert.Equal(ContributionItem.Personal, record!.Item);
+        Assert.Equal(PaymentType.Normal, record.Type);
+        Assert.Equal(new DateOnly(2026, 3, 5), record.PaidOn);
+        Assert.Equal(SpecialGroup.Dibao, record.SpecialGroup);
+        Assert.False(record.ReceivingBenefits);
+    }
+
+    [Theory]
+    [InlineData(0, "", "姓名", "不能为空")]
+    [InlineData(1, "110105194912310029", "身份证号码", "校验码")]
+    [InlineData(1, "110105194902300024", "身份证号码", "不存在")]
+    [InlineData(2, "36022210020", "aaf101", "12位")]
+    [InlineData(2, "360222100299", "aaf101", "没有这个村")]
+    [InlineData(2, "360281100201", "aaf101", "不在本次导入范围")]
+    [InlineData(3, "26", "缴费年度", "4位数字")]
+    [InlineData(3, "2025", "缴费年度", "不符")]
+    [InlineData(4, "7", "aae341", "无法识别")]
+    [InlineData(5, "提前缴费", "缴费类型", "无法识别")]
+    [InlineData(6, "450", "缴费档次", "不是 2026 年度的缴费档次")]
+    [InlineData(7, "0", "金额", "须大于0")]
+    [InlineData(7, "1.005", "金额", "两位小数")]
+    [InlineData(7, "五百", "金额", "数字")]
+    [InlineData(8, "2026-02-30", "划拨日期", "无法识别")]
+    [InlineData(9, "099", "aac066", "无法识别")]
+    [InlineData(10, "待领取", "待遇状态", "未领取或已领取")]
+    public void Each_rule_names_the_row_the_column_and_the_reason(int column, string value, string header, string reason)
+    {
+        var error = Assert.Single(Errors(column, value));
+        Assert.Equal(7, error.RowNumber);
+        Assert.Equal(header, error.Column);
+        Assert.Equal(value == "" ? null : value, error.Value == "" ? null : error.Value);
+        Assert.Contains(reason, error.Reason);
+    }
+
+    [Theory]
+    [InlineData("个人缴费", ContributionItem.Personal)]
+    [InlineData("11", ContributionItem.GovernmentOnBehalf)]
+    [InlineData("政府代缴", ContributionItem.GovernmentOnBehalf)]
+    [InlineData("6", ContributionItem.Collective)]
+    [InlineData("县级补贴", ContributionItem.CountySubsidy)]
+    public void Items_are_read_by_code_or_text(string text, ContributionItem item) =>
+        Assert.Equal(item, ContributionRowParser.ParseItem(text));
+
+    [Theory]
+    [InlineData("正常应缴", PaymentType.Normal)]
+    [InlineData("31", PaymentType.BackPayment)]
+    [InlineData("一次性补缴", PaymentType.LumpSum)]
+    public void Types_are_read_by_code_or_text(string text, PaymentType type) =>
+        Assert.Equal(type, ContributionRowParser.ParseType(text));
+
+    [Theory]
+    [InlineData("2026-03-05")]
+    [InlineData("2026/3/5")]
+    [InlineData("20260305")]
+    public void Dates_come_in_three_shapes(string text)
+    {
+        Assert.True(ContributionRowParser.TryParseDate(text, out var date));
+        Assert.Equal(new DateOnly(2026, 3, 5), date);
+    }
+
+    [Theory]
+    [InlineData("061", SpecialGroup.Dibao)]
+    [InlineData("033", SpecialGroup.Tekun)]
+    [InlineData("022", SpecialGroup.SevereDisability)]
+    [InlineData("五保户", SpecialGroup.Wubao)]
+    [InlineData("052", SpecialGroup.PovertyMonitoring)]
+    public void Special_identities_map_to_their_group(string text, SpecialGroup group)
+    {
+        Assert.True(Identities.TryParse(text, out var parsed));
+        Assert.Equal(group, parsed);
+    }
+
+    [Theory]
+    [InlineData("011")]
+    [InlineData("023")]
+    [InlineData("071")]
+    [InlineData("090")]
+    public void Ordinary_identities_are_no_special_group(string text)
+    {
+        Assert.True(Identities.TryParse(text, out var parsed));
+        Assert.Null(parsed);
+    }
+}
