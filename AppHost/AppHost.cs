@@ -23,7 +23,9 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject 
         .WithAuth(builder, devSigningKey);
 
 var registry = Service<Projects.SchemeRegistry>("scheme-registry");
-var imports = Service<Projects.ContributionImport>("contribution-import");
+// Workstation GC: the import worker allocates briskly on one thread; server GC's per-core heaps and threads
+// fight PostgreSQL for the same two cores.
+var imports = Service<Projects.ContributionImport>("contribution-import").WithEnvironment("DOTNET_gcServer", "0");
 var calculation = Service<Projects.Calculation>("calculation");
 var documents = Service<Projects.Document>("document");
 

@@ -104,6 +104,8 @@ public static class ContributionRowParser
     {
         date = default;
         if (string.IsNullOrEmpty(text)) return false;
+        // The business system's own export writes yyyy-MM-dd: try that shape first, without the format list.
+        if (text.Length == 10 && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date)) return true;
         if (DateTime.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
         {
             date = DateOnly.FromDateTime(parsed);

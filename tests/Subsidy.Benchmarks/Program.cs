@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Npgsql;
+using Subsidy.Benchmarks;
+
+// Benchmarks run against the whole system, started here as the tests start it (local PostgreSQL and RabbitMQ).
+// They print their figures next to the baseline they are compared with, measured in the same run.
+var what = args.FirstOrDefault() ?? "import";
+var rows = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+if (what == "parse")
+{
+    // Reading and checking alone, without the database: how much of an import is spent before COPY.
+    var path = Path.Combine(Path.GetTempPath(), "subsidy-parse-bench.csv");
+    var villageList = DemoExport.Villages();
+    DemoExport.Write(path, rows, 2026, villageList);
+    var context = new ContributionImport.Parsing.ImportContext(2026, "360222", villageList.ToHashSet(),
+        new HashSet<decimal> { 100, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000 });
+    for (var round = 0; round < 3; round++)
+    {
+        var clock = Stopwatch.StartNew();
+        using var stream = File.OpenRead(path);
+        var all = ContributionImport.Reading.TabularReader.ReadCsv(stream).ToList();
+        var read = clock.Elapsed;
+        var map = ContributionImport.Parsing.HeaderMap.Detect([all[0].Cells]).Map!;
+        var good = 0;
+        foreach (var row in all.Skip(1)) if (ContributionImport.Parsing.ContributionRowParser.Parse(row.RowNumber, row.Cells, map, context).Record is not null) good++;
+        Console.WriteLine($"read {read.TotalSeconds:0.00} s, parse {(clock.Elapsed - read).TotalSeconds:0.00} s, {good:N0} good rows");
+    }
+    return 0;
+}
+if (what != "import")
+{
+    Console.Error.WriteLine("usage: bench.sh import [rows] | bench.sh parse [rows]");
+    return 2;
+}
+
+var dataDirectory = Path.Combine(Path.GetTempPath(), "subsidy-bench-" + Guid.NewGuid().ToString("N")[..8]);
+Console.WriteLine($"starting the system (data in {dataDirectory}) …");
+var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+    [$"--Infrastructure:DataDirectory={dataDirectory}", "--Infrastructure:Mode=local", "--Gateway:PermitsPerMinute=100000"],
+    (options, _) => options.DisableDashboard = false);
+await using var app = await builder.BuildAsync();
+await app.StartAsync();
+await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway");
+var gateway = app.CreateHttpClient("gateway");
+gateway.Timeout = TimeSpan.FromMinutes(30);
+
+async Task<HttpClient> As(string role, string scope)
+{
+    var token = await (await gateway.PostAsJsonAsync("/dev/token", new { role, scope })).Content.ReadFromJsonAsync<JsonObject>();
+    var client = app.CreateHttpClient("gateway");
+    client.Timeout = TimeSpan.FromMinutes(30);
+    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!["accessToken"]!.GetValue<string>());
+    return client;
+}
+
+var year = DateTime.UtcNow.Year;
+var villages = DemoExport.Villages();
+var county = await As("county-bureau", "360222");
+foreach (var village in villages)
+{
+    (await county.PostAsJsonAsync("/api/registry/divisions", new { code = village, name = $"村{village[^5..]}" })).EnsureSuccessStatusCode();
+}
+while (!(await county.GetAsync($"/api/imports/divisions/{villages[^1]}")).IsSuccessStatusCode) await Task.Delay(200);
+Console.WriteLine($"{villages.Count} villages of 浮梁县 registered");
+
+var file = Path.Combine(dataDirectory, "export.csv");
+var generate = Stopwatch.StartNew();
+var size = DemoExport.Write(file, rows, year, villages);
+Console.WriteLine($"generated {rows:N0} rows ({size / 1048576.0:0.0} MiB) in {generate.Elapsed.TotalSeconds:0.0} s");
+
+// The service under test: its process, to read its peak memory.
+var servicePid = Directory.GetDirectories("/proc").Select(d => Path.GetFileName(d)).Where(n => n.All(char.IsAsciiDigit))
+    .First(pid => { try { return File.ReadAllText($"/proc/{pid}/cmdline").Contains("/ContributionImport/bin/", StringComparison.Ordinal); } catch (IOException) { return false; } });
+long Kib(string field) => long.Parse(File.ReadAllLines($"/proc/{servicePid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+var rssBefore = Kib("VmRSS:");
+
+var centre = await As("county-centre", "360222");
+var import = Stopwatch.StartNew();
+await using (var body = File.OpenRead(file))
+{
+    var upload = await centre.PostAsync($"/api/imports/contributions?scope=360222&year={year}&fileName=export.csv", new StreamContent(body, 1 << 20));
+    upload.EnsureSuccessStatusCode();
+    var batch = await upload.Content.ReadFromJsonAsync<JsonObject>();
+    var uploaded = import.Elapsed;
+    JsonObject? state;
+    do
+    {
+        await Task.Delay(250);
+        state = await centre.GetFromJsonAsync<JsonObject>($"/api/imports/batches/{batch!["id"]}");
+    }
+    while (state!["state"]!.GetValue<string>() is "received" or "processing");
+    import.Stop();
+    if (state["state"]!.GetValue<string>() != "accepted") throw new InvalidOperationException($"batch ended {state["state"]}: {state["errorCount"]} errors");
+    Console.WriteLine($"upload {uploaded.TotalSeconds:0.0} s, then processing to accepted {(import.Elapsed - uploaded).TotalSeconds:0.0} s");
+}
+var peakRss = Kib("VmHWM:");
+
+// Baseline: psql \copy of the same file into a table with the same columns and index.
+var server = await app.GetConnectionStringAsync("postgres-connection");
+var target = new NpgsqlConnectionStringBuilder(server) { Database = "contribution_import" };
+await using (var connection = new NpgsqlConnection(target.ConnectionString))
+{
+    await connection.OpenAsync();
+    await using var create = new NpgsqlCommand("""
+        DROP TABLE IF EXISTS bench_copy;
+        CREATE TABLE bench_copy (
+            name text NOT NULL, id_number text NOT NULL, village_code text NOT NULL, year smallint NOT NULL,
+            item text NOT NULL, pay_type text NOT NULL, tier numeric(12,2), amount numeric(12,2) NOT NULL,
+            paid_on date NOT NULL, identity text, benefit text);
+        CREATE INDEX bench_copy_village ON bench_copy (village_code);
+        """, connection);
+    await create.ExecuteNonQueryAsync();
+}
+var psql = new ProcessStartInfo("psql", ["-h", target.Host!, "-p", target.Port.ToString(CultureInfo.InvariantCulture), "-U", target.Username!, "-d", target.Database!,
+    "-v", "ON_ERROR_STOP=1", "-c", $"\\copy bench_copy FROM '{file}' WITH (FORMAT csv, HEADER true)"]) { RedirectStandardOutput = true };
+psql.Environment["PGPASSWORD"] = target.Password;
+var copy = Stopwatch.StartNew();
+using (var process = Process.Start(psql)!)
+{
+    await process.WaitForExitAsync();
+    if (process.ExitCode != 0) throw new InvalidOperationException("psql \\copy failed");
+}
+copy.Stop();
+
+var ratio = import.Elapsed.TotalSeconds / copy.Elapsed.TotalSeconds;
+Console.WriteLine();
+Console.WriteLine($"| measure | contribution-import (upload → accepted) | psql \\copy (baseline) |");
+Console.WriteLine($"|---|---|---|");
+Console.WriteLine($"| rows | {rows:N0} | {rows:N0} |");
+Console.WriteLine($"| time | {import.Elapsed.TotalSeconds:0.0} s | {copy.Elapsed.TotalSeconds:0.0} s |");
+Console.WriteLine($"| rows/s | {rows / import.Elapsed.TotalSeconds:N0} | {rows / copy.Elapsed.TotalSeconds:N0} |");
+Console.WriteLine($"| service memory | RSS before {rssBefore / 1024.0:0} MiB, peak {peakRss / 1024.0:0} MiB | – |");
+Console.WriteLine($"| ratio (import / \\copy) | {ratio:0.00}× (target ≤ 2×) | 1× |");
+
+await app.StopAsync();
+try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+return 0;
