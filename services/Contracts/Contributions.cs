@@ -65,3 +65,16 @@ public sealed record VillageContributions(
     int ChunkIndex,
     int ChunkCount,
     IReadOnlyList<ContributionRecord> Records);
+
+public sealed record RosterMember(int RowNumber, string Name, string IdNumber, SpecialGroup? SpecialGroup);
+
+/// <summary>
+/// A village's accepted member roster (集体经济组织成员名册) for a year; it replaces the village's earlier roster.
+/// A roster is one village's, so it travels whole (a village has at most a few thousand members).
+/// </summary>
+public sealed record RosterAccepted(
+    Guid BatchId,
+    string VillageCode,
+    int Year,
+    IReadOnlyList<RosterMember> Members,
+    IReadOnlyList<Guid> Supersedes);

@@ -223,3 +223,61 @@ public class ContributionImportTests(SubsidySystem system) : IAsyncLifetime
         Assert.Equal(count, await imports.ExecuteScalarAsync<int>("SELECT count(DISTINCT row_no) FROM contribution_rows WHERE batch_id = @id::uuid", new { id }));
     }
 }
+
+[Collection(SystemCollection.Name)]
+public class RosterImportTests(SubsidySystem system)
+{
+    private const string Village = "360222105203";
+    private static readonly int Year = DateTime.UtcNow.Year;
+
+    private static byte[] Roster(params string[][] rows)
+    {
+        var text = new StringBuilder("集体经济组织成员名册\r\n姓名,公民身份号码,特殊群体\r\n");
+        foreach (var row in rows) text.Append(string.Join(',', row)).Append("\r\n");
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    private async Task<JsonObject> UploadAsync(byte[] file, string village = Village, HttpStatusCode expected = HttpStatusCode.Accepted)
+    {
+        var clerk = await system.GatewayAsAsync("village-clerk", village);
+        var response = await clerk.PostAsync($"/api/imports/rosters?village={village}&year={Year}", new ByteArrayContent(file));
+        var batch = await RegistryDriver.ReadAsync(response, expected);
+        if (expected != HttpStatusCode.Accepted) return batch;
+        return await Eventually.GetAsync(async () =>
+        {
+            var current = await clerk.GetFromJsonAsync<JsonObject>($"/api/imports/batches/{batch["id"]}");
+            return current!["state"]!.GetValue<string>() is "accepted" or "rejected" or "failed" ? current : null;
+        }, "the roster to be processed");
+    }
+
+    [Fact]
+    public async Task A_village_roster_is_accepted_with_special_groups_and_replaces_the_previous_one()
+    {
+        var county = await system.GatewayAsAsync("county-bureau", "360222");
+        var created = await county.PostAsJsonAsync("/api/registry/divisions", new { code = Village, name = "名册村" });
+        Assert.True(created.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict);
+        await Eventually.TrueAsync(async () => (await county.GetAsync($"/api/imports/divisions/{Village}")).IsSuccessStatusCode, "the village to be known");
+        await using var events = await EventProbe.StartAsync(system, typeof(RosterAccepted));
+
+        var first = await UploadAsync(Roster(["张三", Id(900001), "低保对象"], ["李四", Id(900002), ""]));
+        Assert.Equal("accepted", first["state"]!.GetValue<string>());
+        var second = await UploadAsync(Roster(["张三", Id(900001), "061"], ["李四", Id(900002), "五保户"], ["王五", Id(900003), "011"]));
+        Assert.Equal("accepted", second["state"]!.GetValue<string>());
+
+        var roster = await events.WaitForAsync<RosterAccepted>(e => e.BatchId == Guid.Parse(second["id"]!.GetValue<string>()), "the second roster");
+        Assert.Equal(Village, roster.VillageCode);
+        Assert.Equal([SpecialGroup.Dibao, SpecialGroup.Wubao, null], roster.Members.Select(m => m.SpecialGroup));
+        Assert.Contains(Guid.Parse(first["id"]!.GetValue<string>()), roster.Supersedes);
+
+        var wrong = await UploadAsync(Roster(["张三", Id(900001), "低保对象"], ["张三", Id(900001), "低保对象"], ["赵六", Id(900004)[..17] + (Id(900004)[17] == '0' ? "1" : "0"), ""], ["钱七", Id(900005), "军属"]));
+        Assert.Equal("rejected", wrong["state"]!.GetValue<string>());
+        var clerk = await system.GatewayAsAsync("village-clerk", Village);
+        var report = await clerk.GetStringAsync($"/api/imports/batches/{wrong["id"]}/errors.csv");
+        Assert.Contains("4,公民身份号码," + Id(900001) + ",与第3行是同一人", report);
+        Assert.Contains("5,公民身份号码,", report);
+        Assert.Contains("6,特殊群体,军属,特殊群体类别无法识别", report);
+
+        var other = await system.GatewayAsAsync("village-clerk", "360222105204");
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsync($"/api/imports/rosters?village={Village}&year={Year}", new ByteArrayContent(Roster(["张三", Id(900001), ""])))).StatusCode);
+    }
+}

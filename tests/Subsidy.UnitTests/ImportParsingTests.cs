@@ -185,3 +185,35 @@ public class ContributionRowParserTests
         Assert.Null(parsed);
     }
 }
+
+public class RosterRowParserTests
+{
+    private static readonly HeaderMap Map = HeaderMap.Detect([["成员名册"], ["序号", "姓名", "身份证号码", "村(居)编码", "特殊群体"]], Columns.RosterHeaders, Columns.RosterRequired).Map!;
+
+    [Fact]
+    public void Roster_header_needs_only_name_and_id_number()
+    {
+        var (map, missing) = HeaderMap.Detect([["姓名", "公民身份号码"]], Columns.RosterHeaders, Columns.RosterRequired);
+        Assert.NotNull(map);
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void A_member_with_a_special_group_is_read()
+    {
+        var (member, errors) = RosterRowParser.Parse(3, ["1", "张三", "11010519491231002X", "360222100201", "特困人员"], Map, "360222100201");
+        Assert.Empty(errors);
+        Assert.Equal(SpecialGroup.Tekun, member!.SpecialGroup);
+    }
+
+    [Fact]
+    public void A_row_of_another_village_is_refused() =>
+        Assert.Contains("本行却是", Assert.Single(RosterRowParser.Parse(3, ["1", "张三", "11010519491231002X", "360222100202", ""], Map, "360222100201").Errors).Reason);
+
+    [Fact]
+    public void Every_error_of_a_row_is_reported()
+    {
+        var errors = RosterRowParser.Parse(3, ["1", "", "110105194912310029", "", "军属"], Map, "360222100201").Errors;
+        Assert.Equal(["姓名", "身份证号码", "特殊群体"], errors.Select(e => e.Column));
+    }
+}

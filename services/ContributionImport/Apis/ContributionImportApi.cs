@@ -25,6 +25,9 @@ public static class ContributionImportApi
         group.MapPost("/contributions", UploadContributions)
             .RequireRoles(Roles.CountyCentre, Roles.TownshipOfficer)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxUploadBytes));
+        group.MapPost("/rosters", UploadRoster)
+            .RequireRoles(Roles.VillageClerk, Roles.TownshipOfficer, Roles.CountyCentre)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(64L << 20));
         group.MapGet("/batches", ListBatches);
         group.MapGet("/batches/{id:guid}", GetBatch);
         group.MapGet("/batches/{id:guid}/errors.csv", (Guid id, HttpContext http, BatchStore store, NpgsqlDataSource db, CancellationToken ct) => DownloadErrors(id, "csv", http, store, db, ct));
@@ -52,6 +55,26 @@ public static class ContributionImportApi
         return result.IsNew
             ? TypedResults.Accepted($"/api/imports/batches/{view.Id}", view)
             : TypedResults.Ok(view);
+    }
+
+    /// <summary>A village's member roster for a year (CSV or XLSX body); it replaces the village's earlier roster once accepted.</summary>
+    public static async Task<Results<Accepted<BatchView>, Ok<BatchView>, ValidationProblem, ProblemHttpResult>> UploadRoster(
+        string? village, int? year, string? fileName, HttpContext http, BatchStore store, DivisionReplica divisions, CancellationToken cancellationToken)
+    {
+        var errors = new List<(string, string)>();
+        if (!Subsidy.Contracts.DivisionCode.IsWellFormed(village)) errors.Add(("village", "须指定12位村(居)区划代码。"));
+        if (year is not (>= 2000 and <= 2100)) errors.Add(("year", "须指定4位年度。"));
+        if (errors.Count > 0) return Problems.Invalid(errors);
+        var caller = http.GetCaller();
+        if (!caller.Covers(village!)) return Problems.OutOfScope(caller, village!);
+        if (await divisions.FindAsync(village!, cancellationToken) is not { Level: Subsidy.Contracts.DivisionLevel.Village, Active: true })
+        {
+            return Problems.Invalid([("village", $"系统中没有村(居) {village}。")]);
+        }
+
+        var result = await store.ReceiveAsync(http.Request.Body, BatchKinds.Roster, village!, year!.Value, fileName ?? "roster", caller, cancellationToken);
+        var view = BatchView.From(result.Batch, sameFile: !result.IsNew);
+        return result.IsNew ? TypedResults.Accepted($"/api/imports/batches/{view.Id}", view) : TypedResults.Ok(view);
     }
 
     public static async Task<Results<Ok<List<BatchView>>, ProblemHttpResult>> ListBatches(string? scope, int? year, HttpContext http, BatchStore store, CancellationToken cancellationToken)

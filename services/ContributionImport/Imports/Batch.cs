@@ -3,6 +3,7 @@ namespace ContributionImport.Imports;
 public static class BatchKinds
 {
     public const string Contributions = "contributions";
+    public const string Roster = "roster";
 }
 
 public static class BatchStates

@@ -94,7 +94,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
                 string? tempFile = null;
                 try
                 {
-                    var (source, temp) = await OpenRowsAsync(batch.Id, cancellationToken);
+                    var (source, temp) = await OpenRowsAsync(dataSource, batch.Id, cancellationToken);
                     tempFile = temp;
                     using var enumerator = source.GetEnumerator();
                     var head = new List<TabularRow>();
@@ -169,7 +169,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
         LogAccepted(logger, batch.Id, accepted, Stopwatch.GetElapsedTime(started).TotalSeconds, loaded.TotalSeconds);
     }
 
-    private static IEnumerable<TabularRow> Rest(IEnumerator<TabularRow> enumerator)
+    public static IEnumerable<TabularRow> Rest(IEnumerator<TabularRow> enumerator)
     {
         while (enumerator.MoveNext()) yield return enumerator.Current;
     }
@@ -223,7 +223,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
     }
 
     /// <summary>The file's rows; a workbook is first copied to a temporary file, since a zip is read from its end.</summary>
-    private async Task<(IEnumerable<TabularRow> Rows, string? TempFile)> OpenRowsAsync(Guid batchId, CancellationToken cancellationToken)
+    public static async Task<(IEnumerable<TabularRow> Rows, string? TempFile)> OpenRowsAsync(NpgsqlDataSource dataSource, Guid batchId, CancellationToken cancellationToken)
     {
         var stream = new UploadChunkStream(dataSource, batchId);
         var head = new byte[4];

@@ -9,7 +9,7 @@ namespace ContributionImport.Imports;
 /// the process dies, the lock goes with its connection and the batch (still "processing") is taken up again,
 /// from the start, by this or another instance.
 /// </summary>
-public sealed partial class ImportWorker(NpgsqlDataSource dataSource, BatchProcessor processor, ILogger<ImportWorker> logger) : BackgroundService
+public sealed partial class ImportWorker(NpgsqlDataSource dataSource, BatchProcessor processor, RosterProcessor rosters, ILogger<ImportWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(5);
 
@@ -57,7 +57,8 @@ public sealed partial class ImportWorker(NpgsqlDataSource dataSource, BatchProce
                 if (state is not ("received" or "processing")) continue;
                 try
                 {
-                    await processor.ProcessAsync(batch, cancellationToken);
+                    if (batch.Kind == BatchKinds.Roster) await rosters.ProcessAsync(batch, cancellationToken);
+                    else await processor.ProcessAsync(batch, cancellationToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

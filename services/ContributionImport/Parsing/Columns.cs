@@ -22,14 +22,27 @@ public static class Columns
 
     public static readonly Field[] Required = [Field.Name, Field.IdNumber, Field.VillageCode, Field.Year, Field.Item, Field.Type, Field.Amount, Field.PaidOn];
 
+    /// <summary>A village's member roster: name and ID number, optionally the village code and the special group.</summary>
+    public static readonly IReadOnlyDictionary<Field, string[]> RosterHeaders = new Dictionary<Field, string[]>
+    {
+        [Field.Name] = Headers[Field.Name],
+        [Field.IdNumber] = Headers[Field.IdNumber],
+        [Field.VillageCode] = Headers[Field.VillageCode],
+        [Field.Identity] = ["特殊群体", "人员类别", .. Headers[Field.Identity]],
+    };
+
+    public static readonly Field[] RosterRequired = [Field.Name, Field.IdNumber];
+
     /// <summary>The header a user sees for a field in reports: the first, Chinese one.</summary>
     public static string Label(Field field) => Headers[field][0];
 
-    public static Field? Match(string? header)
+    public static Field? Match(string? header) => Match(header, Headers);
+
+    public static Field? Match(string? header, IReadOnlyDictionary<Field, string[]> headers)
     {
         if (string.IsNullOrWhiteSpace(header)) return null;
         var normalized = header.Trim().Replace(" ", "").Replace("\u3000", "");
-        foreach (var (field, names) in Headers)
+        foreach (var (field, names) in headers)
         {
             if (names.Any(n => string.Equals(n, normalized, StringComparison.OrdinalIgnoreCase))) return field;
         }
@@ -43,18 +56,21 @@ public sealed record HeaderMap(int HeaderRowIndex, IReadOnlyDictionary<Field, in
     public const int RowsSearched = 10;
 
     /// <summary>The first row among the first ten that names every required column; else the best candidate's missing columns.</summary>
-    public static (HeaderMap? Map, IReadOnlyList<Field> Missing) Detect(IReadOnlyList<string?[]> firstRows)
+    public static (HeaderMap? Map, IReadOnlyList<Field> Missing) Detect(IReadOnlyList<string?[]> firstRows) =>
+        Detect(firstRows, Columns.Headers, Columns.Required);
+
+    public static (HeaderMap? Map, IReadOnlyList<Field> Missing) Detect(IReadOnlyList<string?[]> firstRows, IReadOnlyDictionary<Field, string[]> headers, Field[] required)
     {
-        IReadOnlyList<Field> fewestMissing = Columns.Required;
+        IReadOnlyList<Field> fewestMissing = required;
         for (var r = 0; r < Math.Min(RowsSearched, firstRows.Count); r++)
         {
             var map = new Dictionary<Field, int>();
             var row = firstRows[r];
             for (var c = 0; c < row.Length; c++)
             {
-                if (Columns.Match(row[c]) is { } field && !map.ContainsKey(field)) map[field] = c;
+                if (Columns.Match(row[c], headers) is { } field && !map.ContainsKey(field)) map[field] = c;
             }
-            var missing = Columns.Required.Where(f => !map.ContainsKey(f)).ToList();
+            var missing = required.Where(f => !map.ContainsKey(f)).ToList();
             if (missing.Count == 0) return (new HeaderMap(r, map, row), []);
             if (map.Count > 0 && missing.Count < fewestMissing.Count) fewestMissing = missing;
         }
