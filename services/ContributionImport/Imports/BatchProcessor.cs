@@ -37,9 +37,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
 
     private const string AnyDuplicateSql = """
         SET LOCAL work_mem = '256MB';
-        SELECT EXISTS (
-            SELECT 1 FROM contribution_rows WHERE batch_id = @BatchId
-            GROUP BY id_number, village_code, item, pay_type, amount, paid_on HAVING count(*) > 1)
+        SELECT EXISTS (SELECT 1 FROM contribution_rows WHERE batch_id = @BatchId GROUP BY duplicate_key HAVING count(*) > 1)
         """;
 
     private sealed record Duplicate(int RowNumber, int FirstRow, string IdNumber);
@@ -87,7 +85,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
             }
 
             await using (var rows = await data.BeginBinaryImportAsync("""
-                COPY contribution_rows (batch_id, row_no, name, id_number, village_code, year, item, pay_type, tier, amount, paid_on, identity, special_group, receiving_benefits)
+                COPY contribution_rows (batch_id, row_no, name, id_number, village_code, year, item, pay_type, tier, amount, paid_on, identity, special_group, receiving_benefits, duplicate_key)
                 FROM STDIN (FORMAT BINARY)
                 """, cancellationToken))
             {
@@ -261,6 +259,33 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
         if (record.Identity is { } identity) rows.Write(identity, NpgsqlDbType.Text); else rows.WriteNull();
         if (record.SpecialGroup is { } group) rows.Write((short)group, NpgsqlDbType.Smallint); else rows.WriteNull();
         rows.Write(record.ReceivingBenefits, NpgsqlDbType.Boolean);
+        rows.Write(DuplicateKey(record), NpgsqlDbType.Bigint);
+    }
+
+    /// <summary>FNV-1a over the fields that make two rows the same record; equal records always share it.</summary>
+    public static long DuplicateKey(ContributionRecord record)
+    {
+        var hash = 14695981039346656037UL;
+        void Add(ReadOnlySpan<char> text)
+        {
+            foreach (var c in text) hash = (hash ^ c) * 1099511628211UL;
+            hash = (hash ^ '|') * 1099511628211UL;
+        }
+        Add(record.IdNumber);
+        Add(record.VillageCode);
+        Span<char> buffer = stackalloc char[32];
+        Add(buffer[..Format((int)record.Item, buffer)]);
+        Add(buffer[..Format((int)record.Type, buffer)]);
+        record.Amount.TryFormat(buffer, out var written, "0.00", System.Globalization.CultureInfo.InvariantCulture);
+        Add(buffer[..written]);
+        Add(buffer[..Format(record.PaidOn.DayNumber, buffer)]);
+        return unchecked((long)hash);
+
+        static int Format(int value, Span<char> into)
+        {
+            value.TryFormat(into, out var n, provider: System.Globalization.CultureInfo.InvariantCulture);
+            return n;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} rejected: {Errors} errors in {Rows} rows")]
