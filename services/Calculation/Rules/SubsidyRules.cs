@@ -1,0 +1,156 @@
+using Subsidy.Contracts;
+
+namespace Calculation.Rules;
+
+/// <summary>Why a member gets no subsidy (first match, in this order) — DESIGN §5.</summary>
+public enum ExclusionReason
+{
+    NoContribution = 1,
+    PaidAfterDeadline = 2,
+    LumpSumBackPayment = 3,
+    ReceivingBenefits = 4,
+    DuplicateMembership = 5,
+}
+
+[Flags]
+public enum ResultFlags
+{
+    None = 0,
+    TierMismatch = 1,
+    Capped = 2,
+    BelowSchemeThreshold = 4,
+    BudgetProrated = 8,
+}
+
+/// <summary>The year's parameters the rules need.</summary>
+public sealed record PolicyInput(IReadOnlyList<decimal> Tiers, decimal SpecialTier, DateOnly ContributionDeadline)
+{
+    public decimal Cap => Tiers.Max();
+}
+
+/// <summary>The scheme's terms the rules need.</summary>
+public sealed record SchemeInput(MembershipBasis MembershipBasis, StackingRule Stacking, IReadOnlyList<FloorAmount> Floors, IReadOnlyList<IncentiveRow> Incentives, decimal Budget);
+
+public sealed record Member(string IdNumber, string Name, SpecialGroup? RosterGroup);
+
+public sealed record MemberResult(
+    string IdNumber,
+    string Name,
+    ExclusionReason? Exclusion,
+    decimal OwnContribution,
+    decimal? Tier,
+    SpecialGroup? Group,
+    decimal Floor,
+    decimal Incentive,
+    decimal FloorPart,
+    decimal IncentivePart,
+    ResultFlags Flags)
+{
+    public decimal Subsidy => FloorPart + IncentivePart;
+}
+
+/// <summary>
+/// The subsidy rules of DESIGN §5 as one pure function: a scheme, a policy year, a village's members and their
+/// contribution records in; one result per member out, ordered by ID number, the same bytes for the same inputs.
+/// </summary>
+public static class SubsidyRules
+{
+    public static IReadOnlyList<MemberResult> Calculate(
+        SchemeInput scheme,
+        PolicyInput policy,
+        IReadOnlyList<Member> roster,
+        IReadOnlyList<ContributionRecord> records,
+        IReadOnlySet<string> membersOfOtherVillages)
+    {
+        var byPerson = records.GroupBy(r => r.IdNumber, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var members = scheme.MembershipBasis == MembershipBasis.Roster
+            ? roster
+            : records.GroupBy(r => r.IdNumber, StringComparer.Ordinal)
+                .Select(g => new Member(g.Key, g.OrderBy(r => r.RowNumber).First().Name, null)).ToList();
+
+        var results = members
+            .DistinctBy(m => m.IdNumber, StringComparer.Ordinal)
+            .OrderBy(m => m.IdNumber, StringComparer.Ordinal)
+            .Select(m => ForMember(m, byPerson.GetValueOrDefault(m.IdNumber) ?? [], scheme, policy, membersOfOtherVillages))
+            .ToList();
+        return ApplyBudget(results, scheme.Budget);
+    }
+
+    public static MemberResult ForMember(Member member, IReadOnlyList<ContributionRecord> records, SchemeInput scheme, PolicyInput policy, IReadOnlySet<string> membersOfOtherVillages)
+    {
+        static bool Counts(ContributionRecord r) =>
+            r.Type == PaymentType.Normal && r.Item is ContributionItem.Personal or ContributionItem.GovernmentOnBehalf;
+
+        var counting = records.Where(Counts).ToList();
+        var inTime = counting.Where(r => r.PaidOn <= policy.ContributionDeadline).ToList();
+        var own = inTime.Where(r => r.Item == ContributionItem.Personal).Sum(r => r.Amount);
+        var group = GroupOf(member, records);
+
+        ExclusionReason? exclusion =
+            counting.Count == 0 ? ExclusionReason.NoContribution
+            : inTime.Count == 0 ? ExclusionReason.PaidAfterDeadline
+            : records.Any(r => r.Type == PaymentType.LumpSum) ? ExclusionReason.LumpSumBackPayment
+            : records.Any(r => r.ReceivingBenefits) ? ExclusionReason.ReceivingBenefits
+            : membersOfOtherVillages.Contains(member.IdNumber) ? ExclusionReason.DuplicateMembership
+            : null;
+        if (exclusion is not null)
+        {
+            return new MemberResult(member.IdNumber, member.Name, exclusion, own, null, group, 0, 0, 0, 0, ResultFlags.None);
+        }
+
+        var tiers = policy.Tiers.Order().ToList();
+        decimal? tier = tiers.LastOrDefault(t => t <= own) is var highest && highest > 0 ? highest
+            : inTime.Any(r => r.Item == ContributionItem.GovernmentOnBehalf) ? policy.SpecialTier
+            : null;
+        var flags = own > 0 && !tiers.Contains(own) ? ResultFlags.TierMismatch : ResultFlags.None;
+
+        var floor = group is { } g ? scheme.Floors.Where(f => f.Group == g).Select(f => f.Amount).FirstOrDefault() : 0m;
+        var incentive = tier is { } t ? scheme.Incentives.Where(r => r.MinTier <= t).OrderBy(r => r.MinTier).Select(r => r.Amount).LastOrDefault() : 0m;
+        var subsidy = scheme.Stacking == StackingRule.Sum ? floor + incentive : Math.Max(floor, incentive);
+        if (subsidy > policy.Cap)
+        {
+            subsidy = policy.Cap;
+            flags |= ResultFlags.Capped;
+        }
+        if (subsidy == 0) flags |= ResultFlags.BelowSchemeThreshold;
+        var floorPart = Math.Min(floor, subsidy);
+        return new MemberResult(member.IdNumber, member.Name, null, own, tier, group, floor, incentive, floorPart, subsidy - floorPart, flags);
+    }
+
+    /// <summary>The person's group from the 参保身份 of their records (the latest-paid when they differ), else the roster's.</summary>
+    public static SpecialGroup? GroupOf(Member member, IReadOnlyList<ContributionRecord> records)
+    {
+        var withIdentity = records.Where(r => r.Identity is not null).ToList();
+        if (withIdentity.Count == 0) return member.RosterGroup;
+        return withIdentity.OrderBy(r => r.PaidOn).ThenBy(r => r.RowNumber).Last().SpecialGroup;
+    }
+
+    /// <summary>
+    /// When the total exceeds the budget B, floors are served first: with F the floor parts and I the incentive
+    /// parts, each incentive part i becomes ⌊i × (B − F) / I⌋ to the fen; if F alone exceeds B, each floor part
+    /// f becomes ⌊f × B / F⌋ and incentives become 0. Multiplying before dividing keeps the total within B.
+    /// </summary>
+    public static IReadOnlyList<MemberResult> ApplyBudget(IReadOnlyList<MemberResult> results, decimal budget)
+    {
+        var total = results.Sum(r => r.Subsidy);
+        if (total <= budget) return results;
+        var floors = results.Sum(r => r.FloorPart);
+        var incentives = results.Sum(r => r.IncentivePart);
+        if (floors <= budget)
+        {
+            return results.Select(r => r.IncentivePart == 0 ? r : r with
+            {
+                IncentivePart = ToFen(r.IncentivePart * (budget - floors) / incentives),
+                Flags = r.Flags | ResultFlags.BudgetProrated,
+            }).ToList();
+        }
+        return results.Select(r => r.Subsidy == 0 ? r : r with
+        {
+            FloorPart = ToFen(r.FloorPart * budget / floors),
+            IncentivePart = 0,
+            Flags = r.Flags | ResultFlags.BudgetProrated,
+        }).ToList();
+    }
+
+    private static decimal ToFen(decimal amount) => Math.Floor(amount * 100) / 100;
+}
