@@ -22,15 +22,4 @@ public static class Roles
         Auditor => "审计人员",
         _ => role,
     };
-
-    /// <summary>Digits of the division code that a scope of this role spans (city 4, county 6, township 9, village 12).</summary>
-    public static int ScopeLength(string role) => role switch
-    {
-        VillageClerk => 12,
-        TownshipOfficer => 9,
-        CountyCentre or CountyBureau => 6,
-        CityBureau => 4,
-        Auditor => 4,
-        _ => 12,
-    };
 }

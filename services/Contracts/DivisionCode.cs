@@ -55,14 +55,4 @@ public static class DivisionCode
 
     /// <summary>Township segment 1xx is a town (镇), 2xx a township (乡).</summary>
     public static bool IsTown(string townshipCode) => townshipCode.Length >= 9 && townshipCode[6] == '1';
-
-    public static string LevelName(DivisionLevel level) => level switch
-    {
-        DivisionLevel.Province => "省",
-        DivisionLevel.City => "市",
-        DivisionLevel.County => "县",
-        DivisionLevel.Township => "乡镇",
-        DivisionLevel.Village => "村(居)",
-        _ => level.ToString(),
-    };
 }

@@ -35,8 +35,6 @@ public static class IdNumber
         return CheckCharacters[sum % 11];
     }
 
-    public static DateOnly BirthDate(string valid) => DateOnly.ParseExact(valid.AsSpan(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture);
-
     /// <summary>For the public: the first 6, eight asterisks, the last 4 (DESIGN §7).</summary>
     public static string Mask(string value) => value.Length == 18 ? value[..6] + "********" + value[14..] : new string('*', value.Length);
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Subsidy.EndToEndTests;
@@ -19,13 +18,6 @@ public sealed class RegistryDriver(SubsidySystem system)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body ?? new { }) };
         if (businessDate is { } date) request.Headers.Add("X-Business-Date", date.ToString("yyyy-MM-dd"));
-        return request;
-    }
-
-    public static HttpRequestMessage Put(string path, object body, DateOnly? businessDate = null)
-    {
-        var request = Post(path, body, businessDate);
-        request.Method = HttpMethod.Put;
         return request;
     }
 
@@ -83,6 +75,4 @@ public sealed class RegistryDriver(SubsidySystem system)
     }
 
     public static string State(JsonObject scheme) => scheme["state"]!.GetValue<string>();
-
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 }

@@ -81,7 +81,7 @@ public static class ContributionImportApi
     {
         var caller = http.GetCaller();
         var prefix = scope ?? caller.Scope;
-        if (!caller.Covers(prefix) && !prefix.StartsWith(caller.Scope, StringComparison.Ordinal)) return Problems.OutOfScope(caller, prefix);
+        if (!caller.Covers(prefix)) return Problems.OutOfScope(caller, prefix);
         return TypedResults.Ok((await store.ListAsync(prefix, year, cancellationToken)).Select(b => BatchView.From(b)).ToList());
     }
 
