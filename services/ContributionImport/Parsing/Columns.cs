@@ -53,6 +53,9 @@ public static class Columns
 /// <summary>Which column holds which field, found in the first rows of the file (title rows may sit above it).</summary>
 public sealed record HeaderMap(int HeaderRowIndex, IReadOnlyDictionary<Field, int> ColumnOf, IReadOnlyList<string?> HeaderCells)
 {
+    // Looked up for every cell of every row: an array indexed by field beats the dictionary.
+    private readonly int[] _columns = Enum.GetValues<Field>().Select(f => ColumnOf.TryGetValue(f, out var c) ? c : -1).ToArray();
+
     public const int RowsSearched = 10;
 
     /// <summary>The first row among the first ten that names every required column; else the best candidate's missing columns.</summary>
@@ -77,8 +80,12 @@ public sealed record HeaderMap(int HeaderRowIndex, IReadOnlyDictionary<Field, in
         return (null, fewestMissing);
     }
 
-    public string? Cell(string?[] row, Field field) =>
-        ColumnOf.TryGetValue(field, out var c) && c < row.Length ? row[c]?.Trim() : null;
+    public string? Cell(string?[] row, Field field)
+    {
+        var c = _columns[(int)field];
+        if (c < 0 || c >= row.Length || row[c] is not { } value) return null;
+        return value.Length > 0 && (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])) ? value.Trim() : value;
+    }
 
     public string HeaderOf(Field field) => ColumnOf.TryGetValue(field, out var c) ? HeaderCells[c]?.Trim() ?? Columns.Label(field) : Columns.Label(field);
 }

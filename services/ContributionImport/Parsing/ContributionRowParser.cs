@@ -21,7 +21,8 @@ public static class ContributionRowParser
         var name = map.Cell(cells, Field.Name);
         if (string.IsNullOrEmpty(name)) Fail(Field.Name, name, "姓名不能为空");
 
-        var id = map.Cell(cells, Field.IdNumber)?.ToUpperInvariant();
+        var id = map.Cell(cells, Field.IdNumber);
+        if (id is { Length: 18 } && id[17] == 'x') id = id[..17] + "X";
         if (IdNumber.WhyInvalid(id) is { } idProblem) Fail(Field.IdNumber, id, idProblem);
 
         var village = map.Cell(cells, Field.VillageCode);
