@@ -1,3 +1,5 @@
+using Calculation.Inputs;
+using MassTransit;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Divisions;
@@ -14,6 +16,16 @@ internal static class ApplicationServices
         builder.AddSubsidyAuthentication();
         builder.AddServiceDatabase("calculation");
         builder.AddDivisionReplica();
-        builder.AddMessaging(ServiceName, bus => bus.AddDivisionReplicaConsumer());
+        builder.AddMessaging(ServiceName, bus =>
+        {
+            bus.AddDivisionReplicaConsumer();
+            bus.AddConsumer<PolicyYearConsumer, IdempotentConsumerDefinition<PolicyYearConsumer>>();
+            bus.AddConsumer<SchemeTermsConsumer, IdempotentConsumerDefinition<SchemeTermsConsumer>>();
+            bus.AddConsumer<PilotStatusConsumer, IdempotentConsumerDefinition<PilotStatusConsumer>>();
+            bus.AddConsumer<RosterConsumer, IdempotentConsumerDefinition<RosterConsumer>>();
+            bus.AddConsumer<BatchAcceptedConsumer, IdempotentConsumerDefinition<BatchAcceptedConsumer>>();
+            bus.AddConsumer<VillageContributionsConsumer, IdempotentConsumerDefinition<VillageContributionsConsumer>>();
+        });
+        builder.Services.AddHostedService<VillageYearCalculator>();
     }
 }

@@ -1,13 +1,50 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Divisions;
 
 namespace Calculation.Apis;
+
+public sealed record RunView(Guid Id, string Fingerprint, int Members, int Eligible, decimal Total, int DurationMs, DateTime CreatedAt);
+
+public sealed record ResultView(string IdNumber, string Name, string? Exclusion, decimal Own, decimal? Tier, string? SpecialGroup,
+    decimal Floor, decimal Incentive, decimal FloorPart, decimal IncentivePart, decimal Subsidy, string Flags);
+
+public sealed record VillageYearView(string VillageCode, int Year, string State, bool Stale, RunView? Run, IReadOnlyList<ResultView> Results);
 
 public static class CalculationApi
 {
     public static RouteGroupBuilder MapCalculationApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/calculation").RequireAuthorization();
+        var group = app.MapGroup("/api/calculation").RequireAuthorization().WithTags("补助测算");
         group.MapKnownDivisions();
+        group.MapGet("/village-years/{villageCode}/{year:int}", GetVillageYear);
         return group;
+    }
+
+    /// <summary>A village-year's state and its latest results, optionally only the members excluded for one reason.</summary>
+    public static async Task<Results<Ok<VillageYearView>, ProblemHttpResult>> GetVillageYear(
+        string villageCode, int year, string? reason, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var caller = http.GetCaller();
+        if (!caller.Covers(villageCode)) return Problems.OutOfScope(caller, villageCode);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var state = await connection.QuerySingleOrDefaultAsync<(string State, Guid? RunId, bool Stale)?>(new CommandDefinition(
+            "SELECT state, run_id, stale FROM village_years WHERE village_code = @villageCode AND year = @year", new { villageCode, year }, cancellationToken: cancellationToken));
+        if (state is null) return Problems.NotFound($"村 {villageCode} {year} 年度尚无测算。");
+        RunView? run = null;
+        IReadOnlyList<ResultView> results = [];
+        if (state.Value.RunId is { } runId)
+        {
+            run = await connection.QuerySingleAsync<RunView>(new CommandDefinition(
+                "SELECT id, fingerprint, members, eligible, total, duration_ms, created_at FROM calculation_runs WHERE id = @runId", new { runId }, cancellationToken: cancellationToken));
+            results = (await connection.QueryAsync<ResultView>(new CommandDefinition("""
+                SELECT id_number, name, exclusion, own, tier, special_group, floor, incentive, floor_part, incentive_part, subsidy, flags
+                FROM member_results WHERE run_id = @runId AND (@reason::text IS NULL OR exclusion = @reason OR flags LIKE '%' || @reason || '%')
+                ORDER BY id_number
+                """, new { runId, reason }, cancellationToken: cancellationToken))).AsList();
+        }
+        return TypedResults.Ok(new VillageYearView(villageCode, year, state.Value.State, state.Value.Stale, run, results));
     }
 }

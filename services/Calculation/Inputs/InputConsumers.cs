@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using Subsidy.Contracts;
+using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceDefaults.Messaging;
+
+namespace Calculation.Inputs;
+
+/// <summary>Marks village-years whose inputs changed, in the same transaction as the change; the calculator takes them up.</summary>
+public static class Pending
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static Task MarkAsync(UnitOfWork work, string villageCode, int year, CancellationToken cancellationToken) =>
+        work.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO pending_village_years (village_code, year) VALUES (@villageCode, @year) ON CONFLICT DO NOTHING;
+            SELECT pg_notify('calculation', '');
+            """, new { villageCode, year }, work.Transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Every village-year with terms in force under a prefix (a village, or a whole region) for a year (or every year).</summary>
+    public static Task MarkSchemesAsync(UnitOfWork work, string prefix, int? year, CancellationToken cancellationToken) =>
+        work.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO pending_village_years (village_code, year)
+            SELECT village_code, year FROM schemes_in_force WHERE village_code LIKE @prefix || '%' AND (@year::int IS NULL OR year = @year)
+            ON CONFLICT DO NOTHING;
+            SELECT pg_notify('calculation', '');
+            """, new { prefix, year }, work.Transaction, cancellationToken: cancellationToken));
+}
+
+public sealed class PolicyYearConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<PolicyYearChanged>(dataSource)
+{
+    protected override async Task HandleAsync(PolicyYearChanged m, UnitOfWork work, CancellationToken cancellationToken)
+    {
+        var changed = await work.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO policy_years (region_code, year, tiers, special_tier, contribution_deadline, notice_days, version)
+            VALUES (@RegionCode, @Year, @Tiers, @SpecialTier, @ContributionDeadline, @NoticeDays, @Version)
+            ON CONFLICT (region_code, year) DO UPDATE SET tiers = excluded.tiers, special_tier = excluded.special_tier,
+                contribution_deadline = excluded.contribution_deadline, notice_days = excluded.notice_days, version = excluded.version
+            WHERE policy_years.version < excluded.version
+            """, new { m.RegionCode, m.Year, Tiers = m.Tiers.ToArray(), m.SpecialTier, m.ContributionDeadline, m.NoticeDays, m.Version }, work.Transaction, cancellationToken: cancellationToken));
+        if (changed > 0) await Pending.MarkSchemesAsync(work, DivisionCode.ScopePrefix(m.RegionCode), m.Year, cancellationToken);
+    }
+}
+
+public sealed class SchemeTermsConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<SchemeTermsPublished>(dataSource)
+{
+    protected override async Task HandleAsync(SchemeTermsPublished m, UnitOfWork work, CancellationToken cancellationToken)
+    {
+        var changed = await work.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO schemes_in_force (village_code, year, scheme_id, terms, version)
+            VALUES (@VillageCode, @Year, @SchemeId, CAST(@Terms AS jsonb), @Version)
+            ON CONFLICT (village_code, year) DO UPDATE SET scheme_id = excluded.scheme_id, terms = excluded.terms, version = excluded.version
+            WHERE schemes_in_force.scheme_id <> excluded.scheme_id OR schemes_in_force.version < excluded.version
+            """, new { m.VillageCode, m.Year, m.SchemeId, Terms = JsonSerializer.Serialize(m, Pending.Json), m.Version }, work.Transaction, cancellationToken: cancellationToken));
+        if (changed > 0) await Pending.MarkAsync(work, m.VillageCode, m.Year, cancellationToken);
+    }
+}
+
+public sealed class PilotStatusConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<PilotStatusChanged>(dataSource)
+{
+    protected override async Task HandleAsync(PilotStatusChanged m, UnitOfWork work, CancellationToken cancellationToken)
+    {
+        var changed = await work.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO pilot_status (village_code, status, effective_date, version) VALUES (@VillageCode, @Status, @EffectiveDate, @Version)
+            ON CONFLICT (village_code) DO UPDATE SET status = excluded.status, effective_date = excluded.effective_date, version = excluded.version
+            WHERE pilot_status.version < excluded.version
+            """, new { m.VillageCode, Status = m.Status.ToString().ToLowerInvariant(), m.EffectiveDate, m.Version }, work.Transaction, cancellationToken: cancellationToken));
+        if (changed > 0) await Pending.MarkSchemesAsync(work, m.VillageCode, null, cancellationToken);
+    }
+}
+
+public sealed class RosterConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<RosterAccepted>(dataSource)
+{
+    protected override async Task HandleAsync(RosterAccepted m, UnitOfWork work, CancellationToken cancellationToken)
+    {
+        await work.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO rosters (village_code, year, batch_id, members) VALUES (@VillageCode, @Year, @BatchId, CAST(@Members AS jsonb))
+            ON CONFLICT (village_code, year) DO UPDATE SET batch_id = excluded.batch_id, members = excluded.members
+            """, new { m.VillageCode, m.Year, m.BatchId, Members = JsonSerializer.Serialize(m.Members, Pending.Json) }, work.Transaction, cancellationToken: cancellationToken));
+        await Pending.MarkAsync(work, m.VillageCode, m.Year, cancellationToken);
+    }
+}
+
+public sealed class BatchAcceptedConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<ContributionBatchAccepted>(dataSource)
+{
+    protected override async Task HandleAsync(ContributionBatchAccepted m, UnitOfWork work, CancellationToken cancellationToken)
+    {
+        foreach (var village in m.Villages)
+        {
+            // A later-accepted batch replaces the village's records; an older one arriving late changes nothing.
+            var changed = await work.Connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO village_batches (village_code, year, batch_id, chunk_count, accepted_at) VALUES (@VillageCode, @Year, @BatchId, @Chunks, @AcceptedAt)
+                ON CONFLICT (village_code, year) DO UPDATE SET batch_id = excluded.batch_id, chunk_count = excluded.chunk_count, accepted_at = excluded.accepted_at
+                WHERE village_batches.accepted_at < excluded.accepted_at
+                """, new { village.VillageCode, m.Year, m.BatchId, village.Chunks, m.AcceptedAt }, work.Transaction, cancellationToken: cancellationToken));
+            if (changed > 0) await Pending.MarkAsync(work, village.VillageCode, m.Year, cancellationToken);
+        }
+    }
+}
+
+public sealed class VillageContributionsConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<VillageContributions>(dataSource)
+{
+    protected override async Task HandleAsync(VillageContributions m, UnitOfWork work, CancellationToken cancellationToken)
+    {
+        await work.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO contribution_chunks (batch_id, village_code, chunk_index, records) VALUES (@BatchId, @VillageCode, @ChunkIndex, CAST(@Records AS jsonb))
+            ON CONFLICT DO NOTHING
+            """, new { m.BatchId, m.VillageCode, m.ChunkIndex, Records = JsonSerializer.Serialize(m.Records, Pending.Json) }, work.Transaction, cancellationToken: cancellationToken));
+        await Pending.MarkAsync(work, m.VillageCode, m.Year, cancellationToken);
+    }
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Calculation.Rules;
+using Dapper;
+using Npgsql;
+using Subsidy.Contracts;
+using Subsidy.ServiceDefaults.Data;
+
+namespace Calculation.Inputs;
+
+/// <summary>
+/// Takes pending village-years one at a time (SKIP LOCKED, so several instances share the villages), loads
+/// their inputs, and when they are complete runs the rules and records the run and every member's result.
+/// The pending mark is removed in the same transaction as the result, so a crash leaves it pending.
+/// </summary>
+public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, ILogger<VillageYearCalculator> logger) : BackgroundService
+{
+    private const string ClaimSql = """
+        DELETE FROM pending_village_years
+        WHERE (village_code, year) = (SELECT village_code, year FROM pending_village_years ORDER BY since LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING village_code, year
+        """;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken);
+                await listener.ExecuteAsync("LISTEN calculation");
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    if (!await CalculateNextAsync(stoppingToken)) await listener.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogFailed(logger, e);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    public async Task<bool> CalculateNextAsync(CancellationToken cancellationToken)
+    {
+        await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
+        var claimed = await work.Connection.QuerySingleOrDefaultAsync<(string VillageCode, int Year)?>(new CommandDefinition(ClaimSql, transaction: work.Transaction, cancellationToken: cancellationToken));
+        if (claimed is not { } next) return false;
+        var started = Stopwatch.GetTimestamp();
+        var state = await CalculateAsync(work, next.VillageCode, next.Year, started, cancellationToken);
+        await work.CommitAsync(cancellationToken);
+        LogCalculated(logger, next.VillageCode, next.Year, state);
+        return true;
+    }
+
+    private sealed class PolicyRow
+    {
+        public decimal[] Tiers { get; set; } = [];
+        public decimal SpecialTier { get; set; }
+        public DateOnly ContributionDeadline { get; set; }
+    }
+
+    private static async Task<string> CalculateAsync(UnitOfWork work, string village, int year, long started, CancellationToken cancellationToken)
+    {
+        var c = work.Connection;
+        var t = work.Transaction;
+        var schemeJson = await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition("SELECT terms::text FROM schemes_in_force WHERE village_code = @village AND year = @year", new { village, year }, t, cancellationToken: cancellationToken));
+        var policy = await c.QueryFirstOrDefaultAsync<PolicyRow>(new CommandDefinition("""
+            SELECT tiers, special_tier, contribution_deadline FROM policy_years
+            WHERE year = @year AND region_code IN (@county, @province) ORDER BY (region_code = @county) DESC LIMIT 1
+            """, new { year, county = village[..6] + "000000", province = village[..2] + "0000000000" }, t, cancellationToken: cancellationToken));
+        var pilot = await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition("SELECT status FROM pilot_status WHERE village_code = @village", new { village }, t, cancellationToken: cancellationToken));
+        var batch = await c.QuerySingleOrDefaultAsync<(Guid BatchId, int ChunkCount)?>(new CommandDefinition("SELECT batch_id, chunk_count FROM village_batches WHERE village_code = @village AND year = @year", new { village, year }, t, cancellationToken: cancellationToken));
+        var current = await c.QuerySingleOrDefaultAsync<(string State, Guid? RunId)?>(new CommandDefinition("SELECT state, run_id FROM village_years WHERE village_code = @village AND year = @year FOR UPDATE", new { village, year }, t, cancellationToken: cancellationToken));
+
+        async Task<string> Waiting(string state)
+        {
+            if (current is { State: not ("waiting-for-inputs" or "suspended" or "calculated") }) return current.Value.State;
+            await c.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO village_years (village_code, year, state) VALUES (@village, @year, @state)
+                ON CONFLICT (village_code, year) DO UPDATE SET state = excluded.state
+                """, new { village, year, state }, t, cancellationToken: cancellationToken));
+            return state;
+        }
+
+        if (pilot is "suspended") return await Waiting("suspended");
+        if (schemeJson is null || policy is null || pilot is not "active" || batch is null) return await Waiting("waiting-for-inputs");
+        var chunks = (await c.QueryAsync<string>(new CommandDefinition("SELECT records::text FROM contribution_chunks WHERE batch_id = @BatchId AND village_code = @village ORDER BY chunk_index",
+            new { batch.Value.BatchId, village }, t, cancellationToken: cancellationToken))).AsList();
+        if (chunks.Count < batch.Value.ChunkCount) return await Waiting("waiting-for-inputs");
+        var scheme = JsonSerializer.Deserialize<SchemeTermsPublished>(schemeJson, Pending.Json)!;
+        var rosterJson = await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition("SELECT members::text FROM rosters WHERE village_code = @village AND year = @year", new { village, year }, t, cancellationToken: cancellationToken));
+        if (scheme.MembershipBasis == MembershipBasis.Roster && rosterJson is null) return await Waiting("waiting-for-inputs");
+
+        var records = chunks.SelectMany(json => JsonSerializer.Deserialize<List<ContributionRecord>>(json, Pending.Json)!).ToList();
+        var roster = rosterJson is null ? [] : JsonSerializer.Deserialize<List<RosterMember>>(rosterJson, Pending.Json)!;
+        var ids = (scheme.MembershipBasis == MembershipBasis.Roster ? roster.Select(m => m.IdNumber) : records.Select(r => r.IdNumber)).Distinct().ToArray();
+        var elsewhere = (await c.QueryAsync<string>(new CommandDefinition("""
+            SELECT DISTINCT m->>'idNumber' FROM rosters r, jsonb_array_elements(r.members) m
+            WHERE r.year = @year AND r.village_code <> @village AND m->>'idNumber' = ANY(@ids)
+            """, new { year, village, ids }, t, cancellationToken: cancellationToken))).ToHashSet();
+
+        var inputs = new
+        {
+            Scheme = new SchemeInput(scheme.MembershipBasis, scheme.Stacking, scheme.Floors, scheme.Incentives, scheme.Budget),
+            Policy = new PolicyInput(policy.Tiers, policy.SpecialTier, policy.ContributionDeadline),
+            Members = roster.Select(m => new Member(m.IdNumber, m.Name, m.SpecialGroup)).OrderBy(m => m.IdNumber, StringComparer.Ordinal).ToList(),
+            Records = records.OrderBy(r => r.IdNumber, StringComparer.Ordinal).ThenBy(r => r.RowNumber).ToList(),
+            Elsewhere = elsewhere.Order(StringComparer.Ordinal).ToList(),
+        };
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(inputs, Pending.Json)));
+        if (current?.RunId is { } previousRun
+            && await c.ExecuteScalarAsync<string>(new CommandDefinition("SELECT fingerprint FROM calculation_runs WHERE id = @previousRun", new { previousRun }, t, cancellationToken: cancellationToken)) == fingerprint)
+        {
+            return current.Value.State;
+        }
+        if (current is { State: not ("waiting-for-inputs" or "suspended" or "calculated") })
+        {
+            // Confirmed by the village: a changed input does not recalculate, it marks the result stale.
+            await c.ExecuteAsync(new CommandDefinition("UPDATE village_years SET stale = true WHERE village_code = @village AND year = @year", new { village, year }, t, cancellationToken: cancellationToken));
+            return current.Value.State;
+        }
+
+        var results = SubsidyRules.Calculate(inputs.Scheme, inputs.Policy, inputs.Members, inputs.Records, elsewhere);
+        var runId = Guid.CreateVersion7();
+        await c.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO calculation_runs (id, village_code, year, fingerprint, members, eligible, total, duration_ms)
+            VALUES (@runId, @village, @year, @fingerprint, @members, @eligible, @total, @duration)
+            """, new
+        {
+            runId, village, year, fingerprint, members = results.Count, eligible = results.Count(r => r.Exclusion is null),
+            total = results.Sum(r => r.Subsidy), duration = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+        }, t, cancellationToken: cancellationToken));
+        await c.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO member_results (run_id, id_number, name, exclusion, own, tier, special_group, floor, incentive, floor_part, incentive_part, subsidy, flags)
+            VALUES (@RunId, @IdNumber, @Name, @Exclusion, @OwnContribution, @Tier, @Group, @Floor, @Incentive, @FloorPart, @IncentivePart, @Subsidy, @Flags)
+            """, results.Select(r => new
+        {
+            RunId = runId, r.IdNumber, r.Name, Exclusion = r.Exclusion?.ToString(), r.OwnContribution, r.Tier, Group = r.Group?.ToString(),
+            r.Floor, r.Incentive, r.FloorPart, r.IncentivePart, r.Subsidy, Flags = r.Flags.ToString(),
+        }), t, cancellationToken: cancellationToken));
+        await c.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO village_years (village_code, year, state, run_id) VALUES (@village, @year, 'calculated', @runId)
+            ON CONFLICT (village_code, year) DO UPDATE SET state = 'calculated', run_id = excluded.run_id, stale = false
+            """, new { village, year, runId }, t, cancellationToken: cancellationToken));
+        return "calculated";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Village {Village} year {Year}: {State}")]
+    private static partial void LogCalculated(ILogger logger, string village, int year, string state);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Calculator failed; restarting")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using static Subsidy.EndToEndTests.ContributionFiles;
+
+namespace Subsidy.EndToEndTests;
+
+[Collection(SystemCollection.Name)]
+public class CalculationTests(SubsidySystem system)
+{
+    private static readonly int Year = DateTime.UtcNow.Year;
+    private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+    [Fact]
+    public async Task Approved_scheme_roster_and_contributions_give_every_member_a_result()
+    {
+        const string village = "360222106201";
+        var registry = new RegistryDriver(system);
+        await registry.ActiveVillageAsync(village, "测算村");
+        var id = await registry.DraftAsync(village, Year, Today);     // floors 低保 200 / 特困 300; incentives 500→100, 1000→300; budget 60,000
+        await registry.ApproveAsync(village, id, Today);
+        var county = await registry.CountyBureau();
+        await Eventually.TrueAsync(async () => (await county.GetAsync($"/api/imports/divisions/{village}")).IsSuccessStatusCode, "the village to be known");
+
+        var clerk = await registry.Clerk(village);
+        var roster = new StringBuilder("姓名,公民身份号码,特殊群体\r\n")
+            .Append($"甲,{Id(700001)},低保对象\r\n").Append($"乙,{Id(700002)},\r\n").Append($"丙,{Id(700003)},\r\n")
+            .Append($"丁,{Id(700004)},\r\n").Append($"戊,{Id(700005)},\r\n");
+        var rosterUpload = await clerk.PostAsync($"/api/imports/rosters?village={village}&year={Year}", new ByteArrayContent(Encoding.UTF8.GetBytes(roster.ToString())));
+        Assert.Equal(HttpStatusCode.Accepted, rosterUpload.StatusCode);
+
+        var rows = new List<string[]>
+        {
+            Row(700001, village, Year, 500, identity: "061"),                       // 低保 floor 200 + incentive 100
+            Row(700002, village, Year, 1000),                                       // incentive 300
+            Row(700003, village, Year, 500, paidOn: $"{Year}-10-08"),               // after 30 September
+            Row(700004, village, Year, 500),
+            Row(700004, village, Year, 3000, type: "一次性补缴"),                     // lump-sum back-payer
+        };
+        var centre = await system.GatewayAsAsync("county-centre", "360222106");
+        var upload = await centre.PostAsync($"/api/imports/contributions?scope=360222106&year={Year}", new ByteArrayContent(Csv(rows, new UTF8Encoding(false))));
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+
+        JsonObject result;
+        try
+        {
+            result = await Eventually.GetAsync(async () =>
+            {
+                var answer = await county.GetAsync($"/api/calculation/village-years/{village}/{Year}");
+                if (!answer.IsSuccessStatusCode) return null;
+                var body = await answer.Content.ReadFromJsonAsync<JsonObject>();
+                return body!["state"]!.GetValue<string>() == "calculated" ? body : null;
+            }, "the village-year to be calculated", TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            // Say which input never arrived.
+            await using var calculation = await system.OpenDatabaseAsync("calculation");
+            var counts = await Dapper.SqlMapper.QuerySingleAsync(calculation, """
+                SELECT (SELECT count(*) FROM schemes_in_force WHERE village_code = @village) AS schemes,
+                       (SELECT count(*) FROM policy_years WHERE year = @Year) AS policies,
+                       (SELECT string_agg(status, ',') FROM pilot_status WHERE village_code = @village) AS pilot,
+                       (SELECT count(*) FROM rosters WHERE village_code = @village) AS rosters,
+                       (SELECT string_agg(batch_id::text || ':' || chunk_count, ',') FROM village_batches WHERE village_code = @village) AS batches,
+                       (SELECT count(*) FROM contribution_chunks WHERE village_code = @village) AS chunks,
+                       (SELECT string_agg(state, ',') FROM village_years WHERE village_code = @village) AS states
+                """, new { village, Year });
+            throw new TimeoutException($"not calculated; inputs: {System.Text.Json.JsonSerializer.Serialize((IDictionary<string, object>)counts)}");
+        }
+
+        var members = result["results"]!.AsArray().ToDictionary(r => r!["idNumber"]!.GetValue<string>(), r => r!.AsObject());
+        Assert.Equal(5, members.Count);
+        Assert.Equal(300m, members[Id(700001)]["subsidy"]!.GetValue<decimal>());
+        Assert.Equal("Dibao", members[Id(700001)]["specialGroup"]!.GetValue<string>());
+        Assert.Equal(300m, members[Id(700002)]["subsidy"]!.GetValue<decimal>());
+        Assert.Equal("PaidAfterDeadline", members[Id(700003)]["exclusion"]!.GetValue<string>());
+        Assert.Equal("LumpSumBackPayment", members[Id(700004)]["exclusion"]!.GetValue<string>());
+        Assert.Equal("NoContribution", members[Id(700005)]["exclusion"]!.GetValue<string>());
+        Assert.Equal(600m, result["run"]!["total"]!.GetValue<decimal>());
+        Assert.Equal(2, result["run"]!["eligible"]!.GetValue<int>());
+
+        var late = await county.GetFromJsonAsync<JsonObject>($"/api/calculation/village-years/{village}/{Year}?reason=PaidAfterDeadline");
+        Assert.Equal(Id(700003), Assert.Single(late!["results"]!.AsArray())!["idNumber"]!.GetValue<string>());
+
+        // A corrected export supersedes the first: 丙 paid in time after all. The village has not confirmed, so it recalculates.
+        rows[2] = Row(700003, village, Year, 500);
+        var correction = await centre.PostAsync($"/api/imports/contributions?scope=360222106&year={Year}", new ByteArrayContent(Csv(rows, new UTF8Encoding(false))));
+        Assert.Equal(HttpStatusCode.Accepted, correction.StatusCode);
+        var recalculated = await Eventually.GetAsync(async () =>
+        {
+            var body = await county.GetFromJsonAsync<JsonObject>($"/api/calculation/village-years/{village}/{Year}");
+            return body!["run"]!["id"]!.GetValue<string>() != result["run"]!["id"]!.GetValue<string>() ? body : null;
+        }, "the recalculation");
+        Assert.Equal(700m, recalculated["run"]!["total"]!.GetValue<decimal>());
+        Assert.False(recalculated["stale"]!.GetValue<bool>());
+
+        var otherVillage = await system.GatewayAsAsync("village-clerk", "360222106202");
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherVillage.GetAsync($"/api/calculation/village-years/{village}/{Year}")).StatusCode);
+    }
+}
