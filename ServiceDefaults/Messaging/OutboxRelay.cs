@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace Subsidy.ServiceDefaults.Messaging;
@@ -14,10 +14,10 @@ namespace Subsidy.ServiceDefaults.Messaging;
 /// share the work; a row is marked published only after the broker confirmed it, and carries its own id as
 /// MessageId, so a crash between publish and mark leads to a duplicate that consumers' guards discard.
 /// </summary>
-public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> logger) : BackgroundService
+public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> logger)
+    : NotifiedWorker(dataSource, logger, "outbox", TimeSpan.FromSeconds(5))
 {
     private const int BatchSize = 100;
-    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
 
     private const string ClaimSql = """
@@ -35,43 +35,23 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
 
     private sealed record OutboxRow(Guid Id, string MessageType, string Body, string? TraceParent, string? TraceState);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private DateTime _lastPurge = DateTime.MinValue;
+
+    protected override async Task<bool> WorkAsync(NpgsqlConnection session, CancellationToken cancellationToken)
     {
-        var lastPurge = DateTime.MinValue;
-        while (!stoppingToken.IsCancellationRequested)
+        if (await PublishBatchAsync(cancellationToken) == BatchSize) return true;
+        if (DateTime.UtcNow - _lastPurge > TimeSpan.FromHours(1))
         {
-            try
-            {
-                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken);
-                await listener.ExecuteAsync("LISTEN outbox");
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    var published = await PublishBatchAsync(stoppingToken);
-                    if (published == BatchSize) continue;
-                    if (DateTime.UtcNow - lastPurge > TimeSpan.FromHours(1))
-                    {
-                        await listener.ExecuteAsync(PurgeSql, new { Retention });
-                        lastPurge = DateTime.UtcNow;
-                    }
-                    await listener.WaitAsync(IdleWait, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogRelayFailed(logger, e);
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+            await session.ExecuteAsync(PurgeSql, new { Retention });
+            _lastPurge = DateTime.UtcNow;
         }
+        return false;
     }
 
     /// <summary>Publishes one batch of pending rows; returns how many rows it handled.</summary>
     public async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(ClaimSql, new { BatchSize }, transaction, cancellationToken: cancellationToken))).AsList();
         if (rows.Count == 0) return 0;
@@ -100,9 +80,6 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
         await transaction.CommitAsync(cancellationToken);
         return rows.Count;
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox relay failed; retrying")]
-    private static partial void LogRelayFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Id} has unknown message type {MessageType}")]
     private static partial void LogUnknownType(ILogger logger, string messageType, Guid id);

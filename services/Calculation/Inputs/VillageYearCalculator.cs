@@ -15,7 +15,8 @@ namespace Calculation.Inputs;
 /// their inputs, and when they are complete runs the rules and records the run and every member's result.
 /// The pending mark is removed in the same transaction as the result, so a crash leaves it pending.
 /// </summary>
-public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, ILogger<VillageYearCalculator> logger) : BackgroundService
+public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, ILogger<VillageYearCalculator> logger)
+    : NotifiedWorker(dataSource, logger, "calculation", TimeSpan.FromSeconds(5))
 {
     private const string ClaimSql = """
         DELETE FROM pending_village_years
@@ -23,34 +24,11 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
         RETURNING village_code, year
         """;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken);
-                await listener.ExecuteAsync("LISTEN calculation");
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    if (!await CalculateNextAsync(stoppingToken)) await listener.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogFailed(logger, e);
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
+    protected override Task<bool> WorkAsync(NpgsqlConnection session, CancellationToken cancellationToken) => CalculateNextAsync(cancellationToken);
 
     public async Task<bool> CalculateNextAsync(CancellationToken cancellationToken)
     {
-        await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
+        await using var work = await UnitOfWork.BeginAsync(DataSource, cancellationToken);
         var claimed = await work.Connection.QuerySingleOrDefaultAsync<(string VillageCode, int Year)?>(new CommandDefinition(ClaimSql, transaction: work.Transaction, cancellationToken: cancellationToken));
         if (claimed is not { } next) return false;
         var started = Stopwatch.GetTimestamp();
@@ -155,7 +133,4 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Village {Village} year {Year}: {State}")]
     private static partial void LogCalculated(ILogger logger, string village, int year, string state);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Calculator failed; restarting")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

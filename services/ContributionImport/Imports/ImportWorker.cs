@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace ContributionImport.Imports;
@@ -9,42 +10,17 @@ namespace ContributionImport.Imports;
 /// the process dies, the lock goes with its connection and the batch (still "processing") is taken up again,
 /// from the start, by this or another instance.
 /// </summary>
-public sealed partial class ImportWorker(NpgsqlDataSource dataSource, BatchProcessor processor, RosterProcessor rosters, ILogger<ImportWorker> logger) : BackgroundService
+public sealed partial class ImportWorker(NpgsqlDataSource dataSource, BatchProcessor processor, RosterProcessor rosters, ILogger<ImportWorker> logger)
+    : NotifiedWorker(dataSource, logger, "import_batches", TimeSpan.FromSeconds(5))
 {
-    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(5);
-
     private const string CandidatesSql = $"""
         SELECT id, kind, scope_code, year, sha256, file_name, file_size, state, rows_read, rows_accepted, error_count, failure,
                uploaded_by, uploaded_at, started_at, finished_at, superseded_by, published_at
         FROM import_batches WHERE state IN ('received', 'processing') ORDER BY uploaded_at LIMIT 20
         """;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var session = await dataSource.OpenConnectionAsync(stoppingToken);
-                await session.ExecuteAsync("LISTEN import_batches");
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    if (!await ProcessOneAsync(session, stoppingToken)) await session.WaitAsync(IdleWait, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogWorkerFailed(logger, e);
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
 
-    private async Task<bool> ProcessOneAsync(NpgsqlConnection session, CancellationToken cancellationToken)
+    protected override async Task<bool> WorkAsync(NpgsqlConnection session, CancellationToken cancellationToken)
     {
         foreach (var batch in await session.QueryAsync<Batch>(new CommandDefinition(CandidatesSql, cancellationToken: cancellationToken)))
         {
@@ -77,9 +53,6 @@ public sealed partial class ImportWorker(NpgsqlDataSource dataSource, BatchProce
     }
 
     public static long LockKey(Guid batchId) => BitConverter.ToInt64(batchId.ToByteArray(), 8);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Import worker failed; restarting")]
-    private static partial void LogWorkerFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Batch {BatchId} failed")]
     private static partial void LogBatchFailed(ILogger logger, Guid batchId, Exception exception);

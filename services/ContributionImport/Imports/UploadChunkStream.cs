@@ -1,17 +1,16 @@
 using Dapper;
+using ContributionImport.Reading;
 using Npgsql;
 
 namespace ContributionImport.Imports;
 
 /// <summary>Reads an uploaded file back from its stored pieces, one piece in memory at a time.</summary>
-public sealed class UploadChunkStream(NpgsqlDataSource dataSource, Guid batchId) : Stream
+public sealed class UploadChunkStream(NpgsqlDataSource dataSource, Guid batchId) : ForwardReadStream
 {
     private byte[] _current = [];
     private int _offset;
     private int _nextSeq;
     private bool _done;
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -30,14 +29,4 @@ public sealed class UploadChunkStream(NpgsqlDataSource dataSource, Guid batchId)
         _offset += n;
         return n;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

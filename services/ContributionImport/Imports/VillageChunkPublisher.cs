@@ -3,6 +3,7 @@ using System.Text;
 using Dapper;
 using MassTransit;
 using Npgsql;
+using Subsidy.ServiceDefaults.Data;
 using Subsidy.Contracts;
 
 namespace ContributionImport.Imports;
@@ -13,7 +14,8 @@ namespace ContributionImport.Imports;
 /// message id derived from (batch, village, chunk), so resuming after a crash re-sends only what consumers
 /// will recognise as already seen.
 /// </summary>
-public sealed partial class VillageChunkPublisher(NpgsqlDataSource dataSource, IBus bus, ILogger<VillageChunkPublisher> logger) : BackgroundService
+public sealed class VillageChunkPublisher(NpgsqlDataSource dataSource, IBus bus, ILogger<VillageChunkPublisher> logger)
+    : NotifiedWorker(dataSource, logger, "import_published", TimeSpan.FromSeconds(10))
 {
     private const string RowsSql = """
         SELECT row_no AS RowNumber, name, id_number AS IdNumber, village_code AS VillageCode, year::int AS Year,
@@ -42,35 +44,15 @@ public sealed partial class VillageChunkPublisher(NpgsqlDataSource dataSource, I
             Amount, PaidOn, Identity, SpecialGroup is { } g ? (Subsidy.Contracts.SpecialGroup)g : null, ReceivingBenefits);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task<bool> WorkAsync(NpgsqlConnection session, CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var session = await dataSource.OpenConnectionAsync(stoppingToken);
-                await session.ExecuteAsync("LISTEN import_published");
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    await PublishPendingAsync(stoppingToken);
-                    await session.WaitAsync(TimeSpan.FromSeconds(10), stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogFailed(logger, e);
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
+        await PublishPendingAsync(cancellationToken);
+        return false;
     }
 
     public async Task PublishPendingAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var batches = (await connection.QueryAsync<(Guid Id, int Year)>(new CommandDefinition(
             "SELECT id, year FROM import_batches WHERE state = 'accepted' AND published_at IS NULL ORDER BY finished_at", cancellationToken: cancellationToken))).AsList();
         foreach (var (batchId, year) in batches)
@@ -102,7 +84,4 @@ public sealed partial class VillageChunkPublisher(NpgsqlDataSource dataSource, I
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{batchId:N}/{villageCode}/{chunk}"));
         return new Guid(hash.AsSpan(0, 16));
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing village chunks failed; retrying")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

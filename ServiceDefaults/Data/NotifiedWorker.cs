@@ -1,0 +1,47 @@
+using Dapper;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Subsidy.ServiceDefaults.Data;
+
+/// <summary>
+/// Background work woken by a PostgreSQL NOTIFY on <paramref name="channel"/> (sent in the transaction that made
+/// work, so it arrives on commit), with a periodic look as the fallback. A failure is logged and the loop
+/// starts again on a fresh connection.
+/// </summary>
+public abstract partial class NotifiedWorker(NpgsqlDataSource dataSource, ILogger logger, string channel, TimeSpan idleWait) : BackgroundService
+{
+    protected NpgsqlDataSource DataSource { get; } = dataSource;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var session = await DataSource.OpenConnectionAsync(stoppingToken);
+                await session.ExecuteAsync($"LISTEN {channel}");
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    if (!await WorkAsync(session, stoppingToken)) await session.WaitAsync(idleWait, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogFailed(logger, GetType().Name, e);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>Does one unit of work on the worker's own session; true when more may be waiting right away.</summary>
+    protected abstract Task<bool> WorkAsync(NpgsqlConnection session, CancellationToken cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Worker} failed; starting again")]
+    private static partial void LogFailed(ILogger logger, string worker, Exception exception);
+}
