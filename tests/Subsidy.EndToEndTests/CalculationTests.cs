@@ -95,6 +95,23 @@ public class CalculationTests(SubsidySystem system)
         Assert.Equal(700m, recalculated["run"]!["total"]!.GetValue<decimal>());
         Assert.False(recalculated["stale"]!.GetValue<bool>());
 
+        // The village confirms; a later change of input no longer recalculates but marks the result stale.
+        Assert.Equal(HttpStatusCode.Forbidden, (await centre.PostAsync($"/api/calculation/village-years/{village}/{Year}/confirm", null)).StatusCode);
+        var confirmed = await RegistryDriver.ReadAsync(await clerk.PostAsync($"/api/calculation/village-years/{village}/{Year}/confirm", null), HttpStatusCode.OK);
+        Assert.Equal("confirmed", confirmed["state"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, (await clerk.PostAsync($"/api/calculation/village-years/{village}/{Year}/confirm", null)).StatusCode);
+        rows[3] = Row(700004, village, Year, 1000);
+        rows.RemoveAt(4);
+        var afterConfirmation = await centre.PostAsync($"/api/imports/contributions?scope=360222106&year={Year}", new ByteArrayContent(Csv(rows, new UTF8Encoding(false))));
+        Assert.Equal(HttpStatusCode.Accepted, afterConfirmation.StatusCode);
+        var stale = await Eventually.GetAsync(async () =>
+        {
+            var body = await county.GetFromJsonAsync<JsonObject>($"/api/calculation/village-years/{village}/{Year}");
+            return body!["stale"]!.GetValue<bool>() ? body : null;
+        }, "the confirmed result to turn stale");
+        Assert.Equal("confirmed", stale["state"]!.GetValue<string>());
+        Assert.Equal(recalculated["run"]!["id"]!.GetValue<string>(), stale["run"]!["id"]!.GetValue<string>());
+
         var otherVillage = await system.GatewayAsAsync("village-clerk", "360222106202");
         Assert.Equal(HttpStatusCode.Forbidden, (await otherVillage.GetAsync($"/api/calculation/village-years/{village}/{Year}")).StatusCode);
     }

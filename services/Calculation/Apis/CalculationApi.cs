@@ -1,7 +1,9 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Calculation.Settlement;
 using Subsidy.ServiceDefaults.Auth;
+using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Divisions;
 
 namespace Calculation.Apis;
@@ -20,7 +22,37 @@ public static class CalculationApi
         var group = app.MapGroup("/api/calculation").RequireAuthorization().WithTags("补助测算");
         group.MapKnownDivisions();
         group.MapGet("/village-years/{villageCode}/{year:int}", GetVillageYear);
+        group.MapPost("/village-years/{villageCode}/{year:int}/confirm", ConfirmVillageYear);
         return group;
+    }
+
+    /// <summary>村确认: the village accepts its latest results; from now on a changed input marks them stale instead of recalculating.</summary>
+    public static async Task<Results<Ok<VillageYearView>, ProblemHttpResult>> ConfirmVillageYear(
+        string villageCode, int year, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var caller = http.GetCaller();
+        await using (var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken))
+        {
+            var current = await work.Connection.QuerySingleOrDefaultAsync<(string State, bool Stale)?>(new CommandDefinition(
+                "SELECT state, stale FROM village_years WHERE village_code = @villageCode AND year = @year FOR UPDATE", new { villageCode, year }, work.Transaction, cancellationToken: cancellationToken));
+            if (current is null) return Problems.NotFound($"村 {villageCode} {year} 年度尚无测算。");
+            if (SettlementWorkflow.WhyNot(SettlementAction.Confirm, current.Value.State, current.Value.Stale, caller, villageCode) is { } refusal)
+            {
+                return refusal.StatusCode == 403 ? Problems.Forbidden(refusal.Message) : Problems.Conflict(refusal.Message);
+            }
+            var (_, to, _) = SettlementWorkflow.Rule(SettlementAction.Confirm);
+            await work.Connection.ExecuteAsync(new CommandDefinition("UPDATE village_years SET state = @to WHERE village_code = @villageCode AND year = @year",
+                new { to, villageCode, year }, work.Transaction, cancellationToken: cancellationToken));
+            await work.RecordAsync(caller, "village-year", $"{villageCode}/{year}", villageCode, "confirm",
+                SettlementStates.ChineseName(current.Value.State), SettlementStates.ChineseName(to), null, cancellationToken);
+            await work.CommitAsync(cancellationToken);
+        }
+        return (await GetVillageYear(villageCode, year, null, http, dataSource, cancellationToken)).Result switch
+        {
+            Ok<VillageYearView> ok => ok,
+            ProblemHttpResult problem => problem,
+            _ => throw new InvalidOperationException(),
+        };
     }
 
     /// <summary>A village-year's state and its latest results, optionally only the members excluded for one reason.</summary>

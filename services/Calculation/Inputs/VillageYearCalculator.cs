@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Calculation.Rules;
+using Calculation.Settlement;
 using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
@@ -60,7 +61,7 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
 
         async Task<string> Waiting(string state)
         {
-            if (current is { State: not ("waiting-for-inputs" or "suspended" or "calculated") }) return current.Value.State;
+            if (current is { } known && !SettlementStates.Recalculates(known.State)) return known.State;
             await c.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO village_years (village_code, year, state) VALUES (@village, @year, @state)
                 ON CONFLICT (village_code, year) DO UPDATE SET state = excluded.state
@@ -99,11 +100,11 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
         {
             return current.Value.State;
         }
-        if (current is { State: not ("waiting-for-inputs" or "suspended" or "calculated") })
+        if (current is { } settled && !SettlementStates.Recalculates(settled.State))
         {
             // Confirmed by the village: a changed input does not recalculate, it marks the result stale.
             await c.ExecuteAsync(new CommandDefinition("UPDATE village_years SET stale = true WHERE village_code = @village AND year = @year", new { village, year }, t, cancellationToken: cancellationToken));
-            return current.Value.State;
+            return settled.State;
         }
 
         var results = SubsidyRules.Calculate(inputs.Scheme, inputs.Policy, inputs.Members, inputs.Records, elsewhere);

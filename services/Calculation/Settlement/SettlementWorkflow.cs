@@ -1,0 +1,80 @@
+using Subsidy.ServiceDefaults.Auth;
+
+namespace Calculation.Settlement;
+
+/// <summary>The settlement steps of a village-year (DESIGN §6), in order.</summary>
+public static class SettlementStates
+{
+    public const string WaitingForInputs = "waiting-for-inputs";
+    public const string Suspended = "suspended";
+    public const string Calculated = "calculated";
+    public const string Confirmed = "confirmed";
+    public const string NoticePublished = "notice-published";
+    public const string NoticeClosed = "notice-closed";
+    public const string ApplicationSubmitted = "application-submitted";
+    public const string Approved = "approved";
+    public const string PaymentNoticeIssued = "payment-notice-issued";
+    public const string Paid = "paid";
+    public const string Credited = "credited";
+
+    /// <summary>Before the village confirms, a changed input recalculates; from confirmation on it marks the result stale.</summary>
+    public static bool Recalculates(string state) => state is WaitingForInputs or Suspended or Calculated;
+
+    public static string ChineseName(string state) => state switch
+    {
+        WaitingForInputs => "等待数据",
+        Suspended => "试点已暂停",
+        Calculated => "已测算",
+        Confirmed => "村已确认",
+        NoticePublished => "公示中",
+        NoticeClosed => "公示结束",
+        ApplicationSubmitted => "已提交申报表",
+        Approved => "县社保中心已审核",
+        PaymentNoticeIssued => "已出具缴费通知单",
+        Paid => "已缴费",
+        Credited => "已到账",
+        _ => state,
+    };
+}
+
+public enum SettlementAction { Confirm, PublishNotice, CloseNotice, SubmitApplication, Approve, Reject, IssuePaymentNotice }
+
+public sealed record SettlementRefusal(int StatusCode, string Message);
+
+/// <summary>Which step may be taken from which state, by whom. Pure.</summary>
+public static class SettlementWorkflow
+{
+    public static (string From, string To, string Role) Rule(SettlementAction action) => action switch
+    {
+        SettlementAction.Confirm => (SettlementStates.Calculated, SettlementStates.Confirmed, Roles.VillageClerk),
+        SettlementAction.PublishNotice => (SettlementStates.Confirmed, SettlementStates.NoticePublished, Roles.VillageClerk),
+        SettlementAction.CloseNotice => (SettlementStates.NoticePublished, SettlementStates.NoticeClosed, Roles.VillageClerk),
+        SettlementAction.SubmitApplication => (SettlementStates.NoticeClosed, SettlementStates.ApplicationSubmitted, Roles.VillageClerk),
+        SettlementAction.Approve => (SettlementStates.ApplicationSubmitted, SettlementStates.Approved, Roles.CountyCentre),
+        SettlementAction.Reject => (SettlementStates.ApplicationSubmitted, SettlementStates.NoticeClosed, Roles.CountyCentre),
+        SettlementAction.IssuePaymentNotice => (SettlementStates.Approved, SettlementStates.PaymentNoticeIssued, Roles.CountyCentre),
+        _ => throw new ArgumentOutOfRangeException(nameof(action)),
+    };
+
+    public static string ActionName(SettlementAction action) => action switch
+    {
+        SettlementAction.Confirm => "村确认",
+        SettlementAction.PublishNotice => "发布公示",
+        SettlementAction.CloseNotice => "结束公示",
+        SettlementAction.SubmitApplication => "提交申报表",
+        SettlementAction.Approve => "审核通过",
+        SettlementAction.Reject => "退回申报",
+        SettlementAction.IssuePaymentNotice => "出具缴费通知单",
+        _ => action.ToString(),
+    };
+
+    public static SettlementRefusal? WhyNot(SettlementAction action, string state, bool stale, Caller caller, string villageCode)
+    {
+        var (from, _, role) = Rule(action);
+        if (!caller.HasRole(role)) return new SettlementRefusal(403, $"{ActionName(action)}须由{Roles.DisplayName(role)}办理，当前角色为{Roles.DisplayName(caller.Role)}。");
+        if (!caller.Covers(villageCode)) return new SettlementRefusal(403, $"区划 {villageCode} 不在您的管辖范围（{caller.Scope}）内。");
+        if (state != from) return new SettlementRefusal(409, $"当前状态为“{SettlementStates.ChineseName(state)}”，不能{ActionName(action)}。");
+        if (stale) return new SettlementRefusal(409, "测算结果已因数据变化而过期，须重新测算后再办理。");
+        return null;
+    }
+}
