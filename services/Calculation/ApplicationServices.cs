@@ -4,6 +4,7 @@ using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Divisions;
 using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation;
 
@@ -27,5 +28,6 @@ internal static class ApplicationServices
             bus.AddConsumer<VillageContributionsConsumer, IdempotentConsumerDefinition<VillageContributionsConsumer>>();
         });
         builder.Services.AddHostedService<VillageYearCalculator>();
+        builder.Services.AddBusinessClock();
     }
 }

@@ -100,6 +100,16 @@ public class CalculationTests(SubsidySystem system)
         var confirmed = await RegistryDriver.ReadAsync(await clerk.PostAsync($"/api/calculation/village-years/{village}/{Year}/confirm", null), HttpStatusCode.OK);
         Assert.Equal("confirmed", confirmed["state"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Conflict, (await clerk.PostAsync($"/api/calculation/village-years/{village}/{Year}/confirm", null)).StatusCode);
+
+        // 公示 for the policy's seven days; it cannot close on its last day, only after.
+        var notice = await RegistryDriver.ReadAsync(await clerk.SendAsync(RegistryDriver.Post($"/api/calculation/village-years/{village}/{Year}/notice", null, Today)), HttpStatusCode.OK);
+        Assert.Equal("notice-published", notice["state"]!.GetValue<string>());
+        Assert.Equal(Today.AddDays(6).ToString("yyyy-MM-dd"), notice["noticeEnd"]!.GetValue<string>());
+        var early = await clerk.SendAsync(RegistryDriver.Post($"/api/calculation/village-years/{village}/{Year}/notice/close", null, Today.AddDays(6)));
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("尚未结束", await early.Content.ReadAsStringAsync());
+        var closed = await RegistryDriver.ReadAsync(await clerk.SendAsync(RegistryDriver.Post($"/api/calculation/village-years/{village}/{Year}/notice/close", null, Today.AddDays(7))), HttpStatusCode.OK);
+        Assert.Equal("notice-closed", closed["state"]!.GetValue<string>());
         rows[3] = Row(700004, village, Year, 1000);
         rows.RemoveAt(4);
         var afterConfirmation = await centre.PostAsync($"/api/imports/contributions?scope=360222106&year={Year}", new ByteArrayContent(Csv(rows, new UTF8Encoding(false))));
@@ -109,7 +119,7 @@ public class CalculationTests(SubsidySystem system)
             var body = await county.GetFromJsonAsync<JsonObject>($"/api/calculation/village-years/{village}/{Year}");
             return body!["stale"]!.GetValue<bool>() ? body : null;
         }, "the confirmed result to turn stale");
-        Assert.Equal("confirmed", stale["state"]!.GetValue<string>());
+        Assert.Equal("notice-closed", stale["state"]!.GetValue<string>());
         Assert.Equal(recalculated["run"]!["id"]!.GetValue<string>(), stale["run"]!["id"]!.GetValue<string>());
 
         var otherVillage = await system.GatewayAsAsync("village-clerk", "360222106202");

@@ -74,3 +74,22 @@ public class SettlementWorkflowTests
     public void Only_results_the_village_has_not_confirmed_are_recalculated(string state, bool recalculates) =>
         Assert.Equal(recalculates, SettlementStates.Recalculates(state));
 }
+
+public class NoticePeriodTests
+{
+    [Fact]
+    public void A_seven_day_notice_ends_six_days_after_it_starts() =>
+        Assert.Equal(new DateOnly(2026, 10, 7), NoticePeriod.End(new DateOnly(2026, 10, 1), 7));
+
+    [Fact]
+    public void The_notice_cannot_close_on_its_last_day() =>
+        Assert.NotNull(NoticePeriod.WhyStillOpen(new DateOnly(2026, 10, 7), new DateOnly(2026, 10, 7), 0));
+
+    [Fact]
+    public void The_notice_closes_the_day_after() =>
+        Assert.Null(NoticePeriod.WhyStillOpen(new DateOnly(2026, 10, 7), new DateOnly(2026, 10, 8), 0));
+
+    [Fact]
+    public void Open_objections_keep_it_open() =>
+        Assert.Contains("异议", NoticePeriod.WhyStillOpen(new DateOnly(2026, 10, 7), new DateOnly(2026, 10, 20), 2));
+}

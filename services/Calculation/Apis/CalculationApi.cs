@@ -5,6 +5,7 @@ using Calculation.Settlement;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Divisions;
+using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Apis;
 
@@ -13,7 +14,7 @@ public sealed record RunView(Guid Id, string Fingerprint, int Members, int Eligi
 public sealed record ResultView(string IdNumber, string Name, string? Exclusion, decimal Own, decimal? Tier, string? SpecialGroup,
     decimal Floor, decimal Incentive, decimal FloorPart, decimal IncentivePart, decimal Subsidy, string Flags);
 
-public sealed record VillageYearView(string VillageCode, int Year, string State, bool Stale, RunView? Run, IReadOnlyList<ResultView> Results);
+public sealed record VillageYearView(string VillageCode, int Year, string State, bool Stale, DateOnly? NoticeStart, DateOnly? NoticeEnd, RunView? Run, IReadOnlyList<ResultView> Results);
 
 public static class CalculationApi
 {
@@ -23,12 +24,47 @@ public static class CalculationApi
         group.MapKnownDivisions();
         group.MapGet("/village-years/{villageCode}/{year:int}", GetVillageYear);
         group.MapPost("/village-years/{villageCode}/{year:int}/confirm", ConfirmVillageYear);
+        group.MapPost("/village-years/{villageCode}/{year:int}/notice", PublishNotice);
+        group.MapPost("/village-years/{villageCode}/{year:int}/notice/close", CloseNotice);
         return group;
     }
 
     /// <summary>村确认: the village accepts its latest results; from now on a changed input marks them stale instead of recalculating.</summary>
-    public static async Task<Results<Ok<VillageYearView>, ProblemHttpResult>> ConfirmVillageYear(
-        string villageCode, int year, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult>> ConfirmVillageYear(
+        string villageCode, int year, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
+        StepAsync(villageCode, year, SettlementAction.Confirm, http, dataSource, clock, (_, _, _) => Task.FromResult<string?>(null), cancellationToken);
+
+    /// <summary>公示: the notice starts today and runs for the policy year's notice length.</summary>
+    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult>> PublishNotice(
+        string villageCode, int year, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
+        StepAsync(villageCode, year, SettlementAction.PublishNotice, http, dataSource, clock, async (work, today, ct) =>
+        {
+            var days = await work.Connection.QueryFirstOrDefaultAsync<int?>(new CommandDefinition("""
+                SELECT notice_days FROM policy_years WHERE year = @year AND region_code IN (@county, @province)
+                ORDER BY (region_code = @county) DESC LIMIT 1
+                """, new { year, county = villageCode[..6] + "000000", province = villageCode[..2] + "0000000000" }, work.Transaction, cancellationToken: ct));
+            if (days is null) return $"{year} 年度政策参数未知，无法确定公示天数。";
+            await work.Connection.ExecuteAsync(new CommandDefinition("UPDATE village_years SET notice_start = @today, notice_end = @end WHERE village_code = @villageCode AND year = @year",
+                new { today, end = NoticePeriod.End(today, days.Value), villageCode, year }, work.Transaction, cancellationToken: ct));
+            return null;
+        }, cancellationToken);
+
+    /// <summary>结束公示: only after the period is over (objections, once filed, must all be resolved too).</summary>
+    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult>> CloseNotice(
+        string villageCode, int year, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
+        StepAsync(villageCode, year, SettlementAction.CloseNotice, http, dataSource, clock, async (work, today, ct) =>
+        {
+            var end = await work.Connection.ExecuteScalarAsync<DateOnly>(new CommandDefinition("SELECT notice_end FROM village_years WHERE village_code = @villageCode AND year = @year",
+                new { villageCode, year }, work.Transaction, cancellationToken: ct));
+            return NoticePeriod.WhyStillOpen(end, today, openObjections: 0);
+        }, cancellationToken);
+
+    /// <summary>
+    /// One settlement step: the role, scope and state checks of <see cref="SettlementWorkflow"/>, the step's own
+    /// check and effect, the new state, and the audit record, in one transaction.
+    /// </summary>
+    private static async Task<Results<Ok<VillageYearView>, ProblemHttpResult>> StepAsync(string villageCode, int year, SettlementAction action,
+        HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, Func<UnitOfWork, DateOnly, CancellationToken, Task<string?>> effect, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
         await using (var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken))
@@ -36,14 +72,15 @@ public static class CalculationApi
             var current = await work.Connection.QuerySingleOrDefaultAsync<(string State, bool Stale)?>(new CommandDefinition(
                 "SELECT state, stale FROM village_years WHERE village_code = @villageCode AND year = @year FOR UPDATE", new { villageCode, year }, work.Transaction, cancellationToken: cancellationToken));
             if (current is null) return Problems.NotFound($"村 {villageCode} {year} 年度尚无测算。");
-            if (SettlementWorkflow.WhyNot(SettlementAction.Confirm, current.Value.State, current.Value.Stale, caller, villageCode) is { } refusal)
+            if (SettlementWorkflow.WhyNot(action, current.Value.State, current.Value.Stale, caller, villageCode) is { } refusal)
             {
                 return refusal.StatusCode == 403 ? Problems.Forbidden(refusal.Message) : Problems.Conflict(refusal.Message);
             }
-            var (_, to, _) = SettlementWorkflow.Rule(SettlementAction.Confirm);
+            if (await effect(work, clock.Today, cancellationToken) is { } why) return Problems.Conflict(why);
+            var (_, to, _) = SettlementWorkflow.Rule(action);
             await work.Connection.ExecuteAsync(new CommandDefinition("UPDATE village_years SET state = @to WHERE village_code = @villageCode AND year = @year",
                 new { to, villageCode, year }, work.Transaction, cancellationToken: cancellationToken));
-            await work.RecordAsync(caller, "village-year", $"{villageCode}/{year}", villageCode, "confirm",
+            await work.RecordAsync(caller, "village-year", $"{villageCode}/{year}", villageCode, Codes(action),
                 SettlementStates.ChineseName(current.Value.State), SettlementStates.ChineseName(to), null, cancellationToken);
             await work.CommitAsync(cancellationToken);
         }
@@ -55,6 +92,9 @@ public static class CalculationApi
         };
     }
 
+    private static string Codes(SettlementAction action) =>
+        string.Concat(action.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
     /// <summary>A village-year's state and its latest results, optionally only the members excluded for one reason.</summary>
     public static async Task<Results<Ok<VillageYearView>, ProblemHttpResult>> GetVillageYear(
         string villageCode, int year, string? reason, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
@@ -62,8 +102,8 @@ public static class CalculationApi
         var caller = http.GetCaller();
         if (!caller.Covers(villageCode)) return Problems.OutOfScope(caller, villageCode);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var state = await connection.QuerySingleOrDefaultAsync<(string State, Guid? RunId, bool Stale)?>(new CommandDefinition(
-            "SELECT state, run_id, stale FROM village_years WHERE village_code = @villageCode AND year = @year", new { villageCode, year }, cancellationToken: cancellationToken));
+        var state = await connection.QuerySingleOrDefaultAsync<(string State, Guid? RunId, bool Stale, DateOnly? NoticeStart, DateOnly? NoticeEnd)?>(new CommandDefinition(
+            "SELECT state, run_id, stale, notice_start, notice_end FROM village_years WHERE village_code = @villageCode AND year = @year", new { villageCode, year }, cancellationToken: cancellationToken));
         if (state is null) return Problems.NotFound($"村 {villageCode} {year} 年度尚无测算。");
         RunView? run = null;
         IReadOnlyList<ResultView> results = [];
@@ -77,6 +117,6 @@ public static class CalculationApi
                 ORDER BY id_number
                 """, new { runId, reason }, cancellationToken: cancellationToken))).AsList();
         }
-        return TypedResults.Ok(new VillageYearView(villageCode, year, state.Value.State, state.Value.Stale, run, results));
+        return TypedResults.Ok(new VillageYearView(villageCode, year, state.Value.State, state.Value.Stale, state.Value.NoticeStart, state.Value.NoticeEnd, run, results));
     }
 }

@@ -41,6 +41,18 @@ public enum SettlementAction { Confirm, PublishNotice, CloseNotice, SubmitApplic
 
 public sealed record SettlementRefusal(int StatusCode, string Message);
 
+/// <summary>公示 dates: the notice runs <c>days</c> days from its start, the start day included.</summary>
+public static class NoticePeriod
+{
+    public static DateOnly End(DateOnly start, int days) => start.AddDays(days - 1);
+
+    /// <summary>Null when the notice may close today; otherwise why not.</summary>
+    public static string? WhyStillOpen(DateOnly end, DateOnly today, int openObjections) =>
+        today <= end ? $"公示期至 {end:yyyy年M月d日}，尚未结束，不能结束公示。"
+        : openObjections > 0 ? $"还有 {openObjections} 件异议未处理，须全部处理后才能结束公示。"
+        : null;
+}
+
 /// <summary>Which step may be taken from which state, by whom. Pure.</summary>
 public static class SettlementWorkflow
 {
