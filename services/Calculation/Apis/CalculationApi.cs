@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Calculation.Inputs;
 using Calculation.Settlement;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
@@ -39,10 +40,7 @@ public static class CalculationApi
         string villageCode, int year, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         StepAsync(villageCode, year, SettlementAction.PublishNotice, http, dataSource, clock, async (work, today, ct) =>
         {
-            var days = await work.Connection.QueryFirstOrDefaultAsync<int?>(new CommandDefinition("""
-                SELECT notice_days FROM policy_years WHERE year = @year AND region_code IN (@county, @province)
-                ORDER BY (region_code = @county) DESC LIMIT 1
-                """, new { year, county = villageCode[..6] + "000000", province = villageCode[..2] + "0000000000" }, work.Transaction, cancellationToken: ct));
+            var days = (await PolicyYears.EffectiveAsync(work.Connection, work.Transaction, villageCode, year, ct))?.NoticeDays;
             if (days is null) return $"{year} 年度政策参数未知，无法确定公示天数。";
             await work.Connection.ExecuteAsync(new CommandDefinition("UPDATE village_years SET notice_start = @today, notice_end = @end WHERE village_code = @villageCode AND year = @year",
                 new { today, end = NoticePeriod.End(today, days.Value), villageCode, year }, work.Transaction, cancellationToken: ct));
@@ -80,7 +78,7 @@ public static class CalculationApi
             var (_, to, _) = SettlementWorkflow.Rule(action);
             await work.Connection.ExecuteAsync(new CommandDefinition("UPDATE village_years SET state = @to WHERE village_code = @villageCode AND year = @year",
                 new { to, villageCode, year }, work.Transaction, cancellationToken: cancellationToken));
-            await work.RecordAsync(caller, "village-year", $"{villageCode}/{year}", villageCode, Codes(action),
+            await work.RecordAsync(caller, "village-year", $"{villageCode}/{year}", villageCode, Subsidy.ServiceDefaults.KebabCase.Of(action),
                 SettlementStates.ChineseName(current.Value.State), SettlementStates.ChineseName(to), null, cancellationToken);
             await work.CommitAsync(cancellationToken);
         }
@@ -91,9 +89,6 @@ public static class CalculationApi
             _ => throw new InvalidOperationException(),
         };
     }
-
-    private static string Codes(SettlementAction action) =>
-        string.Concat(action.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     /// <summary>A village-year's state and its latest results, optionally only the members excluded for one reason.</summary>
     public static async Task<Results<Ok<VillageYearView>, ProblemHttpResult>> GetVillageYear(

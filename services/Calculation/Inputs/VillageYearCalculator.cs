@@ -39,22 +39,12 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
         return true;
     }
 
-    private sealed class PolicyRow
-    {
-        public decimal[] Tiers { get; set; } = [];
-        public decimal SpecialTier { get; set; }
-        public DateOnly ContributionDeadline { get; set; }
-    }
-
     private static async Task<string> CalculateAsync(UnitOfWork work, string village, int year, long started, CancellationToken cancellationToken)
     {
         var c = work.Connection;
         var t = work.Transaction;
         var schemeJson = await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition("SELECT terms::text FROM schemes_in_force WHERE village_code = @village AND year = @year", new { village, year }, t, cancellationToken: cancellationToken));
-        var policy = await c.QueryFirstOrDefaultAsync<PolicyRow>(new CommandDefinition("""
-            SELECT tiers, special_tier, contribution_deadline FROM policy_years
-            WHERE year = @year AND region_code IN (@county, @province) ORDER BY (region_code = @county) DESC LIMIT 1
-            """, new { year, county = village[..6] + "000000", province = village[..2] + "0000000000" }, t, cancellationToken: cancellationToken));
+        var policy = await PolicyYears.EffectiveAsync(c, t, village, year, cancellationToken);
         var pilot = await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition("SELECT status FROM pilot_status WHERE village_code = @village", new { village }, t, cancellationToken: cancellationToken));
         var batch = await c.QuerySingleOrDefaultAsync<(Guid BatchId, int ChunkCount)?>(new CommandDefinition("SELECT batch_id, chunk_count FROM village_batches WHERE village_code = @village AND year = @year", new { village, year }, t, cancellationToken: cancellationToken));
         var current = await c.QuerySingleOrDefaultAsync<(string State, Guid? RunId)?>(new CommandDefinition("SELECT state, run_id FROM village_years WHERE village_code = @village AND year = @year FOR UPDATE", new { village, year }, t, cancellationToken: cancellationToken));

@@ -47,19 +47,13 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
         using var activity = SubsidyTelemetry.ActivitySource.StartActivity("import batch");
         activity?.SetTag("subsidy.batch.id", batch.Id);
         var started = Stopwatch.GetTimestamp();
-        await using (var reset = await dataSource.OpenConnectionAsync(cancellationToken))
-        {
-            // A batch resumed after a crash starts again from nothing.
-            await reset.ExecuteAsync(new CommandDefinition("""
-                DELETE FROM import_errors WHERE batch_id = @Id;
-                UPDATE import_batches SET state = 'processing', started_at = now(), rows_read = 0, error_count = 0, failure = NULL WHERE id = @Id;
-                """, new { batch.Id }, cancellationToken: cancellationToken));
-        }
+        // A batch resumed after a crash starts again from nothing.
+        await BatchStore.StartProcessingAsync(dataSource, batch.Id, cancellationToken);
 
         var context = await LoadContextAsync(batch, cancellationToken);
         if (context is null)
         {
-            await FinishRejectedAsync(batch.Id, 0, [new ImportError(0, "缴费年度", batch.Year.ToString(), $"{batch.Year} 年度政策参数尚未下发，无法校验缴费档次")], cancellationToken);
+            await BatchStore.RejectAsync(dataSource, batch.Id, 0, [new ImportError(0, "缴费年度", batch.Year.ToString(), $"{batch.Year} 年度政策参数尚未下发，无法校验缴费档次")], cancellationToken);
             return;
         }
 
@@ -199,20 +193,6 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
             """, new { rowsRead, accepted, batch.Id }, transaction, cancellationToken: cancellationToken));
         await OutboxWriter.EnqueueAsync(data, transaction, new ContributionBatchAccepted(batch.Id, batch.ScopeCode, batch.Year, DateTimeOffset.UtcNow,
             villages.Select(v => new VillageRowCount(v.VillageCode, v.Rows, (v.Rows + ChunkRows - 1) / ChunkRows)).ToList(), superseded), cancellationToken);
-    }
-
-    private async Task FinishRejectedAsync(Guid batchId, long rowsRead, IReadOnlyList<ImportError> errors, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var error in errors)
-        {
-            await connection.ExecuteAsync(new CommandDefinition("INSERT INTO import_errors (batch_id, row_no, column_name, value, reason) VALUES (@batchId, @RowNumber, @Column, @Value, @Reason)",
-                new { batchId, error.RowNumber, error.Column, error.Value, error.Reason }, transaction, cancellationToken: cancellationToken));
-        }
-        await connection.ExecuteAsync(new CommandDefinition("UPDATE import_batches SET state = 'rejected', rows_read = @rowsRead, error_count = @count, finished_at = now() WHERE id = @batchId",
-            new { batchId, rowsRead, count = errors.Count }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
     }
 
     private async Task<ImportContext?> LoadContextAsync(Batch batch, CancellationToken cancellationToken)

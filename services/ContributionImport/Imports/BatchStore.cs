@@ -25,6 +25,28 @@ public sealed class BatchStore(NpgsqlDataSource dataSource)
         """;
     private const string SameFileSql = $"SELECT {Columns} FROM import_batches WHERE kind = @Kind AND scope_code = @ScopeCode AND year = @Year AND sha256 = @Sha256";
 
+    /// <summary>A batch taken up (again, after a crash) starts from nothing: no errors, no progress.</summary>
+    public static async Task StartProcessingAsync(NpgsqlDataSource dataSource, Guid batchId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            DELETE FROM import_errors WHERE batch_id = @batchId;
+            UPDATE import_batches SET state = 'processing', started_at = now(), rows_read = 0, error_count = 0, failure = NULL WHERE id = @batchId;
+            """, new { batchId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Rejects a batch with every one of its errors, in one transaction.</summary>
+    public static async Task RejectAsync(NpgsqlDataSource dataSource, Guid batchId, long rowsRead, IReadOnlyList<Parsing.ImportError> errors, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("INSERT INTO import_errors (batch_id, row_no, column_name, value, reason) VALUES (@batchId, @RowNumber, @Column, @Value, @Reason)",
+            errors.Select(e => new { batchId, e.RowNumber, e.Column, e.Value, e.Reason }), transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE import_batches SET state = 'rejected', rows_read = @rowsRead, error_count = @count, finished_at = now() WHERE id = @batchId",
+            new { batchId, rowsRead, count = errors.Count }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public async Task<Batch?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -18,13 +18,7 @@ public sealed class RosterProcessor(NpgsqlDataSource dataSource)
 
     public async Task ProcessAsync(Batch batch, CancellationToken cancellationToken)
     {
-        await using (var reset = await dataSource.OpenConnectionAsync(cancellationToken))
-        {
-            await reset.ExecuteAsync(new CommandDefinition("""
-                DELETE FROM import_errors WHERE batch_id = @Id;
-                UPDATE import_batches SET state = 'processing', started_at = now(), rows_read = 0, error_count = 0, failure = NULL WHERE id = @Id;
-                """, new { batch.Id }, cancellationToken: cancellationToken));
-        }
+        await BatchStore.StartProcessingAsync(dataSource, batch.Id, cancellationToken);
 
         var errors = new List<ImportError>();
         var members = new List<RosterMember>();
@@ -74,20 +68,14 @@ public sealed class RosterProcessor(NpgsqlDataSource dataSource)
             if (tempFile is not null) File.Delete(tempFile);
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (errors.Count > 0)
         {
-            foreach (var error in errors)
-            {
-                await connection.ExecuteAsync(new CommandDefinition("INSERT INTO import_errors (batch_id, row_no, column_name, value, reason) VALUES (@Id, @RowNumber, @Column, @Value, @Reason)",
-                    new { batch.Id, error.RowNumber, error.Column, error.Value, error.Reason }, transaction, cancellationToken: cancellationToken));
-            }
-            await connection.ExecuteAsync(new CommandDefinition("UPDATE import_batches SET state = 'rejected', rows_read = @rowsRead, error_count = @count, finished_at = now() WHERE id = @Id",
-                new { batch.Id, rowsRead, count = errors.Count }, transaction, cancellationToken: cancellationToken));
-            await transaction.CommitAsync(cancellationToken);
+            await BatchStore.RejectAsync(dataSource, batch.Id, rowsRead, errors, cancellationToken);
             return;
         }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         await using (var copy = await connection.BeginBinaryImportAsync("COPY roster_members (batch_id, row_no, name, id_number, special_group) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {

@@ -39,8 +39,7 @@ public static class Codes
         ["direct"] = DonationManagement.Direct, ["直接资助"] = DonationManagement.Direct,
     };
 
-    public static string Kebab<TEnum>(TEnum value) where TEnum : struct, Enum =>
-        string.Concat(value.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    public static string Kebab<TEnum>(TEnum value) where TEnum : struct, Enum => Subsidy.ServiceDefaults.KebabCase.Of(value);
 
     public static SchemeTermsInput ToInput(SchemeTerms terms) => new(
         Kebab(terms.MembershipBasis),
