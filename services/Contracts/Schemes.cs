@@ -59,6 +59,7 @@ public sealed record FloorAmount(SpecialGroup Group, decimal Amount);
 /// <summary>
 /// The terms in force for a village and year: everything the calculation needs, published when a scheme is
 /// county-approved or carried over. Budget = collective income + donations managed by the collective.
+/// The organisation (村集体经济组织) and its credit code are the payer on the payment notice.
 /// </summary>
 public sealed record SchemeTermsPublished(
     Guid SchemeId,
@@ -70,4 +71,6 @@ public sealed record SchemeTermsPublished(
     IReadOnlyList<FloorAmount> Floors,
     IReadOnlyList<IncentiveRow> Incentives,
     decimal Budget,
-    long Version);
+    long Version,
+    string? OrganisationName = null,
+    string? CreditCode = null);

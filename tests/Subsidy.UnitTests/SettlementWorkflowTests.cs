@@ -24,39 +24,78 @@ public class SettlementWorkflowTests
 
     [Theory]
     [MemberData(nameof(EveryActionFromEveryState))]
-    public void Each_step_is_taken_only_from_the_state_before_it(SettlementAction action, string state)
+    public void Each_step_is_taken_only_from_the_states_before_it(SettlementAction action, string state)
     {
-        var (from, _, role) = SettlementWorkflow.Rule(action);
-        var refusal = SettlementWorkflow.WhyNot(action, state, stale: false, For(role), Village);
-        if (state == from) Assert.Null(refusal);
+        var rule = SettlementWorkflow.Rule(action);
+        // Recalculation is the one step that needs a stale result; every other step refuses one.
+        var stale = action == SettlementAction.Recalculate;
+        var refusal = SettlementWorkflow.WhyNot(action, state, stale, For(rule.Roles[0]), Village);
+        if (rule.From.Contains(state)) Assert.Null(refusal);
         else Assert.Equal(409, refusal?.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryActionFromEveryState))]
+    public void Every_role_not_named_for_a_step_is_refused_with_403(SettlementAction action, string state)
+    {
+        var rule = SettlementWorkflow.Rule(action);
+        foreach (var role in Roles.All.Except(rule.Roles))
+        {
+            Assert.Equal(403, SettlementWorkflow.WhyNot(action, state, false, For(role), Village)?.StatusCode);
+        }
     }
 
     [Fact]
     public void The_steps_run_in_the_order_of_DESIGN_6()
     {
         SettlementAction[] path = [SettlementAction.Confirm, SettlementAction.PublishNotice, SettlementAction.CloseNotice,
-            SettlementAction.SubmitApplication, SettlementAction.Approve, SettlementAction.IssuePaymentNotice];
+            SettlementAction.SubmitApplication, SettlementAction.Approve, SettlementAction.IssuePaymentNotice, SettlementAction.RecordPayment, SettlementAction.Credit];
         var state = SettlementStates.Calculated;
         foreach (var action in path)
         {
-            var (from, to, _) = SettlementWorkflow.Rule(action);
-            Assert.Equal(from, state);
-            state = to;
+            var rule = SettlementWorkflow.Rule(action);
+            Assert.Equal(state, Assert.Single(rule.From));
+            state = rule.To!;
         }
-        Assert.Equal(SettlementStates.PaymentNoticeIssued, state);
+        Assert.Equal(SettlementStates.Credited, state);
         Assert.Equal(SettlementStates.NoticeClosed, SettlementWorkflow.Rule(SettlementAction.Reject).To);
     }
 
     [Theory]
-    [InlineData(SettlementAction.Confirm, Roles.CountyCentre)]
-    [InlineData(SettlementAction.Approve, Roles.VillageClerk)]
-    [InlineData(SettlementAction.IssuePaymentNotice, Roles.TownshipOfficer)]
-    public void The_wrong_role_is_refused_with_403(SettlementAction action, string role)
+    [InlineData(SettlementAction.FileObjection)]
+    [InlineData(SettlementAction.ResolveObjection)]
+    public void Objections_are_handled_only_during_the_notice_and_leave_its_state_alone(SettlementAction action)
     {
-        var (from, _, _) = SettlementWorkflow.Rule(action);
-        Assert.Equal(403, SettlementWorkflow.WhyNot(action, from, false, For(role), Village)?.StatusCode);
+        var rule = SettlementWorkflow.Rule(action);
+        Assert.Equal(SettlementStates.NoticePublished, Assert.Single(rule.From));
+        Assert.Null(rule.To);
     }
+
+    [Fact]
+    public void Objections_are_resolved_by_the_township_not_by_the_village_that_made_the_list() =>
+        Assert.Equal(403, SettlementWorkflow.WhyNot(SettlementAction.ResolveObjection, SettlementStates.NoticePublished, false, For(Roles.VillageClerk), Village)?.StatusCode);
+
+    [Theory]
+    [InlineData(SettlementStates.Confirmed, true)]
+    [InlineData(SettlementStates.Approved, true)]
+    [InlineData(SettlementStates.PaymentNoticeIssued, false)]
+    [InlineData(SettlementStates.Paid, false)]
+    public void A_stale_result_can_be_recalculated_until_the_payment_notice_is_issued(string state, bool allowed) =>
+        Assert.Equal(allowed, SettlementWorkflow.WhyNot(SettlementAction.Recalculate, state, stale: true, For(Roles.VillageClerk), Village) is null);
+
+    [Fact]
+    public void A_result_that_is_not_stale_needs_no_recalculation() =>
+        Assert.Contains("无需重新测算", SettlementWorkflow.WhyNot(SettlementAction.Recalculate, SettlementStates.Confirmed, stale: false, For(Roles.VillageClerk), Village)!.Message);
+
+    [Theory]
+    [MemberData(nameof(EveryAction))]
+    public void Nothing_is_done_for_a_suspended_village(SettlementAction action)
+    {
+        var rule = SettlementWorkflow.Rule(action);
+        Assert.Contains("暂停", SettlementWorkflow.WhyNot(action, SettlementStates.Suspended, false, For(rule.Roles[0]), Village)!.Message);
+    }
+
+    public static TheoryData<SettlementAction> EveryAction() => new(Enum.GetValues<SettlementAction>());
 
     [Fact]
     public void A_clerk_of_another_village_is_refused_with_403() =>
@@ -69,6 +108,7 @@ public class SettlementWorkflowTests
     [Theory]
     [InlineData(SettlementStates.Calculated, true)]
     [InlineData(SettlementStates.WaitingForInputs, true)]
+    [InlineData(SettlementStates.Suspended, false)]
     [InlineData(SettlementStates.Confirmed, false)]
     [InlineData(SettlementStates.Paid, false)]
     public void Only_results_the_village_has_not_confirmed_are_recalculated(string state, bool recalculates) =>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using Calculation.Settlement;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Messaging;
@@ -66,7 +67,10 @@ public sealed class PilotStatusConsumer(NpgsqlDataSource dataSource) : Idempoten
             ON CONFLICT (village_code) DO UPDATE SET status = excluded.status, effective_date = excluded.effective_date, version = excluded.version
             WHERE pilot_status.version < excluded.version
             """, new { m.VillageCode, Status = m.Status.ToString().ToLowerInvariant(), m.EffectiveDate, m.Version }, work.Transaction, cancellationToken: cancellationToken));
-        if (changed > 0) await Pending.MarkSchemesAsync(work, m.VillageCode, null, cancellationToken);
+        if (changed == 0) return;
+        if (m.Status == PilotStatus.Suspended) await Suspension.HaltAsync(work, m.VillageCode, m.Reason, cancellationToken);
+        else if (m.Status == PilotStatus.Active) await Suspension.ResumeAsync(work, m.VillageCode, cancellationToken);
+        await Pending.MarkSchemesAsync(work, m.VillageCode, null, cancellationToken);
     }
 }
 
@@ -77,7 +81,16 @@ public sealed class RosterConsumer(NpgsqlDataSource dataSource) : IdempotentCons
         await work.Connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO rosters (village_code, year, batch_id, members) VALUES (@VillageCode, @Year, @BatchId, CAST(@Members AS jsonb))
             ON CONFLICT (village_code, year) DO UPDATE SET batch_id = excluded.batch_id, members = excluded.members
-            """, new { m.VillageCode, m.Year, m.BatchId, Members = JsonSerializer.Serialize(m.Members, Pending.Json) }, work.Transaction, cancellationToken: cancellationToken));
+            -- Villages sharing a member with the old or the new roster may gain or lose DUPLICATE_MEMBERSHIP.
+            INSERT INTO pending_village_years (village_code, year)
+            SELECT DISTINCT o.village_code, o.year FROM roster_members o
+            WHERE o.year = @Year AND o.village_code <> @VillageCode
+              AND o.id_number IN (SELECT id_number FROM roster_members WHERE village_code = @VillageCode AND year = @Year UNION SELECT unnest(@Ids))
+            ON CONFLICT DO NOTHING;
+            DELETE FROM roster_members WHERE village_code = @VillageCode AND year = @Year;
+            INSERT INTO roster_members (year, id_number, village_code) SELECT DISTINCT @Year, unnest(@Ids), @VillageCode;
+            """, new { m.VillageCode, m.Year, m.BatchId, Members = JsonSerializer.Serialize(m.Members, Pending.Json), Ids = m.Members.Select(x => x.IdNumber).ToArray() },
+            work.Transaction, cancellationToken: cancellationToken));
         await Pending.MarkAsync(work, m.VillageCode, m.Year, cancellationToken);
     }
 }

@@ -59,7 +59,16 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
             return state;
         }
 
-        if (pilot is "suspended") return await Waiting("suspended");
+        if (pilot is "suspended")
+        {
+            // Halted village-years were suspended by the pilot's event; one first seen now waits for inputs once resumed.
+            await c.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO village_years (village_code, year, state, suspended_from) VALUES (@village, @year, 'suspended', 'waiting-for-inputs')
+                ON CONFLICT (village_code, year) DO NOTHING
+                """, new { village, year }, t, cancellationToken: cancellationToken));
+            return SettlementStates.Suspended;
+        }
+        if (current?.State == SettlementStates.Suspended) return SettlementStates.Suspended;
         if (schemeJson is null || policy is null || pilot is not "active" || batch is null) return await Waiting("waiting-for-inputs");
         var chunks = (await c.QueryAsync<string>(new CommandDefinition("SELECT records::text FROM contribution_chunks WHERE batch_id = @BatchId AND village_code = @village ORDER BY chunk_index",
             new { batch.Value.BatchId, village }, t, cancellationToken: cancellationToken))).AsList();
@@ -72,8 +81,7 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
         var roster = rosterJson is null ? [] : JsonSerializer.Deserialize<List<RosterMember>>(rosterJson, Pending.Json)!;
         var ids = (scheme.MembershipBasis == MembershipBasis.Roster ? roster.Select(m => m.IdNumber) : records.Select(r => r.IdNumber)).Distinct().ToArray();
         var elsewhere = (await c.QueryAsync<string>(new CommandDefinition("""
-            SELECT DISTINCT m->>'idNumber' FROM rosters r, jsonb_array_elements(r.members) m
-            WHERE r.year = @year AND r.village_code <> @village AND m->>'idNumber' = ANY(@ids)
+            SELECT DISTINCT id_number FROM roster_members WHERE year = @year AND village_code <> @village AND id_number = ANY(@ids)
             """, new { year, village, ids }, t, cancellationToken: cancellationToken))).ToHashSet();
 
         var inputs = new
@@ -88,6 +96,13 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
         if (current?.RunId is { } previousRun
             && await c.ExecuteScalarAsync<string>(new CommandDefinition("SELECT fingerprint FROM calculation_runs WHERE id = @previousRun", new { previousRun }, t, cancellationToken: cancellationToken)) == fingerprint)
         {
+            // Nothing changed: a village-year sent back for recalculation simply resumes with the same run.
+            if (current.Value.State == SettlementStates.WaitingForInputs)
+            {
+                await c.ExecuteAsync(new CommandDefinition("UPDATE village_years SET state = 'calculated', stale = false WHERE village_code = @village AND year = @year",
+                    new { village, year }, t, cancellationToken: cancellationToken));
+                return SettlementStates.Calculated;
+            }
             return current.Value.State;
         }
         if (current is { } settled && !SettlementStates.Recalculates(settled.State))
@@ -100,11 +115,12 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
         var results = SubsidyRules.Calculate(inputs.Scheme, inputs.Policy, inputs.Members, inputs.Records, elsewhere);
         var runId = Guid.CreateVersion7();
         await c.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO calculation_runs (id, village_code, year, fingerprint, members, eligible, total, duration_ms)
-            VALUES (@runId, @village, @year, @fingerprint, @members, @eligible, @total, @duration)
+            INSERT INTO calculation_runs (id, village_code, year, fingerprint, members, eligible, total, duration_ms, budget, cap, organisation_name, credit_code)
+            VALUES (@runId, @village, @year, @fingerprint, @members, @eligible, @total, @duration, @Budget, @Cap, @OrganisationName, @CreditCode)
             """, new
         {
             runId, village, year, fingerprint, members = results.Count, eligible = results.Count(r => r.Exclusion is null),
+            scheme.Budget, inputs.Policy.Cap, scheme.OrganisationName, scheme.CreditCode,
             total = results.Sum(r => r.Subsidy), duration = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
         }, t, cancellationToken: cancellationToken));
         await c.ExecuteAsync(new CommandDefinition("""

@@ -18,7 +18,7 @@ public static class SettlementStates
     public const string Credited = "credited";
 
     /// <summary>Before the village confirms, a changed input recalculates; from confirmation on it marks the result stale.</summary>
-    public static bool Recalculates(string state) => state is WaitingForInputs or Suspended or Calculated;
+    public static bool Recalculates(string state) => state is WaitingForInputs or Calculated;
 
     public static string ChineseName(string state) => state switch
     {
@@ -37,7 +37,14 @@ public static class SettlementStates
     };
 }
 
-public enum SettlementAction { Confirm, PublishNotice, CloseNotice, SubmitApplication, Approve, Reject, IssuePaymentNotice }
+public enum SettlementAction
+{
+    Confirm, PublishNotice, FileObjection, ResolveObjection, CloseNotice, SubmitApplication, Approve, Reject,
+    IssuePaymentNotice, RecordPayment, Credit, Recalculate,
+}
+
+/// <summary>Where a step may start, where it leads (null: the state stays), and who may take it.</summary>
+public sealed record StepRule(IReadOnlyList<string> From, string? To, IReadOnlyList<string> Roles);
 
 public sealed record SettlementRefusal(int StatusCode, string Message);
 
@@ -56,15 +63,24 @@ public static class NoticePeriod
 /// <summary>Which step may be taken from which state, by whom. Pure.</summary>
 public static class SettlementWorkflow
 {
-    public static (string From, string To, string Role) Rule(SettlementAction action) => action switch
+    /// <summary>A stale result can be recalculated until the county issues the payment notice; after that the amount is owed.</summary>
+    private static readonly string[] Recalculable =
+        [SettlementStates.Confirmed, SettlementStates.NoticePublished, SettlementStates.NoticeClosed, SettlementStates.ApplicationSubmitted, SettlementStates.Approved];
+
+    public static StepRule Rule(SettlementAction action) => action switch
     {
-        SettlementAction.Confirm => (SettlementStates.Calculated, SettlementStates.Confirmed, Roles.VillageClerk),
-        SettlementAction.PublishNotice => (SettlementStates.Confirmed, SettlementStates.NoticePublished, Roles.VillageClerk),
-        SettlementAction.CloseNotice => (SettlementStates.NoticePublished, SettlementStates.NoticeClosed, Roles.VillageClerk),
-        SettlementAction.SubmitApplication => (SettlementStates.NoticeClosed, SettlementStates.ApplicationSubmitted, Roles.VillageClerk),
-        SettlementAction.Approve => (SettlementStates.ApplicationSubmitted, SettlementStates.Approved, Roles.CountyCentre),
-        SettlementAction.Reject => (SettlementStates.ApplicationSubmitted, SettlementStates.NoticeClosed, Roles.CountyCentre),
-        SettlementAction.IssuePaymentNotice => (SettlementStates.Approved, SettlementStates.PaymentNoticeIssued, Roles.CountyCentre),
+        SettlementAction.Confirm => new([SettlementStates.Calculated], SettlementStates.Confirmed, [Roles.VillageClerk]),
+        SettlementAction.PublishNotice => new([SettlementStates.Confirmed], SettlementStates.NoticePublished, [Roles.VillageClerk]),
+        SettlementAction.FileObjection => new([SettlementStates.NoticePublished], null, [Roles.VillageClerk, Roles.TownshipOfficer]),
+        SettlementAction.ResolveObjection => new([SettlementStates.NoticePublished], null, [Roles.TownshipOfficer]),
+        SettlementAction.CloseNotice => new([SettlementStates.NoticePublished], SettlementStates.NoticeClosed, [Roles.VillageClerk]),
+        SettlementAction.SubmitApplication => new([SettlementStates.NoticeClosed], SettlementStates.ApplicationSubmitted, [Roles.VillageClerk]),
+        SettlementAction.Approve => new([SettlementStates.ApplicationSubmitted], SettlementStates.Approved, [Roles.CountyCentre]),
+        SettlementAction.Reject => new([SettlementStates.ApplicationSubmitted], SettlementStates.NoticeClosed, [Roles.CountyCentre]),
+        SettlementAction.IssuePaymentNotice => new([SettlementStates.Approved], SettlementStates.PaymentNoticeIssued, [Roles.CountyCentre]),
+        SettlementAction.RecordPayment => new([SettlementStates.PaymentNoticeIssued], SettlementStates.Paid, [Roles.CountyCentre]),
+        SettlementAction.Credit => new([SettlementStates.Paid], SettlementStates.Credited, [Roles.CountyCentre]),
+        SettlementAction.Recalculate => new(Recalculable, SettlementStates.WaitingForInputs, [Roles.VillageClerk, Roles.CountyCentre]),
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
     };
 
@@ -72,21 +88,35 @@ public static class SettlementWorkflow
     {
         SettlementAction.Confirm => "村确认",
         SettlementAction.PublishNotice => "发布公示",
+        SettlementAction.FileObjection => "登记异议",
+        SettlementAction.ResolveObjection => "处理异议",
         SettlementAction.CloseNotice => "结束公示",
         SettlementAction.SubmitApplication => "提交申报表",
         SettlementAction.Approve => "审核通过",
         SettlementAction.Reject => "退回申报",
         SettlementAction.IssuePaymentNotice => "出具缴费通知单",
+        SettlementAction.RecordPayment => "登记缴费",
+        SettlementAction.Credit => "登记到账",
+        SettlementAction.Recalculate => "重新测算",
         _ => action.ToString(),
     };
 
     public static SettlementRefusal? WhyNot(SettlementAction action, string state, bool stale, Caller caller, string villageCode)
     {
-        var (from, _, role) = Rule(action);
-        if (!caller.HasRole(role)) return new SettlementRefusal(403, $"{ActionName(action)}须由{Roles.DisplayName(role)}办理，当前角色为{Roles.DisplayName(caller.Role)}。");
+        var rule = Rule(action);
+        if (!rule.Roles.Any(role => caller.HasRole(role)))
+        {
+            var who = string.Join("或", rule.Roles.Select(Roles.DisplayName));
+            return new SettlementRefusal(403, $"{ActionName(action)}须由{who}办理，当前角色为{Roles.DisplayName(caller.Role)}。");
+        }
         if (!caller.Covers(villageCode)) return new SettlementRefusal(403, $"区划 {villageCode} 不在您的管辖范围（{caller.Scope}）内。");
-        if (state != from) return new SettlementRefusal(409, $"当前状态为“{SettlementStates.ChineseName(state)}”，不能{ActionName(action)}。");
-        if (stale) return new SettlementRefusal(409, "测算结果已因数据变化而过期，须重新测算后再办理。");
+        if (state == SettlementStates.Suspended) return new SettlementRefusal(409, $"该村集体补助试点已暂停，暂停期间不能{ActionName(action)}。");
+        if (!rule.From.Contains(state)) return new SettlementRefusal(409, $"当前状态为“{SettlementStates.ChineseName(state)}”，不能{ActionName(action)}。");
+        if (action == SettlementAction.Recalculate)
+        {
+            return stale ? null : new SettlementRefusal(409, "测算所用数据未发生变化，无需重新测算。");
+        }
+        if (stale) return new SettlementRefusal(409, "测算结果已因数据变化而过期，须先重新测算后再办理。");
         return null;
     }
 }

@@ -13,7 +13,7 @@ public sealed record Scheme(Guid Id, string VillageCode, int Year, SchemeState S
 {
     public SchemeTermsPublished ToTermsEvent() => new(Id, VillageCode, Year,
         State == SchemeState.CarriedOver ? SchemeTermsSource.CarriedOver : SchemeTermsSource.Approved,
-        Terms.MembershipBasis, Terms.Stacking, Terms.Floors, Terms.Incentives, Terms.Budget, Version);
+        Terms.MembershipBasis, Terms.Stacking, Terms.Floors, Terms.Incentives, Terms.Budget, Version, Terms.OrganisationName, Terms.CreditCode);
 }
 
 public sealed class SchemeStore(NpgsqlDataSource dataSource)

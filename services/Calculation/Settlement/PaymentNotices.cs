@@ -1,0 +1,65 @@
+using Dapper;
+using Subsidy.Contracts;
+
+namespace Calculation.Settlement;
+
+/// <summary>Issuing the 缴费通知单 and recording the tax bureau's receipt against it.</summary>
+public static class PaymentNotices
+{
+    private const string TotalSql = """
+        SELECT v.run_id, r.organisation_name, r.credit_code,
+               (SELECT coalesce(sum(coalesce(m.adjusted_subsidy, m.subsidy)), 0) FROM member_results m WHERE m.run_id = v.run_id) AS total
+        FROM village_years v JOIN calculation_runs r ON r.id = v.run_id
+        WHERE v.village_code = @VillageCode AND v.year = @Year
+        """;
+
+    // The counter row stays locked until the transaction ends, so numbers are handed out in order and without gaps.
+    private const string NextNumberSql = """
+        INSERT INTO payment_notice_counters (county_code, year, last_number) VALUES (@county, @Year, 1)
+        ON CONFLICT (county_code, year) DO UPDATE SET last_number = payment_notice_counters.last_number + 1
+        RETURNING last_number
+        """;
+
+    private const string InsertSql = """
+        INSERT INTO payment_notices (number, village_code, year, county_code, run_id, payer, credit_code, amount, issued_on, due_on)
+        VALUES (@number, @VillageCode, @Year, @county, @RunId, @payer, @CreditCode, @Total, @Today, @dueOn)
+        """;
+
+    private const string LinesSql = """
+        SELECT id_number, name, coalesce(adjusted_subsidy, subsidy) AS amount FROM member_results
+        WHERE run_id = @RunId AND coalesce(adjusted_subsidy, subsidy) > 0 ORDER BY id_number
+        """;
+
+    private sealed record Basis(Guid RunId, string? OrganisationName, string? CreditCode, decimal Total);
+
+    public static async Task<StepRefusal?> IssueAsync(StepContext step)
+    {
+        var c = step.Work.Connection;
+        var t = step.Work.Transaction;
+        var basis = await c.QuerySingleAsync<Basis>(new CommandDefinition(TotalSql, new { step.VillageCode, step.Year }, t, cancellationToken: step.CancellationToken));
+        if (PaymentRules.WhyCannotIssue(basis.Total, basis.OrganisationName) is { } why) return StepRefusal.Conflict(why);
+        var county = step.VillageCode[..6];
+        var sequence = await c.ExecuteScalarAsync<int>(new CommandDefinition(NextNumberSql, new { county, step.Year }, t, cancellationToken: step.CancellationToken));
+        var number = PaymentRules.NoticeNumber(county, step.Year, sequence);
+        var dueOn = PaymentRules.DueOn(step.Today);
+        await c.ExecuteAsync(new CommandDefinition(InsertSql, new
+        {
+            number, step.VillageCode, step.Year, county, basis.RunId, payer = basis.OrganisationName, basis.CreditCode, basis.Total, step.Today, dueOn,
+        }, t, cancellationToken: step.CancellationToken));
+        var lines = (await c.QueryAsync<PaymentLine>(new CommandDefinition(LinesSql, new { basis.RunId }, t, cancellationToken: step.CancellationToken))).AsList();
+        await step.Work.PublishAsync(new PaymentRequested(number, step.VillageCode, county, step.Year, basis.OrganisationName!, basis.CreditCode,
+            basis.Total, dueOn, lines), step.CancellationToken);
+        return null;
+    }
+
+    public static async Task<StepRefusal?> RecordReceiptAsync(StepContext step, string? receiptNumber, decimal? amount, DateTimeOffset paidAt)
+    {
+        var noticeAmount = await step.ScalarAsync<decimal>("SELECT amount FROM payment_notices WHERE village_code = @VillageCode AND year = @Year", new { step.VillageCode, step.Year });
+        if (StepRefusal.Invalid(PaymentRules.WhyReceiptDoesNotMatch(noticeAmount, receiptNumber, amount)) is { } invalid) return invalid;
+        await step.ExecuteAsync("""
+            UPDATE payment_notices SET receipt_number = @receiptNumber, paid_amount = @amount, paid_at = @paidAt
+            WHERE village_code = @VillageCode AND year = @Year
+            """, new { receiptNumber, amount, paidAt = paidAt.UtcDateTime, step.VillageCode, step.Year });
+        return null;
+    }
+}

@@ -1,0 +1,53 @@
+using Calculation.Rules;
+using Dapper;
+using Npgsql;
+using Subsidy.Contracts;
+using Subsidy.ServiceDefaults.Data;
+
+namespace Calculation.Settlement;
+
+/// <summary>A village-year as it stands, for the step event that the document service and tax-bureau integration read.</summary>
+public static class SettlementSnapshots
+{
+    private const string HeadSql = """
+        SELECT v.run_id, r.organisation_name, r.credit_code, coalesce(r.budget, 0) AS budget, v.notice_start, v.notice_end,
+               coalesce(r.members, 0) AS members, coalesce(r.eligible, 0) AS eligible
+        FROM village_years v LEFT JOIN calculation_runs r ON r.id = v.run_id
+        WHERE v.village_code = @village AND v.year = @year
+        """;
+
+    private const string LinesSql = """
+        SELECT id_number, name, special_group, tier, own, coalesce(adjusted_subsidy, subsidy) AS subsidy, exclusion, flags, objection_id IS NOT NULL AS adjusted
+        FROM member_results WHERE run_id = @runId ORDER BY id_number
+        """;
+
+    private const string NoticeSql = """
+        SELECT number, county_code, amount, issued_on, due_on, receipt_number, paid_at
+        FROM payment_notices WHERE village_code = @village AND year = @year
+        """;
+
+    private sealed record Head(Guid? RunId, string? OrganisationName, string? CreditCode, decimal Budget, DateOnly? NoticeStart, DateOnly? NoticeEnd, int Members, int Eligible);
+
+    private sealed record Line(string IdNumber, string Name, string? SpecialGroup, decimal? Tier, decimal Own, decimal Subsidy, string? Exclusion, string Flags, bool Adjusted);
+
+    private sealed record Notice(string Number, string CountyCode, decimal Amount, DateOnly IssuedOn, DateOnly DueOn, string? ReceiptNumber, DateTime? PaidAt);
+
+    public static async Task<SettlementSnapshot> ReadAsync(UnitOfWork work, string village, int year, CancellationToken cancellationToken)
+    {
+        var c = work.Connection;
+        var head = await c.QuerySingleAsync<Head>(new CommandDefinition(HeadSql, new { village, year }, work.Transaction, cancellationToken: cancellationToken));
+        var lines = head.RunId is { } runId
+            ? (await c.QueryAsync<Line>(new CommandDefinition(LinesSql, new { runId }, work.Transaction, cancellationToken: cancellationToken))).Select(ToLine).ToList()
+            : [];
+        var notice = await c.QuerySingleOrDefaultAsync<Notice>(new CommandDefinition(NoticeSql, new { village, year }, work.Transaction, cancellationToken: cancellationToken));
+        return new SettlementSnapshot(head.RunId, head.OrganisationName, head.CreditCode, head.Budget, head.NoticeStart, head.NoticeEnd,
+            head.Members, head.Eligible, lines.Sum(l => l.Subsidy),
+            notice is null ? null : new PaymentNoticeInfo(notice.Number, notice.CountyCode, notice.Amount, notice.IssuedOn, notice.DueOn, notice.ReceiptNumber,
+                notice.PaidAt is { } paid ? new DateTimeOffset(DateTime.SpecifyKind(paid, DateTimeKind.Utc)) : null),
+            lines);
+    }
+
+    private static SettlementLine ToLine(Line l) => new(l.IdNumber, l.Name,
+        l.SpecialGroup is null ? null : Enum.Parse<SpecialGroup>(l.SpecialGroup), l.Tier, l.Own, l.Subsidy, l.Exclusion, l.Flags,
+        l.Adjusted ? "异议采纳调整" : l.Exclusion is null ? null : ResultTexts.Exclusion(Enum.Parse<ExclusionReason>(l.Exclusion)));
+}
