@@ -55,18 +55,7 @@ public class CalculationTests(SubsidySystem system)
         }
         catch (TimeoutException)
         {
-            // Say which input never arrived.
-            await using var calculation = await system.OpenDatabaseAsync("calculation");
-            var counts = await Dapper.SqlMapper.QuerySingleAsync(calculation, """
-                SELECT (SELECT count(*) FROM schemes_in_force WHERE village_code = @village) AS schemes,
-                       (SELECT count(*) FROM policy_years WHERE year = @Year) AS policies,
-                       (SELECT string_agg(status, ',') FROM pilot_status WHERE village_code = @village) AS pilot,
-                       (SELECT count(*) FROM rosters WHERE village_code = @village) AS rosters,
-                       (SELECT string_agg(batch_id::text || ':' || chunk_count, ',') FROM village_batches WHERE village_code = @village) AS batches,
-                       (SELECT count(*) FROM contribution_chunks WHERE village_code = @village) AS chunks,
-                       (SELECT string_agg(state, ',') FROM village_years WHERE village_code = @village) AS states
-                """, new { village, Year });
-            throw new TimeoutException($"not calculated; inputs: {System.Text.Json.JsonSerializer.Serialize((IDictionary<string, object>)counts)}");
+            throw new TimeoutException($"not calculated; inputs: {await system.CalculationInputsAsync(village)}");
         }
 
         var members = result["results"]!.AsArray().ToDictionary(r => r!["idNumber"]!.GetValue<string>(), r => r!.AsObject());
@@ -121,6 +110,21 @@ public class CalculationTests(SubsidySystem system)
         }, "the confirmed result to turn stale");
         Assert.Equal("notice-closed", stale["state"]!.GetValue<string>());
         Assert.Equal(recalculated["run"]!["id"]!.GetValue<string>(), stale["run"]!["id"]!.GetValue<string>());
+
+        // Steps on a stale result are refused until the village has it recalculated; then the settlement starts over from the new result.
+        var refused = await clerk.SendAsync(RegistryDriver.Post($"/api/calculation/village-years/{village}/{Year}/application", null, Today.AddDays(7)));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("过期", await refused.Content.ReadAsStringAsync());
+        await RegistryDriver.ReadAsync(await clerk.SendAsync(RegistryDriver.Post($"/api/calculation/village-years/{village}/{Year}/recalculation", new { reason = "补录缴费后重新测算" }, Today.AddDays(7))), HttpStatusCode.OK);
+        var redone = await Eventually.GetAsync(async () =>
+        {
+            var body = await county.GetFromJsonAsync<JsonObject>($"/api/calculation/village-years/{village}/{Year}");
+            return body!["state"]!.GetValue<string>() == "calculated" ? body : null;
+        }, "the recalculation the village asked for");
+        Assert.False(redone["stale"]!.GetValue<bool>());
+        Assert.Null(redone["noticeStart"]);
+        Assert.Equal(1000m, redone["run"]!["total"]!.GetValue<decimal>());
+        Assert.Equal(300m, redone["results"]!.AsArray().Single(r => r!["idNumber"]!.GetValue<string>() == Id(700004))!["subsidy"]!.GetValue<decimal>());
 
         var otherVillage = await system.GatewayAsAsync("village-clerk", "360222106202");
         Assert.Equal(HttpStatusCode.Forbidden, (await otherVillage.GetAsync($"/api/calculation/village-years/{village}/{Year}")).StatusCode);

@@ -39,14 +39,15 @@ public sealed class RegistryDriver(SubsidySystem system)
         return code;
     }
 
-    public static object Terms(DateOnly procedureDone, object? floors = null, object? incentives = null, string stacking = "sum") => new
+    public static object Terms(DateOnly procedureDone, object? floors = null, object? incentives = null, string stacking = "sum", decimal? budget = null) => new
     {
         membershipBasis = "roster",
         stacking,
         floors = floors ?? new object[] { new { group = "dibao", amount = 200 }, new { group = "tekun", amount = 300 } },
         incentives = incentives ?? new object[] { new { minTier = 500, amount = 100 }, new { minTier = 1000, amount = 300 } },
-        collectiveIncome = 50000,
-        donations = new object[] { new { donor = "张三（乡贤）", kind = "individual", amount = 10000, managedBy = "collective" } },
+        // Budget = collective income + collective-managed donations: 60,000 unless a test needs a tight one.
+        collectiveIncome = budget ?? 50000,
+        donations = budget is null ? new object[] { new { donor = "张三（乡贤）", kind = "individual", amount = 10000, managedBy = "collective" } } : [],
         procedure = new
         {
             proposedOn = procedureDone.AddDays(-20),

@@ -35,12 +35,41 @@ public sealed class SubsidySystem : IAsyncLifetime
         cts.Token);
         App = await builder.BuildAsync(cts.Token);
         await App.StartAsync(cts.Token);
+        KeepServiceLogs();
         await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", cts.Token);
         Gateway = App.CreateHttpClient("gateway");
     }
 
+    /// <summary>Where each service's console log of this run is kept (bin/…/service-logs), to read when a test fails.</summary>
+    public static string LogDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "service-logs");
+
+    private readonly CancellationTokenSource _stopLogging = new();
+
+    private void KeepServiceLogs()
+    {
+        Directory.CreateDirectory(LogDirectory);
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        foreach (var service in model.Resources.OfType<ProjectResource>())
+        {
+            _ = Task.Run(async () =>
+            {
+                await using var file = new StreamWriter(Path.Combine(LogDirectory, service.Name + ".log"), append: false) { AutoFlush = true };
+                try
+                {
+                    await foreach (var batch in logs.WatchAsync(service).WithCancellation(_stopLogging.Token))
+                    {
+                        foreach (var line in batch) await file.WriteLineAsync(line.Content);
+                    }
+                }
+                catch (OperationCanceledException) { }
+            });
+        }
+    }
+
     public async Task DisposeAsync()
     {
+        await _stopLogging.CancelAsync();
         Gateway?.Dispose();
         if (App is not null)
         {
@@ -73,6 +102,22 @@ public sealed class SubsidySystem : IAsyncLifetime
     public async Task<string> BrokerConnectionStringAsync() =>
         await App.GetConnectionStringAsync("rabbitmq-connection")
         ?? throw new InvalidOperationException("no RabbitMQ connection string");
+
+    /// <summary>Which of a village's calculation inputs have arrived: says why a village-year was not calculated.</summary>
+    public async Task<string> CalculationInputsAsync(string village)
+    {
+        await using var calculation = await OpenDatabaseAsync("calculation");
+        var counts = await Dapper.SqlMapper.QuerySingleAsync(calculation, """
+            SELECT (SELECT count(*) FROM schemes_in_force WHERE village_code = @village) AS schemes,
+                   (SELECT count(*) FROM policy_years) AS policies,
+                   (SELECT string_agg(status, ',') FROM pilot_status WHERE village_code = @village) AS pilot,
+                   (SELECT count(*) FROM rosters WHERE village_code = @village) AS rosters,
+                   (SELECT string_agg(batch_id::text || ':' || chunk_count, ',') FROM village_batches WHERE village_code = @village) AS batches,
+                   (SELECT count(*) FROM contribution_chunks WHERE village_code = @village) AS chunks,
+                   (SELECT string_agg(state, ',') FROM village_years WHERE village_code = @village) AS states
+            """, new { village });
+        return System.Text.Json.JsonSerializer.Serialize((IDictionary<string, object>)counts);
+    }
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)
     {

@@ -35,6 +35,7 @@ public static class CalculationApi
         group.MapSettlementApi();
         group.MapObjectionsApi();
         group.MapReportsApi();
+        group.MapAuditApi();
         return group;
     }
 

@@ -80,7 +80,7 @@ public sealed class RosterConsumer(NpgsqlDataSource dataSource) : IdempotentCons
     {
         await work.Connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO rosters (village_code, year, batch_id, members) VALUES (@VillageCode, @Year, @BatchId, CAST(@Members AS jsonb))
-            ON CONFLICT (village_code, year) DO UPDATE SET batch_id = excluded.batch_id, members = excluded.members
+            ON CONFLICT (village_code, year) DO UPDATE SET batch_id = excluded.batch_id, members = excluded.members;
             -- Villages sharing a member with the old or the new roster may gain or lose DUPLICATE_MEMBERSHIP.
             INSERT INTO pending_village_years (village_code, year)
             SELECT DISTINCT o.village_code, o.year FROM roster_members o

@@ -27,7 +27,11 @@ public static class ResultTexts
     /// <summary>One sentence saying how the member's amount came about.</summary>
     public static string Explain(string? exclusion, decimal? tier, string? specialGroup, decimal floorPart, decimal incentivePart, string flags, decimal? adjusted)
     {
-        if (exclusion is not null) return $"不予补助：{Exclusion(Enum.Parse<ExclusionReason>(exclusion))}。";
+        if (exclusion is not null)
+        {
+            var excluded = $"测算不予补助：{Exclusion(Enum.Parse<ExclusionReason>(exclusion))}";
+            return adjusted is { } granted ? $"{excluded}；经异议采纳调整为 {granted:0.00} 元。" : $"不予补助：{Exclusion(Enum.Parse<ExclusionReason>(exclusion))}。";
+        }
         var parts = new List<string> { tier is { } t ? $"缴费档次 {t:0.##} 元" : "无对应缴费档次" };
         if (specialGroup is not null) parts.Add($"特殊群体（{SpecialGroups.ChineseName(Enum.Parse<SpecialGroup>(specialGroup))}）托底 {floorPart:0.00} 元");
         parts.Add($"激励补助 {incentivePart:0.00} 元");

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using static Subsidy.EndToEndTests.ContributionFiles;
+
+namespace Subsidy.EndToEndTests;
+
+/// <summary>Brings a village-year to "calculated" the way the users do, then takes its settlement steps as the right roles.</summary>
+public sealed class SettlementDriver(SubsidySystem system)
+{
+    public static readonly int Year = DateTime.UtcNow.Year;
+    public static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+    public RegistryDriver Registry { get; } = new(system);
+
+    public Task<HttpClient> Centre() => system.GatewayAsAsync("county-centre", RegistryDriver.County);
+
+    /// <summary>An active pilot, an approved scheme, a roster of (person, special group) and the contribution rows; waits for the result.</summary>
+    public async Task<JsonObject> CalculatedAsync(string village, string name, IEnumerable<(int Person, string Group)> roster, IEnumerable<string[]> rows, object? terms = null)
+    {
+        await Registry.ActiveVillageAsync(village, name);
+        var id = await Registry.DraftAsync(village, Year, Today, terms);
+        await Registry.ApproveAsync(village, id, Today);
+        var county = await Registry.CountyBureau();
+        await Eventually.TrueAsync(async () => (await county.GetAsync($"/api/imports/divisions/{village}")).IsSuccessStatusCode, "the village to be known to the import");
+
+        var rosterCsv = new StringBuilder("姓名,公民身份号码,特殊群体\r\n");
+        foreach (var (person, group) in roster) rosterCsv.Append($"测试{person},{Id(person)},{group}\r\n");
+        var clerk = await Registry.Clerk(village);
+        Assert.Equal(HttpStatusCode.Accepted, (await clerk.PostAsync($"/api/imports/rosters?village={village}&year={Year}", new ByteArrayContent(Encoding.UTF8.GetBytes(rosterCsv.ToString())))).StatusCode);
+        var upload = await (await Centre()).PostAsync($"/api/imports/contributions?scope={village[..9]}&year={Year}", new ByteArrayContent(Csv(rows, new UTF8Encoding(false))));
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        try
+        {
+            return await StateAsync(village, "calculated");
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{village} not calculated; inputs: {await system.CalculationInputsAsync(village)}");
+        }
+    }
+
+    public async Task<JsonObject> StateAsync(string village, string state) =>
+        await Eventually.GetAsync(async () =>
+        {
+            var answer = await (await Centre()).GetAsync($"/api/calculation/village-years/{village}/{Year}");
+            if (!answer.IsSuccessStatusCode) return null;
+            var body = await answer.Content.ReadFromJsonAsync<JsonObject>();
+            return body!["state"]!.GetValue<string>() == state ? body : null;
+        }, $"village-year {village} to be {state}");
+
+    public static string Path(string village, string step) => $"/api/calculation/village-years/{village}/{Year}/{step}";
+
+    /// <summary>Takes a step as a client on a business date and expects the given status.</summary>
+    public static async Task<JsonObject> StepAsync(HttpClient client, string village, string step, HttpStatusCode expected, object? body = null, DateOnly? on = null) =>
+        await RegistryDriver.ReadAsync(await client.SendAsync(RegistryDriver.Post(Path(village, step), body, on ?? Today)), expected);
+
+    public static Dictionary<string, JsonObject> Members(JsonObject villageYear) =>
+        villageYear["results"]!.AsArray().ToDictionary(r => r!["idNumber"]!.GetValue<string>(), r => r!.AsObject());
+}

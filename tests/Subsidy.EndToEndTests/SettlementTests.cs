@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Subsidy.Contracts;
+using static Subsidy.EndToEndTests.ContributionFiles;
+using static Subsidy.EndToEndTests.SettlementDriver;
+
+namespace Subsidy.EndToEndTests;
+
+[Collection(SystemCollection.Name)]
+public class SettlementTests(SubsidySystem system) : IAsyncLifetime
+{
+    private readonly SettlementDriver _driver = new(system);
+    private EventProbe _events = null!;
+
+    public async Task InitializeAsync() => _events = await EventProbe.StartAsync(system, typeof(SettlementStepTaken), typeof(PaymentRequested));
+
+    public async Task DisposeAsync() => await _events.DisposeAsync();
+
+    [Fact]
+    public async Task A_village_year_goes_from_its_calculation_to_credited_with_every_step_audited_and_published()
+    {
+        const string village = "360222106211";
+        await _driver.CalculatedAsync(village, "结算村",
+            [(711001, "低保对象"), (711002, ""), (711003, "")],
+            [Row(711001, village, Year, 500, identity: "061"), Row(711002, village, Year, 1000)]);
+        var clerk = await _driver.Registry.Clerk(village);
+        var township = await _driver.Registry.Township(village);
+        var centre = await _driver.Centre();
+
+        await StepAsync(clerk, village, "confirm", HttpStatusCode.OK);
+        var notice = await StepAsync(clerk, village, "notice", HttpStatusCode.OK);
+        Assert.Equal(600m, notice["total"]!.GetValue<decimal>());
+
+        // 丙 objects on the second day of the notice: he paid in time, the export missed it.
+        var objection = new { idNumber = Id(711003), complaint = "本人已于3月缴费，测算结果为未缴费" };
+        var filed = await StepAsync(clerk, village, "objections", HttpStatusCode.OK, objection, Today.AddDays(1));
+        Assert.Equal(1, filed["openObjections"]!.GetValue<int>());
+        var late = await StepAsync(clerk, village, "objections", HttpStatusCode.BadRequest, objection, Today.AddDays(7));
+        Assert.Contains("公示期内", late["errors"]!["filedOn"]![0]!.GetValue<string>());
+        var closing = await StepAsync(clerk, village, "notice/close", HttpStatusCode.Conflict, on: Today.AddDays(7));
+        Assert.Contains("异议未处理", closing["detail"]!.GetValue<string>());
+
+        var objections = (await centre.GetFromJsonAsync<JsonArray>(Path(village, "objections")))!;
+        var objectionId = Assert.Single(objections)!["id"]!.GetValue<string>();
+        var uphold = $"objections/{objectionId}/uphold";
+        await StepAsync(clerk, village, uphold, HttpStatusCode.Forbidden, new { amount = 300, reason = "经核实已按时缴费" }, Today.AddDays(2));
+        var tooMuch = await StepAsync(township, village, uphold, HttpStatusCode.BadRequest, new { amount = 1000000, reason = "经核实已按时缴费" }, Today.AddDays(2));
+        Assert.Contains("上限", tooMuch["errors"]!["amount"]![0]!.GetValue<string>());
+        var upheld = await StepAsync(township, village, uphold, HttpStatusCode.OK, new { amount = 300, reason = "经核实已按时缴费" }, Today.AddDays(2));
+        Assert.Equal(900m, upheld["total"]!.GetValue<decimal>());
+        Assert.Equal(300m, Members(upheld)[Id(711003)]["amount"]!.GetValue<decimal>());
+        Assert.Contains("异议采纳", Members(upheld)[Id(711003)]["explanation"]!.GetValue<string>());
+        await StepAsync(township, village, $"objections/{objectionId}/dismiss", HttpStatusCode.Conflict, new { reason = "重复处理" }, Today.AddDays(2));
+
+        await StepAsync(clerk, village, "notice/close", HttpStatusCode.OK, on: Today.AddDays(7));
+        await StepAsync(clerk, village, "application", HttpStatusCode.OK);
+        await StepAsync(centre, village, "rejection", HttpStatusCode.BadRequest);
+        var rejected = await StepAsync(centre, village, "rejection", HttpStatusCode.OK, new { reason = "申报表未加盖村集体经济组织公章" });
+        Assert.Equal("notice-closed", rejected["state"]!.GetValue<string>());
+        Assert.Equal("申报表未加盖村集体经济组织公章", rejected["rejectionReason"]!.GetValue<string>());
+        await StepAsync(clerk, village, "application", HttpStatusCode.OK);
+        await StepAsync(centre, village, "approval", HttpStatusCode.OK);
+
+        var issued = await StepAsync(centre, village, "payment-notice", HttpStatusCode.OK);
+        var paymentNotice = issued["paymentNotice"]!;
+        var number = paymentNotice["number"]!.GetValue<string>();
+        Assert.Matches($"^360222-{Year}-\\d{{4}}$", number);
+        Assert.Equal(900m, paymentNotice["amount"]!.GetValue<decimal>());
+        Assert.Equal("红星村股份经济合作社", paymentNotice["payer"]!.GetValue<string>());
+        Assert.Equal(Today.AddDays(30).ToString("yyyy-MM-dd"), paymentNotice["dueOn"]!.GetValue<string>());
+        var request = await _events.WaitForAsync<PaymentRequested>(r => r.NoticeNumber == number, "the payment request to the tax bureau");
+        Assert.Equal((900m, "N2360222MF0000000K", 3), (request.Amount, request.CreditCode, request.Lines.Count));
+        Assert.Equal(900m, request.Lines.Sum(l => l.Amount));
+
+        var wrongAmount = await StepAsync(centre, village, "payment", HttpStatusCode.BadRequest, new { receiptNumber = "SW360222000001", amount = 899.99m });
+        Assert.Contains("不符", wrongAmount["errors"]!["amount"]![0]!.GetValue<string>());
+        await StepAsync(centre, village, "payment", HttpStatusCode.OK, new { receiptNumber = "SW360222000001", amount = 900m });
+        var credited = await StepAsync(centre, village, "credit", HttpStatusCode.OK);
+        Assert.Equal("credited", credited["state"]!.GetValue<string>());
+        Assert.Equal("SW360222000001", credited["paymentNotice"]!["receiptNumber"]!.GetValue<string>());
+
+        var creditStep = await _events.WaitForAsync<SettlementStepTaken>(e => e.VillageCode == village && e.Step == "credit", "the credit step event");
+        Assert.Equal((900m, 3, "SW360222000001"), (creditStep.Snapshot.Total, creditStep.Snapshot.Lines.Count, creditStep.Snapshot.PaymentNotice!.ReceiptNumber));
+        Assert.Equal("异议采纳调整", creditStep.Snapshot.Lines.Single(l => l.IdNumber == Id(711003)).Note);
+        var steps = await Eventually.GetAsync(() => Task.FromResult(
+            _events.Received<SettlementStepTaken>().Where(e => e.VillageCode == village).DistinctBy(e => e.StepId).OrderBy(e => e.At).Select(e => e.Step).ToList() is { Count: 12 } all ? all : null),
+            "every step to be published");
+        Assert.Equal(["confirm", "publish-notice", "file-objection", "resolve-objection", "close-notice", "submit-application", "reject", "submit-application",
+            "approve", "issue-payment-notice", "record-payment", "credit"], steps);
+
+        var audit = (await centre.GetFromJsonAsync<JsonArray>($"/api/calculation/audit?division={village}&entity=village-year"))!;
+        Assert.Contains(audit, e => e!["action"]!.GetValue<string>() == "reject" && e["reason"]!.GetValue<string>() == "申报表未加盖村集体经济组织公章" && e["actorRole"]!.GetValue<string>() == "county-centre");
+        Assert.Contains(audit, e => e!["action"]!.GetValue<string>() == "credit" && e["toState"]!.GetValue<string>() == "已到账");
+
+        var townshipSummary = (await centre.GetFromJsonAsync<JsonObject>($"/api/calculation/summaries/360222106000/{Year}"))!;
+        var line = townshipSummary["children"]!.AsArray().Single(c => c!["code"]!.GetValue<string>() == village)!;
+        Assert.Equal((900m, 900m, 1), (line["amount"]!.GetValue<decimal>(), line["creditedAmount"]!.GetValue<decimal>(), line["states"]!["credited"]!.GetValue<int>()));
+        var countySummary = (await (await _driver.Registry.City()).GetFromJsonAsync<JsonObject>($"/api/calculation/summaries/360222000000/{Year}"))!;
+        Assert.True(countySummary["children"]!.AsArray().Single(c => c!["code"]!.GetValue<string>() == "360222106000")!["creditedAmount"]!.GetValue<decimal>() >= 900m);
+        var otherTownship = await system.GatewayAsAsync("township-officer", "360222107");
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherTownship.GetAsync($"/api/calculation/summaries/360222106000/{Year}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_step_out_of_order_or_by_the_wrong_role_or_village_is_refused()
+    {
+        const string village = "360222106212";
+        await _driver.CalculatedAsync(village, "次序村", [(712001, "")], [Row(712001, village, Year, 500)]);
+        var clerk = await _driver.Registry.Clerk(village);
+        var centre = await _driver.Centre();
+        var township = await _driver.Registry.Township(village);
+
+        // From "calculated" only the village's confirmation is possible.
+        foreach (var (client, step) in new[]
+        {
+            (clerk, "notice"), (clerk, "notice/close"), (clerk, "objections"), (clerk, "application"), (centre, "approval"),
+            (centre, "rejection"), (centre, "payment-notice"), (centre, "payment"), (centre, "credit"), (clerk, "recalculation"),
+        })
+        {
+            var refused = await client.SendAsync(RegistryDriver.Post(Path(village, step), new { reason = "试", idNumber = Id(712001), complaint = "试", receiptNumber = "SW1", amount = 100 }, Today));
+            Assert.True(refused.StatusCode == HttpStatusCode.Conflict, $"{step} from calculated: {(int)refused.StatusCode} {await refused.Content.ReadAsStringAsync()}");
+        }
+        foreach (var (client, step) in new[] { (centre, "confirm"), (township, "confirm"), (clerk, "approval"), (clerk, "payment-notice"), (township, "credit") })
+        {
+            var refused = await StepAsync(client, village, step, HttpStatusCode.Forbidden, new { reason = "试" });
+            Assert.Contains("须由", refused["detail"]!.GetValue<string>());
+        }
+        var neighbour = await system.GatewayAsAsync("village-clerk", "360222106299");
+        await StepAsync(neighbour, village, "confirm", HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await system.Gateway.PostAsync(Path(village, "confirm"), null)).StatusCode);
+
+        await StepAsync(clerk, village, "confirm", HttpStatusCode.OK);
+        await StepAsync(clerk, village, "confirm", HttpStatusCode.Conflict);
+        await StepAsync(centre, village, "approval", HttpStatusCode.Conflict);
+        await StepAsync(clerk, village, "notice", HttpStatusCode.OK);
+        await StepAsync(clerk, village, "application", HttpStatusCode.Conflict);
+        var unchanged = await (await _driver.Registry.CountyBureau()).GetFromJsonAsync<JsonObject>($"/api/calculation/village-years/{village}/{Year}");
+        Assert.Equal("notice-published", unchanged!["state"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_budget_limited_village_serves_floors_first_and_an_objection_cannot_take_it_over_budget()
+    {
+        const string village = "360222106213";
+        var terms = RegistryDriver.Terms(Today.AddDays(-1), budget: 300);
+        var calculated = await _driver.CalculatedAsync(village, "预算村",
+            [(713001, "低保对象"), (713002, ""), (713003, "")],
+            [Row(713001, village, Year, 500, identity: "061"), Row(713002, village, Year, 1000), Row(713003, village, Year, 1000)], terms);
+
+        // Wanted: 200 + 100, 300, 300 = 900 of a budget of 300. The floor (200) is served; incentives share the other 100 (× 100 / 700).
+        var members = Members(calculated);
+        Assert.Equal((200m, 14.28m), (members[Id(713001)]["floorPart"]!.GetValue<decimal>(), members[Id(713001)]["incentivePart"]!.GetValue<decimal>()));
+        Assert.Equal(42.85m, members[Id(713002)]["amount"]!.GetValue<decimal>());
+        Assert.Contains("BudgetProrated", members[Id(713002)]["flags"]!.GetValue<string>());
+        Assert.Equal(299.98m, calculated["total"]!.GetValue<decimal>());
+        var prorated = calculated["totals"]!.AsArray().Single(t => t!["code"]!.GetValue<string>() == "BudgetProrated")!;
+        Assert.Equal(3, prorated["members"]!.GetValue<int>());
+
+        var clerk = await _driver.Registry.Clerk(village);
+        var township = await _driver.Registry.Township(village);
+        await StepAsync(clerk, village, "confirm", HttpStatusCode.OK);
+        await StepAsync(clerk, village, "notice", HttpStatusCode.OK);
+        await StepAsync(township, village, "objections", HttpStatusCode.OK, new { idNumber = Id(713002), complaint = "补助低于同档次村民" });
+        var objectionId = (await (await _driver.Centre()).GetFromJsonAsync<JsonArray>(Path(village, "objections")))![0]!["id"]!.GetValue<string>();
+
+        // 0.02 of the budget is left: 42.85 may rise to 42.87, not a fen more.
+        var over = await StepAsync(township, village, $"objections/{objectionId}/uphold", HttpStatusCode.BadRequest, new { amount = 42.88m, reason = "按同档次补足" });
+        Assert.Contains("最多可调整为 42.87 元", over["errors"]!["amount"]![0]!.GetValue<string>());
+        var upheld = await StepAsync(township, village, $"objections/{objectionId}/uphold", HttpStatusCode.OK, new { amount = 42.87m, reason = "按同档次补足" });
+        Assert.Equal(300.00m, upheld["total"]!.GetValue<decimal>());
+        Assert.Equal(42.85m, Members(upheld)[Id(713002)]["subsidy"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task Suspending_the_pilot_halts_the_unpaid_village_year_and_resuming_returns_it_where_it_was()
+    {
+        const string village = "360222106214";
+        await _driver.CalculatedAsync(village, "暂停村", [(714001, "")], [Row(714001, village, Year, 500)]);
+        var clerk = await _driver.Registry.Clerk(village);
+        var county = await _driver.Registry.CountyBureau();
+        await StepAsync(clerk, village, "confirm", HttpStatusCode.OK);
+        await StepAsync(clerk, village, "notice", HttpStatusCode.OK);
+
+        await RegistryDriver.ReadAsync(await county.PostAsJsonAsync($"/api/registry/pilots/{village}/suspend", new { reason = "集体经济困难，暂停补助", effectiveDate = Today }), HttpStatusCode.OK);
+        await _driver.StateAsync(village, "suspended");
+        var halted = await StepAsync(clerk, village, "notice/close", HttpStatusCode.Conflict, on: Today.AddDays(7));
+        Assert.Contains("暂停", halted["detail"]!.GetValue<string>());
+        var suspension = await _events.WaitForAsync<SettlementStepTaken>(e => e.VillageCode == village && e.Step == "suspend", "the suspension step");
+        Assert.Equal(("notice-published", "集体经济困难，暂停补助"), (suspension.FromState, suspension.Reason));
+
+        await RegistryDriver.ReadAsync(await clerk.PostAsJsonAsync($"/api/registry/pilots/{village}/apply", new { lastYearIncome = 400000, operatingIncome = 200000, plannedSubsidy = 60000 }), HttpStatusCode.OK);
+        await RegistryDriver.ReadAsync(await county.PostAsJsonAsync($"/api/registry/pilots/{village}/approve", new { }), HttpStatusCode.OK);
+        await _driver.StateAsync(village, "notice-published");
+        await StepAsync(clerk, village, "notice/close", HttpStatusCode.OK, on: Today.AddDays(7));
+    }
+}
