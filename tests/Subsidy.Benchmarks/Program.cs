@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -33,9 +35,13 @@ if (what == "parse")
     }
     return 0;
 }
+if (what == "calculation")
+{
+    return await CalculationBenchmark.RunAsync(rows, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000);
+}
 if (what != "import")
 {
-    Console.Error.WriteLine("usage: bench.sh import [rows] | bench.sh parse [rows]");
+    Console.Error.WriteLine("usage: bench.sh import [rows] | bench.sh parse [rows] | bench.sh calculation [rows] [villages]");
     return 2;
 }
 
@@ -44,6 +50,8 @@ Console.WriteLine($"starting the system (data in {dataDirectory}) …");
 var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
     [$"--Infrastructure:DataDirectory={dataDirectory}", "--Infrastructure:Mode=local", "--Gateway:PermitsPerMinute=100000"],
     (options, _) => options.DisableDashboard = false);
+// The services' own console output stays in the dashboard; the benchmark prints only its figures.
+builder.Services.AddLogging(logging => logging.AddFilter("Subsidy.AppHost.Resources", LogLevel.Warning));
 await using var app = await builder.BuildAsync();
 await app.StartAsync();
 await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway");

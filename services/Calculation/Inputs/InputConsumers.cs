@@ -8,14 +8,18 @@ using Subsidy.ServiceDefaults.Messaging;
 
 namespace Calculation.Inputs;
 
-/// <summary>Marks village-years whose inputs changed, in the same transaction as the change; the calculator takes them up.</summary>
+/// <summary>
+/// Marks village-years whose inputs changed, in the same transaction as the change; the calculator takes them up.
+/// An existing mark is updated rather than left alone: the update locks it until this transaction commits, so a
+/// calculator (claiming with SKIP LOCKED) cannot take the mark and read the inputs before this change is visible.
+/// </summary>
 public static class Pending
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static Task MarkAsync(UnitOfWork work, string villageCode, int year, CancellationToken cancellationToken) =>
         work.Connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO pending_village_years (village_code, year) VALUES (@villageCode, @year) ON CONFLICT DO NOTHING;
+            INSERT INTO pending_village_years (village_code, year) VALUES (@villageCode, @year) ON CONFLICT (village_code, year) DO UPDATE SET since = pending_village_years.since;
             SELECT pg_notify('calculation', '');
             """, new { villageCode, year }, work.Transaction, cancellationToken: cancellationToken));
 
@@ -24,7 +28,7 @@ public static class Pending
         work.Connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO pending_village_years (village_code, year)
             SELECT village_code, year FROM schemes_in_force WHERE village_code LIKE @prefix || '%' AND (@year::int IS NULL OR year = @year)
-            ON CONFLICT DO NOTHING;
+            ON CONFLICT (village_code, year) DO UPDATE SET since = pending_village_years.since;
             SELECT pg_notify('calculation', '');
             """, new { prefix, year }, work.Transaction, cancellationToken: cancellationToken));
 }
@@ -86,7 +90,7 @@ public sealed class RosterConsumer(NpgsqlDataSource dataSource) : IdempotentCons
             SELECT DISTINCT o.village_code, o.year FROM roster_members o
             WHERE o.year = @Year AND o.village_code <> @VillageCode
               AND o.id_number IN (SELECT id_number FROM roster_members WHERE village_code = @VillageCode AND year = @Year UNION SELECT unnest(@Ids))
-            ON CONFLICT DO NOTHING;
+            ON CONFLICT (village_code, year) DO UPDATE SET since = pending_village_years.since;
             DELETE FROM roster_members WHERE village_code = @VillageCode AND year = @Year;
             INSERT INTO roster_members (year, id_number, village_code) SELECT DISTINCT @Year, unnest(@Ids), @VillageCode;
             """, new { m.VillageCode, m.Year, m.BatchId, Members = JsonSerializer.Serialize(m.Members, Pending.Json), Ids = m.Members.Select(x => x.IdNumber).ToArray() },
@@ -117,7 +121,7 @@ public sealed class VillageContributionsConsumer(NpgsqlDataSource dataSource) : 
     protected override async Task HandleAsync(VillageContributions m, UnitOfWork work, CancellationToken cancellationToken)
     {
         await work.Connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO contribution_chunks (batch_id, village_code, chunk_index, records) VALUES (@BatchId, @VillageCode, @ChunkIndex, CAST(@Records AS jsonb))
+            INSERT INTO contribution_chunks (batch_id, village_code, chunk_index, records) VALUES (@BatchId, @VillageCode, @ChunkIndex, CAST(@Records AS json))
             ON CONFLICT DO NOTHING
             """, new { m.BatchId, m.VillageCode, m.ChunkIndex, Records = JsonSerializer.Serialize(m.Records, Pending.Json) }, work.Transaction, cancellationToken: cancellationToken));
         await Pending.MarkAsync(work, m.VillageCode, m.Year, cancellationToken);
