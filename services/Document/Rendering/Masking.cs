@@ -1,0 +1,23 @@
+namespace Document.Rendering;
+
+/// <summary>What the public notice may show of a person (DESIGN §7): 张*三, 张*; 360222********1234. Pure.</summary>
+public static class Masking
+{
+    /// <summary>First and last character kept, every one between starred; a two-character name keeps only the first.</summary>
+    public static string Name(string name)
+    {
+        var letters = System.Globalization.StringInfo.ParseCombiningCharacters(name.Trim());
+        var text = name.Trim();
+        string At(int i) => System.Globalization.StringInfo.GetNextTextElement(text, letters[i]);
+        return letters.Length switch
+        {
+            0 => "",
+            1 => "*",
+            2 => At(0) + "*",
+            _ => At(0) + new string('*', letters.Length - 2) + At(letters.Length - 1),
+        };
+    }
+
+    /// <summary>First 6 characters (the issuing county), 8 asterisks, last 4.</summary>
+    public static string IdNumber(string idNumber) => Subsidy.Contracts.IdNumber.Mask(idNumber);
+}
