@@ -8,6 +8,8 @@ compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || need+=(postgresql)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
 command -v setpriv >/dev/null || need+=(util-linux)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need+=(fonts-droid-fallback)   # TrueType CJK glyphs PDFsharp can embed
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)        # the Latin digits and letters Droid lacks
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -1,4 +1,8 @@
+using Document.Issuing;
+using Document.Rendering;
 using Subsidy.ServiceDefaults.Auth;
+using MassTransit;
+using Subsidy.ServiceDefaults.Divisions;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Messaging;
 
@@ -12,6 +16,12 @@ internal static class ApplicationServices
     {
         builder.AddSubsidyAuthentication();
         builder.AddServiceDatabase("document");
-        builder.AddMessaging(ServiceName);
+        builder.AddDivisionReplica();
+        builder.AddMessaging(ServiceName, bus =>
+        {
+            bus.AddDivisionReplicaConsumer();
+            bus.AddConsumer<SettlementDocumentsConsumer, IdempotentConsumerDefinition<SettlementDocumentsConsumer>>();
+        });
+        PdfFonts.Use();
     }
 }

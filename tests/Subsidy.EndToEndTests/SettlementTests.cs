@@ -194,4 +194,39 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         await _driver.StateAsync(village, "notice-published");
         await StepAsync(clerk, village, "notice/close", HttpStatusCode.OK, on: Today.AddDays(7));
     }
+
+    [Fact]
+    public async Task Confirmation_issues_the_roster_and_the_notice_issues_a_masked_public_notice()
+    {
+        const string village = "360222106215";
+        await _driver.CalculatedAsync(village, "文书村", [(715001, "低保对象"), (715002, "")],
+            [Row(715001, village, Year, 500, identity: "061"), Row(715002, village, Year, 1000)]);
+        var clerk = await _driver.Registry.Clerk(village);
+        await StepAsync(clerk, village, "confirm", HttpStatusCode.OK);
+        await StepAsync(clerk, village, "notice", HttpStatusCode.OK);
+
+        var documents = await Eventually.GetAsync(async () =>
+        {
+            var list = await clerk.GetFromJsonAsync<JsonArray>($"/api/documents?division={village}");
+            return list!.Count >= 3 ? list : null;
+        }, "the roster and the notice to be issued");
+        string IdOf(string kind) => documents.Single(d => d!["kind"]!.GetValue<string>() == kind)!["id"]!.GetValue<string>();
+
+        var workbook = await clerk.GetByteArrayAsync($"/api/documents/{IdOf("roster-xlsx")}");
+        var rows = MiniExcelLibs.MiniExcel.Query(new MemoryStream(workbook), useHeaderRow: false).Cast<IDictionary<string, object?>>().ToList();
+        Assert.EndsWith("文书村城乡居民基本养老保险集体补助花名册", rows[0]["A"]!.ToString());
+        Assert.Contains(rows, r => Id(715001).Equals(r["C"]) && "低保对象".Equals(r["D"]) && "300.00".Equals(r["G"]));
+        Assert.Contains(rows, r => r["A"] is string a && a.Contains("陆佰元整", StringComparison.Ordinal));
+
+        var notice = await clerk.GetByteArrayAsync($"/api/documents/{IdOf("notice-pdf")}");
+        using var pdf = UglyToad.PdfPig.PdfDocument.Open(notice);
+        var text = string.Concat(pdf.GetPages().Select(p => string.Concat(p.Letters.Select(l => l.Value))));
+        Assert.Contains($"文书村{Year}年度城乡居民基本养老保险集体补助公示", text);
+        Assert.Contains(Id(715001)[..6] + "********" + Id(715001)[14..], text);
+        Assert.DoesNotContain(Id(715001), text);
+        Assert.DoesNotContain("低保", text);
+
+        var neighbour = await system.GatewayAsAsync("village-clerk", "360222106299");
+        Assert.Equal(HttpStatusCode.Forbidden, (await neighbour.GetAsync($"/api/documents/{IdOf("roster-pdf")}")).StatusCode);
+    }
 }

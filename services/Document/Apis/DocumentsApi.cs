@@ -20,6 +20,7 @@ public static class DocumentsApi
     {
         var group = app.MapGroup("/api/documents").RequireAuthorization().WithTags("文书");
         group.MapGet("/", ListDocuments);
+        group.MapGet("/{id:guid}", Download);
         return group;
     }
 
@@ -33,5 +34,19 @@ public static class DocumentsApi
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<DocumentSummary>(new CommandDefinition(ListSql, new { Prefix = prefix, Year = year }, cancellationToken: cancellationToken));
         return TypedResults.Ok<IReadOnlyList<DocumentSummary>>(rows.AsList());
+    }
+
+    private sealed record Stored(string DivisionCode, string FileName, string ContentType, byte[] Content);
+
+    /// <summary>The document itself, for anyone whose scope covers its division.</summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Download(Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var caller = http.GetCaller();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var stored = await connection.QuerySingleOrDefaultAsync<Stored>(new CommandDefinition(
+            "SELECT division_code, file_name, content_type, content FROM documents WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        if (stored is null) return Problems.NotFound($"文书 {id} 不存在。");
+        if (!caller.Covers(stored.DivisionCode)) return Problems.OutOfScope(caller, stored.DivisionCode);
+        return TypedResults.File(stored.Content, stored.ContentType, stored.FileName);
     }
 }

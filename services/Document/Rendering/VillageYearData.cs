@@ -1,0 +1,23 @@
+using Subsidy.Contracts;
+
+namespace Document.Rendering;
+
+/// <summary>What the village-year documents show, taken from the settlement event and the division names.</summary>
+public sealed record VillageYearData(
+    string VillageCode,
+    string TownshipName,
+    string VillageName,
+    int Year,
+    string Organisation,
+    DateOnly IssuedOn,
+    DateOnly? NoticeStart,
+    DateOnly? NoticeEnd,
+    IReadOnlyList<SettlementLine> Lines)
+{
+    /// <summary>Those the collective pays for, in ID-number order.</summary>
+    public IReadOnlyList<SettlementLine> Recipients => Lines.Where(l => l.Subsidy > 0).OrderBy(l => l.IdNumber, StringComparer.Ordinal).ToList();
+
+    public decimal Total => Recipients.Sum(l => l.Subsidy);
+
+    public static string Identity(SpecialGroup? group) => group is { } g ? SpecialGroups.ChineseName(g) : "普通参保人员";
+}

@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using Document.Rendering;
+using MiniExcelLibs;
+using Subsidy.Contracts;
+using UglyToad.PdfPig;
+
+namespace Subsidy.UnitTests;
+
+public class DocumentRenderingTests
+{
+    private const string Dibao = "36022219800101002X";
+    private const string Plain = "360222198502020031";
+
+    static DocumentRenderingTests() => PdfFonts.Use();
+
+    private static VillageYearData Data() => new("360222106211", "蛟潭镇", "礼芳村", 2026, "礼芳村股份经济合作社", new DateOnly(2026, 10, 12),
+        new DateOnly(2026, 10, 12), new DateOnly(2026, 10, 18),
+    [
+        new SettlementLine(Dibao, "张小三", SpecialGroup.Dibao, 500m, 500m, 300m, null, "None", null),
+        new SettlementLine(Plain, "李四", null, 6000m, 6000m, 12000m, null, "None", "异议采纳调整"),
+        new SettlementLine("360222199001010011", "王五", null, null, 0m, 0m, "NoContribution", "None", "本年度未缴费"),
+    ]);
+
+    private static string Text(byte[] pdf)
+    {
+        using var document = PdfDocument.Open(pdf);
+        return string.Concat(document.GetPages().Select(p => string.Concat(p.Letters.Select(l => l.Value))));
+    }
+
+    [Fact]
+    public void The_roster_workbook_has_title_unit_columns_recipients_and_the_total_in_capitals()
+    {
+        var rows = MiniExcel.Query(new MemoryStream(RosterDocument.Xlsx(Data())), useHeaderRow: false).Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal("蛟潭镇礼芳村城乡居民基本养老保险集体补助花名册", rows[0]["A"]);
+        Assert.Equal("单位：礼芳村股份经济合作社", rows[1]["A"]);
+        Assert.Equal(RosterDocument.Columns, rows[2].Values.Select(v => v?.ToString()).ToArray());
+        Assert.Equal(["1", "张小三", Dibao, "低保对象", "500", "500.00", "300.00", ""], rows[3].Values.Select(v => v?.ToString() ?? "").ToArray());
+        Assert.Equal("异议采纳调整", rows[4]["H"]);
+        Assert.Equal("合计：2 人，集体补助金额 12300.00 元（大写：壹万贰仟叁佰元整）", rows[5]["A"]);
+        Assert.StartsWith("制表人", rows[6]["A"]!.ToString());
+        Assert.DoesNotContain(rows, r => r.Values.Contains("王五"));
+    }
+
+    [Fact]
+    public void The_roster_PDF_carries_the_title_the_people_and_the_total()
+    {
+        var text = Text(RosterDocument.Pdf(Data()));
+        Assert.Contains("蛟潭镇礼芳村城乡居民基本养老保险集体补助花名册", text);
+        Assert.Contains(Dibao, text);
+        Assert.Contains("壹万贰仟叁佰元整", text);
+    }
+
+    [Fact]
+    public void The_public_notice_masks_names_and_ID_numbers_and_never_shows_a_category()
+    {
+        var text = Text(NoticeDocument.Pdf(Data()));
+        Assert.True(text.Contains("礼芳村2026年度城乡居民基本养老保险集体补助公示"), text.Replace("\0", "~"));
+        Assert.Contains("2026年10月12日至2026年10月18日", text);
+        Assert.Contains("张*三", text);
+        Assert.Contains("360222********002X", text);
+        Assert.DoesNotContain(Dibao, text);
+        Assert.DoesNotContain(Plain, text);
+        Assert.DoesNotContain("张小三", text);
+        foreach (var group in SpecialGroups.All) Assert.DoesNotContain(SpecialGroups.ChineseName(group), text);
+        Assert.Contains("壹万贰仟叁佰元整", text);
+    }
+
+    [Fact]
+    public void The_same_data_renders_to_the_same_bytes()
+    {
+        static string Hash(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
+        Assert.Equal(Hash(RosterDocument.Xlsx(Data())), Hash(RosterDocument.Xlsx(Data())));
+        Assert.Equal(Hash(RosterDocument.Pdf(Data())), Hash(RosterDocument.Pdf(Data())));
+        Assert.Equal(Hash(NoticeDocument.Pdf(Data())), Hash(NoticeDocument.Pdf(Data())));
+        Assert.NotEqual(Hash(RosterDocument.Pdf(Data())), Hash(RosterDocument.Pdf(Data() with { Organisation = "另一组织" })));
+    }
+}
