@@ -98,6 +98,23 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         Assert.Equal((900m, 900m, 1), (line["amount"]!.GetValue<decimal>(), line["creditedAmount"]!.GetValue<decimal>(), line["states"]!["credited"]!.GetValue<int>()));
         var countySummary = (await (await _driver.Registry.City()).GetFromJsonAsync<JsonObject>($"/api/calculation/summaries/360222000000/{Year}"))!;
         Assert.True(countySummary["children"]!.AsArray().Single(c => c!["code"]!.GetValue<string>() == "360222106000")!["creditedAmount"]!.GetValue<decimal>() >= 900m);
+        // Each step's document: the application form, the payment notice with its number, the credited-details export.
+        var documents = await Eventually.GetAsync(async () =>
+        {
+            var list = await centre.GetFromJsonAsync<JsonArray>($"/api/documents?division={village}");
+            var kinds = list!.Select(d => d!["kind"]!.GetValue<string>()).ToHashSet();
+            return kinds.IsSupersetOf(["roster-xlsx", "roster-pdf", "notice-pdf", "application-pdf", "payment-notice-pdf", "credited-xlsx", "credited-csv"]) ? list : null;
+        }, "every settlement document");
+        string DocumentId(string kind) => documents.Last(d => d!["kind"]!.GetValue<string>() == kind)!["id"]!.GetValue<string>();
+        using (var paymentPdf = UglyToad.PdfPig.PdfDocument.Open(await centre.GetByteArrayAsync($"/api/documents/{DocumentId("payment-notice-pdf")}")))
+        {
+            var text = string.Concat(paymentPdf.GetPages().Select(p => string.Concat(p.Letters.Select(l => l.Value))));
+            Assert.Contains(number, text);
+            Assert.Contains("900.00 元（大写：玖佰元整）", text);
+        }
+        var creditedCsv = System.Text.Encoding.UTF8.GetString(await centre.GetByteArrayAsync($"/api/documents/{DocumentId("credited-csv")}"));
+        Assert.Contains($"测试711003,{Id(711003)},{village},{Year},集体补助,正常缴费,,300.00,", creditedCsv);
+
         var otherTownship = await system.GatewayAsAsync("township-officer", "360222107");
         Assert.Equal(HttpStatusCode.Forbidden, (await otherTownship.GetAsync($"/api/calculation/summaries/360222106000/{Year}")).StatusCode);
     }

@@ -8,8 +8,8 @@ namespace Subsidy.UnitTests;
 
 public class DocumentRenderingTests
 {
-    private const string Dibao = "36022219800101002X";
-    private const string Plain = "360222198502020031";
+    private static readonly string Dibao = "36022219800101002" + IdNumber.CheckCharacter("36022219800101002");
+    private static readonly string Plain = "36022219850202003" + IdNumber.CheckCharacter("36022219850202003");
 
     static DocumentRenderingTests() => PdfFonts.Use();
 
@@ -33,7 +33,7 @@ public class DocumentRenderingTests
         var rows = MiniExcel.Query(new MemoryStream(RosterDocument.Xlsx(Data())), useHeaderRow: false).Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal("蛟潭镇礼芳村城乡居民基本养老保险集体补助花名册", rows[0]["A"]);
         Assert.Equal("单位：礼芳村股份经济合作社", rows[1]["A"]);
-        Assert.Equal(RosterDocument.Columns, rows[2].Values.Select(v => v?.ToString()).ToArray());
+        Assert.Equal(RosterDocument.Columns, rows[2].Values.Select(v => v?.ToString() ?? "").ToArray());
         Assert.Equal(["1", "张小三", Dibao, "低保对象", "500", "500.00", "300.00", ""], rows[3].Values.Select(v => v?.ToString() ?? "").ToArray());
         Assert.Equal("异议采纳调整", rows[4]["H"]);
         Assert.Equal("合计：2 人，集体补助金额 12300.00 元（大写：壹万贰仟叁佰元整）", rows[5]["A"]);
@@ -57,7 +57,7 @@ public class DocumentRenderingTests
         Assert.True(text.Contains("礼芳村2026年度城乡居民基本养老保险集体补助公示"), text.Replace("\0", "~"));
         Assert.Contains("2026年10月12日至2026年10月18日", text);
         Assert.Contains("张*三", text);
-        Assert.Contains("360222********002X", text);
+        Assert.Contains("360222********" + Dibao[14..], text);
         Assert.DoesNotContain(Dibao, text);
         Assert.DoesNotContain(Plain, text);
         Assert.DoesNotContain("张小三", text);
@@ -73,5 +73,63 @@ public class DocumentRenderingTests
         Assert.Equal(Hash(RosterDocument.Pdf(Data())), Hash(RosterDocument.Pdf(Data())));
         Assert.Equal(Hash(NoticeDocument.Pdf(Data())), Hash(NoticeDocument.Pdf(Data())));
         Assert.NotEqual(Hash(RosterDocument.Pdf(Data())), Hash(RosterDocument.Pdf(Data() with { Organisation = "另一组织" })));
+    }
+
+    private static VillageYearData Settled() => Data() with
+    {
+        CreditCode = "N2360222MF0000000K", Budget = 60000m, CountyName = "浮梁县",
+        PaymentNotice = new PaymentNoticeInfo("360222-2026-0007", "360222", 12300m, new DateOnly(2026, 11, 2), new DateOnly(2026, 12, 2), null, null),
+    };
+
+    [Fact]
+    public void The_application_form_names_the_collective_the_people_and_the_total()
+    {
+        var text = Text(FormDocuments.Application(Settled()));
+        Assert.Contains(FormDocuments.ApplicationTitle, text);
+        Assert.Contains("礼芳村股份经济合作社", text);
+        Assert.Contains("N2360222MF0000000K", text);
+        Assert.Contains("2 人", text);
+        Assert.Contains("12300.00 元（大写：壹万贰仟叁佰元整）", text);
+        Assert.Contains("陆万元整", text);
+        Assert.Contains("2026年10月12日 至 2026年10月18日", text);
+    }
+
+    [Fact]
+    public void The_payment_notice_has_its_number_payer_amount_in_figures_and_capitals_and_where_and_when_to_pay()
+    {
+        var text = Text(FormDocuments.PaymentNotice(Settled()));
+        Assert.Contains(FormDocuments.PaymentNoticeTitle, text);
+        Assert.Contains("360222-2026-0007", text);
+        Assert.Contains("礼芳村股份经济合作社", text);
+        Assert.Contains("12300.00 元（大写：壹万贰仟叁佰元整）", text);
+        Assert.Contains("浮梁县税务局", text);
+        Assert.Contains("请于 2026年12月2日 前缴清", text);
+    }
+
+    [Fact]
+    public void The_credited_export_is_read_back_by_the_import_as_collective_subsidy_records()
+    {
+        var csv = CreditedExport.Csv(Settled());
+        var rows = ContributionImport.Reading.TabularReader.ReadCsv(new MemoryStream(csv)).ToList();
+        var map = ContributionImport.Parsing.HeaderMap.Detect([rows[0].Cells]).Map!;
+        var context = new ContributionImport.Parsing.ImportContext(2026, "360222", new HashSet<string> { "360222106211" }, new HashSet<decimal> { 500, 6000 });
+        var records = rows.Skip(1).Select(r => ContributionImport.Parsing.ContributionRowParser.Parse(r.RowNumber, r.Cells, map, context)).ToList();
+        Assert.All(records, r => Assert.Empty(r.Errors));
+        Assert.Equal([(Dibao, 300m), (Plain, 12000m)], records.Select(r => (r.Record!.IdNumber, r.Record.Amount)).ToList());
+        Assert.All(records, r => Assert.Equal((ContributionItem.Collective, PaymentType.Normal), (r.Record!.Item, r.Record.Type)));
+
+        var sheet = MiniExcel.Query(new MemoryStream(CreditedExport.Xlsx(Settled())), useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal(CreditedExport.Columns, sheet[0].Keys.ToArray());
+        Assert.Equal(["李四", "集体补助", "12000.00"], new[] { sheet[1]["姓名"], sheet[1]["缴费项目"], sheet[1]["缴费金额"] }.Select(v => v?.ToString() ?? "").ToArray());
+    }
+
+    [Fact]
+    public void Forms_and_exports_render_to_the_same_bytes_twice()
+    {
+        static string Hash(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
+        Assert.Equal(Hash(FormDocuments.Application(Settled())), Hash(FormDocuments.Application(Settled())));
+        Assert.Equal(Hash(FormDocuments.PaymentNotice(Settled())), Hash(FormDocuments.PaymentNotice(Settled())));
+        Assert.Equal(Hash(CreditedExport.Xlsx(Settled())), Hash(CreditedExport.Xlsx(Settled())));
+        Assert.Equal(Hash(CreditedExport.Csv(Settled())), Hash(CreditedExport.Csv(Settled())));
     }
 }

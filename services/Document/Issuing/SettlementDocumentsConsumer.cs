@@ -7,29 +7,48 @@ using Subsidy.ServiceDefaults.Messaging;
 
 namespace Document.Issuing;
 
-/// <summary>Renders the documents a settlement step calls for: the 花名册 on the village's confirmation, the 公示 when it is published.</summary>
+/// <summary>
+/// Renders the documents a settlement step calls for: 花名册 on the village's confirmation, 公示 when it is published,
+/// 申报表 on the application, 缴费通知单 when the county issues it, the credited-details export when the subsidy is credited.
+/// </summary>
 public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource, DivisionReplica divisions) : IdempotentConsumer<SettlementStepTaken>(dataSource)
 {
     public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     public const string Pdf = "application/pdf";
 
+    public const string Csv = "text/csv; charset=utf-8";
+
     protected override async Task HandleAsync(SettlementStepTaken m, UnitOfWork work, CancellationToken cancellationToken)
     {
-        if (m.Step is not ("confirm" or "publish-notice")) return;
+        if (m.Step is not ("confirm" or "publish-notice" or "submit-application" or "issue-payment-notice" or "credit")) return;
+        var townshipCode = DivisionCode.ParentOf(m.VillageCode)!;
         var village = await divisions.FindAsync(m.VillageCode, cancellationToken);
-        var township = await divisions.FindAsync(DivisionCode.ParentOf(m.VillageCode)!, cancellationToken);
+        var township = await divisions.FindAsync(townshipCode, cancellationToken);
+        var county = await divisions.FindAsync(DivisionCode.ParentOf(townshipCode)!, cancellationToken);
         var data = new VillageYearData(m.VillageCode, township?.Name ?? "", village?.Name ?? m.VillageCode, m.Year,
             m.Snapshot.OrganisationName ?? $"{village?.Name}集体经济组织", DateOnly.FromDateTime(m.At.UtcDateTime),
-            m.Snapshot.NoticeStart, m.Snapshot.NoticeEnd, m.Snapshot.Lines);
+            m.Snapshot.NoticeStart, m.Snapshot.NoticeEnd, m.Snapshot.Lines, m.Snapshot.CreditCode, m.Snapshot.Budget, county?.Name ?? "", m.Snapshot.PaymentNotice);
         var name = $"{data.VillageName}{m.Year}";
-        if (m.Step == "confirm")
+        Task Issue(string kind, string file, string type, byte[] content) => DocumentStore.IssueAsync(work, kind, m.VillageCode, m.Year, file, type, content, cancellationToken);
+        switch (m.Step)
         {
-            await DocumentStore.IssueAsync(work, "roster-xlsx", m.VillageCode, m.Year, $"{name}集体补助花名册.xlsx", Xlsx, RosterDocument.Xlsx(data), cancellationToken);
-            await DocumentStore.IssueAsync(work, "roster-pdf", m.VillageCode, m.Year, $"{name}集体补助花名册.pdf", Pdf, RosterDocument.Pdf(data), cancellationToken);
-        }
-        else
-        {
-            await DocumentStore.IssueAsync(work, "notice-pdf", m.VillageCode, m.Year, $"{name}集体补助公示.pdf", Pdf, NoticeDocument.Pdf(data), cancellationToken);
+            case "confirm":
+                await Issue("roster-xlsx", $"{name}集体补助花名册.xlsx", Xlsx, RosterDocument.Xlsx(data));
+                await Issue("roster-pdf", $"{name}集体补助花名册.pdf", Pdf, RosterDocument.Pdf(data));
+                break;
+            case "publish-notice":
+                await Issue("notice-pdf", $"{name}集体补助公示.pdf", Pdf, NoticeDocument.Pdf(data));
+                break;
+            case "submit-application":
+                await Issue("application-pdf", $"{name}集体补助试点申报表.pdf", Pdf, FormDocuments.Application(data));
+                break;
+            case "issue-payment-notice":
+                await Issue("payment-notice-pdf", $"{name}集体补助缴费通知单.pdf", Pdf, FormDocuments.PaymentNotice(data));
+                break;
+            case "credit":
+                await Issue("credited-xlsx", $"{name}集体补助到账明细.xlsx", Xlsx, CreditedExport.Xlsx(data));
+                await Issue("credited-csv", $"{name}集体补助到账明细.csv", Csv, CreditedExport.Csv(data));
+                break;
         }
     }
 }

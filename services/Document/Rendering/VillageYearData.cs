@@ -12,7 +12,11 @@ public sealed record VillageYearData(
     DateOnly IssuedOn,
     DateOnly? NoticeStart,
     DateOnly? NoticeEnd,
-    IReadOnlyList<SettlementLine> Lines)
+    IReadOnlyList<SettlementLine> Lines,
+    string? CreditCode = null,
+    decimal Budget = 0,
+    string CountyName = "",
+    PaymentNoticeInfo? PaymentNotice = null)
 {
     /// <summary>Those the collective pays for, in ID-number order.</summary>
     public IReadOnlyList<SettlementLine> Recipients => Lines.Where(l => l.Subsidy > 0).OrderBy(l => l.IdNumber, StringComparer.Ordinal).ToList();
