@@ -115,6 +115,15 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         var creditedCsv = System.Text.Encoding.UTF8.GetString(await centre.GetByteArrayAsync($"/api/documents/{DocumentId("credited-csv")}"));
         Assert.Contains($"测试711003,{Id(711003)},{village},{Year},集体补助,正常缴费,,300.00,", creditedCsv);
 
+        // The township's year summary, on request: one row per village, this one credited in full.
+        var townshipOfficer = await _driver.Registry.Township(village);
+        var summary = await RegistryDriver.ReadAsync(await townshipOfficer.PostAsync($"/api/documents/summaries/360222106000/{Year}", null), HttpStatusCode.OK);
+        var summaryRows = MiniExcelLibs.MiniExcel.Query(new MemoryStream(await townshipOfficer.GetByteArrayAsync($"/api/documents/{summary["id"]}")), useHeaderRow: false)
+            .Cast<IDictionary<string, object?>>().ToList();
+        Assert.EndsWith($"{Year}年度城乡居民基本养老保险集体补助汇总表", summaryRows[0]["A"]!.ToString());
+        Assert.Contains(summaryRows, r => village.Equals(r["B"]) && "结算村".Equals(r["C"]) && "900.00".Equals(r["F"]) && "900.00".Equals(r["H"]));
+        Assert.Equal(HttpStatusCode.Forbidden, (await clerk.PostAsync($"/api/documents/summaries/360222106000/{Year}", null)).StatusCode);
+
         var otherTownship = await system.GatewayAsAsync("township-officer", "360222107");
         Assert.Equal(HttpStatusCode.Forbidden, (await otherTownship.GetAsync($"/api/calculation/summaries/360222106000/{Year}")).StatusCode);
     }

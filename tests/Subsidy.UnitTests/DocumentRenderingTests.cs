@@ -132,4 +132,19 @@ public class DocumentRenderingTests
         Assert.Equal(Hash(CreditedExport.Xlsx(Settled())), Hash(CreditedExport.Xlsx(Settled())));
         Assert.Equal(Hash(CreditedExport.Csv(Settled())), Hash(CreditedExport.Csv(Settled())));
     }
+
+    [Fact]
+    public void A_year_summary_has_a_row_per_division_and_the_total_in_capitals()
+    {
+        var rows = MiniExcel.Query(new MemoryStream(SummaryDocument.Xlsx("浮梁县", 2026, new DateOnly(2026, 12, 20),
+        [
+            new SummaryLine("360222100000", "浮梁镇", 12, 1500, 300000m, 300000m, 250000m),
+            new SummaryLine("360222106000", "蛟潭镇", 8, 900, 12300.5m, 0m, 0m),
+        ])), useHeaderRow: false).Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal("浮梁县2026年度城乡居民基本养老保险集体补助汇总表", rows[0]["A"]);
+        Assert.Equal(SummaryDocument.Columns, rows[2].Values.Select(v => v?.ToString() ?? "").ToArray());
+        Assert.Equal(["2", "360222106000", "蛟潭镇", "8", "900", "12300.50", "0.00", "0.00"], rows[4].Values.Select(v => v?.ToString() ?? "").ToArray());
+        Assert.Equal(["", "", "合计", "20", "2400", "312300.50", "300000.00", "250000.00"], rows[5].Values.Select(v => v?.ToString() ?? "").ToArray());
+        Assert.Equal("集体补助金额合计（大写）：叁拾壹万贰仟叁佰元伍角整", rows[6]["A"]);
+    }
 }

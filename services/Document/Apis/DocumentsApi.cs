@@ -21,6 +21,7 @@ public static class DocumentsApi
         var group = app.MapGroup("/api/documents").RequireAuthorization().WithTags("文书");
         group.MapGet("/", ListDocuments);
         group.MapGet("/{id:guid}", Download);
+        group.MapSummariesApi();
         return group;
     }
 

@@ -1,3 +1,4 @@
+using Dapper;
 using Document.Rendering;
 using Npgsql;
 using Subsidy.Contracts;
@@ -20,6 +21,17 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource, Div
 
     protected override async Task HandleAsync(SettlementStepTaken m, UnitOfWork work, CancellationToken cancellationToken)
     {
+        await work.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO village_years (village_code, year, state, recipients, amount, paid_amount, credited, as_of)
+            VALUES (@VillageCode, @Year, @State, @recipients, @Total, @paid, @credited, @At)
+            ON CONFLICT (village_code, year) DO UPDATE SET state = excluded.state, recipients = excluded.recipients, amount = excluded.amount,
+                paid_amount = excluded.paid_amount, credited = excluded.credited, as_of = excluded.as_of
+            WHERE village_years.as_of <= excluded.as_of
+            """, new
+        {
+            m.VillageCode, m.Year, m.State, recipients = m.Snapshot.Lines.Count(l => l.Subsidy > 0), m.Snapshot.Total,
+            paid = m.Snapshot.PaymentNotice is { ReceiptNumber: not null } notice ? notice.Amount : 0m, credited = m.State == "credited", At = m.At.UtcDateTime,
+        }, work.Transaction, cancellationToken: cancellationToken));
         if (m.Step is not ("confirm" or "publish-notice" or "submit-application" or "issue-payment-notice" or "credit")) return;
         var townshipCode = DivisionCode.ParentOf(m.VillageCode)!;
         var village = await divisions.FindAsync(m.VillageCode, cancellationToken);
@@ -29,7 +41,7 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource, Div
             m.Snapshot.OrganisationName ?? $"{village?.Name}集体经济组织", DateOnly.FromDateTime(m.At.UtcDateTime),
             m.Snapshot.NoticeStart, m.Snapshot.NoticeEnd, m.Snapshot.Lines, m.Snapshot.CreditCode, m.Snapshot.Budget, county?.Name ?? "", m.Snapshot.PaymentNotice);
         var name = $"{data.VillageName}{m.Year}";
-        Task Issue(string kind, string file, string type, byte[] content) => DocumentStore.IssueAsync(work, kind, m.VillageCode, m.Year, file, type, content, cancellationToken);
+        Task<Guid> Issue(string kind, string file, string type, byte[] content) => DocumentStore.IssueAsync(work, kind, m.VillageCode, m.Year, file, type, content, cancellationToken);
         switch (m.Step)
         {
             case "confirm":

@@ -1,0 +1,58 @@
+using Dapper;
+using Document.Issuing;
+using Document.Rendering;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Subsidy.Contracts;
+using Subsidy.ServiceDefaults.Auth;
+using Subsidy.ServiceDefaults.Data;
+
+namespace Document.Apis;
+
+/// <summary>年度汇总表 on request: a township's villages, a county's townships, a city's counties.</summary>
+public static class SummariesApi
+{
+    private const string LinesSql = """
+        SELECT left(village_code, @childLength) AS prefix, count(*)::int AS village_years, sum(recipients)::int AS recipients,
+               sum(amount) AS amount, sum(paid_amount) AS paid_amount, coalesce(sum(paid_amount) FILTER (WHERE credited), 0) AS credited_amount,
+               max(as_of) AS as_of
+        FROM village_years WHERE year = @year AND village_code LIKE @prefix || '%'
+        GROUP BY 1 ORDER BY 1
+        """;
+
+    private sealed record Row(string Prefix, int VillageYears, int Recipients, decimal Amount, decimal PaidAmount, decimal CreditedAmount, DateTime AsOf);
+
+    public static RouteGroupBuilder MapSummariesApi(this RouteGroupBuilder group)
+    {
+        group.MapPost("/summaries/{divisionCode}/{year:int}", IssueSummary)
+            .RequireRoles(Roles.TownshipOfficer, Roles.CountyCentre, Roles.CountyBureau, Roles.CityBureau);
+        return group;
+    }
+
+    public static async Task<Results<Ok<DocumentSummary>, ProblemHttpResult>> IssueSummary(string divisionCode, int year, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var caller = http.GetCaller();
+        if (DivisionCode.LevelOf(divisionCode) is not { } level || level == DivisionLevel.Village) return Problems.NotFound($"区划代码 {divisionCode} 不是乡镇、县或市。");
+        if (!caller.Covers(divisionCode)) return Problems.OutOfScope(caller, divisionCode);
+        var childLength = level switch { DivisionLevel.Province => 4, DivisionLevel.City => 6, DivisionLevel.County => 9, _ => 12 };
+        await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
+        var rows = (await work.Connection.QueryAsync<Row>(new CommandDefinition(LinesSql, new { childLength, year, prefix = DivisionCode.ScopePrefix(divisionCode) }, work.Transaction, cancellationToken: cancellationToken))).AsList();
+        if (rows.Count == 0) return Problems.NotFound($"{divisionCode} {year} 年度尚无结算数据。");
+        var codes = rows.Select(r => r.Prefix.PadRight(DivisionCode.Length, '0')).Append(divisionCode).ToArray();
+        var names = (await work.Connection.QueryAsync<(string Code, string Name)>(new CommandDefinition("SELECT code, name FROM known_divisions WHERE code = ANY(@codes)",
+            new { codes }, work.Transaction, cancellationToken: cancellationToken))).ToDictionary(d => d.Code, d => d.Name);
+        var lines = rows.Select(r =>
+        {
+            var code = r.Prefix.PadRight(DivisionCode.Length, '0');
+            return new SummaryLine(code, names.GetValueOrDefault(code, code), r.VillageYears, r.Recipients, r.Amount, r.PaidAmount, r.CreditedAmount);
+        }).ToList();
+        var name = names.GetValueOrDefault(divisionCode, divisionCode);
+        // Dated by the data it sums, not by the clock: the same data gives the same bytes.
+        var asOf = DateOnly.FromDateTime(rows.Max(r => r.AsOf));
+        var content = SummaryDocument.Xlsx(name, year, asOf, lines);
+        var id = await DocumentStore.IssueAsync(work, "summary-xlsx", divisionCode, year, $"{name}{year}年度集体补助汇总表.xlsx", SettlementDocumentsConsumer.Xlsx, content, cancellationToken);
+        await work.CommitAsync(cancellationToken);
+        return TypedResults.Ok(await work.Connection.QuerySingleAsync<DocumentSummary>(new CommandDefinition(
+            "SELECT id, kind, division_code, year, version, file_name, content_type, sha256, issued_at FROM documents WHERE id = @id", new { id }, cancellationToken: cancellationToken)));
+    }
+}
