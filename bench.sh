@@ -2,6 +2,9 @@
 # Benchmarks against the whole system on this machine's own PostgreSQL and RabbitMQ (installed if missing).
 #   ./bench.sh import [rows]   — contribution import vs psql \copy of the same file (default 1,000,000 rows)
 #   ./bench.sh parse [rows]    — reading and checking alone, no database
+#   ./bench.sh calculation [rows] [villages] — a city-sized year calculated by the running service
+#   ./bench.sh documents [rows] [villages]   — every roster of a city-sized year as XLSX and PDF
+#   ./bench.sh samples [directory]           — one of each document, PDFs also as PNG (docs/documents)
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh

@@ -13,7 +13,7 @@ using Subsidy.Benchmarks;
 // Benchmarks run against the whole system, started here as the tests start it (local PostgreSQL and RabbitMQ).
 // They print their figures next to the baseline they are compared with, measured in the same run.
 var what = args.FirstOrDefault() ?? "import";
-var rows = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+var rows = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var given) ? given : 1_000_000;
 if (what == "parse")
 {
     // Reading and checking alone, without the database: how much of an import is spent before COPY.
@@ -35,13 +35,21 @@ if (what == "parse")
     }
     return 0;
 }
+if (what == "documents")
+{
+    return DocumentBenchmark.Run(rows, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000);
+}
+if (what == "samples")
+{
+    return DocumentBenchmark.Samples(args.Length > 1 ? args[1] : "docs/documents");
+}
 if (what == "calculation")
 {
     return await CalculationBenchmark.RunAsync(rows, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000);
 }
 if (what != "import")
 {
-    Console.Error.WriteLine("usage: bench.sh import [rows] | bench.sh parse [rows] | bench.sh calculation [rows] [villages]");
+    Console.Error.WriteLine("usage: bench.sh import [rows] | bench.sh parse [rows] | bench.sh calculation [rows] [villages] | bench.sh documents [rows] [villages] | bench.sh samples [directory]");
     return 2;
 }
 

@@ -254,5 +254,23 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
 
         var neighbour = await system.GatewayAsAsync("village-clerk", "360222106299");
         Assert.Equal(HttpStatusCode.Forbidden, (await neighbour.GetAsync($"/api/documents/{IdOf("roster-pdf")}")).StatusCode);
+
+        // A corrected export after the notice: the result goes stale, is recalculated and confirmed again, and the
+        // roster is re-issued as version 2 beside the unchanged version 1.
+        var correction = await (await _driver.Centre()).PostAsync($"/api/imports/contributions?scope=360222106&year={Year}",
+            new ByteArrayContent(Csv([Row(715001, village, Year, 500, identity: "061"), Row(715002, village, Year, 500)], new System.Text.UTF8Encoding(false))));
+        Assert.Equal(HttpStatusCode.Accepted, correction.StatusCode);
+        await Eventually.TrueAsync(async () => (await clerk.GetFromJsonAsync<JsonObject>(Path(village, "").TrimEnd('/')))!["stale"]!.GetValue<bool>(), "the result to turn stale");
+        await StepAsync(clerk, village, "recalculation", HttpStatusCode.OK, new { reason = "更正缴费数据" });
+        await _driver.StateAsync(village, "calculated");
+        await StepAsync(clerk, village, "confirm", HttpStatusCode.OK);
+        var rosters = await Eventually.GetAsync(async () =>
+        {
+            var list = (await clerk.GetFromJsonAsync<JsonArray>($"/api/documents?division={village}"))!.Where(d => d!["kind"]!.GetValue<string>() == "roster-pdf").ToList();
+            return list.Count == 2 ? list : null;
+        }, "the roster to be re-issued");
+        Assert.Equal([1, 2], rosters.Select(d => d!["version"]!.GetValue<int>()).ToArray());
+        Assert.NotEqual(rosters[0]!["sha256"]!.GetValue<string>(), rosters[1]!["sha256"]!.GetValue<string>());
+        Assert.Equal(workbook, await clerk.GetByteArrayAsync($"/api/documents/{IdOf("roster-xlsx")}"));
     }
 }

@@ -47,7 +47,7 @@ public static class RosterDocument
     {
         var document = new PdfDocument();
         document.Info.Title = Title(data);
-        double[] widths = [40, 70, 150, 100, 60, 80, 80, 150];
+        double[] widths = [40, 70, 150, 125, 60, 80, 80, 125];
         var body = Body(data).ToList();
         const int perPage = 22;
         var pages = Math.Max(1, (body.Count + perPage - 1) / perPage);

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Document.Rendering;
+using Subsidy.Contracts;
+
+namespace Subsidy.Benchmarks;
+
+/// <summary>
+/// DESIGN §11: all rosters (XLSX and PDF) of a city-sized year within 60 s. Renders every village's 花名册 from the
+/// same realistic year the other benchmarks use, on all cores as the document service's consumers do, and times,
+/// side by side, writing the same rows as plain CSV — the least any rendering can cost.
+/// Also writes one sample of each document, with a PNG of its first page, for the README (<c>samples</c>).
+/// </summary>
+public static class DocumentBenchmark
+{
+    public static int Run(int rows, int villageCount)
+    {
+        PdfFonts.Use();
+        var year = DateTime.UtcNow.Year;
+        var perTownship = (int)Math.Ceiling(villageCount / (double)DemoExport.Townships.Length);
+        var villages = DemoExport.Villages(perTownship).Take(villageCount).ToList();
+        var file = Path.Combine(Path.GetTempPath(), "subsidy-documents-bench.csv");
+        DemoExport.Write(file, rows, year, villages);
+        var data = Years(file, year, villages);
+        Console.WriteLine($"{data.Count:N0} villages, {data.Sum(d => d.Recipients.Count):N0} recipients");
+
+        var baseline = Stopwatch.StartNew();
+        long csvBytes = 0;
+        Parallel.ForEach(data, d => Interlocked.Add(ref csvBytes, CreditedExport.Csv(d).Length));
+        baseline.Stop();
+
+        var clock = Stopwatch.StartNew();
+        long xlsxBytes = 0, pdfBytes = 0, pages = 0;
+        Parallel.ForEach(data, d =>
+        {
+            var xlsx = RosterDocument.Xlsx(d);
+            var pdf = RosterDocument.Pdf(d);
+            SHA256.HashData(xlsx);
+            SHA256.HashData(pdf);
+            Interlocked.Add(ref xlsxBytes, xlsx.Length);
+            Interlocked.Add(ref pdfBytes, pdf.Length);
+            Interlocked.Add(ref pages, (d.Recipients.Count + 21) / 22);
+        });
+        clock.Stop();
+
+        Console.WriteLine();
+        Console.WriteLine("| measure | all rosters, XLSX and PDF (with SHA-256) | the same rows as plain CSV (baseline) |");
+        Console.WriteLine("|---|---|---|");
+        Console.WriteLine($"| villages | {data.Count:N0} | {data.Count:N0} |");
+        Console.WriteLine($"| output | {xlsxBytes / 1048576.0:0.0} MiB XLSX + {pdfBytes / 1048576.0:0.0} MiB PDF ({pages:N0} A4 pages) | {csvBytes / 1048576.0:0.0} MiB |");
+        Console.WriteLine($"| time | {clock.Elapsed.TotalSeconds:0.0} s | {baseline.Elapsed.TotalSeconds:0.0} s |");
+        Console.WriteLine($"| target ≤ 60 s | {(clock.Elapsed.TotalSeconds <= 60 ? "met" : "NOT met")} | – |");
+        return 0;
+    }
+
+    /// <summary>One of each document for a village of 浮梁县, as PDF/XLSX/CSV and the PDFs' first pages as PNG.</summary>
+    public static int Samples(string directory)
+    {
+        PdfFonts.Use();
+        Directory.CreateDirectory(directory);
+        var people = new (string Name, SpecialGroup? Group, decimal Tier, decimal Subsidy, string? Note)[]
+        {
+            ("张建华", SpecialGroup.Dibao, 300, 300, null), ("王秀英", null, 500, 100, null), ("李国强", null, 1000, 300, null),
+            ("刘桂兰", SpecialGroup.Tekun, 300, 400, null), ("陈志明", null, 2000, 500, null), ("杨玉梅", null, 500, 120, "异议采纳调整"),
+            ("黄春生", SpecialGroup.SevereDisability, 300, 300, null), ("赵金花", null, 1000, 300, null), ("吴水根", null, 3000, 500, null),
+            ("周冬梅", null, 500, 100, null), ("徐小平", SpecialGroup.PovertyMonitoring, 500, 250, null), ("孙长发", null, 1500, 300, null),
+        };
+        var lines = people.Select((p, i) =>
+        {
+            var first17 = $"36022219{60 + i:00}0{(i % 9) + 1}1{i % 10}02{i % 10}";
+            return new SettlementLine(first17 + IdNumber.CheckCharacter(first17), p.Name, p.Group, p.Tier, p.Tier, p.Subsidy, null, "None", p.Note);
+        }).ToList();
+        var data = new VillageYearData("360222106201", "蛟潭镇", "礼芳村", 2026, "浮梁县蛟潭镇礼芳村股份经济合作社", new DateOnly(2026, 11, 2),
+            new DateOnly(2026, 10, 12), new DateOnly(2026, 10, 18), lines, "N2360222MF0000000K", 60000m, "浮梁县",
+            new PaymentNoticeInfo("360222-2026-0007", "360222", lines.Sum(l => l.Subsidy), new DateOnly(2026, 11, 2), new DateOnly(2026, 12, 2), null, null));
+        var files = new Dictionary<string, byte[]>
+        {
+            ["roster.pdf"] = RosterDocument.Pdf(data),
+            ["roster.xlsx"] = RosterDocument.Xlsx(data),
+            ["notice.pdf"] = NoticeDocument.Pdf(data),
+            ["application.pdf"] = FormDocuments.Application(data),
+            ["payment-notice.pdf"] = FormDocuments.PaymentNotice(data),
+            ["credited.csv"] = CreditedExport.Csv(data),
+            ["credited.xlsx"] = CreditedExport.Xlsx(data),
+        };
+        foreach (var (name, bytes) in files)
+        {
+            var path = Path.Combine(directory, name);
+            File.WriteAllBytes(path, bytes);
+            if (!name.EndsWith(".pdf", StringComparison.Ordinal)) continue;
+            using var render = Process.Start(new ProcessStartInfo("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", path, Path.ChangeExtension(path, null)]))!;
+            render.WaitForExit();
+            Console.WriteLine($"{Path.ChangeExtension(path, ".png")}");
+        }
+        return 0;
+    }
+
+    private static List<VillageYearData> Years(string file, int year, IReadOnlyList<string> villages)
+    {
+        var context = new ContributionImport.Parsing.ImportContext(year, "360222", villages.ToHashSet(), new HashSet<decimal> { 100, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000 });
+        using var stream = File.OpenRead(file);
+        ContributionImport.Parsing.HeaderMap? map = null;
+        var records = new List<ContributionRecord>();
+        foreach (var row in ContributionImport.Reading.TabularReader.ReadCsv(stream))
+        {
+            if (map is null) { map = ContributionImport.Parsing.HeaderMap.Detect([row.Cells]).Map!; continue; }
+            if (ContributionImport.Parsing.ContributionRowParser.Parse(row.RowNumber, row.Cells, map, context).Record is { } record) records.Add(record);
+        }
+        var policy = new Calculation.Rules.PolicyInput([300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000], 100, new DateOnly(year, 9, 30));
+        var scheme = new Calculation.Rules.SchemeInput(MembershipBasis.InsuredInVillage, StackingRule.Sum,
+            [new(SpecialGroup.Dibao, 200), new(SpecialGroup.Tekun, 300)], [new(500, 50), new(1000, 100), new(2000, 200)], 200000);
+        return records.GroupBy(r => r.VillageCode).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var results = Calculation.Rules.SubsidyRules.Calculate(scheme, policy, [], g.ToList(), new HashSet<string>());
+            var lines = results.Select(r => new SettlementLine(r.IdNumber, r.Name, r.Group, r.Tier, r.OwnContribution, r.Subsidy, r.Exclusion?.ToString(), r.Flags.ToString(), null)).ToList();
+            return new VillageYearData(g.Key, "蛟潭镇", $"村{g.Key[^5..]}", year, $"村{g.Key[^5..]}股份经济合作社", new DateOnly(year, 11, 2), null, null, lines);
+        }).ToList();
+    }
+}
