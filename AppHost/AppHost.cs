@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Subsidy.AppHost;
 
@@ -28,6 +29,13 @@ var registry = Service<Projects.SchemeRegistry>("scheme-registry");
 var imports = Service<Projects.ContributionImport>("contribution-import").WithEnvironment("DOTNET_gcServer", "0");
 var calculation = Service<Projects.Calculation>("calculation");
 var documents = Service<Projects.Document>("document");
+
+// The tax bureau's stand-in answers payment requests in local and test set-ups only (DESIGN §8).
+if (builder.Configuration.GetValue("TaxBureau:Simulator", builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing")))
+{
+    Service<Projects.TaxBureauSimulator>("tax-bureau-simulator")
+        .WithEnvironment("TaxBureau__DelaySeconds", builder.Configuration["TaxBureau:DelaySeconds"] ?? "1");
+}
 
 var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName: null)
     .WithHttpEndpoint(port: builder.Configuration.GetValue<int?>("Gateway:Port") is > 0 and var port ? port : null)

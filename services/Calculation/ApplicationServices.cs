@@ -1,4 +1,5 @@
 using Calculation.Inputs;
+using Calculation.Settlement;
 using MassTransit;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
@@ -26,6 +27,8 @@ internal static class ApplicationServices
             bus.AddConsumer<RosterConsumer, IdempotentConsumerDefinition<RosterConsumer>>();
             bus.AddConsumer<BatchAcceptedConsumer, IdempotentConsumerDefinition<BatchAcceptedConsumer>>();
             bus.AddConsumer<VillageContributionsConsumer, IdempotentConsumerDefinition<VillageContributionsConsumer>>();
+            bus.AddConsumer<PaymentReceivedConsumer, IdempotentConsumerDefinition<PaymentReceivedConsumer>>();
+            bus.AddConsumer<PaymentRejectedConsumer, IdempotentConsumerDefinition<PaymentRejectedConsumer>>();
         });
         builder.Services.AddHostedService<VillageYearCalculator>();
         builder.Services.AddBusinessClock();

@@ -52,21 +52,3 @@ public sealed record PaymentNoticeInfo(
     DateOnly DueOn,
     string? ReceiptNumber,
     DateTimeOffset? PaidAt);
-
-/// <summary>
-/// Tax-bureau contract v1: a payment notice (缴费通知单) was issued and the collective will pay it at the tax bureau.
-/// Lines are the members credited with the subsidy (amount &gt; 0).
-/// </summary>
-public sealed record PaymentRequested(
-    string NoticeNumber,
-    string VillageCode,
-    string CountyCode,
-    int Year,
-    string Payer,
-    string? CreditCode,
-    decimal Amount,
-    DateOnly DueOn,
-    IReadOnlyList<PaymentLine> Lines,
-    int ContractVersion = 1);
-
-public sealed record PaymentLine(string IdNumber, string Name, decimal Amount);

@@ -14,7 +14,13 @@ public sealed class SettlementDriver(SubsidySystem system)
 
     public RegistryDriver Registry { get; } = new(system);
 
-    public Task<HttpClient> Centre() => system.GatewayAsAsync("county-centre", RegistryDriver.County);
+    private Task<HttpClient>? _centre;
+    private Task<HttpClient>? _observer;
+
+    public Task<HttpClient> Centre() => _centre ??= system.GatewayAsAsync("county-centre", RegistryDriver.County);
+
+    /// <summary>Polling reads as the county's auditor, so waiting does not spend the officers' per-user rate limit.</summary>
+    public Task<HttpClient> Observer() => _observer ??= system.GatewayAsAsync("auditor", RegistryDriver.County);
 
     /// <summary>An active pilot, an approved scheme, a roster of (person, special group) and the contribution rows; waits for the result.</summary>
     public async Task<JsonObject> CalculatedAsync(string village, string name, IEnumerable<(int Person, string Group)> roster, IEnumerable<string[]> rows, object? terms = null)
@@ -44,7 +50,7 @@ public sealed class SettlementDriver(SubsidySystem system)
     public async Task<JsonObject> StateAsync(string village, string state) =>
         await Eventually.GetAsync(async () =>
         {
-            var answer = await (await Centre()).GetAsync($"/api/calculation/village-years/{village}/{Year}");
+            var answer = await (await Observer()).GetAsync($"/api/calculation/village-years/{village}/{Year}");
             if (!answer.IsSuccessStatusCode) return null;
             var body = await answer.Content.ReadFromJsonAsync<JsonObject>();
             return body!["state"]!.GetValue<string>() == state ? body : null;
@@ -58,4 +64,19 @@ public sealed class SettlementDriver(SubsidySystem system)
 
     public static Dictionary<string, JsonObject> Members(JsonObject villageYear) =>
         villageYear["results"]!.AsArray().ToDictionary(r => r!["idNumber"]!.GetValue<string>(), r => r!.AsObject());
+
+    /// <summary>A village-year of one member (300 元) taken from calculation to an issued payment notice; returns the notice number.</summary>
+    public async Task<string> PaymentNoticeIssuedAsync(string village, string name, int person)
+    {
+        await CalculatedAsync(village, name, [(person, "")], [ContributionFiles.Row(person, village, Year, 1000)]);
+        var clerk = await Registry.Clerk(village);
+        var centre = await Centre();
+        await StepAsync(clerk, village, "confirm", HttpStatusCode.OK);
+        await StepAsync(clerk, village, "notice", HttpStatusCode.OK);
+        await StepAsync(clerk, village, "notice/close", HttpStatusCode.OK, on: Today.AddDays(7));
+        await StepAsync(clerk, village, "application", HttpStatusCode.OK);
+        await StepAsync(centre, village, "approval", HttpStatusCode.OK);
+        var issued = await StepAsync(centre, village, "payment-notice", HttpStatusCode.OK);
+        return issued["paymentNotice"]!["number"]!.GetValue<string>();
+    }
 }

@@ -101,7 +101,7 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         // Each step's document: the application form, the payment notice with its number, the credited-details export.
         var documents = await Eventually.GetAsync(async () =>
         {
-            var list = await centre.GetFromJsonAsync<JsonArray>($"/api/documents?division={village}");
+            var list = await (await _driver.Observer()).GetFromJsonAsync<JsonArray>($"/api/documents?division={village}");
             var kinds = list!.Select(d => d!["kind"]!.GetValue<string>()).ToHashSet();
             return kinds.IsSupersetOf(["roster-xlsx", "roster-pdf", "notice-pdf", "application-pdf", "payment-notice-pdf", "credited-xlsx", "credited-csv"]) ? list : null;
         }, "every settlement document");

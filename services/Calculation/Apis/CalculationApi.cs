@@ -19,7 +19,7 @@ public sealed record ResultView(string IdNumber, string Name, string? Exclusion,
 public sealed record CategoryTotal(string Category, string Code, string Name, int Members, decimal Amount);
 
 public sealed record PaymentNoticeView(string Number, decimal Amount, string Payer, string? CreditCode, DateOnly IssuedOn, DateOnly DueOn,
-    string? ReceiptNumber, decimal? PaidAmount, DateTime? PaidAt, DateOnly? CreditedOn);
+    string? ReceiptNumber, decimal? PaidAmount, DateTime? PaidAt, DateOnly? CreditedOn, string? RejectionReason, DateTime? RejectedAt);
 
 public sealed record VillageYearView(string VillageCode, int Year, string State, string StateName, bool Stale, DateOnly? NoticeStart, DateOnly? NoticeEnd,
     string? RejectionReason, int OpenObjections, decimal Total, RunView? Run, PaymentNoticeView? PaymentNotice,
@@ -36,6 +36,7 @@ public static class CalculationApi
         group.MapObjectionsApi();
         group.MapReportsApi();
         group.MapAuditApi();
+        group.MapTaxBureauApi();
         return group;
     }
 
@@ -53,7 +54,7 @@ public static class CalculationApi
         """;
 
     private const string PaymentNoticeSql = """
-        SELECT number, amount, payer, credit_code, issued_on, due_on, receipt_number, paid_amount, paid_at, credited_on
+        SELECT number, amount, payer, credit_code, issued_on, due_on, receipt_number, paid_amount, paid_at, credited_on, rejection_reason, rejected_at
         FROM payment_notices WHERE village_code = @villageCode AND year = @year
         """;
 

@@ -52,14 +52,24 @@ public static class PaymentNotices
         return null;
     }
 
-    public static async Task<StepRefusal?> RecordReceiptAsync(StepContext step, string? receiptNumber, decimal? amount, DateTimeOffset paidAt)
+    /// <summary>A receipt that matches the notice: recorded (its number once only) and the notice marked paid.</summary>
+    public static async Task<StepRefusal?> RecordReceiptAsync(StepContext step, string? receiptNumber, decimal? amount, DateTimeOffset paidAt, bool allowDifference = false)
     {
-        var noticeAmount = await step.ScalarAsync<decimal>("SELECT amount FROM payment_notices WHERE village_code = @VillageCode AND year = @Year", new { step.VillageCode, step.Year });
-        if (StepRefusal.Invalid(PaymentRules.WhyReceiptDoesNotMatch(noticeAmount, receiptNumber, amount)) is { } invalid) return invalid;
+        var notice = await step.Work.Connection.QuerySingleAsync<(string Number, decimal Amount)>(new CommandDefinition(
+            "SELECT number, amount FROM payment_notices WHERE village_code = @VillageCode AND year = @Year", new { step.VillageCode, step.Year }, step.Work.Transaction, cancellationToken: step.CancellationToken));
+        var errors = PaymentRules.WhyReceiptDoesNotMatch(notice.Amount, receiptNumber, amount).Where(e => !allowDifference || e.Field != "amount");
+        if (StepRefusal.Invalid(errors) is { } invalid) return invalid;
+        if (await step.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM tax_bureau_answers WHERE receipt_number = @receiptNumber AND outcome = 'matched')", new { receiptNumber }))
+        {
+            return StepRefusal.Conflict($"缴费凭证 {receiptNumber} 已登记过。");
+        }
         await step.ExecuteAsync("""
+            INSERT INTO tax_bureau_answers (id, kind, notice_number, receipt_number, amount, paid_at, outcome)
+            VALUES (@id, 'receipt', @Number, @receiptNumber, @amount, @paidAt, 'matched')
+            ON CONFLICT (receipt_number) DO NOTHING;
             UPDATE payment_notices SET receipt_number = @receiptNumber, paid_amount = @amount, paid_at = @paidAt
-            WHERE village_code = @VillageCode AND year = @Year
-            """, new { receiptNumber, amount, paidAt = paidAt.UtcDateTime, step.VillageCode, step.Year });
+            WHERE village_code = @VillageCode AND year = @Year;
+            """, new { id = Guid.CreateVersion7(), notice.Number, receiptNumber, amount, paidAt = paidAt.UtcDateTime, step.VillageCode, step.Year });
         return null;
     }
 }

@@ -36,6 +36,15 @@ public static class SettlementSteps
         DateOnly today, string? reason, Func<StepContext, Task<StepRefusal?>> effect, CancellationToken cancellationToken)
     {
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
+        var refusal = await TakeAsync(work, villageCode, year, action, caller, today, reason, effect, cancellationToken);
+        if (refusal is null) await work.CommitAsync(cancellationToken);
+        return refusal;
+    }
+
+    /// <summary>The same step inside a transaction the caller owns (a consumer's); the caller commits.</summary>
+    public static async Task<StepRefusal?> TakeAsync(UnitOfWork work, string villageCode, int year, SettlementAction action, Caller caller,
+        DateOnly today, string? reason, Func<StepContext, Task<StepRefusal?>> effect, CancellationToken cancellationToken)
+    {
         var current = await work.Connection.QuerySingleOrDefaultAsync<(string State, bool Stale)?>(new CommandDefinition(
             "SELECT state, stale FROM village_years WHERE village_code = @villageCode AND year = @year FOR UPDATE", new { villageCode, year }, work.Transaction, cancellationToken: cancellationToken));
         if (current is null)
@@ -54,7 +63,6 @@ public static class SettlementSteps
                 new { to, villageCode, year }, work.Transaction, cancellationToken: cancellationToken));
         }
         await RecordAsync(work, villageCode, year, KebabCase.Of(action), current.Value.State, to, caller, reason, cancellationToken);
-        await work.CommitAsync(cancellationToken);
         return null;
     }
 

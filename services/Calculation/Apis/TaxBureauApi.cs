@@ -1,0 +1,74 @@
+using Calculation.Settlement;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Subsidy.ServiceDefaults.Auth;
+using Subsidy.ServiceDefaults.Data;
+
+namespace Calculation.Apis;
+
+public sealed record TaxBureauAnswerView(Guid Id, string Kind, string NoticeNumber, string? ReceiptNumber, decimal? Amount, DateTime? PaidAt, string? Reason,
+    DateTime ReceivedAt, string Outcome, string? Detail, string? Decision, string? Resolution, string? ResolvedBy, DateTime? ResolvedAt, bool Open);
+
+public sealed record ResolveAnswerRequest(string? Decision, string? Reason);
+
+/// <summary>对账: what the tax bureau answered, and the county centre's resolution of what did not match.</summary>
+public static class TaxBureauApi
+{
+    private const string Columns = """
+        id, kind, notice_number, receipt_number, amount, paid_at, reason, received_at, outcome, detail, decision, resolution, resolved_by, resolved_at,
+        (resolved_at IS NULL AND outcome IN ('discrepancy', 'unknown-notice', 'not-awaiting-payment')) AS open
+        """;
+
+    public static RouteGroupBuilder MapTaxBureauApi(this RouteGroupBuilder group)
+    {
+        var answers = group.MapGroup("/tax-bureau/answers");
+        answers.MapGet("/", List).RequireRoles(Roles.CountyCentre, Roles.CountyBureau, Roles.CityBureau, Roles.Auditor);
+        answers.MapPost("/{id:guid}/resolution", Resolve).RequireRoles(Roles.CountyCentre);
+        return group;
+    }
+
+    /// <summary>Answers for notices in the caller's scope (a notice number starts with its county's code); <c>open=true</c> for those waiting on the county.</summary>
+    public static async Task<Ok<IReadOnlyList<TaxBureauAnswerView>>> List(bool? open, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var caller = http.GetCaller();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<TaxBureauAnswerView>(new CommandDefinition($"SELECT {Columns} FROM tax_bureau_answers ORDER BY received_at, id", cancellationToken: cancellationToken)))
+            .Where(a => caller.Covers(a.NoticeNumber.Split('-')[0].PadRight(12, '0')) && (open is not true || a.Open)).ToList();
+        return TypedResults.Ok<IReadOnlyList<TaxBureauAnswerView>>(rows);
+    }
+
+    /// <summary>
+    /// accept: a discrepancy is taken as the payment (paid with the amount received, the reason recorded);
+    /// dismiss: the answer is set aside and the notice keeps waiting for a matching payment.
+    /// </summary>
+    public static async Task<Results<Ok<TaxBureauAnswerView>, ProblemHttpResult>> Resolve(Guid id, ResolveAnswerRequest? body, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var caller = http.GetCaller();
+        await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
+        var answer = await work.Connection.QuerySingleOrDefaultAsync<TaxBureauAnswerView>(new CommandDefinition(
+            $"SELECT {Columns} FROM tax_bureau_answers WHERE id = @id FOR UPDATE", new { id }, work.Transaction, cancellationToken: cancellationToken));
+        if (answer is null) return Problems.NotFound($"回执 {id} 不存在。");
+        var county = answer.NoticeNumber.Split('-')[0].PadRight(12, '0');
+        if (!caller.Covers(county)) return Problems.OutOfScope(caller, county);
+        if (ReconciliationRules.WhyCannotResolve(answer.Outcome, answer.ResolvedAt is not null, body?.Decision, body?.Reason) is { } why) return Problems.Conflict(why);
+        if (body!.Decision == "accept")
+        {
+            var notice = await TaxBureau.FindAsync(work, answer.NoticeNumber, cancellationToken);
+            if (notice is null) return Problems.Conflict("缴费通知单不存在，不能确认缴费。");
+            var refusal = await SettlementSteps.TakeAsync(work, notice.VillageCode, notice.Year, SettlementAction.RecordPayment, caller, DateOnly.FromDateTime(DateTime.UtcNow),
+                $"按实缴金额确认：{body.Reason!.Trim()}",
+                // The receipt row stays as it is (its number is taken), now with the county's decision beside it.
+                step => PaymentNotices.RecordReceiptAsync(step, answer.ReceiptNumber, answer.Amount, new DateTimeOffset(answer.PaidAt ?? DateTime.UtcNow, TimeSpan.Zero), allowDifference: true),
+                cancellationToken);
+            if (refusal is not null) return Problems.Conflict(refusal.Message ?? string.Join("；", refusal.Errors.Select(e => e.Message)));
+        }
+        await work.Connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE tax_bureau_answers SET decision = @Decision, resolution = @reason, resolved_by = @by, resolved_at = now() WHERE id = @id
+            """, new { body.Decision, reason = body.Reason!.Trim(), by = caller.UserId, id }, work.Transaction, cancellationToken: cancellationToken));
+        await work.RecordAsync(caller, "tax-bureau-answer", id.ToString(), county, body.Decision!, answer.Outcome, "resolved", body.Reason!.Trim(), cancellationToken);
+        await work.CommitAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return TypedResults.Ok(await connection.QuerySingleAsync<TaxBureauAnswerView>(new CommandDefinition($"SELECT {Columns} FROM tax_bureau_answers WHERE id = @id", new { id }, cancellationToken: cancellationToken)));
+    }
+}
