@@ -10,6 +10,7 @@ using Dapper;
 using MassTransit;
 using Npgsql;
 using Subsidy.Contracts;
+using Subsidy.Demo;
 
 namespace Subsidy.Benchmarks;
 

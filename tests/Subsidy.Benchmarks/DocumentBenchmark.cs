@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Document.Rendering;
 using Subsidy.Contracts;
+using Subsidy.Demo;
 
 namespace Subsidy.Benchmarks;
 

@@ -9,6 +9,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Npgsql;
 using Subsidy.Benchmarks;
+using Subsidy.Demo;
 
 // Benchmarks run against the whole system, started here as the tests start it (local PostgreSQL and RabbitMQ).
 // They print their figures next to the baseline they are compared with, measured in the same run.

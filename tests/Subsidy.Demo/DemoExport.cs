@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Subsidy.Contracts;
 
-namespace Subsidy.Benchmarks;
+namespace Subsidy.Demo;
 
 /// <summary>
 /// A realistic contribution-detail export for 浮梁县, made from a fixed seed: valid ID numbers, the county's
@@ -18,6 +18,10 @@ public static class DemoExport
 
     public static IReadOnlyList<string> Villages(int perTownship = 10) =>
         Townships.SelectMany(t => Enumerable.Range(0, perTownship).Select(v => $"360222{t}{(v < 2 ? 1 + v : 200 + v):000}")).ToList();
+
+    /// <summary>Villages (村委会, 200 and above) numbered from <paramref name="firstNumber"/> in the given townships.</summary>
+    public static IReadOnlyList<string> Villages(IEnumerable<string> townships, int perTownship, int firstNumber) =>
+        townships.SelectMany(t => Enumerable.Range(firstNumber, perTownship).Select(v => $"360222{t}{v:000}")).ToList();
 
     public static string Header => "姓名,公民身份号码,行政区划代码,缴费年度,缴费项目,缴费类型,缴费档次,缴费金额,到账日期,参保身份,待遇状态";
 

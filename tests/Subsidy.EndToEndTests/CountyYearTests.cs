@@ -1,0 +1,56 @@
+using System.Net.Http.Json;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Subsidy.Demo;
+
+namespace Subsidy.EndToEndTests;
+
+/// <summary>The main job, small: a county-year of six villages driven through the gateway by the demo, to credited.</summary>
+[Collection(SystemCollection.Name)]
+public class CountyYearTests(SubsidySystem system)
+{
+    [Fact]
+    public async Task A_small_county_year_runs_through_the_gateway_to_credited_with_its_documents_and_totals()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var options = new DemoOptions(["201", "202"], 3, 260, 1500, today.Year, today, Parallel: 2);
+        var result = await new DemoYear(system.Gateway.BaseAddress!, options, TextWriter.Null).RunAsync();
+
+        var observer = await system.GatewayAsAsync("auditor", "360222");
+        var years = new Dictionary<string, JsonObject>();
+        foreach (var village in result.Villages)
+        {
+            years[village] = (await observer.GetFromJsonAsync<JsonObject>($"/api/calculation/village-years/{village}/{options.Year}"))!;
+        }
+        Assert.Equal("suspended", years[result.SuspendedVillage]["state"]!.GetValue<string>());
+        var settled = years.Where(y => y.Key != result.SuspendedVillage).ToList();
+        Assert.All(settled, y => Assert.Contains(y.Value["state"]!.GetValue<string>(), new[] { "credited", "approved" }));
+        var credited = settled.Where(y => y.Value["state"]!.GetValue<string>() == "credited").ToList();
+        Assert.True(credited.Count >= 4, $"{credited.Count} villages credited");
+
+        // Totals: what the county credited is what those villages' results add up to.
+        var creditedTotal = credited.Sum(y => y.Value["total"]!.GetValue<decimal>());
+        Assert.True(creditedTotal > 0);
+        var summaries = await Task.WhenAll(new[] { "360222201000", "360222202000" }.Select(async t => (await observer.GetFromJsonAsync<JsonObject>($"/api/calculation/summaries/{t}/{options.Year}"))!));
+        var ours = summaries.SelectMany(s => s["children"]!.AsArray()).Where(c => result.Villages.Contains(c!["code"]!.GetValue<string>())).ToList();
+        Assert.Equal(creditedTotal, ours.Sum(c => c!["creditedAmount"]!.GetValue<decimal>()));
+        Assert.All(credited, y => Assert.Equal(y.Value["total"]!.GetValue<decimal>(), y.Value["paymentNotice"]!["paidAmount"]!.GetValue<decimal>()));
+
+        // The shapes the demo promises: a tight budget prorated, a member of two rosters held, one objection dismissed.
+        var budget = years[result.BudgetVillage];
+        Assert.True(budget["total"]!.GetValue<decimal>() <= 3000m);
+        Assert.Contains(budget["totals"]!.AsArray(), t => t!["code"]!.GetValue<string>() == "BudgetProrated");
+        // Listed by two villages: held in the one where they pay (in the other they have no contribution at all).
+        Assert.Contains(years[result.DuplicateVillages[0]]["results"]!.AsArray(), r => r!["exclusion"]?.GetValue<string>() == "DuplicateMembership");
+        var objections = (await observer.GetFromJsonAsync<JsonArray>($"/api/calculation/village-years/{result.ObjectionVillage}/{options.Year}/objections"))!;
+        Assert.Equal("dismissed", Assert.Single(objections)!["state"]!.GetValue<string>());
+
+        // Every credited village has its five documents, each readable.
+        foreach (var (village, _) in credited)
+        {
+            var documents = (await observer.GetFromJsonAsync<JsonArray>($"/api/documents?division={village}"))!.Select(d => d!["kind"]!.GetValue<string>()).ToHashSet();
+            Assert.Superset(new HashSet<string> { "roster-xlsx", "roster-pdf", "notice-pdf", "application-pdf", "payment-notice-pdf", "credited-csv" }, documents);
+        }
+        Assert.True(result.Documents["credited-csv"] >= credited.Count);
+    }
+}
