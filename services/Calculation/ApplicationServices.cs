@@ -5,6 +5,7 @@ using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Divisions;
 using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceDefaults.Telemetry;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation;
@@ -31,6 +32,8 @@ internal static class ApplicationServices
             bus.AddConsumer<PaymentRejectedConsumer, IdempotentConsumerDefinition<PaymentRejectedConsumer>>();
         });
         builder.Services.AddHostedService<VillageYearCalculator>();
+        builder.Services.AddSingleton(new GaugeQuery("backlog", "SELECT 'village-years-to-calculate', count(*)::bigint FROM pending_village_years"));
+        builder.Services.AddSingleton(new GaugeQuery("village_years", "SELECT state, count(*)::bigint FROM village_years GROUP BY state"));
         builder.Services.AddBusinessClock();
     }
 }

@@ -19,8 +19,8 @@ public sealed class SettlementDriver(SubsidySystem system)
 
     public Task<HttpClient> Centre() => _centre ??= system.GatewayAsAsync("county-centre", RegistryDriver.County);
 
-    /// <summary>Polling reads as the county's auditor, so waiting does not spend the officers' per-user rate limit.</summary>
-    public Task<HttpClient> Observer() => _observer ??= system.GatewayAsAsync("auditor", RegistryDriver.County);
+    /// <summary>Polling reads as an auditor of its own (scope 36022), so waiting spends no other test user's per-user rate limit.</summary>
+    public Task<HttpClient> Observer() => _observer ??= system.GatewayAsAsync("auditor", "36022");
 
     /// <summary>An active pilot, an approved scheme, a roster of (person, special group) and the contribution rows; waits for the result.</summary>
     public async Task<JsonObject> CalculatedAsync(string village, string name, IEnumerable<(int Person, string Group)> roster, IEnumerable<string[]> rows, object? terms = null)

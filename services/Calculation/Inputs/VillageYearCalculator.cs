@@ -9,6 +9,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceDefaults.Telemetry;
 
 namespace Calculation.Inputs;
 
@@ -22,6 +23,9 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
 {
     /// <summary>Village-years calculated side by side: each waits on the database part of the time, so a few overlap well even on two cores.</summary>
     private readonly int _parallel = Math.Max(1, configuration.GetValue("Calculation:Parallel", 3));
+
+    private static readonly System.Diagnostics.Metrics.Histogram<double> Duration =
+        SubsidyTelemetry.Meter.CreateHistogram<double>("subsidy.calculation.duration", "ms", "Time to calculate one village-year");
 
     private const string ClaimSql = """
         DELETE FROM pending_village_years
@@ -43,6 +47,7 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
         var started = Stopwatch.GetTimestamp();
         var state = await CalculateAsync(work, next.VillageCode, next.Year, started, cancellationToken);
         await work.CommitAsync(cancellationToken);
+        if (state == SettlementStates.Calculated) Duration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         LogCalculated(logger, next.VillageCode, next.Year, state);
         return true;
     }

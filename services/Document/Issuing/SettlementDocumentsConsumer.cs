@@ -19,6 +19,9 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource, Div
 
     public const string Csv = "text/csv; charset=utf-8";
 
+    private static readonly System.Diagnostics.Metrics.Histogram<double> RenderDuration =
+        Subsidy.ServiceDefaults.Telemetry.SubsidyTelemetry.Meter.CreateHistogram<double>("subsidy.document.render.duration", "ms", "Time to render one document");
+
     protected override async Task HandleAsync(SettlementStepTaken m, UnitOfWork work, CancellationToken cancellationToken)
     {
         await work.Connection.ExecuteAsync(new CommandDefinition("""
@@ -41,25 +44,31 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource, Div
             m.Snapshot.OrganisationName ?? $"{village?.Name}集体经济组织", DateOnly.FromDateTime(m.At.UtcDateTime),
             m.Snapshot.NoticeStart, m.Snapshot.NoticeEnd, m.Snapshot.Lines, m.Snapshot.CreditCode, m.Snapshot.Budget, county?.Name ?? "", m.Snapshot.PaymentNotice);
         var name = $"{data.VillageName}{m.Year}";
-        Task<Guid> Issue(string kind, string file, string type, byte[] content) => DocumentStore.IssueAsync(work, kind, m.VillageCode, m.Year, file, type, content, cancellationToken);
+        Task<Guid> Issue(string kind, string file, string type, Func<VillageYearData, byte[]> render)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var content = render(data);
+            RenderDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("kind", kind));
+            return DocumentStore.IssueAsync(work, kind, m.VillageCode, m.Year, file, type, content, cancellationToken);
+        }
         switch (m.Step)
         {
             case "confirm":
-                await Issue("roster-xlsx", $"{name}集体补助花名册.xlsx", Xlsx, RosterDocument.Xlsx(data));
-                await Issue("roster-pdf", $"{name}集体补助花名册.pdf", Pdf, RosterDocument.Pdf(data));
+                await Issue("roster-xlsx", $"{name}集体补助花名册.xlsx", Xlsx, RosterDocument.Xlsx);
+                await Issue("roster-pdf", $"{name}集体补助花名册.pdf", Pdf, RosterDocument.Pdf);
                 break;
             case "publish-notice":
-                await Issue("notice-pdf", $"{name}集体补助公示.pdf", Pdf, NoticeDocument.Pdf(data));
+                await Issue("notice-pdf", $"{name}集体补助公示.pdf", Pdf, NoticeDocument.Pdf);
                 break;
             case "submit-application":
-                await Issue("application-pdf", $"{name}集体补助试点申报表.pdf", Pdf, FormDocuments.Application(data));
+                await Issue("application-pdf", $"{name}集体补助试点申报表.pdf", Pdf, FormDocuments.Application);
                 break;
             case "issue-payment-notice":
-                await Issue("payment-notice-pdf", $"{name}集体补助缴费通知单.pdf", Pdf, FormDocuments.PaymentNotice(data));
+                await Issue("payment-notice-pdf", $"{name}集体补助缴费通知单.pdf", Pdf, FormDocuments.PaymentNotice);
                 break;
             case "credit":
-                await Issue("credited-xlsx", $"{name}集体补助到账明细.xlsx", Xlsx, CreditedExport.Xlsx(data));
-                await Issue("credited-csv", $"{name}集体补助到账明细.csv", Csv, CreditedExport.Csv(data));
+                await Issue("credited-xlsx", $"{name}集体补助到账明细.xlsx", Xlsx, CreditedExport.Xlsx);
+                await Issue("credited-csv", $"{name}集体补助到账明细.csv", Csv, CreditedExport.Csv);
                 break;
         }
     }

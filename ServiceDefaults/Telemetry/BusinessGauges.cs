@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Subsidy.ServiceDefaults.Telemetry;
+
+/// <summary>
+/// Business gauges read from the service's own database every few seconds (not on every metrics scrape): the
+/// outbox backlog — events committed but not yet on RabbitMQ — and any counts a service adds (village-years per
+/// state, pending calculations).
+/// </summary>
+public sealed partial class BusinessGauges(NpgsqlDataSource dataSource, IEnumerable<GaugeQuery> queries, ILogger<BusinessGauges> logger) : BackgroundService
+{
+    private static readonly ConcurrentDictionary<(string Name, string Tag), long> Values = new();
+
+    static BusinessGauges()
+    {
+        SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.backlog", () => Observe("backlog", "queue"), description: "Work waiting: events not yet published, village-years not yet calculated");
+        SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.village_years", () => Observe("village_years", "state"), description: "Village-years per settlement state");
+    }
+
+    private static IEnumerable<Measurement<long>> Observe(string name, string tag) =>
+        Values.Where(v => v.Key.Name == name).Select(v => new Measurement<long>(v.Value, new KeyValuePair<string, object?>(tag, v.Key.Tag)));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                foreach (var query in queries.Prepend(GaugeQuery.Outbox))
+                {
+                    foreach (var (tag, value) in await connection.QueryAsync<(string, long)>(new CommandDefinition(query.Sql, cancellationToken: stoppingToken)))
+                    {
+                        Values[(query.Name, tag)] = value;
+                    }
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                LogFailed(logger, e);
+            }
+            try
+            {
+                await timer.WaitForNextTickAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Business gauges could not be read")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>One gauge's rows: (tag value, count). <see cref="Name"/> is "backlog" or "village_years".</summary>
+public sealed record GaugeQuery(string Name, string Sql)
+{
+    public static readonly GaugeQuery Outbox = new("backlog", "SELECT 'outbox', count(*)::bigint FROM outbox_messages WHERE published_at IS NULL");
+}
+
+public static class BusinessGaugesExtensions
+{
+    public static IServiceCollection AddBusinessGauges(this IServiceCollection services, params GaugeQuery[] queries)
+    {
+        foreach (var query in queries) services.AddSingleton(query);
+        services.AddHostedService<BusinessGauges>();
+        return services;
+    }
+}
