@@ -5,6 +5,7 @@
 #   ./bench.sh calculation [rows] [villages] — a city-sized year calculated by the running service
 #   ./bench.sh documents [rows] [villages]   — every roster of a city-sized year as XLSX and PDF
 #   ./bench.sh samples [directory]           — one of each document, PDFs also as PNG (docs/documents)
+#   ./bench.sh year [rows] [villages per township] — a city-sized year end to end through the gateway
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh

@@ -64,7 +64,8 @@ public static class SimulatorSetup
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter("tax-bureau", includeNamespace: false));
-            bus.AddConsumer<PaymentRequestedConsumer>();
+            // A tax bureau serves many windows at once: answers wait out their delay side by side.
+            bus.AddConsumer<PaymentRequestedConsumer>(consumer => consumer.ConcurrentMessageLimit = 64);
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(broker));

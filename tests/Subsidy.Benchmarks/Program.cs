@@ -44,13 +44,17 @@ if (what == "samples")
 {
     return DocumentBenchmark.Samples(args.Length > 1 ? args[1] : "docs/documents");
 }
+if (what == "year")
+{
+    return await YearBenchmark.RunAsync(rows, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 125);
+}
 if (what == "calculation")
 {
     return await CalculationBenchmark.RunAsync(rows, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000);
 }
 if (what != "import")
 {
-    Console.Error.WriteLine("usage: bench.sh import [rows] | bench.sh parse [rows] | bench.sh calculation [rows] [villages] | bench.sh documents [rows] [villages] | bench.sh samples [directory]");
+    Console.Error.WriteLine("usage: bench.sh import [rows] | bench.sh parse [rows] | bench.sh calculation [rows] [villages] | bench.sh documents [rows] [villages] | bench.sh samples [directory] | bench.sh year [rows] [villages per township]");
     return 2;
 }
 
@@ -119,39 +123,16 @@ await using (var body = File.OpenRead(file))
 var peakRss = Kib("VmHWM:");
 
 // Baseline: psql \copy of the same file into a table with the same columns and index.
-var server = await app.GetConnectionStringAsync("postgres-connection");
-var target = new NpgsqlConnectionStringBuilder(server) { Database = "contribution_import" };
-await using (var connection = new NpgsqlConnection(target.ConnectionString))
-{
-    await connection.OpenAsync();
-    await using var create = new NpgsqlCommand("""
-        DROP TABLE IF EXISTS bench_copy;
-        CREATE TABLE bench_copy (
-            name text NOT NULL, id_number text NOT NULL, village_code text NOT NULL, year smallint NOT NULL,
-            item text NOT NULL, pay_type text NOT NULL, tier numeric(12,2), amount numeric(12,2) NOT NULL,
-            paid_on date NOT NULL, identity text, benefit text);
-        CREATE INDEX bench_copy_village ON bench_copy (village_code);
-        """, connection);
-    await create.ExecuteNonQueryAsync();
-}
-var psql = new ProcessStartInfo("psql", ["-h", target.Host!, "-p", target.Port.ToString(CultureInfo.InvariantCulture), "-U", target.Username!, "-d", target.Database!,
-    "-v", "ON_ERROR_STOP=1", "-c", $"\\copy bench_copy FROM '{file}' WITH (FORMAT csv, HEADER true)"]) { RedirectStandardOutput = true };
-psql.Environment["PGPASSWORD"] = target.Password;
-var copy = Stopwatch.StartNew();
-using (var process = Process.Start(psql)!)
-{
-    await process.WaitForExitAsync();
-    if (process.ExitCode != 0) throw new InvalidOperationException("psql \\copy failed");
-}
-copy.Stop();
+var copy = await PsqlCopy.TimeAsync(app, file);
 
-var ratio = import.Elapsed.TotalSeconds / copy.Elapsed.TotalSeconds;
+
+var ratio = import.Elapsed.TotalSeconds / copy.TotalSeconds;
 Console.WriteLine();
 Console.WriteLine($"| measure | contribution-import (upload → accepted) | psql \\copy (baseline) |");
 Console.WriteLine($"|---|---|---|");
 Console.WriteLine($"| rows | {rows:N0} | {rows:N0} |");
-Console.WriteLine($"| time | {import.Elapsed.TotalSeconds:0.0} s | {copy.Elapsed.TotalSeconds:0.0} s |");
-Console.WriteLine($"| rows/s | {rows / import.Elapsed.TotalSeconds:N0} | {rows / copy.Elapsed.TotalSeconds:N0} |");
+Console.WriteLine($"| time | {import.Elapsed.TotalSeconds:0.0} s | {copy.TotalSeconds:0.0} s |");
+Console.WriteLine($"| rows/s | {rows / import.Elapsed.TotalSeconds:N0} | {rows / copy.TotalSeconds:N0} |");
 Console.WriteLine($"| service memory | RSS before {rssBefore / 1024.0:0} MiB, peak {peakRss / 1024.0:0} MiB | – |");
 Console.WriteLine($"| ratio (import / \\copy) | {ratio:0.00}× (target ≤ 2×) | 1× |");
 

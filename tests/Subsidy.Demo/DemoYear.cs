@@ -135,12 +135,8 @@ public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log)
         });
         Stage("确认、公示、申报、审核、缴费通知 confirmed, noticed, applied, approved, payment notices issued");
 
-        var payable = new List<string>();
-        foreach (var village in settled)
-        {
-            var state = await observer.GetFromJsonAsync<JsonObject>($"/api/calculation/village-years/{village}/{options.Year}");
-            if (state!["paymentNotice"] is not null) payable.Add(village);
-        }
+        // Villages with something to pay have a payment notice; those whose members all came to 0 stop at approval.
+        var payable = (await StatesAsync(observer, settled)).Where(s => s.Value is "payment-notice-issued" or "paid").Select(s => s.Key).ToList();
         await Eventually(async () => (await StatesAsync(observer, payable)).All(s => s.Value == "paid"), "the tax bureau's receipts");
         Stage("税务缴费 paid at the tax bureau (simulated)");
 
