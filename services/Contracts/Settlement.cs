@@ -30,7 +30,8 @@ public sealed record SettlementSnapshot(
     int Eligible,
     decimal Total,
     PaymentNoticeInfo? PaymentNotice,
-    IReadOnlyList<SettlementLine> Lines);
+    IReadOnlyList<SettlementLine> Lines,
+    int Recipients = 0);
 
 /// <summary>One member's result as the documents show it; <see cref="Subsidy"/> includes an upheld objection's adjustment.</summary>
 public sealed record SettlementLine(

@@ -88,6 +88,10 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
             "every step to be published");
         Assert.Equal(["confirm", "publish-notice", "file-objection", "resolve-objection", "close-notice", "submit-application", "reject", "submit-application",
             "approve", "issue-payment-notice", "record-payment", "credit"], steps);
+        // Steps that issue no document carry the totals without the member lines.
+        var approval = _events.Received<SettlementStepTaken>().First(e => e.VillageCode == village && e.Step == "approve");
+        Assert.Empty(approval.Snapshot.Lines);
+        Assert.Equal((900m, 3), (approval.Snapshot.Total, approval.Snapshot.Recipients));
 
         var audit = (await centre.GetFromJsonAsync<JsonArray>($"/api/calculation/audit?division={village}&entity=village-year"))!;
         Assert.Contains(audit, e => e!["action"]!.GetValue<string>() == "reject" && e["reason"]!.GetValue<string>() == "申报表未加盖村集体经济组织公章" && e["actorRole"]!.GetValue<string>() == "county-centre");

@@ -32,19 +32,24 @@ public static class SettlementSnapshots
 
     private sealed record Notice(string Number, string CountyCode, decimal Amount, DateOnly IssuedOn, DateOnly DueOn, string? ReceiptNumber, DateTime? PaidAt);
 
-    public static async Task<SettlementSnapshot> ReadAsync(UnitOfWork work, string village, int year, CancellationToken cancellationToken)
+    /// <summary>The steps whose documents list the members; the rest publish counts and totals only (a city's year is ~20,000 steps).</summary>
+    public static bool CarriesLines(string step) => step is "confirm" or "publish-notice" or "submit-application" or "issue-payment-notice" or "credit";
+
+    public static async Task<SettlementSnapshot> ReadAsync(UnitOfWork work, string village, int year, CancellationToken cancellationToken, bool withLines = true)
     {
         var c = work.Connection;
         var head = await c.QuerySingleAsync<Head>(new CommandDefinition(HeadSql, new { village, year }, work.Transaction, cancellationToken: cancellationToken));
         var lines = head.RunId is { } runId
             ? (await c.QueryAsync<Line>(new CommandDefinition(LinesSql, new { runId }, work.Transaction, cancellationToken: cancellationToken))).Select(ToLine).ToList()
             : [];
+        var total = lines.Sum(l => l.Subsidy);
+        var recipients = lines.Count(l => l.Subsidy > 0);
         var notice = await c.QuerySingleOrDefaultAsync<Notice>(new CommandDefinition(NoticeSql, new { village, year }, work.Transaction, cancellationToken: cancellationToken));
         return new SettlementSnapshot(head.RunId, head.OrganisationName, head.CreditCode, head.Budget, head.NoticeStart, head.NoticeEnd,
-            head.Members, head.Eligible, lines.Sum(l => l.Subsidy),
+            head.Members, head.Eligible, total,
             notice is null ? null : new PaymentNoticeInfo(notice.Number, notice.CountyCode, notice.Amount, notice.IssuedOn, notice.DueOn, notice.ReceiptNumber,
                 notice.PaidAt is { } paid ? new DateTimeOffset(DateTime.SpecifyKind(paid, DateTimeKind.Utc)) : null),
-            lines);
+            withLines ? lines : [], recipients);
     }
 
     private static SettlementLine ToLine(Line l) => new(l.IdNumber, l.Name,

@@ -32,7 +32,7 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource, Div
             WHERE village_years.as_of <= excluded.as_of
             """, new
         {
-            m.VillageCode, m.Year, m.State, recipients = m.Snapshot.Lines.Count(l => l.Subsidy > 0), m.Snapshot.Total,
+            m.VillageCode, m.Year, m.State, recipients = m.Snapshot.Recipients, m.Snapshot.Total,
             paid = m.Snapshot.PaymentNotice is { ReceiptNumber: not null } notice ? notice.Amount : 0m, credited = m.State == "credited", At = m.At.UtcDateTime,
         }, work.Transaction, cancellationToken: cancellationToken));
         if (m.Step is not ("confirm" or "publish-notice" or "submit-application" or "issue-payment-notice" or "credit")) return;
