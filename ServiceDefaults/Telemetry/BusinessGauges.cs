@@ -23,6 +23,9 @@ public sealed partial class BusinessGauges(NpgsqlDataSource dataSource, IEnumera
         SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.village_years", () => Observe("village_years", "state"), description: "Village-years per settlement state");
     }
 
+    /// <summary>Sets a gauge's value for one tag; the next collection reports it.</summary>
+    public static void Set(string name, string tag, long value) => Values[(name, tag)] = value;
+
     private static IEnumerable<Measurement<long>> Observe(string name, string tag) =>
         Values.Where(v => v.Key.Name == name).Select(v => new Measurement<long>(v.Value, new KeyValuePair<string, object?>(tag, v.Key.Tag)));
 
@@ -38,7 +41,7 @@ public sealed partial class BusinessGauges(NpgsqlDataSource dataSource, IEnumera
                 {
                     foreach (var (tag, value) in await connection.QueryAsync<(string, long)>(new CommandDefinition(query.Sql, cancellationToken: stoppingToken)))
                     {
-                        Values[(query.Name, tag)] = value;
+                        Set(query.Name, tag, value);
                     }
                 }
             }
