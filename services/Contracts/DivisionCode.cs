@@ -49,6 +49,15 @@ public static class DivisionCode
         _ => code,
     };
 
+    /// <summary>How many leading digits name a division one level below this one (a city's counties, a county's townships, a township's villages).</summary>
+    public static int ChildPrefixLength(DivisionLevel level) => level switch
+    {
+        DivisionLevel.Province => 4,
+        DivisionLevel.City => 6,
+        DivisionLevel.County => 9,
+        _ => 12,
+    };
+
     /// <summary>Village segment 001–199 is a residents' committee (居委会), 200 and above a villagers' committee (村委会).</summary>
     public static bool IsResidentsCommittee(string villageCode) =>
         LevelOf(villageCode) == DivisionLevel.Village && int.Parse(villageCode.AsSpan(9, 3)) < 200;

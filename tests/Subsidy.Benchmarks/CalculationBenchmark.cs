@@ -1,11 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using System.Diagnostics;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Calculation.Rules;
-using ContributionImport.Parsing;
-using ContributionImport.Reading;
 using Dapper;
 using MassTransit;
 using Npgsql;
@@ -28,14 +24,10 @@ public static class CalculationBenchmark
     public static async Task<int> RunAsync(int rows, int villageCount)
     {
         var year = DateTime.UtcNow.Year;
-        var perTownship = (int)Math.Ceiling(villageCount / (double)DemoExport.Townships.Length);
-        var villages = DemoExport.Villages(perTownship).Take(villageCount).ToList();
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "subsidy-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dataDirectory);
-
-        var file = Path.Combine(dataDirectory, "export.csv");
+        var villages = ExportRecords.CityVillages(villageCount);
+        var file = ExportRecords.NewFile("subsidy-calculation-bench.csv");
         DemoExport.Write(file, rows, year, villages);
-        var records = Read(file, year, villages);
+        var records = ExportRecords.Read(file, year, villages);
         var byVillage = records.GroupBy(r => r.VillageCode).ToDictionary(g => g.Key, g => g.ToList());
         Console.WriteLine($"{records.Count:N0} contribution records for {byVillage.Count:N0} villages, {records.Select(r => r.IdNumber).Distinct().Count():N0} people");
 
@@ -57,14 +49,8 @@ public static class CalculationBenchmark
         }
         rulesAlone.Stop();
 
-        Console.WriteLine($"starting the system (data in {dataDirectory}) …");
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"--Infrastructure:DataDirectory={dataDirectory}", "--Infrastructure:Mode=local"], (options, _) => options.DisableDashboard = false);
-        // The services' own console output stays in the dashboard; the benchmark prints only its figures.
-        builder.Services.AddLogging(logging => logging.AddFilter("Subsidy.AppHost.Resources", LogLevel.Warning));
-        await using var app = await builder.BuildAsync();
-        await app.StartAsync();
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway");
+        await using var system = await BenchSystem.StartAsync();
+        var app = system.App;
         var database = new NpgsqlConnectionStringBuilder(await app.GetConnectionStringAsync("postgres-connection")) { Database = "calculation" }.ConnectionString;
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
@@ -127,8 +113,6 @@ public static class CalculationBenchmark
         Console.WriteLine($"| whole city recalculated after one policy change | {recalculation.Elapsed.TotalSeconds:0.0} s ({recalculated:N0} villages) | {rulesAlone.Elapsed.TotalSeconds:0.0} s |");
         Console.WriteLine($"| target ≤ 30 s | first calculation {(clock.Elapsed.TotalSeconds <= 30 && calculated == expected ? "met" : "NOT met")}, recalculation {(recalculation.Elapsed.TotalSeconds <= 30 && recalculated == expected ? "met" : "NOT met")} | – |");
 
-        await app.StopAsync();
-        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         return calculated == expected && recalculated == expected ? 0 : 1;
     }
 
@@ -149,20 +133,6 @@ public static class CalculationBenchmark
     }
 
     private static int Chunks(int records) => (records + ChunkSize - 1) / ChunkSize;
-
-    private static List<ContributionRecord> Read(string file, int year, IReadOnlyList<string> villages)
-    {
-        var context = new ImportContext(year, "360222", villages.ToHashSet(), new HashSet<decimal> { 100, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000 });
-        using var stream = File.OpenRead(file);
-        HeaderMap? map = null;
-        var records = new List<ContributionRecord>();
-        foreach (var row in TabularReader.ReadCsv(stream))
-        {
-            if (map is null) { map = HeaderMap.Detect([row.Cells]).Map!; continue; }
-            if (ContributionRowParser.Parse(row.RowNumber, row.Cells, map, context).Record is { } record) records.Add(record);
-        }
-        return records;
-    }
 
     private static SchemeTermsPublished Scheme(string village, int year, int index) => new(Guid.NewGuid(), village, year, SchemeTermsSource.Approved,
         index % 2 == 0 ? MembershipBasis.Roster : MembershipBasis.InsuredInVillage,

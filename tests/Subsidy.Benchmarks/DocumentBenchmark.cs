@@ -20,9 +20,8 @@ public static class DocumentBenchmark
     {
         PdfFonts.Use();
         var year = DateTime.UtcNow.Year;
-        var perTownship = (int)Math.Ceiling(villageCount / (double)DemoExport.Townships.Length);
-        var villages = DemoExport.Villages(perTownship).Take(villageCount).ToList();
-        var file = Path.Combine(Path.GetTempPath(), "subsidy-documents-bench.csv");
+        var villages = ExportRecords.CityVillages(villageCount);
+        var file = ExportRecords.NewFile("subsidy-documents-bench.csv");
         DemoExport.Write(file, rows, year, villages);
         var data = Years(file, year, villages);
         Console.WriteLine($"{data.Count:N0} villages, {data.Sum(d => d.Recipients.Count):N0} recipients");
@@ -100,15 +99,7 @@ public static class DocumentBenchmark
 
     private static List<VillageYearData> Years(string file, int year, IReadOnlyList<string> villages)
     {
-        var context = new ContributionImport.Parsing.ImportContext(year, "360222", villages.ToHashSet(), new HashSet<decimal> { 100, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000 });
-        using var stream = File.OpenRead(file);
-        ContributionImport.Parsing.HeaderMap? map = null;
-        var records = new List<ContributionRecord>();
-        foreach (var row in ContributionImport.Reading.TabularReader.ReadCsv(stream))
-        {
-            if (map is null) { map = ContributionImport.Parsing.HeaderMap.Detect([row.Cells]).Map!; continue; }
-            if (ContributionImport.Parsing.ContributionRowParser.Parse(row.RowNumber, row.Cells, map, context).Record is { } record) records.Add(record);
-        }
+        var records = ExportRecords.Read(file, year, villages);
         var policy = new Calculation.Rules.PolicyInput([300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000], 100, new DateOnly(year, 9, 30));
         var scheme = new Calculation.Rules.SchemeInput(MembershipBasis.InsuredInVillage, StackingRule.Sum,
             [new(SpecialGroup.Dibao, 200), new(SpecialGroup.Tekun, 300)], [new(500, 50), new(1000, 100), new(2000, 200)], 200000);

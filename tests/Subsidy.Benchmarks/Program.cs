@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -21,8 +19,7 @@ if (what == "parse")
     var path = Path.Combine(Path.GetTempPath(), "subsidy-parse-bench.csv");
     var villageList = DemoExport.Villages();
     DemoExport.Write(path, rows, 2026, villageList);
-    var context = new ContributionImport.Parsing.ImportContext(2026, "360222", villageList.ToHashSet(),
-        new HashSet<decimal> { 100, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000 });
+    var context = new ContributionImport.Parsing.ImportContext(2026, "360222", villageList.ToHashSet(), ExportRecords.Tiers);
     for (var round = 0; round < 3; round++)
     {
         var clock = Stopwatch.StartNew();
@@ -58,16 +55,9 @@ if (what != "import")
     return 2;
 }
 
-var dataDirectory = Path.Combine(Path.GetTempPath(), "subsidy-bench-" + Guid.NewGuid().ToString("N")[..8]);
-Console.WriteLine($"starting the system (data in {dataDirectory}) …");
-var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-    [$"--Infrastructure:DataDirectory={dataDirectory}", "--Infrastructure:Mode=local", "--Gateway:PermitsPerMinute=100000"],
-    (options, _) => options.DisableDashboard = false);
-// The services' own console output stays in the dashboard; the benchmark prints only its figures.
-builder.Services.AddLogging(logging => logging.AddFilter("Subsidy.AppHost.Resources", LogLevel.Warning));
-await using var app = await builder.BuildAsync();
-await app.StartAsync();
-await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway");
+await using var system = await BenchSystem.StartAsync("--Gateway:PermitsPerMinute=100000");
+var app = system.App;
+var dataDirectory = system.DataDirectory;
 var gateway = app.CreateHttpClient("gateway");
 gateway.Timeout = TimeSpan.FromMinutes(30);
 
@@ -136,6 +126,4 @@ Console.WriteLine($"| rows/s | {rows / import.Elapsed.TotalSeconds:N0} | {rows /
 Console.WriteLine($"| service memory | RSS before {rssBefore / 1024.0:0} MiB, peak {peakRss / 1024.0:0} MiB | – |");
 Console.WriteLine($"| ratio (import / \\copy) | {ratio:0.00}× (target ≤ 2×) | 1× |");
 
-await app.StopAsync();
-try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
 return 0;

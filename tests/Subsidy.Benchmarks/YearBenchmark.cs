@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Aspire.Hosting;
 using Aspire.Hosting.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Subsidy.Demo;
 
 namespace Subsidy.Benchmarks;
@@ -18,15 +15,8 @@ public static class YearBenchmark
 {
     public static async Task<int> RunAsync(int rows, int villagesPerTownship)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "subsidy-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        Console.WriteLine($"starting the system (data in {dataDirectory}) …");
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"--Infrastructure:DataDirectory={dataDirectory}", "--Infrastructure:Mode=local", "--Gateway:PermitsPerMinute=1000000", "--TaxBureau:DelaySeconds=0.1"],
-            (options, _) => options.DisableDashboard = false);
-        builder.Services.AddLogging(logging => logging.AddFilter("Subsidy.AppHost.Resources", LogLevel.Warning));
-        await using var app = await builder.BuildAsync();
-        await app.StartAsync();
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway");
+        await using var system = await BenchSystem.StartAsync("--Gateway:PermitsPerMinute=1000000", "--TaxBureau:DelaySeconds=0.1");
+        var app = system.App;
         var gateway = app.CreateHttpClient("gateway").BaseAddress!;
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
@@ -34,7 +24,7 @@ public static class YearBenchmark
         var result = await new DemoYear(gateway, options, Console.Out).RunAsync();
 
         // Baseline for the import stage: psql \copy of the same export into an equally indexed table.
-        var file = Path.Combine(dataDirectory, "export.csv");
+        var file = Path.Combine(system.DataDirectory, "export.csv");
         DemoExport.Write(file, rows, today.Year, DemoExport.Villages(options.Townships, villagesPerTownship, 200));
         var copy = await PsqlCopy.TimeAsync(app, file);
 
@@ -52,8 +42,6 @@ public static class YearBenchmark
         Console.WriteLine($"| **the year, upload to credited** | **{total.TotalSeconds:0.0} s** | target ≤ 180 s: {(total.TotalSeconds <= 180 ? "met" : "NOT met")} |");
         var county = result.CountySummary["division"]!;
         Console.WriteLine($"| villages / credited amount | {result.Villages.Count:N0} / {county["creditedAmount"]} 元 | |");
-        await app.StopAsync();
-        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         return 0;
     }
 }

@@ -21,6 +21,8 @@ public class DocumentRenderingTests
         new SettlementLine("360222199001010011", "王五", null, null, 0m, 0m, "NoContribution", "None", "本年度未缴费"),
     ]);
 
+    private static string Hash(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
+
     private static string Text(byte[] pdf)
     {
         using var document = PdfDocument.Open(pdf);
@@ -68,7 +70,6 @@ public class DocumentRenderingTests
     [Fact]
     public void The_same_data_renders_to_the_same_bytes()
     {
-        static string Hash(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
         Assert.Equal(Hash(RosterDocument.Xlsx(Data())), Hash(RosterDocument.Xlsx(Data())));
         Assert.Equal(Hash(RosterDocument.Pdf(Data())), Hash(RosterDocument.Pdf(Data())));
         Assert.Equal(Hash(NoticeDocument.Pdf(Data())), Hash(NoticeDocument.Pdf(Data())));
@@ -126,7 +127,6 @@ public class DocumentRenderingTests
     [Fact]
     public void Forms_and_exports_render_to_the_same_bytes_twice()
     {
-        static string Hash(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
         Assert.Equal(Hash(FormDocuments.Application(Settled())), Hash(FormDocuments.Application(Settled())));
         Assert.Equal(Hash(FormDocuments.PaymentNotice(Settled())), Hash(FormDocuments.PaymentNotice(Settled())));
         Assert.Equal(Hash(CreditedExport.Xlsx(Settled())), Hash(CreditedExport.Xlsx(Settled())));

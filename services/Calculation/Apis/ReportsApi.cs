@@ -45,13 +45,7 @@ public static class ReportsApi
         if (DivisionCode.LevelOf(divisionCode) is not { } level) return Problems.NotFound($"区划代码 {divisionCode} 无效。");
         if (!caller.Covers(divisionCode)) return Problems.OutOfScope(caller, divisionCode);
         var prefix = DivisionCode.ScopePrefix(divisionCode);
-        var childLength = level switch
-        {
-            DivisionLevel.Province => 4,
-            DivisionLevel.City => 6,
-            DivisionLevel.County => 9,
-            _ => 12,
-        };
+        var childLength = DivisionCode.ChildPrefixLength(level);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(RollUpSql, new { childLength, year, prefix }, cancellationToken: cancellationToken))).AsList();
         var childCodes = rows.Select(r => r.Prefix.PadRight(DivisionCode.Length, '0')).Distinct().Append(divisionCode).ToArray();

@@ -28,14 +28,20 @@ public static class TaxBureauApi
         return group;
     }
 
+    private const string ListSql = $"""
+        SELECT * FROM (SELECT {Columns} FROM tax_bureau_answers WHERE notice_number LIKE @scope || '%') a
+        WHERE @open IS NOT TRUE OR a.open
+        ORDER BY received_at, id
+        """;
+
     /// <summary>Answers for notices in the caller's scope (a notice number starts with its county's code); <c>open=true</c> for those waiting on the county.</summary>
     public static async Task<Ok<IReadOnlyList<TaxBureauAnswerView>>> List(bool? open, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
+        if (caller.Scope.Length == 0) return TypedResults.Ok<IReadOnlyList<TaxBureauAnswerView>>([]);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<TaxBureauAnswerView>(new CommandDefinition($"SELECT {Columns} FROM tax_bureau_answers ORDER BY received_at, id", cancellationToken: cancellationToken)))
-            .Where(a => caller.Covers(a.NoticeNumber.Split('-')[0].PadRight(12, '0')) && (open is not true || a.Open)).ToList();
-        return TypedResults.Ok<IReadOnlyList<TaxBureauAnswerView>>(rows);
+        var rows = await connection.QueryAsync<TaxBureauAnswerView>(new CommandDefinition(ListSql, new { scope = caller.Scope, open }, cancellationToken: cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<TaxBureauAnswerView>>(rows.AsList());
     }
 
     /// <summary>
@@ -49,7 +55,7 @@ public static class TaxBureauApi
         var answer = await work.Connection.QuerySingleOrDefaultAsync<TaxBureauAnswerView>(new CommandDefinition(
             $"SELECT {Columns} FROM tax_bureau_answers WHERE id = @id FOR UPDATE", new { id }, work.Transaction, cancellationToken: cancellationToken));
         if (answer is null) return Problems.NotFound($"回执 {id} 不存在。");
-        var county = answer.NoticeNumber.Split('-')[0].PadRight(12, '0');
+        var county = PaymentRules.CountyOf(answer.NoticeNumber);
         if (!caller.Covers(county)) return Problems.OutOfScope(caller, county);
         if (ReconciliationRules.WhyCannotResolve(answer.Outcome, answer.ResolvedAt is not null, body?.Decision, body?.Reason) is { } why) return Problems.Conflict(why);
         if (body!.Decision == "accept")

@@ -1,3 +1,5 @@
+using Subsidy.Contracts;
+
 namespace Calculation.Settlement;
 
 /// <summary>缴费通知单 numbers and dates, and matching a tax-bureau receipt against the notice. Pure.</summary>
@@ -8,6 +10,9 @@ public static class PaymentRules
 
     /// <summary>Numbered per county and year without gaps: 360222-2026-0001.</summary>
     public static string NoticeNumber(string countyCode, int year, int sequence) => $"{countyCode}-{year}-{sequence:D4}";
+
+    /// <summary>The 12-digit code of the county that issued a notice: its number starts with the county's six digits.</summary>
+    public static string CountyOf(string noticeNumber) => noticeNumber.Split('-')[0].PadRight(DivisionCode.Length, '0');
 
     public static DateOnly DueOn(DateOnly issuedOn) => issuedOn.AddDays(DaysToPay);
 

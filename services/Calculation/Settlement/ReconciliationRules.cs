@@ -12,15 +12,6 @@ public static class ReconciliationRules
         : paid == amount ? ReceiptOutcome.Matched
         : ReceiptOutcome.Discrepancy;
 
-    public static string Code(ReceiptOutcome outcome) => outcome switch
-    {
-        ReceiptOutcome.Matched => "matched",
-        ReceiptOutcome.Discrepancy => "discrepancy",
-        ReceiptOutcome.Duplicate => "duplicate",
-        ReceiptOutcome.UnknownNotice => "unknown-notice",
-        _ => "not-awaiting-payment",
-    };
-
     public static string? Detail(ReceiptOutcome outcome, decimal? noticeAmount, decimal paid, string? state) => outcome switch
     {
         ReceiptOutcome.Discrepancy when paid < noticeAmount => $"少缴 {noticeAmount - paid:0.00} 元：通知单 {noticeAmount:0.00} 元，实缴 {paid:0.00} 元。",

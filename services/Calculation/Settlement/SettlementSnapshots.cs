@@ -11,8 +11,12 @@ public static class SettlementSnapshots
 {
     private const string HeadSql = """
         SELECT v.run_id, r.organisation_name, r.credit_code, coalesce(r.budget, 0) AS budget, v.notice_start, v.notice_end,
-               coalesce(r.members, 0) AS members, coalesce(r.eligible, 0) AS eligible
+               coalesce(r.members, 0) AS members, coalesce(r.eligible, 0) AS eligible,
+               coalesce(a.total, 0) AS total, coalesce(a.recipients, 0)::int AS recipients
         FROM village_years v LEFT JOIN calculation_runs r ON r.id = v.run_id
+        LEFT JOIN LATERAL (
+            SELECT sum(coalesce(m.adjusted_subsidy, m.subsidy)) AS total, count(*) FILTER (WHERE coalesce(m.adjusted_subsidy, m.subsidy) > 0) AS recipients
+            FROM member_results m WHERE m.run_id = v.run_id) a ON true
         WHERE v.village_code = @village AND v.year = @year
         """;
 
@@ -26,7 +30,8 @@ public static class SettlementSnapshots
         FROM payment_notices WHERE village_code = @village AND year = @year
         """;
 
-    private sealed record Head(Guid? RunId, string? OrganisationName, string? CreditCode, decimal Budget, DateOnly? NoticeStart, DateOnly? NoticeEnd, int Members, int Eligible);
+    private sealed record Head(Guid? RunId, string? OrganisationName, string? CreditCode, decimal Budget, DateOnly? NoticeStart, DateOnly? NoticeEnd, int Members, int Eligible,
+        decimal Total, int Recipients);
 
     private sealed record Line(string IdNumber, string Name, string? SpecialGroup, decimal? Tier, decimal Own, decimal Subsidy, string? Exclusion, string Flags, bool Adjusted);
 
@@ -35,21 +40,19 @@ public static class SettlementSnapshots
     /// <summary>The steps whose documents list the members; the rest publish counts and totals only (a city's year is ~20,000 steps).</summary>
     public static bool CarriesLines(string step) => step is "confirm" or "publish-notice" or "submit-application" or "issue-payment-notice" or "credit";
 
-    public static async Task<SettlementSnapshot> ReadAsync(UnitOfWork work, string village, int year, CancellationToken cancellationToken, bool withLines = true)
+    public static async Task<SettlementSnapshot> ReadAsync(UnitOfWork work, string village, int year, bool withLines, CancellationToken cancellationToken)
     {
         var c = work.Connection;
         var head = await c.QuerySingleAsync<Head>(new CommandDefinition(HeadSql, new { village, year }, work.Transaction, cancellationToken: cancellationToken));
-        var lines = head.RunId is { } runId
+        var lines = withLines && head.RunId is { } runId
             ? (await c.QueryAsync<Line>(new CommandDefinition(LinesSql, new { runId }, work.Transaction, cancellationToken: cancellationToken))).Select(ToLine).ToList()
             : [];
-        var total = lines.Sum(l => l.Subsidy);
-        var recipients = lines.Count(l => l.Subsidy > 0);
         var notice = await c.QuerySingleOrDefaultAsync<Notice>(new CommandDefinition(NoticeSql, new { village, year }, work.Transaction, cancellationToken: cancellationToken));
         return new SettlementSnapshot(head.RunId, head.OrganisationName, head.CreditCode, head.Budget, head.NoticeStart, head.NoticeEnd,
-            head.Members, head.Eligible, total,
+            head.Members, head.Eligible, head.Total,
             notice is null ? null : new PaymentNoticeInfo(notice.Number, notice.CountyCode, notice.Amount, notice.IssuedOn, notice.DueOn, notice.ReceiptNumber,
                 notice.PaidAt is { } paid ? new DateTimeOffset(DateTime.SpecifyKind(paid, DateTimeKind.Utc)) : null),
-            withLines ? lines : [], recipients);
+            lines, head.Recipients);
     }
 
     private static SettlementLine ToLine(Line l) => new(l.IdNumber, l.Name,

@@ -71,7 +71,7 @@ public static class SettlementSteps
     {
         await work.RecordAsync(caller, "village-year", $"{villageCode}/{year}", villageCode, step,
             SettlementStates.ChineseName(from), SettlementStates.ChineseName(to), reason, cancellationToken);
-        var snapshot = await SettlementSnapshots.ReadAsync(work, villageCode, year, cancellationToken, SettlementSnapshots.CarriesLines(step));
+        var snapshot = await SettlementSnapshots.ReadAsync(work, villageCode, year, SettlementSnapshots.CarriesLines(step), cancellationToken);
         await work.PublishAsync(new SettlementStepTaken(Guid.CreateVersion7(), villageCode, year, step, from, to, caller.UserId, caller.Role,
             DateTimeOffset.UtcNow, reason, snapshot), cancellationToken);
     }

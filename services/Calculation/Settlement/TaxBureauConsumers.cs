@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
+using Subsidy.ServiceDefaults;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Messaging;
@@ -50,7 +51,7 @@ public sealed class PaymentReceivedConsumer(NpgsqlDataSource dataSource) : Idemp
                 if (refusal is not null) throw new InvalidOperationException($"receipt {m.ReceiptNumber} matched but could not be recorded: {refusal.Message}");
                 return;
             default:
-                await TaxBureau.ParkAsync(work, "receipt", m.NoticeNumber, m.ReceiptNumber, m.Amount, m.PaidAt, null, ReconciliationRules.Code(outcome),
+                await TaxBureau.ParkAsync(work, "receipt", m.NoticeNumber, m.ReceiptNumber, m.Amount, m.PaidAt, null, KebabCase.Of(outcome),
                     ReconciliationRules.Detail(outcome, notice?.Amount, m.Amount, notice?.State), cancellationToken);
                 return;
         }

@@ -34,7 +34,7 @@ public static class SummariesApi
         var caller = http.GetCaller();
         if (DivisionCode.LevelOf(divisionCode) is not { } level || level == DivisionLevel.Village) return Problems.NotFound($"区划代码 {divisionCode} 不是乡镇、县或市。");
         if (!caller.Covers(divisionCode)) return Problems.OutOfScope(caller, divisionCode);
-        var childLength = level switch { DivisionLevel.Province => 4, DivisionLevel.City => 6, DivisionLevel.County => 9, _ => 12 };
+        var childLength = DivisionCode.ChildPrefixLength(level);
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
         var rows = (await work.Connection.QueryAsync<Row>(new CommandDefinition(LinesSql, new { childLength, year, prefix = DivisionCode.ScopePrefix(divisionCode) }, work.Transaction, cancellationToken: cancellationToken))).AsList();
         if (rows.Count == 0) return Problems.NotFound($"{divisionCode} {year} 年度尚无结算数据。");

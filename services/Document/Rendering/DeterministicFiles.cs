@@ -16,23 +16,30 @@ public static partial class DeterministicFiles
         var date = issuedOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         document.Info.CreationDate = date;
         document.Info.ModificationDate = date;
-        document.Internals.FirstDocumentID = "0".PadLeft(32, '0');
-        document.Internals.SecondDocumentID = "0".PadLeft(32, '0');
+        document.Internals.FirstDocumentID = Placeholder;
+        document.Internals.SecondDocumentID = Placeholder;
         using var stream = new MemoryStream();
         document.Save(stream);
         // Font subset tags and XMP uuids are random; replacing them with equally long values keeps every offset valid.
         var text = Encoding.Latin1.GetString(stream.ToArray());
-        var tags = new Dictionary<string, string>();
-        text = SubsetTag().Replace(text, m => tags.TryGetValue(m.Value, out var tag) ? tag : tags[m.Value] = $"SUBS{(char)('A' + tags.Count / 26)}{(char)('A' + tags.Count % 26)}");
-        var uuids = new Dictionary<string, string>();
-        text = Uuid().Replace(text, m => uuids.TryGetValue(m.Value, out var uuid) ? uuid : uuids[m.Value] = $"uuid:00000000-0000-0000-0000-{uuids.Count + 1:000000000000}");
-        var bytes = Encoding.Latin1.GetBytes(text);
-        // Ensure the document id is the content's, so two different documents never share one.
-        var id = Convert.ToHexString(System.Security.Cryptography.MD5.HashData(bytes));
-        return Encoding.Latin1.GetBytes(Encoding.Latin1.GetString(bytes).Replace($"<{Hex32Zeros}>", $"<{Convert.ToHexString(Encoding.ASCII.GetBytes(id))}>", StringComparison.Ordinal));
+        text = Renumber(SubsetTag(), text, n => $"SUBS{(char)('A' + n / 26)}{(char)('A' + n % 26)}");
+        text = Renumber(Uuid(), text, n => $"uuid:00000000-0000-0000-0000-{n + 1:000000000000}");
+        // The document id is the content's hash, so two different documents never share one.
+        var id = Convert.ToHexString(System.Security.Cryptography.MD5.HashData(Encoding.Latin1.GetBytes(text)));
+        return Encoding.Latin1.GetBytes(text.Replace(Hex(Placeholder), Hex(id), StringComparison.Ordinal));
     }
 
-    private static readonly string Hex32Zeros = Convert.ToHexString(Encoding.ASCII.GetBytes(new string('0', 32)));
+    private static readonly string Placeholder = new('0', 32);
+
+    /// <summary>How PDFsharp writes a document id in the trailer: the id's ASCII bytes in hex.</summary>
+    private static string Hex(string id) => $"<{Convert.ToHexString(Encoding.ASCII.GetBytes(id))}>";
+
+    /// <summary>Each distinct match becomes the n-th replacement, in order of first appearance.</summary>
+    private static string Renumber(Regex pattern, string text, Func<int, string> replacement)
+    {
+        var seen = new Dictionary<string, string>();
+        return pattern.Replace(text, m => seen.TryGetValue(m.Value, out var known) ? known : seen[m.Value] = replacement(seen.Count));
+    }
 
     /// <summary>An XLSX is a zip: the entries are copied into a new archive with one fixed timestamp.</summary>
     public static byte[] Zip(byte[] archive, DateOnly issuedOn)
@@ -43,6 +50,7 @@ public static partial class DeterministicFiles
         using (var target = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
             // Relationship ids are random GUIDs ("R" + 32 hex digits); they are numbered in order of appearance instead.
+            // One numbering across all entries: a relationship id appears in the .rels file and in the part that uses it.
             var ids = new Dictionary<string, string>();
             foreach (var entry in source.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
             {
