@@ -13,9 +13,12 @@ if [ "${1:-}" != "demo" ]; then
 fi
 
 # ./run.sh demo — the main job: start the system, then drive a realistic county-year of 浮梁县 through the
-# gateway (tests/Subsidy.Demo) and print where to look. The system keeps running afterwards.
+# gateway (tests/Subsidy.Demo) and print where to look. The system keeps running afterwards. Each demo starts
+# from empty databases of its own (.local/demo), so it can be run again; ./run.sh keeps its data in .local.
 shift
-dotnet run --project AppHost --launch-profile http --no-build -- --Gateway:PermitsPerMinute=20000 --TaxBureau:DelaySeconds=0.2 "$@" &
+rm -rf .local/demo
+dotnet run --project AppHost --launch-profile http --no-build -- --Infrastructure:DataDirectory="$PWD/.local/demo" \
+  --Gateway:PermitsPerMinute=20000 --TaxBureau:DelaySeconds=0.2 "$@" &
 apphost=$!
 trap 'kill $apphost 2>/dev/null; wait $apphost 2>/dev/null' INT TERM
 echo "等待系统启动 · waiting for the gateway on http://localhost:5080 …"
