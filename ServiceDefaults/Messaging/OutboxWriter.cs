@@ -12,7 +12,7 @@ public static class OutboxWriter
 
     private const string InsertSql = """
         INSERT INTO outbox_messages (id, message_type, body, trace_parent, trace_state)
-        VALUES (@Id, @MessageType, CAST(@Body AS jsonb), @TraceParent, @TraceState);
+        VALUES (@Id, @MessageType, CAST(@Body AS json), @TraceParent, @TraceState);
         SELECT pg_notify('outbox', '');
         """;
 
