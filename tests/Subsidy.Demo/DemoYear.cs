@@ -119,7 +119,7 @@ public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log)
             var path = $"/api/calculation/village-years/{village}/{options.Year}";
             await Expect(clerk.SendAsync(Post($"{path}/confirm", null, options.Today)), HttpStatusCode.OK);
             var notice = await Read(await clerk.SendAsync(Post($"{path}/notice", null, options.Today)), HttpStatusCode.OK);
-            if (village == objectionVillage && notice["results"]!.AsArray().FirstOrDefault() is { } first)
+            if (village == objectionVillage && (await clerk.GetFromJsonAsync<JsonObject>(path))!["results"]!.AsArray().FirstOrDefault() is { } first)
             {
                 await Expect(township.SendAsync(Post($"{path}/objections", new { idNumber = first["idNumber"]!.GetValue<string>(), complaint = "本人认为补助档次有误" }, options.Today.AddDays(2))), HttpStatusCode.OK);
                 var objection = (await township.GetFromJsonAsync<JsonArray>($"{path}/objections"))![0]!["id"]!.GetValue<string>();

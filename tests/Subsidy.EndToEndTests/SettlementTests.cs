@@ -30,7 +30,7 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
 
         await StepAsync(clerk, village, "confirm", HttpStatusCode.OK);
         var notice = await StepAsync(clerk, village, "notice", HttpStatusCode.OK);
-        Assert.Equal(600m, notice["total"]!.GetValue<decimal>());
+        Assert.Equal((600m, 2), (notice["total"]!.GetValue<decimal>(), notice["recipients"]!.GetValue<int>()));
 
         // 丙 objects on the second day of the notice: he paid in time, the export missed it.
         var objection = new { idNumber = Id(711003), complaint = "本人已于3月缴费，测算结果为未缴费" };
@@ -49,8 +49,10 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         Assert.Contains("上限", tooMuch["errors"]!["amount"]![0]!.GetValue<string>());
         var upheld = await StepAsync(township, village, uphold, HttpStatusCode.OK, new { amount = 300, reason = "经核实已按时缴费" }, Today.AddDays(2));
         Assert.Equal(900m, upheld["total"]!.GetValue<decimal>());
-        Assert.Equal(300m, Members(upheld)[Id(711003)]["amount"]!.GetValue<decimal>());
-        Assert.Contains("异议采纳", Members(upheld)[Id(711003)]["explanation"]!.GetValue<string>());
+        // The answer is the village-year's status with the member the objection was about, not the whole list.
+        Assert.Equal((Id(711003), 300m), (upheld["member"]!["idNumber"]!.GetValue<string>(), upheld["member"]!["amount"]!.GetValue<decimal>()));
+        Assert.Contains("异议采纳", upheld["member"]!["explanation"]!.GetValue<string>());
+        Assert.Null(upheld["results"]);
         await StepAsync(township, village, $"objections/{objectionId}/dismiss", HttpStatusCode.Conflict, new { reason = "重复处理" }, Today.AddDays(2));
 
         await StepAsync(clerk, village, "notice/close", HttpStatusCode.OK, on: Today.AddDays(7));
@@ -199,7 +201,7 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         Assert.Contains("最多可调整为 42.87 元", over["errors"]!["amount"]![0]!.GetValue<string>());
         var upheld = await StepAsync(township, village, $"objections/{objectionId}/uphold", HttpStatusCode.OK, new { amount = 42.87m, reason = "按同档次补足" });
         Assert.Equal(300.00m, upheld["total"]!.GetValue<decimal>());
-        Assert.Equal(42.85m, Members(upheld)[Id(713002)]["subsidy"]!.GetValue<decimal>());
+        Assert.Equal((Id(713002), 42.85m, 42.87m), (upheld["member"]!["idNumber"]!.GetValue<string>(), upheld["member"]!["subsidy"]!.GetValue<decimal>(), upheld["member"]!["amount"]!.GetValue<decimal>()));
     }
 
     [Fact]

@@ -25,6 +25,13 @@ public sealed record VillageYearView(string VillageCode, int Year, string State,
     string? RejectionReason, int OpenObjections, decimal Total, RunView? Run, PaymentNoticeView? PaymentNotice,
     IReadOnlyList<CategoryTotal> Totals, IReadOnlyList<ResultView> Results);
 
+/// <summary>
+/// What a settlement step answers: the village-year as it now stands, without its member list (a city's year is
+/// some 20,000 steps; the list is one GET away). A step about one member's objection carries that member's result.
+/// </summary>
+public sealed record SettlementStatusView(string VillageCode, int Year, string State, string StateName, bool Stale, DateOnly? NoticeStart, DateOnly? NoticeEnd,
+    string? RejectionReason, int OpenObjections, decimal Total, int Recipients, RunView? Run, PaymentNoticeView? PaymentNotice, ResultView? Member);
+
 public static class CalculationApi
 {
     public static RouteGroupBuilder MapCalculationApi(this IEndpointRouteBuilder app)
@@ -58,6 +65,17 @@ public static class CalculationApi
         FROM payment_notices WHERE village_code = @villageCode AND year = @year
         """;
 
+    private const string StatusTotalsSql = """
+        SELECT coalesce(sum(coalesce(adjusted_subsidy, subsidy)), 0) AS total, count(*) FILTER (WHERE coalesce(adjusted_subsidy, subsidy) > 0)::int AS recipients
+        FROM member_results WHERE run_id = @runId
+        """;
+
+    private const string MemberSql = """
+        SELECT id_number, name, exclusion, own, tier, special_group, floor, incentive, floor_part, incentive_part, subsidy, adjusted_subsidy,
+               coalesce(adjusted_subsidy, subsidy) AS amount, flags, NULL AS explanation
+        FROM member_results WHERE run_id = @runId AND id_number = @idNumber
+        """;
+
     private sealed record VillageYearRow(string State, Guid? RunId, bool Stale, DateOnly? NoticeStart, DateOnly? NoticeEnd, string? RejectionReason, int OpenObjections);
 
     /// <summary>A village-year's state, its latest results with their explanations and totals by category; optionally only the members with one reason or flag.</summary>
@@ -83,5 +101,29 @@ public static class CalculationApi
         var shown = reason is null ? results : results.Where(r => r.Exclusion == reason || r.Flags.Split(", ").Contains(reason)).ToList();
         return TypedResults.Ok(new VillageYearView(villageCode, year, row.State, SettlementStates.ChineseName(row.State), row.Stale, row.NoticeStart, row.NoticeEnd,
             row.RejectionReason, row.OpenObjections, results.Sum(r => r.Amount), run, notice, ResultCategories.Of(results), shown));
+    }
+
+    /// <summary>The village-year after a step, with one member's result when the step was about that member.</summary>
+    public static async Task<SettlementStatusView> StatusAsync(NpgsqlDataSource dataSource, string villageCode, int year, string? memberIdNumber, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<VillageYearRow>(new CommandDefinition(VillageYearSql, new { villageCode, year }, cancellationToken: cancellationToken));
+        RunView? run = null;
+        (decimal Total, int Recipients) totals = (0, 0);
+        ResultView? member = null;
+        if (row.RunId is { } runId)
+        {
+            run = await connection.QuerySingleAsync<RunView>(new CommandDefinition(
+                "SELECT id, fingerprint, members, eligible, total, duration_ms, created_at FROM calculation_runs WHERE id = @runId", new { runId }, cancellationToken: cancellationToken));
+            totals = await connection.QuerySingleAsync<(decimal, int)>(new CommandDefinition(StatusTotalsSql, new { runId }, cancellationToken: cancellationToken));
+            if (memberIdNumber is not null
+                && await connection.QuerySingleOrDefaultAsync<ResultView>(new CommandDefinition(MemberSql, new { runId, idNumber = memberIdNumber }, cancellationToken: cancellationToken)) is { } r)
+            {
+                member = r with { Explanation = ResultTexts.Explain(r.Exclusion, r.Tier, r.SpecialGroup, r.FloorPart, r.IncentivePart, r.Flags, r.AdjustedSubsidy) };
+            }
+        }
+        var notice = await connection.QuerySingleOrDefaultAsync<PaymentNoticeView>(new CommandDefinition(PaymentNoticeSql, new { villageCode, year }, cancellationToken: cancellationToken));
+        return new SettlementStatusView(villageCode, year, row.State, SettlementStates.ChineseName(row.State), row.Stale, row.NoticeStart, row.NoticeEnd,
+            row.RejectionReason, row.OpenObjections, totals.Total, totals.Recipients, run, notice, member);
     }
 }

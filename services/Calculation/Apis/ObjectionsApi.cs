@@ -42,7 +42,7 @@ public static class ObjectionsApi
     }
 
     /// <summary>登记异议: during the notice period, against a member listed in the notified results.</summary>
-    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> File(
+    public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> File(
         string villageCode, int year, ObjectionRequest? body, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         SettlementApi.StepAsync(villageCode, year, SettlementAction.FileObjection, body?.Complaint?.Trim(), http, dataSource, clock, async step =>
         {
@@ -56,10 +56,10 @@ public static class ObjectionsApi
                 VALUES (@id, @villageCode, @year, @RunId, @idNumber, @complaint, @by, @Today, 'open')
                 """, new { id = Guid.CreateVersion7(), villageCode, year, notice.RunId, idNumber, complaint = body!.Complaint!.Trim(), by = step.Caller.UserId, step.Today });
             return null;
-        }, cancellationToken);
+        }, cancellationToken, member: () => Task.FromResult(body?.IdNumber?.Trim().ToUpperInvariant()));
 
     /// <summary>采纳: the member's amount becomes the adjusted amount, within the year's cap and the scheme's budget.</summary>
-    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> Uphold(
+    public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> Uphold(
         string villageCode, int year, Guid objectionId, ResolutionRequest? body, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         SettlementApi.StepAsync(villageCode, year, SettlementAction.ResolveObjection, body?.Reason?.Trim(), http, dataSource, clock, async step =>
         {
@@ -77,10 +77,10 @@ public static class ObjectionsApi
                 UPDATE member_results SET adjusted_subsidy = @Amount, objection_id = @objectionId WHERE run_id = @RunId AND id_number = @IdNumber;
                 """, new { body!.Amount, reason = body.Reason!.Trim(), by = step.Caller.UserId, objectionId, basis.RunId, basis.IdNumber });
             return null;
-        }, cancellationToken);
+        }, cancellationToken, member: () => ObjectionMemberAsync(dataSource, objectionId, cancellationToken));
 
     /// <summary>不予采纳, with the reason.</summary>
-    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> Dismiss(
+    public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> Dismiss(
         string villageCode, int year, Guid objectionId, ResolutionRequest? body, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         SettlementApi.StepAsync(villageCode, year, SettlementAction.ResolveObjection, body?.Reason?.Trim(), http, dataSource, clock, async step =>
         {
@@ -89,7 +89,13 @@ public static class ObjectionsApi
             await step.ExecuteAsync("UPDATE objections SET state = 'dismissed', resolution = @reason, resolved_by = @by, resolved_at = now() WHERE id = @objectionId",
                 new { reason = body!.Reason!.Trim(), by = step.Caller.UserId, objectionId });
             return null;
-        }, cancellationToken);
+        }, cancellationToken, member: () => ObjectionMemberAsync(dataSource, objectionId, cancellationToken));
+
+    private static async Task<string?> ObjectionMemberAsync(NpgsqlDataSource dataSource, Guid objectionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition("SELECT id_number FROM objections WHERE id = @objectionId", new { objectionId }, cancellationToken: cancellationToken));
+    }
 
     private static async Task<StepRefusal?> OpenObjectionAsync(StepContext step, Guid objectionId)
     {

@@ -32,12 +32,12 @@ public static class SettlementApi
     }
 
     /// <summary>村确认: the village accepts its latest results; from now on a changed input marks them stale instead of recalculating.</summary>
-    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> Confirm(
+    public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> Confirm(
         string villageCode, int year, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         StepAsync(villageCode, year, SettlementAction.Confirm, null, http, dataSource, clock, _ => Task.FromResult<StepRefusal?>(null), cancellationToken);
 
     /// <summary>公示: the notice starts today and runs for the policy year's notice length.</summary>
-    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> PublishNotice(
+    public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> PublishNotice(
         string villageCode, int year, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         StepAsync(villageCode, year, SettlementAction.PublishNotice, null, http, dataSource, clock, async step =>
         {
@@ -49,7 +49,7 @@ public static class SettlementApi
         }, cancellationToken);
 
     /// <summary>结束公示: only after the period is over and with every objection resolved.</summary>
-    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> CloseNotice(
+    public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> CloseNotice(
         string villageCode, int year, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         StepAsync(villageCode, year, SettlementAction.CloseNotice, null, http, dataSource, clock, async step =>
         {
@@ -59,7 +59,7 @@ public static class SettlementApi
         }, cancellationToken);
 
     /// <summary>提交申报表 (stamped by the collective): the village applies to the county centre.</summary>
-    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> SubmitApplication(
+    public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> SubmitApplication(
         string villageCode, int year, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         StepAsync(villageCode, year, SettlementAction.SubmitApplication, null, http, dataSource, clock, async step =>
         {
@@ -68,12 +68,12 @@ public static class SettlementApi
         }, cancellationToken);
 
     /// <summary>县社保中心审核通过.</summary>
-    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> Approve(
+    public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> Approve(
         string villageCode, int year, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         StepAsync(villageCode, year, SettlementAction.Approve, null, http, dataSource, clock, _ => Task.FromResult<StepRefusal?>(null), cancellationToken);
 
     /// <summary>退回申报: back to the village, with the reason, to correct and submit again.</summary>
-    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> Reject(
+    public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> Reject(
         string villageCode, int year, ReasonRequest? body, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         StepAsync(villageCode, year, SettlementAction.Reject, body?.Reason?.Trim(), http, dataSource, clock, async step =>
         {
@@ -84,18 +84,18 @@ public static class SettlementApi
         }, cancellationToken);
 
     /// <summary>缴费通知单: numbered per county and year, for the village's total; the tax bureau is asked to collect it.</summary>
-    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> IssuePaymentNotice(
+    public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> IssuePaymentNotice(
         string villageCode, int year, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         StepAsync(villageCode, year, SettlementAction.IssuePaymentNotice, null, http, dataSource, clock, step => PaymentNotices.IssueAsync(step), cancellationToken);
 
     /// <summary>已缴费: the tax bureau's receipt matches the notice.</summary>
-    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> RecordPayment(
+    public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> RecordPayment(
         string villageCode, int year, PaymentRequest? body, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         StepAsync(villageCode, year, SettlementAction.RecordPayment, body?.ReceiptNumber, http, dataSource, clock,
             step => PaymentNotices.RecordReceiptAsync(step, body?.ReceiptNumber?.Trim(), body?.Amount, body?.PaidAt ?? DateTimeOffset.UtcNow), cancellationToken);
 
     /// <summary>已到账: the subsidy is written back to the members' accounts as 集体补助 records.</summary>
-    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> Credit(
+    public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> Credit(
         string villageCode, int year, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         StepAsync(villageCode, year, SettlementAction.Credit, null, http, dataSource, clock, async step =>
         {
@@ -104,7 +104,7 @@ public static class SettlementApi
         }, cancellationToken);
 
     /// <summary>重新测算: a result made stale by changed inputs is calculated again, and the settlement starts over from it.</summary>
-    public static Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> Recalculate(
+    public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> Recalculate(
         string villageCode, int year, ReasonRequest? body, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         StepAsync(villageCode, year, SettlementAction.Recalculate, body?.Reason?.Trim(), http, dataSource, clock, async step =>
         {
@@ -117,22 +117,18 @@ public static class SettlementApi
             return null;
         }, cancellationToken);
 
-    internal static async Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> StepAsync(string villageCode, int year, SettlementAction action, string? reason,
-        HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, Func<StepContext, Task<StepRefusal?>> effect, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> StepAsync(string villageCode, int year, SettlementAction action, string? reason,
+        HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, Func<StepContext, Task<StepRefusal?>> effect, CancellationToken cancellationToken,
+        Func<Task<string?>>? member = null)
     {
         var caller = http.GetCaller();
         if (!DivisionCode.IsWellFormed(villageCode)) return Problems.NotFound($"区划代码 {villageCode} 无效。");
         var refusal = await SettlementSteps.TakeAsync(dataSource, villageCode, year, action, caller, clock.Today, reason, effect, cancellationToken);
         if (refusal is not null) return ToProblem(refusal);
-        return (await CalculationApi.GetVillageYear(villageCode, year, null, http, dataSource, cancellationToken)).Result switch
-        {
-            Ok<VillageYearView> ok => ok,
-            ProblemHttpResult problem => problem,
-            _ => throw new InvalidOperationException(),
-        };
+        return TypedResults.Ok(await CalculationApi.StatusAsync(dataSource, villageCode, year, member is null ? null : await member(), cancellationToken));
     }
 
-    internal static Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem> ToProblem(StepRefusal refusal) => refusal.StatusCode switch
+    internal static Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem> ToProblem(StepRefusal refusal) => refusal.StatusCode switch
     {
         400 => Problems.Invalid(refusal.Errors),
         403 => Problems.Forbidden(refusal.Message!),
