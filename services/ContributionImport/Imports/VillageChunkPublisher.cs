@@ -17,6 +17,8 @@ namespace ContributionImport.Imports;
 public sealed class VillageChunkPublisher(NpgsqlDataSource dataSource, IBus bus, ILogger<VillageChunkPublisher> logger)
     : NotifiedWorker(dataSource, logger, "import_published", TimeSpan.FromSeconds(10))
 {
+    private const int ParallelVillages = 4;
+
     private const string RowsSql = """
         SELECT row_no AS RowNumber, name, id_number AS IdNumber, village_code AS VillageCode, year::int AS Year,
                item::int AS Item, pay_type::int AS Type, tier, amount, paid_on AS PaidOn, identity, special_group::int AS SpecialGroup,
@@ -62,21 +64,24 @@ public sealed class VillageChunkPublisher(NpgsqlDataSource dataSource, IBus bus,
                 WHERE r.batch_id = @batchId AND NOT EXISTS (SELECT 1 FROM published_villages p WHERE p.batch_id = @batchId AND p.village_code = r.village_code)
                 ORDER BY 1
                 """, new { batchId }, cancellationToken: cancellationToken));
-            foreach (var village in pending)
-            {
-                var records = (await connection.QueryAsync<RecordRow>(new CommandDefinition(RowsSql, new { BatchId = batchId, VillageCode = village }, cancellationToken: cancellationToken)))
-                    .Select(r => r.ToRecord()).ToList();
-                var chunks = records.Chunk(BatchProcessor.ChunkRows).ToList();
-                for (var i = 0; i < chunks.Count; i++)
-                {
-                    var message = new VillageContributions(batchId, village, year, i, chunks.Count, chunks[i]);
-                    await bus.Publish(message, context => context.MessageId = ChunkMessageId(batchId, village, i), cancellationToken);
-                }
-                await connection.ExecuteAsync(new CommandDefinition("INSERT INTO published_villages (batch_id, village_code) VALUES (@batchId, @village) ON CONFLICT DO NOTHING",
-                    new { batchId, village }, cancellationToken: cancellationToken));
-            }
+            // Villages go out a few at a time: one after another, each waiting for its broker confirms, a city's
+            // 2,000 villages took longer to send than the calculation took to use them.
+            await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = ParallelVillages, CancellationToken = cancellationToken },
+                async (village, ct) => await PublishVillageAsync(batchId, year, village, ct));
             await connection.ExecuteAsync(new CommandDefinition("UPDATE import_batches SET published_at = now() WHERE id = @batchId", new { batchId }, cancellationToken: cancellationToken));
         }
+    }
+
+    private async Task PublishVillageAsync(Guid batchId, int year, string village, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        var records = (await connection.QueryAsync<RecordRow>(new CommandDefinition(RowsSql, new { BatchId = batchId, VillageCode = village }, cancellationToken: cancellationToken)))
+            .Select(r => r.ToRecord()).ToList();
+        var chunks = records.Chunk(BatchProcessor.ChunkRows).ToList();
+        await Task.WhenAll(chunks.Select((chunk, i) => bus.Publish(new VillageContributions(batchId, village, year, i, chunks.Count, chunk),
+            context => context.MessageId = ChunkMessageId(batchId, village, i), cancellationToken)));
+        await connection.ExecuteAsync(new CommandDefinition("INSERT INTO published_villages (batch_id, village_code) VALUES (@batchId, @village) ON CONFLICT DO NOTHING",
+            new { batchId, village }, cancellationToken: cancellationToken));
     }
 
     public static Guid ChunkMessageId(Guid batchId, string villageCode, int chunk)
