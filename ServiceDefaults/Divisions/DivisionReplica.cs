@@ -27,6 +27,19 @@ public sealed class DivisionReplica(NpgsqlDataSource dataSource)
         FROM known_divisions WHERE code = @Code
         """;
 
+    private const string SelectManySql = """
+        SELECT code, name, level::int AS level, parent_code, active, version, changed_at
+        FROM known_divisions WHERE code = ANY(@Codes)
+        """;
+
+    /// <summary>Several divisions in one round trip (a village and the township and county above it), by code.</summary>
+    public async Task<IReadOnlyDictionary<string, KnownDivision>> FindAllAsync(IEnumerable<string> codes, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<KnownDivision>(new CommandDefinition(SelectManySql, new { Codes = codes.ToArray() }, cancellationToken: cancellationToken)))
+            .ToDictionary(d => d.Code);
+    }
+
     public async Task<KnownDivision?> FindAsync(string code, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

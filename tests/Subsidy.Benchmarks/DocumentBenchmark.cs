@@ -52,6 +52,23 @@ public static class DocumentBenchmark
         Console.WriteLine($"| output | {xlsxBytes / 1048576.0:0.0} MiB XLSX + {pdfBytes / 1048576.0:0.0} MiB PDF ({pages:N0} A4 pages) | {csvBytes / 1048576.0:0.0} MiB |");
         Console.WriteLine($"| time | {clock.Elapsed.TotalSeconds:0.0} s | {baseline.Elapsed.TotalSeconds:0.0} s |");
         Console.WriteLine($"| target ≤ 60 s | {(clock.Elapsed.TotalSeconds <= 60 ? "met" : "NOT met")} | – |");
+
+        // The rest of a year's documents, one kind at a time on one core: what the settlement steps set off.
+        var notice = new PaymentNoticeInfo("360222-2026-0001", "360222", 1000m, new DateOnly(year, 11, 2), new DateOnly(year, 12, 2), null, null);
+        var settled = data.Select(d => d with { NoticeStart = new DateOnly(year, 10, 12), NoticeEnd = new DateOnly(year, 10, 18), PaymentNotice = notice }).ToList();
+        Console.WriteLine();
+        Console.WriteLine("| document (one core) | per village | all villages |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var (kind, render) in new (string, Func<VillageYearData, byte[]>)[]
+        {
+            ("花名册 XLSX", RosterDocument.Xlsx), ("花名册 PDF", RosterDocument.Pdf), ("公示 PDF", NoticeDocument.Pdf), ("申报表 PDF", FormDocuments.Application),
+            ("缴费通知单 PDF", FormDocuments.PaymentNotice), ("到账明细 XLSX", CreditedExport.Xlsx), ("到账明细 CSV", CreditedExport.Csv),
+        })
+        {
+            var one = Stopwatch.StartNew();
+            foreach (var d in settled) SHA256.HashData(render(d));
+            Console.WriteLine($"| {kind} | {one.Elapsed.TotalMilliseconds / settled.Count:0.0} ms | {one.Elapsed.TotalSeconds:0.0} s |");
+        }
         return 0;
     }
 

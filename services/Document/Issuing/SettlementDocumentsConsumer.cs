@@ -37,9 +37,11 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource, Div
         }, work.Transaction, cancellationToken: cancellationToken));
         if (m.Step is not ("confirm" or "publish-notice" or "submit-application" or "issue-payment-notice" or "credit")) return;
         var townshipCode = DivisionCode.ParentOf(m.VillageCode)!;
-        var village = await divisions.FindAsync(m.VillageCode, cancellationToken);
-        var township = await divisions.FindAsync(townshipCode, cancellationToken);
-        var county = await divisions.FindAsync(DivisionCode.ParentOf(townshipCode)!, cancellationToken);
+        var countyCode = DivisionCode.ParentOf(townshipCode)!;
+        var known = await divisions.FindAllAsync([m.VillageCode, townshipCode, countyCode], cancellationToken);
+        var village = known.GetValueOrDefault(m.VillageCode);
+        var township = known.GetValueOrDefault(townshipCode);
+        var county = known.GetValueOrDefault(countyCode);
         var data = new VillageYearData(m.VillageCode, township?.Name ?? "", village?.Name ?? m.VillageCode, m.Year,
             m.Snapshot.OrganisationName ?? $"{village?.Name}集体经济组织", DateOnly.FromDateTime(m.At.UtcDateTime),
             m.Snapshot.NoticeStart, m.Snapshot.NoticeEnd, m.Snapshot.Lines, m.Snapshot.CreditCode, m.Snapshot.Budget, county?.Name ?? "", m.Snapshot.PaymentNotice);

@@ -32,7 +32,7 @@ public static class CreditedExport
         var rows = Rows(data).Select(cells => Columns.Select((column, i) => (column, cells[i])).ToDictionary(c => c.column, c => (object)c.Item2)).ToList();
         if (rows.Count == 0) rows.Add(Columns.ToDictionary(c => c, _ => (object)""));
         using var stream = new MemoryStream();
-        stream.SaveAs(rows);
+        stream.SaveAs(rows, configuration: DeterministicFiles.Workbook);
         return DeterministicFiles.Zip(stream.ToArray(), data.IssuedOn);
     }
 }

@@ -36,7 +36,7 @@ public static class RosterDocument
         rows.Add(Row(TotalText(data)));
         rows.Add(Row(Signatures + data.IssuedOn.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)));
         using var stream = new MemoryStream();
-        stream.SaveAs(rows, printHeader: false);
+        stream.SaveAs(rows, printHeader: false, configuration: DeterministicFiles.Workbook);
         return DeterministicFiles.Zip(stream.ToArray(), data.IssuedOn);
     }
 

@@ -33,7 +33,7 @@ public static class SummaryDocument
         var sheet = rows.Select(cells => Enumerable.Range(0, Columns.Length)
             .ToDictionary(i => ((char)('A' + i)).ToString(), i => (object)(i < cells.Length ? cells[i] : ""))).ToList();
         using var stream = new MemoryStream();
-        stream.SaveAs(sheet, printHeader: false);
+        stream.SaveAs(sheet, printHeader: false, configuration: DeterministicFiles.Workbook);
         return DeterministicFiles.Zip(stream.ToArray(), asOf);
     }
 }
