@@ -16,8 +16,15 @@ if (string.IsNullOrEmpty(devSigningKey) && string.IsNullOrEmpty(builder.Configur
     devSigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 }
 
+// Traces of every request by default; a city-sized year is tens of thousands of requests and messages, so
+// Telemetry:TraceSampleRatio keeps that share of them (whole traces: the root decides, the rest follow).
+IResourceBuilder<ProjectResource> Sampled(IResourceBuilder<ProjectResource> project) =>
+    builder.Configuration["Telemetry:TraceSampleRatio"] is { Length: > 0 } ratio
+        ? project.WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio").WithEnvironment("OTEL_TRACES_SAMPLER_ARG", ratio)
+        : project;
+
 IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject : IProjectMetadata, new() =>
-    builder.AddProject<TProject>(name, launchProfileName: null)
+    Sampled(builder.AddProject<TProject>(name, launchProfileName: null))
         .WithHttpEndpoint()
         .WithHttpHealthCheck("/health")
         .WithInfrastructure(infrastructure)
@@ -37,7 +44,7 @@ if (builder.Configuration.GetValue("TaxBureau:Simulator", builder.Environment.Is
         .WithEnvironment("TaxBureau__DelaySeconds", builder.Configuration["TaxBureau:DelaySeconds"] ?? "1");
 }
 
-var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName: null)
+var gateway = Sampled(builder.AddProject<Projects.Gateway>("gateway", launchProfileName: null))
     .WithHttpEndpoint(port: builder.Configuration.GetValue<int?>("Gateway:Port") is > 0 and var port ? port : null)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
