@@ -23,6 +23,7 @@ internal static class ApplicationServices
         });
         builder.Services.AddSingleton<BatchStore>();
         builder.Services.AddSingleton<BatchProcessor>();
+        builder.Services.AddSingleton<LiveImports>();
         builder.Services.AddSingleton<RosterProcessor>();
         builder.Services.AddHostedService<ImportWorker>();
         builder.Services.AddHostedService<VillageChunkPublisher>();

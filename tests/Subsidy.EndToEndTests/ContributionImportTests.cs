@@ -167,6 +167,56 @@ public class ContributionImportTests(SubsidySystem system) : IAsyncLifetime
         var again = await UploadAsync(file, expected: HttpStatusCode.OK);
         Assert.Equal(first["id"]!.GetValue<string>(), again["id"]!.GetValue<string>());
         Assert.True(again["sameFileAsBefore"]!.GetValue<bool>());
+
+        // The copy was read and checked as it arrived; of that, nothing is left: no batch, no records.
+        await using var imports = await system.OpenDatabaseAsync("contribution_import");
+        Assert.Equal(0, await imports.ExecuteScalarAsync<int>("SELECT count(*) FROM import_batches WHERE state = 'uploading'"));
+        Assert.Equal(0, await imports.ExecuteScalarAsync<int>("SELECT count(*) FROM contribution_rows r WHERE NOT EXISTS (SELECT 1 FROM import_batches b WHERE b.id = r.batch_id)"));
+        Assert.Equal(20, await imports.ExecuteScalarAsync<int>("SELECT count(*) FROM contribution_rows WHERE batch_id = @id::uuid", new { id = first["id"]!.GetValue<string>() }));
+    }
+
+    [Fact]
+    public async Task An_export_is_read_and_checked_while_it_is_still_arriving()
+    {
+        const int count = 120_000;
+        var file = Csv(Rows(count, Villages, Year, firstPerson: 1_000_000), new UTF8Encoding(false));
+        var fileName = $"live-{Guid.NewGuid():N}.csv";
+        var rest = new TaskCompletionSource();
+        var client = await system.GatewayAsAsync("county-centre", "360222");
+        // The first half (some 6 MB, 60,000 rows) is sent; the rest waits until the service shows progress.
+        var upload = client.PostAsync($"/api/imports/contributions?scope=360222&year={Year}&fileName={fileName}", new PausingContent(file, file.Length / 2, rest.Task));
+
+        await using var imports = await system.OpenDatabaseAsync("contribution_import");
+        var early = await Eventually.GetAsync(async () => await imports.QuerySingleOrDefaultAsync<BatchProgress>(
+            "SELECT state, rows_read AS RowsRead FROM import_batches WHERE file_name = @fileName AND rows_read > 0", new { fileName }),
+            "rows to be read before the file has fully arrived", TimeSpan.FromSeconds(60));
+        Assert.Equal("uploading", early.State);
+        Assert.InRange(early.RowsRead, 1, count / 2);
+
+        rest.SetResult();
+        var batch = await FinishedAsync(await RegistryDriver.ReadAsync(await upload, HttpStatusCode.Accepted));
+        Assert.Equal(("accepted", count), (batch["state"]!.GetValue<string>(), batch["rowsAccepted"]!.GetValue<int>()));
+        Assert.Equal(count, await imports.ExecuteScalarAsync<int>("SELECT count(*) FROM contribution_rows WHERE batch_id = @id::uuid", new { id = batch["id"]!.GetValue<string>() }));
+    }
+
+    private sealed record BatchProgress(string State, long RowsRead);
+
+    /// <summary>A request body sent in two parts, the second once <paramref name="rest"/> completes.</summary>
+    private sealed class PausingContent(byte[] file, int pauseAt, Task rest) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(file.AsMemory(0, pauseAt));
+            await stream.FlushAsync();
+            await rest.WaitAsync(TimeSpan.FromSeconds(90));
+            await stream.WriteAsync(file.AsMemory(pauseAt));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = file.Length;
+            return true;
+        }
     }
 
     [Fact]

@@ -42,17 +42,23 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
 
     private sealed record Duplicate(int RowNumber, int FirstRow, string IdNumber);
 
-    public async Task ProcessAsync(Batch batch, CancellationToken cancellationToken)
+    /// <summary>Processes a stored upload.</summary>
+    public Task ProcessAsync(Batch batch, CancellationToken cancellationToken) => ProcessAsync(batch, live: null, stored: null, cancellationToken);
+
+    /// <param name="live">The file as it arrives (<see cref="LiveImport"/>), or null to read the stored upload.</param>
+    /// <param name="stored">For a live file: whether the upload was then stored as a new batch. Its records count only if so.</param>
+    public async Task ProcessAsync(Batch batch, Stream? live, Task<bool>? stored, CancellationToken cancellationToken)
     {
         using var activity = SubsidyTelemetry.ActivitySource.StartActivity("import batch");
         activity?.SetTag("subsidy.batch.id", batch.Id);
         var started = Stopwatch.GetTimestamp();
         // A batch resumed after a crash starts again from nothing.
-        await BatchStore.StartProcessingAsync(dataSource, batch.Id, cancellationToken);
+        if (live is null) await BatchStore.StartProcessingAsync(dataSource, batch.Id, cancellationToken);
 
         var context = await LoadContextAsync(batch, cancellationToken);
         if (context is null)
         {
+            if (!await UploadStoredAsync(live, stored)) return;
             await BatchStore.RejectAsync(dataSource, batch.Id, 0, [new ImportError(0, "缴费年度", batch.Year.ToString(), $"{batch.Year} 年度政策参数尚未下发，无法校验缴费档次")], cancellationToken);
             return;
         }
@@ -87,7 +93,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
                 string? tempFile = null;
                 try
                 {
-                    var (source, temp) = await OpenRowsAsync(dataSource, batch.Id, cancellationToken);
+                    var (source, temp) = live is null ? await OpenRowsAsync(dataSource, batch.Id, cancellationToken) : (TabularReader.ReadCsv(live), null);
                     tempFile = temp;
                     using var enumerator = source.GetEnumerator();
                     var head = new List<TabularRow>();
@@ -140,6 +146,8 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
                 }
                 await rows.CompleteAsync(cancellationToken);
             }
+            // Leaving now cancels the error rows and rolls the records back.
+            if (!await UploadStoredAsync(live, stored)) return;
 
             if (errorCount == 0 && await data.ExecuteScalarAsync<bool>(new CommandDefinition(AnyDuplicateSql, new { BatchId = batch.Id }, transaction, cancellationToken: cancellationToken)))
             {
@@ -169,6 +177,15 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
         RowsImported.Add(accepted);
         LogAccepted(logger, batch.Id, accepted, Stopwatch.GetElapsedTime(started).TotalSeconds, loaded.TotalSeconds,
             (double)readTicks / Stopwatch.Frequency, (double)writeTicks / Stopwatch.Frequency);
+    }
+
+    /// <summary>Whether the records may count: always for a stored upload; for a live one, once its upload is stored as a new batch.</summary>
+    private static async Task<bool> UploadStoredAsync(Stream? live, Task<bool>? stored)
+    {
+        if (live is null) return true;
+        // Stop reading first: the upload may still be sending the rest of a file this processor has given up on.
+        await live.DisposeAsync();
+        return await stored!;
     }
 
     public static IEnumerable<TabularRow> Rest(IEnumerator<TabularRow> enumerator)

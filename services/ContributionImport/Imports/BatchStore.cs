@@ -8,7 +8,7 @@ namespace ContributionImport.Imports;
 public sealed record UploadResult(Batch Batch, bool IsNew);
 
 /// <summary>Receives uploads and answers questions about batches.</summary>
-public sealed class BatchStore(NpgsqlDataSource dataSource)
+public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImports)
 {
     public const int ChunkSize = 1 << 20;
 
@@ -61,18 +61,25 @@ public sealed class BatchStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Streams the upload into 1 MiB pieces while hashing it. A file already uploaded for the same scope and
-    /// year (same SHA-256) is that batch: the new copy is discarded and the existing batch returned.
+    /// year (same SHA-256) is that batch: the new copy is discarded and the existing batch returned. A CSV
+    /// contributions export is processed while it arrives (<see cref="LiveImport"/>); anything else is processed
+    /// by the worker once stored.
     /// </summary>
     public async Task<UploadResult> ReceiveAsync(Stream body, string kind, string scopeCode, int year, string fileName, Caller caller, CancellationToken cancellationToken)
     {
         var id = Guid.CreateVersion7();
+        var batch = new Batch(id, kind, scopeCode, year, null, fileName, 0, BatchStates.Uploading, 0, 0, 0, null, caller.UserId, DateTime.UtcNow, null, null, null, null);
+        // A batch that may be processed as it arrives is committed first, so the processor's error rows can refer to
+        // it; as "uploading" it is listed nowhere, and it is removed again unless the upload is stored.
+        var mayGoLive = kind == BatchKinds.Contributions;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        if (mayGoLive) await InsertUploadingAsync(connection, null, batch, cancellationToken);
+        LiveImport? live = null;
+        var stored = false;
+        try
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO import_batches (id, kind, scope_code, year, file_name, state, uploaded_by)
-                VALUES (@id, @kind, @scopeCode, @year, @fileName, 'uploading', @uploadedBy)
-                """, new { id, kind, scopeCode, year, fileName, uploadedBy = caller.UserId }, transaction, cancellationToken: cancellationToken));
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            if (!mayGoLive) await InsertUploadingAsync(connection, transaction, batch, cancellationToken);
 
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var buffer = new byte[ChunkSize];
@@ -82,12 +89,18 @@ public sealed class BatchStore(NpgsqlDataSource dataSource)
             {
                 var read = await body.ReadAtLeastAsync(buffer, ChunkSize, throwOnEndOfStream: false, cancellationToken);
                 if (read == 0) break;
+                if (seq == 0 && mayGoLive && Reading.TabularReader.DetectFormat(buffer.AsSpan(0, read)) == Reading.FileFormat.Csv)
+                {
+                    live = await liveImports.StartAsync(batch);
+                }
                 hash.AppendData(buffer, 0, read);
                 size += read;
                 await connection.ExecuteAsync(new CommandDefinition("INSERT INTO upload_chunks (batch_id, seq, data) VALUES (@id, @seq, @data)",
                     new { id, seq = seq++, data = buffer.AsSpan(0, read).ToArray() }, transaction, cancellationToken: cancellationToken));
+                if (live is not null) await live.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 if (read < ChunkSize) break;
             }
+            if (live is not null) await live.EndOfFileAsync();
             var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
 
             var existing = await connection.QuerySingleOrDefaultAsync<Batch>(new CommandDefinition(SameFileSql,
@@ -99,10 +112,12 @@ public sealed class BatchStore(NpgsqlDataSource dataSource)
             }
             try
             {
+                // Being processed already, or waiting for the worker.
                 await connection.ExecuteAsync(new CommandDefinition("""
-                    UPDATE import_batches SET sha256 = @sha256, file_size = @size, state = 'received' WHERE id = @id;
+                    UPDATE import_batches SET sha256 = @sha256, file_size = @size, state = @state, started_at = CASE WHEN @live THEN now() END WHERE id = @id;
                     SELECT pg_notify('import_batches', @id::text);
-                    """, new { id, sha256, size }, transaction, cancellationToken: cancellationToken));
+                    """, new { id, sha256, size, state = live is null ? BatchStates.Received : BatchStates.Processing, live = live is not null },
+                    transaction, cancellationToken: cancellationToken));
                 await transaction.CommitAsync(cancellationToken);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -113,7 +128,30 @@ public sealed class BatchStore(NpgsqlDataSource dataSource)
                     new { Kind = kind, ScopeCode = scopeCode, Year = year, Sha256 = sha256 }, cancellationToken: cancellationToken));
                 return new UploadResult(winner, IsNew: false);
             }
+            stored = true;
+            live?.Stored();
+        }
+        finally
+        {
+            if (!stored)
+            {
+                if (live is not null) await live.AbandonAsync();
+                if (mayGoLive) await DeleteUploadingAsync(id);
+            }
         }
         return new UploadResult((await FindAsync(id, cancellationToken))!, IsNew: true);
+    }
+
+    private static Task InsertUploadingAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Batch batch, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO import_batches (id, kind, scope_code, year, file_name, state, uploaded_by)
+            VALUES (@Id, @Kind, @ScopeCode, @Year, @FileName, 'uploading', @UploadedBy)
+            """, batch, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>An upload that was not stored leaves nothing behind (the request may be cancelled already, hence no token).</summary>
+    private async Task DeleteUploadingAsync(Guid id)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        await connection.ExecuteAsync("DELETE FROM import_batches WHERE id = @id AND state = 'uploading'", new { id });
     }
 }

@@ -49,6 +49,8 @@ public sealed partial class ImportWorker(NpgsqlDataSource dataSource, BatchProce
                 await session.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key });
             }
         }
+        // An upload cut off by a crash of its instance leaves its batch "uploading" (listed nowhere); clear it away.
+        await session.ExecuteAsync("DELETE FROM import_batches WHERE state = 'uploading' AND uploaded_at < now() - interval '1 day'");
         return false;
     }
 
