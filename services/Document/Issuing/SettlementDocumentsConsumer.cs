@@ -24,6 +24,9 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource, Div
 
     protected override async Task HandleAsync(SettlementStepTaken m, UnitOfWork work, CancellationToken cancellationToken)
     {
+        if (m.Step is ("confirm" or "publish-notice" or "submit-application" or "issue-payment-notice" or "credit")) await IssueDocumentsAsync(m, work, cancellationToken);
+        // Last, just before the commit: the village's row stays locked only briefly, not while its documents render,
+        // so the village's next step (often already delivered) is not held up behind them.
         await work.Connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO village_years (village_code, year, state, recipients, amount, paid_amount, credited, as_of)
             VALUES (@VillageCode, @Year, @State, @recipients, @Total, @paid, @credited, @At)
@@ -35,7 +38,10 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource, Div
             m.VillageCode, m.Year, m.State, recipients = m.Snapshot.Recipients, m.Snapshot.Total,
             paid = m.Snapshot.PaymentNotice is { ReceiptNumber: not null } notice ? notice.Amount : 0m, credited = m.State == "credited", At = m.At.UtcDateTime,
         }, work.Transaction, cancellationToken: cancellationToken));
-        if (m.Step is not ("confirm" or "publish-notice" or "submit-application" or "issue-payment-notice" or "credit")) return;
+    }
+
+    private async Task IssueDocumentsAsync(SettlementStepTaken m, UnitOfWork work, CancellationToken cancellationToken)
+    {
         var townshipCode = DivisionCode.ParentOf(m.VillageCode)!;
         var countyCode = DivisionCode.ParentOf(townshipCode)!;
         var known = await divisions.FindAllAsync([m.VillageCode, townshipCode, countyCode], cancellationToken);
