@@ -23,13 +23,33 @@ public static partial class DeterministicFiles
         document.Options.FlateEncodeMode = PdfFlateEncodeMode.BestSpeed;
         using var stream = new MemoryStream();
         document.Save(stream);
-        // Font subset tags and XMP uuids are random; replacing them with equally long values keeps every offset valid.
-        var text = Encoding.Latin1.GetString(stream.ToArray());
-        text = Renumber(SubsetTag(), text, n => $"SUBS{(char)('A' + n / 26)}{(char)('A' + n % 26)}");
-        text = Renumber(Uuid(), text, n => $"uuid:00000000-0000-0000-0000-{n + 1:000000000000}");
+        // Font subset tags and XMP uuids are random; replacing them in place with equally long values keeps every
+        // offset valid. Done on the bytes: a PDF is some 100 KB, and text copies of it were most of this step's cost.
+        var bytes = stream.ToArray();
+        var tags = new Dictionary<string, string>();
+        foreach (var at in SubsetTags(bytes))
+        {
+            var tag = Encoding.ASCII.GetString(bytes, at, 6);
+            if (!tags.TryGetValue(tag, out var replacement)) tags[tag] = replacement = $"SUBS{(char)('A' + tags.Count / 26)}{(char)('A' + tags.Count % 26)}";
+            Encoding.ASCII.GetBytes(replacement, bytes.AsSpan(at, 6));
+        }
+        var uuids = new Dictionary<string, string>();
+        foreach (var at in Uuids(bytes))
+        {
+            var uuid = Encoding.ASCII.GetString(bytes, at, UuidLength);
+            if (!uuids.TryGetValue(uuid, out var replacement)) uuids[uuid] = replacement = $"uuid:00000000-0000-0000-0000-{uuids.Count + 1:000000000000}";
+            Encoding.ASCII.GetBytes(replacement, bytes.AsSpan(at, UuidLength));
+        }
         // The document id is the content's hash, so two different documents never share one.
-        var id = Convert.ToHexString(System.Security.Cryptography.MD5.HashData(Encoding.Latin1.GetBytes(text)));
-        return Encoding.Latin1.GetBytes(text.Replace(Hex(Placeholder), Hex(id), StringComparison.Ordinal));
+        var id = Encoding.ASCII.GetBytes(Hex(Convert.ToHexString(System.Security.Cryptography.MD5.HashData(bytes))));
+        var placeholder = Encoding.ASCII.GetBytes(Hex(Placeholder));
+        for (var at = bytes.AsSpan().IndexOf(placeholder); at >= 0;)
+        {
+            id.CopyTo(bytes.AsSpan(at));
+            var next = bytes.AsSpan(at + id.Length).IndexOf(placeholder);
+            at = next < 0 ? -1 : at + id.Length + next;
+        }
+        return bytes;
     }
 
     private static readonly string Placeholder = new('0', 32);
@@ -37,11 +57,40 @@ public static partial class DeterministicFiles
     /// <summary>How PDFsharp writes a document id in the trailer: the id's ASCII bytes in hex.</summary>
     private static string Hex(string id) => $"<{Convert.ToHexString(Encoding.ASCII.GetBytes(id))}>";
 
-    /// <summary>Each distinct match becomes the n-th replacement, in order of first appearance.</summary>
-    private static string Renumber(Regex pattern, string text, Func<int, string> replacement)
+    /// <summary>Where a font subset tag starts: six capitals after '/' or '(' and before '+' ("/ABCDEF+DroidSans").</summary>
+    private static IEnumerable<int> SubsetTags(byte[] bytes)
     {
-        var seen = new Dictionary<string, string>();
-        return pattern.Replace(text, m => seen.TryGetValue(m.Value, out var known) ? known : seen[m.Value] = replacement(seen.Count));
+        for (var plus = Array.IndexOf(bytes, (byte)'+', 7); plus >= 0; plus = plus + 1 < bytes.Length ? Array.IndexOf(bytes, (byte)'+', plus + 1) : -1)
+        {
+            var start = plus - 6;
+            if (bytes[start - 1] is not ((byte)'/' or (byte)'(')) continue;
+            if (bytes.AsSpan(start, 6).ContainsAnyExceptInRange((byte)'A', (byte)'Z')) continue;
+            yield return start;
+        }
+    }
+
+    private const int UuidLength = 41;   // "uuid:" and 8-4-4-4-12 hex digits
+
+    /// <summary>Where an XMP uuid ("uuid:" and 36 lower-case hex digits and dashes) starts.</summary>
+    private static IEnumerable<int> Uuids(byte[] bytes)
+    {
+        var prefix = "uuid:"u8.ToArray();
+        for (var at = bytes.AsSpan().IndexOf(prefix); at >= 0;)
+        {
+            if (at + UuidLength <= bytes.Length && IsUuid(bytes.AsSpan(at + 5, 36))) yield return at;
+            var next = at + 1 < bytes.Length ? bytes.AsSpan(at + 1).IndexOf(prefix) : -1;
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+
+        static bool IsUuid(ReadOnlySpan<byte> text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                var dash = i is 8 or 13 or 18 or 23;
+                if (dash ? text[i] != '-' : !(char.IsAsciiDigit((char)text[i]) || text[i] is >= (byte)'a' and <= (byte)'f')) return false;
+            }
+            return true;
+        }
     }
 
     /// <summary>
@@ -83,10 +132,4 @@ public static partial class DeterministicFiles
 
     [GeneratedRegex(@"\bR[0-9a-f]{32}\b")]
     private static partial Regex RelationshipId();
-
-    [GeneratedRegex(@"(?<=/|\()[A-Z]{6}(?=\+)")]
-    private static partial Regex SubsetTag();
-
-    [GeneratedRegex(@"uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
-    private static partial Regex Uuid();
 }
