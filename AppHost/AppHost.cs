@@ -16,12 +16,21 @@ if (string.IsNullOrEmpty(devSigningKey) && string.IsNullOrEmpty(builder.Configur
     devSigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 }
 
-// Traces of every request by default; a city-sized year is tens of thousands of requests and messages, so
-// Telemetry:TraceSampleRatio keeps that share of them (whole traces: the root decides, the rest follow).
-IResourceBuilder<ProjectResource> Sampled(IResourceBuilder<ProjectResource> project) =>
-    builder.Configuration["Telemetry:TraceSampleRatio"] is { Length: > 0 } ratio
-        ? project.WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio").WithEnvironment("OTEL_TRACES_SAMPLER_ARG", ratio)
-        : project;
+// Traces of every request and metrics every second by default, so the dashboard is live. A city-sized year is
+// tens of thousands of requests and messages: Telemetry:TraceSampleRatio keeps that share of traces (whole
+// traces: the root decides, the rest follow) and Telemetry:MetricExportIntervalMs exports metrics less often.
+IResourceBuilder<ProjectResource> Sampled(IResourceBuilder<ProjectResource> project)
+{
+    if (builder.Configuration["Telemetry:TraceSampleRatio"] is { Length: > 0 } ratio)
+    {
+        project.WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio").WithEnvironment("OTEL_TRACES_SAMPLER_ARG", ratio);
+    }
+    if (builder.Configuration["Telemetry:MetricExportIntervalMs"] is { Length: > 0 } interval)
+    {
+        project.WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", interval);
+    }
+    return project;
+}
 
 IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject : IProjectMetadata, new() =>
     Sampled(builder.AddProject<TProject>(name, launchProfileName: null))
