@@ -65,10 +65,23 @@ public static class CalculationApi
         FROM payment_notices WHERE village_code = @villageCode AND year = @year
         """;
 
-    private const string StatusTotalsSql = """
-        SELECT coalesce(sum(coalesce(adjusted_subsidy, subsidy)), 0) AS total, count(*) FILTER (WHERE coalesce(adjusted_subsidy, subsidy) > 0)::int AS recipients
-        FROM member_results WHERE run_id = @runId
+    /// <summary>The village-year after a step, in one round trip: state, latest run, totals and payment notice.</summary>
+    private const string StatusSql = """
+        SELECT v.state, v.stale, v.notice_start, v.notice_end, v.rejection_reason,
+               (SELECT count(*)::int FROM objections o WHERE o.village_code = v.village_code AND o.year = v.year AND o.state = 'open') AS open_objections,
+               coalesce(t.total, 0) AS total, coalesce(t.recipients, 0) AS recipients,
+               r.id, r.fingerprint, r.members, r.eligible, r.total, r.duration_ms, r.created_at,
+               n.number, n.amount, n.payer, n.credit_code, n.issued_on, n.due_on, n.receipt_number, n.paid_amount, n.paid_at, n.credited_on, n.rejection_reason, n.rejected_at
+        FROM village_years v
+        LEFT JOIN calculation_runs r ON r.id = v.run_id
+        LEFT JOIN LATERAL (
+            SELECT sum(coalesce(m.adjusted_subsidy, m.subsidy)) AS total, count(*) FILTER (WHERE coalesce(m.adjusted_subsidy, m.subsidy) > 0)::int AS recipients
+            FROM member_results m WHERE m.run_id = v.run_id) t ON true
+        LEFT JOIN payment_notices n ON n.village_code = v.village_code AND n.year = v.year
+        WHERE v.village_code = @villageCode AND v.year = @year
         """;
+
+    private sealed record StatusRow(string State, bool Stale, DateOnly? NoticeStart, DateOnly? NoticeEnd, string? RejectionReason, int OpenObjections, decimal Total, int Recipients);
 
     private const string MemberSql = """
         SELECT id_number, name, exclusion, own, tier, special_group, floor, incentive, floor_part, incentive_part, subsidy, adjusted_subsidy,
@@ -103,27 +116,17 @@ public static class CalculationApi
             row.RejectionReason, row.OpenObjections, results.Sum(r => r.Amount), run, notice, ResultCategories.Of(results), shown));
     }
 
-    /// <summary>The village-year after a step, with one member's result when the step was about that member.</summary>
-    public static async Task<SettlementStatusView> StatusAsync(NpgsqlDataSource dataSource, string villageCode, int year, string? memberIdNumber, CancellationToken cancellationToken)
+    /// <summary>The village-year after a step, read in the step's own transaction, with one member's result when the step was about that member.</summary>
+    public static async Task<SettlementStatusView> StatusAsync(UnitOfWork work, string villageCode, int year, string? memberIdNumber, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleAsync<VillageYearRow>(new CommandDefinition(VillageYearSql, new { villageCode, year }, cancellationToken: cancellationToken));
-        RunView? run = null;
-        (decimal Total, int Recipients) totals = (0, 0);
-        ResultView? member = null;
-        if (row.RunId is { } runId)
-        {
-            run = await connection.QuerySingleAsync<RunView>(new CommandDefinition(
-                "SELECT id, fingerprint, members, eligible, total, duration_ms, created_at FROM calculation_runs WHERE id = @runId", new { runId }, cancellationToken: cancellationToken));
-            totals = await connection.QuerySingleAsync<(decimal, int)>(new CommandDefinition(StatusTotalsSql, new { runId }, cancellationToken: cancellationToken));
-            if (memberIdNumber is not null
-                && await connection.QuerySingleOrDefaultAsync<ResultView>(new CommandDefinition(MemberSql, new { runId, idNumber = memberIdNumber }, cancellationToken: cancellationToken)) is { } r)
-            {
-                member = r with { Explanation = ResultTexts.Explain(r.Exclusion, r.Tier, r.SpecialGroup, r.FloorPart, r.IncentivePart, r.Flags, r.AdjustedSubsidy) };
-            }
-        }
-        var notice = await connection.QuerySingleOrDefaultAsync<PaymentNoticeView>(new CommandDefinition(PaymentNoticeSql, new { villageCode, year }, cancellationToken: cancellationToken));
-        return new SettlementStatusView(villageCode, year, row.State, SettlementStates.ChineseName(row.State), row.Stale, row.NoticeStart, row.NoticeEnd,
-            row.RejectionReason, row.OpenObjections, totals.Total, totals.Recipients, run, notice, member);
+        var status = (await work.Connection.QueryAsync<StatusRow, RunView?, PaymentNoticeView?, SettlementStatusView>(
+            new CommandDefinition(StatusSql, new { villageCode, year }, work.Transaction, cancellationToken: cancellationToken),
+            (row, run, notice) => new SettlementStatusView(villageCode, year, row.State, SettlementStates.ChineseName(row.State), row.Stale, row.NoticeStart, row.NoticeEnd,
+                row.RejectionReason, row.OpenObjections, row.Total, row.Recipients, run, notice, null),
+            splitOn: "id,number")).Single();
+        if (memberIdNumber is null || status.Run is null) return status;
+        var member = await work.Connection.QuerySingleOrDefaultAsync<ResultView>(new CommandDefinition(MemberSql, new { runId = status.Run.Id, idNumber = memberIdNumber },
+            work.Transaction, cancellationToken: cancellationToken));
+        return status with { Member = member is null ? null : member with { Explanation = ResultTexts.Explain(member.Exclusion, member.Tier, member.SpecialGroup, member.FloorPart, member.IncentivePart, member.Flags, member.AdjustedSubsidy) } };
     }
 }

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Subsidy.ServiceDefaults.Auth;
+using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Apis;
@@ -56,7 +57,7 @@ public static class ObjectionsApi
                 VALUES (@id, @villageCode, @year, @RunId, @idNumber, @complaint, @by, @Today, 'open')
                 """, new { id = Guid.CreateVersion7(), villageCode, year, notice.RunId, idNumber, complaint = body!.Complaint!.Trim(), by = step.Caller.UserId, step.Today });
             return null;
-        }, cancellationToken, member: () => Task.FromResult(body?.IdNumber?.Trim().ToUpperInvariant()));
+        }, cancellationToken, member: _ => Task.FromResult(body?.IdNumber?.Trim().ToUpperInvariant()));
 
     /// <summary>采纳: the member's amount becomes the adjusted amount, within the year's cap and the scheme's budget.</summary>
     public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> Uphold(
@@ -77,7 +78,7 @@ public static class ObjectionsApi
                 UPDATE member_results SET adjusted_subsidy = @Amount, objection_id = @objectionId WHERE run_id = @RunId AND id_number = @IdNumber;
                 """, new { body!.Amount, reason = body.Reason!.Trim(), by = step.Caller.UserId, objectionId, basis.RunId, basis.IdNumber });
             return null;
-        }, cancellationToken, member: () => ObjectionMemberAsync(dataSource, objectionId, cancellationToken));
+        }, cancellationToken, member: work => ObjectionMemberAsync(work, objectionId, cancellationToken));
 
     /// <summary>不予采纳, with the reason.</summary>
     public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> Dismiss(
@@ -89,13 +90,10 @@ public static class ObjectionsApi
             await step.ExecuteAsync("UPDATE objections SET state = 'dismissed', resolution = @reason, resolved_by = @by, resolved_at = now() WHERE id = @objectionId",
                 new { reason = body!.Reason!.Trim(), by = step.Caller.UserId, objectionId });
             return null;
-        }, cancellationToken, member: () => ObjectionMemberAsync(dataSource, objectionId, cancellationToken));
+        }, cancellationToken, member: work => ObjectionMemberAsync(work, objectionId, cancellationToken));
 
-    private static async Task<string?> ObjectionMemberAsync(NpgsqlDataSource dataSource, Guid objectionId, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition("SELECT id_number FROM objections WHERE id = @objectionId", new { objectionId }, cancellationToken: cancellationToken));
-    }
+    private static Task<string?> ObjectionMemberAsync(UnitOfWork work, Guid objectionId, CancellationToken cancellationToken) =>
+        work.Connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition("SELECT id_number FROM objections WHERE id = @objectionId", new { objectionId }, work.Transaction, cancellationToken: cancellationToken));
 
     private static async Task<StepRefusal?> OpenObjectionAsync(StepContext step, Guid objectionId)
     {

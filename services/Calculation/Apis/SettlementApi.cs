@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
+using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Apis;
@@ -119,13 +120,17 @@ public static class SettlementApi
 
     internal static async Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> StepAsync(string villageCode, int year, SettlementAction action, string? reason,
         HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, Func<StepContext, Task<StepRefusal?>> effect, CancellationToken cancellationToken,
-        Func<Task<string?>>? member = null)
+        Func<UnitOfWork, Task<string?>>? member = null)
     {
         var caller = http.GetCaller();
         if (!DivisionCode.IsWellFormed(villageCode)) return Problems.NotFound($"区划代码 {villageCode} 无效。");
-        var refusal = await SettlementSteps.TakeAsync(dataSource, villageCode, year, action, caller, clock.Today, reason, effect, cancellationToken);
+        await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
+        var refusal = await SettlementSteps.TakeAsync(work, villageCode, year, action, caller, clock.Today, reason, effect, cancellationToken);
         if (refusal is not null) return ToProblem(refusal);
-        return TypedResults.Ok(await CalculationApi.StatusAsync(dataSource, villageCode, year, member is null ? null : await member(), cancellationToken));
+        // The answer is read before the commit, on the same connection: what the step left, in one more round trip.
+        var status = await CalculationApi.StatusAsync(work, villageCode, year, member is null ? null : await member(work), cancellationToken);
+        await work.CommitAsync(cancellationToken);
+        return TypedResults.Ok(status);
     }
 
     internal static Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem> ToProblem(StepRefusal refusal) => refusal.StatusCode switch
