@@ -66,8 +66,7 @@ public static class ObjectionsApi
         {
             if (await OpenObjectionAsync(step, objectionId) is { } refusal) return refusal;
             var basis = await step.Work.Connection.QuerySingleAsync<(decimal Cap, decimal Budget, decimal Total, decimal Current, Guid RunId, string IdNumber)>(new CommandDefinition("""
-                SELECT r.cap, r.budget,
-                       (SELECT sum(coalesce(m.adjusted_subsidy, m.subsidy)) FROM member_results m WHERE m.run_id = o.run_id),
+                SELECT r.cap, r.budget, r.amount,
                        (SELECT coalesce(m.adjusted_subsidy, m.subsidy) FROM member_results m WHERE m.run_id = o.run_id AND m.id_number = o.id_number),
                        o.run_id, o.id_number
                 FROM objections o JOIN calculation_runs r ON r.id = o.run_id WHERE o.id = @objectionId
@@ -76,6 +75,7 @@ public static class ObjectionsApi
             await step.ExecuteAsync("""
                 UPDATE objections SET state = 'upheld', adjusted_amount = @Amount, resolution = @reason, resolved_by = @by, resolved_at = now() WHERE id = @objectionId;
                 UPDATE member_results SET adjusted_subsidy = @Amount, objection_id = @objectionId WHERE run_id = @RunId AND id_number = @IdNumber;
+                UPDATE calculation_runs SET amount = (SELECT sum(coalesce(adjusted_subsidy, subsidy)) FROM member_results WHERE run_id = @RunId) WHERE id = @RunId;
                 """, new { body!.Amount, reason = body.Reason!.Trim(), by = step.Caller.UserId, objectionId, basis.RunId, basis.IdNumber });
             return null;
         }, cancellationToken, member: work => ObjectionMemberAsync(work, objectionId, cancellationToken));

@@ -20,12 +20,11 @@ public static class ReportsApi
                count(*)::int AS village_years,
                coalesce(sum(r.members), 0)::int AS members,
                coalesce(sum(r.eligible), 0)::int AS eligible,
-               coalesce(sum(a.amount), 0) AS amount,
+               coalesce(sum(r.amount), 0) AS amount,
                coalesce(sum(p.paid_amount), 0) AS paid_amount,
                coalesce(sum(p.paid_amount) FILTER (WHERE p.credited_on IS NOT NULL), 0) AS credited_amount
         FROM village_years v
         LEFT JOIN calculation_runs r ON r.id = v.run_id
-        LEFT JOIN LATERAL (SELECT sum(coalesce(m.adjusted_subsidy, m.subsidy)) AS amount FROM member_results m WHERE m.run_id = v.run_id) a ON true
         LEFT JOIN payment_notices p ON p.village_code = v.village_code AND p.year = v.year
         WHERE v.year = @year AND v.village_code LIKE @prefix || '%'
         GROUP BY 1, 2

@@ -128,8 +128,8 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
         var results = SubsidyRules.Calculate(inputs.Scheme, inputs.Policy, inputs.Members, inputs.Records, elsewhere);
         var runId = Guid.CreateVersion7();
         await c.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO calculation_runs (id, village_code, year, fingerprint, members, eligible, total, duration_ms, budget, cap, organisation_name, credit_code)
-            VALUES (@runId, @village, @year, @fingerprint, @members, @eligible, @total, @duration, @Budget, @Cap, @OrganisationName, @CreditCode)
+            INSERT INTO calculation_runs (id, village_code, year, fingerprint, members, eligible, total, amount, duration_ms, budget, cap, organisation_name, credit_code)
+            VALUES (@runId, @village, @year, @fingerprint, @members, @eligible, @total, @total, @duration, @Budget, @Cap, @OrganisationName, @CreditCode)
             """, new
         {
             runId, village, year, fingerprint, members = results.Count, eligible = results.Count(r => r.Exclusion is null),

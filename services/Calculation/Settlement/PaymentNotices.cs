@@ -7,8 +7,7 @@ namespace Calculation.Settlement;
 public static class PaymentNotices
 {
     private const string TotalSql = """
-        SELECT v.run_id, r.organisation_name, r.credit_code,
-               (SELECT coalesce(sum(coalesce(m.adjusted_subsidy, m.subsidy)), 0) FROM member_results m WHERE m.run_id = v.run_id) AS total
+        SELECT v.run_id, r.organisation_name, r.credit_code, r.amount AS total
         FROM village_years v JOIN calculation_runs r ON r.id = v.run_id
         WHERE v.village_code = @VillageCode AND v.year = @Year
         """;
