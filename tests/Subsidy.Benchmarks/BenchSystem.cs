@@ -24,7 +24,8 @@ public sealed class BenchSystem : IAsyncDisposable
             [$"--Infrastructure:DataDirectory={dataDirectory}", "--Infrastructure:Mode=local", .. settings],
             (options, _) => options.DisableDashboard = false);
         // The services' own console output stays in the dashboard; the benchmark prints only its figures.
-        builder.Services.AddLogging(logging => logging.AddFilter("Subsidy.AppHost.Resources", LogLevel.Warning));
+        // So does a line per request of the benchmark's own HTTP clients.
+        builder.Services.AddLogging(logging => logging.AddFilter("Subsidy.AppHost.Resources", LogLevel.Warning).AddFilter("System.Net.Http.HttpClient", LogLevel.Warning));
         var app = await builder.BuildAsync();
         await app.StartAsync();
         await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway");

@@ -143,13 +143,14 @@ public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log)
         await ForEachAsync(payable, async (village, _) =>
             await Expect(centre.SendAsync(Post($"/api/calculation/village-years/{village}/{options.Year}/credit", null, options.Today.AddDays(12))), HttpStatusCode.OK));
         var countySummary = (await observer.GetFromJsonAsync<JsonObject>($"/api/calculation/summaries/360222000000/{options.Year}"))!;
-        var documents = await Eventually(async () =>
-        {
-            var list = (await observer.GetFromJsonAsync<JsonArray>("/api/documents?division=360222"))!;
-            var kinds = list.Where(d => villages.Contains(d!["divisionCode"]!.GetValue<string>()))
-                .GroupBy(d => d!["kind"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Count());
-            return kinds.GetValueOrDefault("credited-csv") >= payable.Count ? kinds : null;
-        }, "the documents");
+        // The credited-details export is each village's last document: once all are there, the year's documents are issued.
+        var ours = villages.ToHashSet();
+        await Eventually(async () =>
+            (await observer.GetFromJsonAsync<JsonArray>($"/api/documents?division=360222&year={options.Year}&kind=credited-csv"))!
+                .Count(d => ours.Contains(d!["divisionCode"]!.GetValue<string>())) >= payable.Count, "the documents");
+        var documents = (await observer.GetFromJsonAsync<JsonArray>($"/api/documents?division=360222&year={options.Year}"))!
+            .Where(d => ours.Contains(d!["divisionCode"]!.GetValue<string>()))
+            .GroupBy(d => d!["kind"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Count());
         Stage("到账与文书 credited, documents issued");
         File.Delete(file);
         return new DemoResult(villages, suspended, budgetLimited, objectionVillage, duplicateVillages, countySummary, documents, stages);

@@ -118,6 +118,9 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
             Assert.Contains(number, text);
             Assert.Contains("900.00 元（大写：玖佰元整）", text);
         }
+        // One kind of the year's documents, as a county officer asks for all payment notices.
+        var paymentNotices = (await centre.GetFromJsonAsync<JsonArray>($"/api/documents?division={village}&year={Year}&kind=payment-notice-pdf"))!;
+        Assert.Equal(DocumentId("payment-notice-pdf"), Assert.Single(paymentNotices)!["id"]!.GetValue<string>());
         var creditedCsv = System.Text.Encoding.UTF8.GetString(await centre.GetByteArrayAsync($"/api/documents/{DocumentId("credited-csv")}"));
         Assert.Contains($"测试711003,{Id(711003)},{village},{Year},集体补助,正常缴费,,300.00,", creditedCsv);
 

@@ -12,7 +12,7 @@ public static class DocumentsApi
     private const string ListSql = """
         SELECT id, kind, division_code, year, version, file_name, content_type, sha256, issued_at
         FROM documents
-        WHERE division_code LIKE @Prefix || '%' AND (@Year::int IS NULL OR year = @Year)
+        WHERE division_code LIKE @Prefix || '%' AND (@Year::int IS NULL OR year = @Year) AND (@Kind::text IS NULL OR kind = @Kind)
         ORDER BY division_code, kind, version
         """;
 
@@ -25,15 +25,15 @@ public static class DocumentsApi
         return group;
     }
 
-    /// <summary>Documents of the divisions under <paramref name="division"/> (default: the caller's whole scope).</summary>
+    /// <summary>Documents of the divisions under <paramref name="division"/> (default: the caller's whole scope), of one year or kind if asked.</summary>
     public static async Task<Results<Ok<IReadOnlyList<DocumentSummary>>, ProblemHttpResult>> ListDocuments(
-        string? division, int? year, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        string? division, int? year, string? kind, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
         var prefix = division ?? caller.Scope;
         if (!caller.Covers(prefix)) return Problems.OutOfScope(caller, prefix);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<DocumentSummary>(new CommandDefinition(ListSql, new { Prefix = prefix, Year = year }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<DocumentSummary>(new CommandDefinition(ListSql, new { Prefix = prefix, Year = year, Kind = kind }, cancellationToken: cancellationToken));
         return TypedResults.Ok<IReadOnlyList<DocumentSummary>>(rows.AsList());
     }
 
