@@ -95,8 +95,8 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImpo
                 }
                 hash.AppendData(buffer, 0, read);
                 size += read;
-                await connection.ExecuteAsync(new CommandDefinition("INSERT INTO upload_chunks (batch_id, seq, data) VALUES (@id, @seq, @data)",
-                    new { id, seq = seq++, data = buffer.AsSpan(0, read).ToArray() }, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition("INSERT INTO upload_chunks (batch_id, seq, data, deflated) VALUES (@id, @seq, @data, true)",
+                    new { id, seq = seq++, data = UploadPieces.Deflate(buffer.AsSpan(0, read)) }, transaction, cancellationToken: cancellationToken));
                 if (live is not null) await live.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 if (read < ChunkSize) break;
             }

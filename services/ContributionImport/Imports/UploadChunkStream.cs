@@ -18,9 +18,9 @@ public sealed class UploadChunkStream(NpgsqlDataSource dataSource, Guid batchId)
         {
             if (_done) return 0;
             using var connection = dataSource.OpenConnection();
-            var next = connection.QuerySingleOrDefault<byte[]>("SELECT data FROM upload_chunks WHERE batch_id = @batchId AND seq = @seq", new { batchId, seq = _nextSeq });
-            if (next is null) { _done = true; return 0; }
-            _current = next;
+            var next = connection.QuerySingleOrDefault<(byte[] Data, bool Deflated)?>("SELECT data, deflated FROM upload_chunks WHERE batch_id = @batchId AND seq = @seq", new { batchId, seq = _nextSeq });
+            if (next is not { } piece) { _done = true; return 0; }
+            _current = piece.Deflated ? UploadPieces.Inflate(piece.Data, BatchStore.ChunkSize) : piece.Data;
             _offset = 0;
             _nextSeq++;
         }
