@@ -11,14 +11,20 @@ namespace Document.Rendering;
 public sealed class PdfFonts : IFontResolver
 {
     public const string Cjk = "cjk";
+    public const string CjkCommon = "cjk-common";
     public const string Latin = "latin";
+    public const string LatinCommon = "latin-common";
     public const string CjkPath = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf";
     public const string LatinPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     private static readonly Lock Gate = new();
-    private readonly byte[] _cjk;
-    private readonly byte[] _latin;
+    private readonly Dictionary<string, byte[]> _faces;
 
-    private PdfFonts(byte[] cjk, byte[] latin) => (_cjk, _latin) = (cjk, latin);
+    private PdfFonts(Dictionary<string, byte[]> faces) => _faces = faces;
+
+    /// <summary>The characters drawn from the cut-down fonts (<see cref="CompactFont"/>); others from the full ones.</summary>
+    public static IReadOnlySet<char> CjkCovered { get; private set; } = new HashSet<char>();
+
+    public static IReadOnlySet<char> LatinCovered { get; private set; } = new HashSet<char>();
 
     /// <summary>PDFsharp's resolver is process-wide: set once.</summary>
     public static void Use()
@@ -30,35 +36,46 @@ public sealed class PdfFonts : IFontResolver
             {
                 if (!File.Exists(file)) throw new FileNotFoundException($"Font {file} is missing: install fonts-droid-fallback and fonts-dejavu-core (scripts/setup.sh).", file);
             }
-            GlobalFontSettings.FontResolver = new PdfFonts(File.ReadAllBytes(CjkPath), File.ReadAllBytes(LatinPath));
+            var (cjk, latin) = (File.ReadAllBytes(CjkPath), File.ReadAllBytes(LatinPath));
+            var (cjkCommon, cjkCovered) = CompactFont.Build(cjk, CompactFont.Gb2312Characters(), "Droid Sans Fallback GB2312");
+            var (latinCommon, latinCovered) = CompactFont.Build(latin, CompactFont.Latin1Characters(), "DejaVu Sans Latin-1");
+            (CjkCovered, LatinCovered) = (cjkCovered, latinCovered);
+            GlobalFontSettings.FontResolver = new PdfFonts(new() { [Cjk] = cjk, [CjkCommon] = cjkCommon, [Latin] = latin, [LatinCommon] = latinCommon });
         }
     }
 
-    public FontResolverInfo ResolveTypeface(string familyName, bool isBold, bool isItalic) => new(familyName == Latin ? Latin : Cjk, isBold, false);
+    public FontResolverInfo ResolveTypeface(string familyName, bool isBold, bool isItalic) => new(_faces.ContainsKey(familyName) ? familyName : Cjk, isBold, false);
 
-    public byte[] GetFont(string faceName) => faceName == Latin ? _latin : _cjk;
+    public byte[] GetFont(string faceName) => _faces.GetValueOrDefault(faceName, _faces[Cjk]);
 }
 
-/// <summary>Text drawn in runs: Chinese in the CJK font, ASCII in the Latin one, side by side on one baseline.</summary>
+/// <summary>
+/// Text drawn in runs, side by side on one baseline: Latin letters and digits in the Latin font, Chinese in the
+/// CJK font, each from its cut-down face and the rare characters of some names from the full one.
+/// </summary>
 public sealed class MixedFont(double size)
 {
     private readonly XFont _cjk = new(PdfFonts.Cjk, size);
+    private readonly XFont _cjkCommon = new(PdfFonts.CjkCommon, size);
     private readonly XFont _latin = new(PdfFonts.Latin, size);
+    private readonly XFont _latinCommon = new(PdfFonts.LatinCommon, size);
 
     private IEnumerable<(string Text, XFont Font)> Runs(string text)
     {
         var start = 0;
         for (var i = 1; i <= text.Length; i++)
         {
-            if (i == text.Length || IsLatin(text[i]) != IsLatin(text[start]))
+            if (i == text.Length || FontOf(text[i]) != FontOf(text[start]))
             {
-                yield return (text[start..i], IsLatin(text[start]) ? _latin : _cjk);
+                yield return (text[start..i], FontOf(text[start]));
                 start = i;
             }
         }
     }
 
-    private static bool IsLatin(char c) => c < 0x2000;
+    private XFont FontOf(char c) => c < 0x2000
+        ? PdfFonts.LatinCovered.Contains(c) ? _latinCommon : _latin
+        : PdfFonts.CjkCovered.Contains(c) ? _cjkCommon : _cjk;
 
     public double Width(XGraphics g, string text) => Runs(text).Sum(r => g.MeasureString(r.Text, r.Font).Width);
 
