@@ -47,25 +47,14 @@ public static class CalculationApi
         return group;
     }
 
-    private const string VillageYearSql = """
-        SELECT state, run_id, stale, notice_start, notice_end, rejection_reason,
-               (SELECT count(*)::int FROM objections o WHERE o.village_code = v.village_code AND o.year = v.year AND o.state = 'open') AS open_objections
-        FROM village_years v WHERE village_code = @villageCode AND year = @year
-        """;
-
     private const string ResultsSql = """
         SELECT id_number, name, exclusion, own, tier, special_group, floor, incentive, floor_part, incentive_part, subsidy, adjusted_subsidy,
                coalesce(adjusted_subsidy, subsidy) AS amount, flags, NULL AS explanation
-        FROM member_results WHERE run_id = @runId
+        FROM member_results WHERE run_id = @runId AND (@idNumber::text IS NULL OR id_number = @idNumber)
         ORDER BY id_number
         """;
 
-    private const string PaymentNoticeSql = """
-        SELECT number, amount, payer, credit_code, issued_on, due_on, receipt_number, paid_amount, paid_at, credited_on, rejection_reason, rejected_at
-        FROM payment_notices WHERE village_code = @villageCode AND year = @year
-        """;
-
-    /// <summary>The village-year after a step, in one round trip: state, latest run, totals and payment notice.</summary>
+    /// <summary>A village-year in one round trip: state, latest run, totals and payment notice.</summary>
     private const string StatusSql = """
         SELECT v.state, v.stale, v.notice_start, v.notice_end, v.rejection_reason,
                (SELECT count(*)::int FROM objections o WHERE o.village_code = v.village_code AND o.year = v.year AND o.state = 'open') AS open_objections,
@@ -83,14 +72,6 @@ public static class CalculationApi
 
     private sealed record StatusRow(string State, bool Stale, DateOnly? NoticeStart, DateOnly? NoticeEnd, string? RejectionReason, int OpenObjections, decimal Total, int Recipients);
 
-    private const string MemberSql = """
-        SELECT id_number, name, exclusion, own, tier, special_group, floor, incentive, floor_part, incentive_part, subsidy, adjusted_subsidy,
-               coalesce(adjusted_subsidy, subsidy) AS amount, flags, NULL AS explanation
-        FROM member_results WHERE run_id = @runId AND id_number = @idNumber
-        """;
-
-    private sealed record VillageYearRow(string State, Guid? RunId, bool Stale, DateOnly? NoticeStart, DateOnly? NoticeEnd, string? RejectionReason, int OpenObjections);
-
     /// <summary>A village-year's state, its latest results with their explanations and totals by category; optionally only the members with one reason or flag.</summary>
     public static async Task<Results<Ok<VillageYearView>, ProblemHttpResult>> GetVillageYear(
         string villageCode, int year, string? reason, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
@@ -98,35 +79,32 @@ public static class CalculationApi
         var caller = http.GetCaller();
         if (!caller.Covers(villageCode)) return Problems.OutOfScope(caller, villageCode);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<VillageYearRow>(new CommandDefinition(VillageYearSql, new { villageCode, year }, cancellationToken: cancellationToken));
-        if (row is null) return Problems.NotFound($"村 {villageCode} {year} 年度尚无测算。");
-        RunView? run = null;
-        IReadOnlyList<ResultView> results = [];
-        if (row.RunId is { } runId)
-        {
-            run = await connection.QuerySingleAsync<RunView>(new CommandDefinition(
-                "SELECT id, fingerprint, members, eligible, total, duration_ms, created_at FROM calculation_runs WHERE id = @runId", new { runId }, cancellationToken: cancellationToken));
-            results = (await connection.QueryAsync<ResultView>(new CommandDefinition(ResultsSql, new { runId }, cancellationToken: cancellationToken)))
-                .Select(r => r with { Explanation = ResultTexts.Explain(r.Exclusion, r.Tier, r.SpecialGroup, r.FloorPart, r.IncentivePart, r.Flags, r.AdjustedSubsidy) })
-                .ToList();
-        }
-        var notice = await connection.QuerySingleOrDefaultAsync<PaymentNoticeView>(new CommandDefinition(PaymentNoticeSql, new { villageCode, year }, cancellationToken: cancellationToken));
+        if (await ReadStatusAsync(connection, null, villageCode, year, cancellationToken) is not { } status) return Problems.NotFound($"村 {villageCode} {year} 年度尚无测算。");
+        var results = status.Run is null ? [] : await ResultsAsync(connection, null, status.Run.Id, null, cancellationToken);
         var shown = reason is null ? results : results.Where(r => r.Exclusion == reason || r.Flags.Split(", ").Contains(reason)).ToList();
-        return TypedResults.Ok(new VillageYearView(villageCode, year, row.State, SettlementStates.ChineseName(row.State), row.Stale, row.NoticeStart, row.NoticeEnd,
-            row.RejectionReason, row.OpenObjections, results.Sum(r => r.Amount), run, notice, ResultCategories.Of(results), shown));
+        return TypedResults.Ok(new VillageYearView(villageCode, year, status.State, status.StateName, status.Stale, status.NoticeStart, status.NoticeEnd,
+            status.RejectionReason, status.OpenObjections, results.Sum(r => r.Amount), status.Run, status.PaymentNotice, ResultCategories.Of(results), shown));
     }
 
     /// <summary>The village-year after a step, read in the step's own transaction, with one member's result when the step was about that member.</summary>
     public static async Task<SettlementStatusView> StatusAsync(UnitOfWork work, string villageCode, int year, string? memberIdNumber, CancellationToken cancellationToken)
     {
-        var status = (await work.Connection.QueryAsync<StatusRow, RunView?, PaymentNoticeView?, SettlementStatusView>(
-            new CommandDefinition(StatusSql, new { villageCode, year }, work.Transaction, cancellationToken: cancellationToken),
+        var status = (await ReadStatusAsync(work.Connection, work.Transaction, villageCode, year, cancellationToken))!;
+        if (memberIdNumber is null || status.Run is null) return status;
+        var member = await ResultsAsync(work.Connection, work.Transaction, status.Run.Id, memberIdNumber, cancellationToken);
+        return status with { Member = member.FirstOrDefault() };
+    }
+
+    private static async Task<SettlementStatusView?> ReadStatusAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string villageCode, int year, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<StatusRow, RunView?, PaymentNoticeView?, SettlementStatusView>(
+            new CommandDefinition(StatusSql, new { villageCode, year }, transaction, cancellationToken: cancellationToken),
             (row, run, notice) => new SettlementStatusView(villageCode, year, row.State, SettlementStates.ChineseName(row.State), row.Stale, row.NoticeStart, row.NoticeEnd,
                 row.RejectionReason, row.OpenObjections, row.Total, row.Recipients, run, notice, null),
-            splitOn: "id,number")).Single();
-        if (memberIdNumber is null || status.Run is null) return status;
-        var member = await work.Connection.QuerySingleOrDefaultAsync<ResultView>(new CommandDefinition(MemberSql, new { runId = status.Run.Id, idNumber = memberIdNumber },
-            work.Transaction, cancellationToken: cancellationToken));
-        return status with { Member = member is null ? null : member with { Explanation = ResultTexts.Explain(member.Exclusion, member.Tier, member.SpecialGroup, member.FloorPart, member.IncentivePart, member.Flags, member.AdjustedSubsidy) } };
-    }
+            splitOn: "id,number")).SingleOrDefault();
+
+    /// <summary>A run's results (or one member's), each with its explanation in Chinese.</summary>
+    private static async Task<IReadOnlyList<ResultView>> ResultsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid runId, string? idNumber, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<ResultView>(new CommandDefinition(ResultsSql, new { runId, idNumber }, transaction, cancellationToken: cancellationToken)))
+            .Select(r => r with { Explanation = ResultTexts.Explain(r.Exclusion, r.Tier, r.SpecialGroup, r.FloorPart, r.IncentivePart, r.Flags, r.AdjustedSubsidy) })
+            .ToList();
 }

@@ -1,5 +1,4 @@
 using Dapper;
-using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults;
 using Subsidy.ServiceDefaults.Auth;
@@ -32,16 +31,7 @@ public sealed record StepRefusal(int StatusCode, string? Message, IReadOnlyList<
 /// </summary>
 public static class SettlementSteps
 {
-    public static async Task<StepRefusal?> TakeAsync(NpgsqlDataSource dataSource, string villageCode, int year, SettlementAction action, Caller caller,
-        DateOnly today, string? reason, Func<StepContext, Task<StepRefusal?>> effect, CancellationToken cancellationToken)
-    {
-        await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
-        var refusal = await TakeAsync(work, villageCode, year, action, caller, today, reason, effect, cancellationToken);
-        if (refusal is null) await work.CommitAsync(cancellationToken);
-        return refusal;
-    }
-
-    /// <summary>The same step inside a transaction the caller owns (a consumer's); the caller commits.</summary>
+    /// <summary>The step inside a transaction the caller owns (an endpoint's or a consumer's); the caller commits.</summary>
     public static async Task<StepRefusal?> TakeAsync(UnitOfWork work, string villageCode, int year, SettlementAction action, Caller caller,
         DateOnly today, string? reason, Func<StepContext, Task<StepRefusal?>> effect, CancellationToken cancellationToken)
     {

@@ -14,8 +14,7 @@ public static class CompactFont
     // Tables the PDF subset or the metrics need; the layout, vertical and glyph-name tables are left out.
     private static readonly string[] CopiedTables = ["OS/2", "cvt ", "fpgm", "gasp", "prep"];
 
-
-    /// <summary>Every character of GB 2312 at or above U+2000 (below that the Latin font draws).</summary>
+    /// <summary>Every character of the GB 2312 byte range (read as code page 936) at or above U+2000; below that the Latin font draws.</summary>
     public static IReadOnlyList<char> Gb2312Characters()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
@@ -113,7 +112,7 @@ public static class CompactFont
 
         var output = new SortedDictionary<string, byte[]>(StringComparer.Ordinal)
         {
-            ["cmap"] = Cmap(mapped.ToDictionary(m => m.Key, m => renumbered[m.Value])),
+            ["cmap"] = Cmap(mapped.Select(m => (m.Key, renumbered[m.Value]))),
             ["glyf"] = newGlyf.ToArray(),
             ["head"] = newHead,
             ["hhea"] = newHhea,
@@ -194,11 +193,11 @@ public static class CompactFont
         }
     }
 
-    /// <summary>A format 4 map of runs of consecutive characters on consecutive glyphs.</summary>
-    private static byte[] Cmap(Dictionary<char, int> glyphs)
+    /// <summary>A format 4 map of runs of consecutive characters on consecutive glyphs; the characters come in order.</summary>
+    private static byte[] Cmap(IEnumerable<(char Character, int Glyph)> glyphs)
     {
         var runs = new List<(int Start, int End, int Glyph)>();
-        foreach (var (c, glyph) in glyphs.OrderBy(g => g.Key))
+        foreach (var (c, glyph) in glyphs)
         {
             if (runs.Count > 0 && runs[^1].End == c - 1 && runs[^1].Glyph + (runs[^1].End - runs[^1].Start) == glyph - 1) runs[^1] = (runs[^1].Start, c, runs[^1].Glyph);
             else runs.Add((c, c, glyph));
