@@ -28,6 +28,7 @@ public enum PaymentType
     LumpSum = 90,
 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(ContributionRecordJson))]
 public sealed record ContributionRecord(
     int RowNumber,
     string Name,
