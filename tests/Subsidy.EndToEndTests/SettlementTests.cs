@@ -90,10 +90,13 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
             "every step to be published");
         Assert.Equal(["confirm", "publish-notice", "file-objection", "resolve-objection", "close-notice", "submit-application", "reject", "submit-application",
             "approve", "issue-payment-notice", "record-payment", "credit"], steps);
-        // Steps that issue no document carry the totals without the member lines.
-        var approval = _events.Received<SettlementStepTaken>().First(e => e.VillageCode == village && e.Step == "approve");
-        Assert.Empty(approval.Snapshot.Lines);
-        Assert.Equal((900m, 3), (approval.Snapshot.Total, approval.Snapshot.Recipients));
+        // Steps whose documents list no members (none, 申报表, 缴费通知单) carry the totals without the member lines.
+        foreach (var step in new[] { "approve", "submit-application", "issue-payment-notice" })
+        {
+            var taken = _events.Received<SettlementStepTaken>().First(e => e.VillageCode == village && e.Step == step);
+            Assert.Empty(taken.Snapshot.Lines);
+            Assert.Equal((900m, 3), (taken.Snapshot.Total, taken.Snapshot.Recipients));
+        }
 
         var audit = (await centre.GetFromJsonAsync<JsonArray>($"/api/calculation/audit?division={village}&entity=village-year"))!;
         Assert.Contains(audit, e => e!["action"]!.GetValue<string>() == "reject" && e["reason"]!.GetValue<string>() == "申报表未加盖村集体经济组织公章" && e["actorRole"]!.GetValue<string>() == "county-centre");
@@ -116,6 +119,14 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         {
             var text = string.Concat(paymentPdf.GetPages().Select(p => string.Concat(p.Letters.Select(l => l.Value))));
             Assert.Contains(number, text);
+            Assert.Contains("900.00 元（大写：玖佰元整）", text);
+            Assert.Contains("3 人（名单见集体补助花名册）", text);
+        }
+        using (var applicationPdf = UglyToad.PdfPig.PdfDocument.Open(await centre.GetByteArrayAsync($"/api/documents/{DocumentId("application-pdf")}")))
+        {
+            // Drawn from the step's stated count and total: the application's event carries no member list.
+            var text = string.Concat(applicationPdf.GetPages().Select(p => string.Concat(p.Letters.Select(l => l.Value))));
+            Assert.Contains("3 人", text);
             Assert.Contains("900.00 元（大写：玖佰元整）", text);
         }
         // One kind of the year's documents, as a county officer asks for all payment notices.

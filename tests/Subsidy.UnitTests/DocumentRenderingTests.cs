@@ -96,6 +96,17 @@ public class DocumentRenderingTests
     }
 
     [Fact]
+    public void The_application_form_shows_the_count_and_total_the_step_stated_without_the_member_list()
+    {
+        var stated = Settled() with { Lines = [], Totals = new SettlementTotals(158, 47400m) };
+
+        var text = Text(FormDocuments.Application(stated));
+        Assert.Contains("158 人", text);
+        Assert.Contains("47400.00 元（大写：肆万柒仟肆佰元整）", text);
+        Assert.Contains("158 人（名单见集体补助花名册）", Text(FormDocuments.PaymentNotice(stated)));
+    }
+
+    [Fact]
     public void The_payment_notice_has_its_number_payer_amount_in_figures_and_capitals_and_where_and_when_to_pay()
     {
         var text = Text(FormDocuments.PaymentNotice(Settled()));

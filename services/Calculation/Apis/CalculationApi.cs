@@ -58,14 +58,11 @@ public static class CalculationApi
     private const string StatusSql = """
         SELECT v.state, v.stale, v.notice_start, v.notice_end, v.rejection_reason,
                (SELECT count(*)::int FROM objections o WHERE o.village_code = v.village_code AND o.year = v.year AND o.state = 'open') AS open_objections,
-               coalesce(t.total, 0) AS total, coalesce(t.recipients, 0) AS recipients,
+               coalesce(r.amount, 0) AS total, coalesce(r.recipients, 0) AS recipients,
                r.id, r.fingerprint, r.members, r.eligible, r.total, r.duration_ms, r.created_at,
                n.number, n.amount, n.payer, n.credit_code, n.issued_on, n.due_on, n.receipt_number, n.paid_amount, n.paid_at, n.credited_on, n.rejection_reason, n.rejected_at
         FROM village_years v
         LEFT JOIN calculation_runs r ON r.id = v.run_id
-        LEFT JOIN LATERAL (
-            SELECT sum(coalesce(m.adjusted_subsidy, m.subsidy)) AS total, count(*) FILTER (WHERE coalesce(m.adjusted_subsidy, m.subsidy) > 0)::int AS recipients
-            FROM member_results m WHERE m.run_id = v.run_id) t ON true
         LEFT JOIN payment_notices n ON n.village_code = v.village_code AND n.year = v.year
         WHERE v.village_code = @villageCode AND v.year = @year
         """;

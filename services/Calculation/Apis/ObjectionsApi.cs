@@ -75,7 +75,9 @@ public static class ObjectionsApi
             await step.ExecuteAsync("""
                 UPDATE objections SET state = 'upheld', adjusted_amount = @Amount, resolution = @reason, resolved_by = @by, resolved_at = now() WHERE id = @objectionId;
                 UPDATE member_results SET adjusted_subsidy = @Amount, objection_id = @objectionId WHERE run_id = @RunId AND id_number = @IdNumber;
-                UPDATE calculation_runs SET amount = (SELECT sum(coalesce(adjusted_subsidy, subsidy)) FROM member_results WHERE run_id = @RunId) WHERE id = @RunId;
+                UPDATE calculation_runs r SET (amount, recipients) = (
+                    SELECT sum(coalesce(m.adjusted_subsidy, m.subsidy)), count(*) FILTER (WHERE coalesce(m.adjusted_subsidy, m.subsidy) > 0)
+                    FROM member_results m WHERE m.run_id = @RunId) WHERE r.id = @RunId;
                 """, new { body!.Amount, reason = body.Reason!.Trim(), by = step.Caller.UserId, objectionId, basis.RunId, basis.IdNumber });
             return null;
         }, cancellationToken, member: work => ObjectionMemberAsync(work, objectionId, cancellationToken));

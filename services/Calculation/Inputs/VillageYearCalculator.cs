@@ -128,11 +128,11 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
         var results = SubsidyRules.Calculate(inputs.Scheme, inputs.Policy, inputs.Members, inputs.Records, elsewhere);
         var runId = Guid.CreateVersion7();
         await c.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO calculation_runs (id, village_code, year, fingerprint, members, eligible, total, amount, duration_ms, budget, cap, organisation_name, credit_code)
-            VALUES (@runId, @village, @year, @fingerprint, @members, @eligible, @total, @total, @duration, @Budget, @Cap, @OrganisationName, @CreditCode)
+            INSERT INTO calculation_runs (id, village_code, year, fingerprint, members, eligible, total, amount, recipients, duration_ms, budget, cap, organisation_name, credit_code)
+            VALUES (@runId, @village, @year, @fingerprint, @members, @eligible, @total, @total, @recipients, @duration, @Budget, @Cap, @OrganisationName, @CreditCode)
             """, new
         {
-            runId, village, year, fingerprint, members = results.Count, eligible = results.Count(r => r.Exclusion is null),
+            runId, village, year, fingerprint, members = results.Count, eligible = results.Count(r => r.Exclusion is null), recipients = results.Count(r => r.Subsidy > 0),
             scheme.Budget, inputs.Policy.Cap, scheme.OrganisationName, scheme.CreditCode,
             total = results.Sum(r => r.Subsidy), duration = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
         }, t, cancellationToken: cancellationToken));
@@ -149,32 +149,38 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
         FROM STDIN (FORMAT BINARY)
         """;
 
-    /// <summary>A city-sized year is some 700,000 results: binary COPY instead of one INSERT per member.</summary>
+    /// <summary>
+    /// A city-sized year is some 700,000 results: binary COPY instead of one INSERT per member. The writes are
+    /// synchronous: the importer buffers and flushes in large blocks, and an awaited call per field cost more than
+    /// the copying itself (the COPY took 8 ms for a village's 160 results). This runs on the calculator's worker.
+    /// </summary>
     private static async Task WriteResultsAsync(NpgsqlConnection connection, Guid runId, IReadOnlyList<MemberResult> results, CancellationToken cancellationToken)
     {
         await using var writer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken);
         foreach (var r in results)
         {
-            await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync(runId, NpgsqlDbType.Uuid, cancellationToken);
-            await writer.WriteAsync(r.IdNumber, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(r.Name, NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(writer, r.Exclusion?.ToString(), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(r.OwnContribution, NpgsqlDbType.Numeric, cancellationToken);
-            await WriteNullableAsync(writer, r.Tier, NpgsqlDbType.Numeric, cancellationToken);
-            await WriteNullableAsync(writer, r.Group?.ToString(), NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(r.Floor, NpgsqlDbType.Numeric, cancellationToken);
-            await writer.WriteAsync(r.Incentive, NpgsqlDbType.Numeric, cancellationToken);
-            await writer.WriteAsync(r.FloorPart, NpgsqlDbType.Numeric, cancellationToken);
-            await writer.WriteAsync(r.IncentivePart, NpgsqlDbType.Numeric, cancellationToken);
-            await writer.WriteAsync(r.Subsidy, NpgsqlDbType.Numeric, cancellationToken);
-            await writer.WriteAsync(r.Flags.ToString(), NpgsqlDbType.Text, cancellationToken);
+            writer.StartRow();
+            writer.Write(runId, NpgsqlDbType.Uuid);
+            writer.Write(r.IdNumber, NpgsqlDbType.Text);
+            writer.Write(r.Name, NpgsqlDbType.Text);
+            WriteNullable(writer, r.Exclusion?.ToString(), NpgsqlDbType.Text);
+            writer.Write(r.OwnContribution, NpgsqlDbType.Numeric);
+            WriteNullable(writer, r.Tier, NpgsqlDbType.Numeric);
+            WriteNullable(writer, r.Group?.ToString(), NpgsqlDbType.Text);
+            writer.Write(r.Floor, NpgsqlDbType.Numeric);
+            writer.Write(r.Incentive, NpgsqlDbType.Numeric);
+            writer.Write(r.FloorPart, NpgsqlDbType.Numeric);
+            writer.Write(r.IncentivePart, NpgsqlDbType.Numeric);
+            writer.Write(r.Subsidy, NpgsqlDbType.Numeric);
+            writer.Write(r.Flags.ToString(), NpgsqlDbType.Text);
         }
         await writer.CompleteAsync(cancellationToken);
     }
 
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
-        value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(value, type, cancellationToken);
+    private static void WriteNullable<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type)
+    {
+        if (value is null) writer.WriteNull(); else writer.Write(value, type);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Village {Village} year {Year}: {State}")]
     private static partial void LogCalculated(ILogger logger, string village, int year, string state);

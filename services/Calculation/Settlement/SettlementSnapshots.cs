@@ -12,11 +12,8 @@ public static class SettlementSnapshots
     private const string HeadSql = """
         SELECT v.run_id, r.organisation_name, r.credit_code, coalesce(r.budget, 0) AS budget, v.notice_start, v.notice_end,
                coalesce(r.members, 0) AS members, coalesce(r.eligible, 0) AS eligible,
-               coalesce(a.total, 0) AS total, coalesce(a.recipients, 0)::int AS recipients
+               coalesce(r.amount, 0) AS total, coalesce(r.recipients, 0) AS recipients
         FROM village_years v LEFT JOIN calculation_runs r ON r.id = v.run_id
-        LEFT JOIN LATERAL (
-            SELECT sum(coalesce(m.adjusted_subsidy, m.subsidy)) AS total, count(*) FILTER (WHERE coalesce(m.adjusted_subsidy, m.subsidy) > 0) AS recipients
-            FROM member_results m WHERE m.run_id = v.run_id) a ON true
         WHERE v.village_code = @village AND v.year = @year
         """;
 
@@ -37,8 +34,11 @@ public static class SettlementSnapshots
 
     private sealed record Notice(string Number, string CountyCode, decimal Amount, DateOnly IssuedOn, DateOnly DueOn, string? ReceiptNumber, DateTime? PaidAt);
 
-    /// <summary>The steps whose documents list the members; the rest publish counts and totals only (a city's year is ~20,000 steps).</summary>
-    public static bool CarriesLines(string step) => step is "confirm" or "publish-notice" or "submit-application" or "issue-payment-notice" or "credit";
+    /// <summary>
+    /// The steps whose documents list the members (花名册, 公示, 到账明细); the rest publish counts and totals only, which is
+    /// all the one-page 申报表 and 缴费通知单 show (a city's year is ~14,000 steps).
+    /// </summary>
+    public static bool CarriesLines(string step) => step is "confirm" or "publish-notice" or "credit";
 
     public static async Task<SettlementSnapshot> ReadAsync(UnitOfWork work, string village, int year, bool withLines, CancellationToken cancellationToken)
     {

@@ -50,7 +50,8 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource, Div
         var county = known.GetValueOrDefault(countyCode);
         var data = new VillageYearData(m.VillageCode, township?.Name ?? "", village?.Name ?? m.VillageCode, m.Year,
             m.Snapshot.OrganisationName ?? $"{village?.Name}集体经济组织", DateOnly.FromDateTime(m.At.UtcDateTime),
-            m.Snapshot.NoticeStart, m.Snapshot.NoticeEnd, m.Snapshot.Lines, m.Snapshot.CreditCode, m.Snapshot.Budget, county?.Name ?? "", m.Snapshot.PaymentNotice);
+            m.Snapshot.NoticeStart, m.Snapshot.NoticeEnd, m.Snapshot.Lines, m.Snapshot.CreditCode, m.Snapshot.Budget, county?.Name ?? "", m.Snapshot.PaymentNotice,
+            new SettlementTotals(m.Snapshot.Recipients, m.Snapshot.Total));
         var name = $"{data.VillageName}{m.Year}";
         Task<Guid> Issue(string kind, string file, string type, Func<VillageYearData, byte[]> render)
         {

@@ -16,7 +16,6 @@ public static class FormDocuments
 
     public static byte[] Application(VillageYearData data)
     {
-        var recipients = data.Recipients;
         (string Label, string Value, double Height)[] fields =
         [
             ("申报单位（盖章）", data.Organisation, 26),
@@ -24,7 +23,7 @@ public static class FormDocuments
             ("所在乡镇、村", $"{data.CountyName}{data.TownshipName}{data.VillageName}（{data.VillageCode}）", 26),
             ("补助年度", data.Year.ToString(CultureInfo.InvariantCulture), 26),
             ("补助资金预算", Money(data.Budget), 26),
-            ("享受补助人数", $"{recipients.Count} 人", 26),
+            ("享受补助人数", $"{data.RecipientCount} 人", 26),
             ("集体补助总额", Money(data.Total), 26),
             ("公示情况", data.NoticeStart is { } s && data.NoticeEnd is { } e ? $"已于 {Date(s)} 至 {Date(e)} 公示，公示期内异议均已处理" : "", 26),
             ("村集体经济组织意见", "同意按花名册申报集体补助。\n（盖章）　　　　　　年　　月　　日", 70),
@@ -44,7 +43,7 @@ public static class FormDocuments
             ("统一社会信用代码", data.CreditCode ?? "", 26),
             ("所在乡镇、村", $"{data.CountyName}{data.TownshipName}{data.VillageName}（{data.VillageCode}）", 26),
             ("补助年度", data.Year.ToString(CultureInfo.InvariantCulture), 26),
-            ("补助人数", $"{data.Recipients.Count} 人（名单见集体补助花名册）", 26),
+            ("补助人数", $"{data.RecipientCount} 人（名单见集体补助花名册）", 26),
             ("缴费金额", Money(notice.Amount), 26),
             ("缴费地点", $"{data.CountyName}税务局办税服务厅业务窗口", 26),
             ("缴费期限", $"请于 {Date(notice.DueOn)} 前缴清", 26),
