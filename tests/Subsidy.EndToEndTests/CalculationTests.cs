@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using MassTransit;
 using static Subsidy.EndToEndTests.ContributionFiles;
 
 namespace Subsidy.EndToEndTests;
@@ -83,6 +84,26 @@ public class CalculationTests(SubsidySystem system)
         }, "the recalculation");
         Assert.Equal(700m, recalculated["run"]!["total"]!.GetValue<decimal>());
         Assert.False(recalculated["stale"]!.GetValue<bool>());
+
+        // An older batch announced late (a redelivery from before the correction) changes nothing.
+        var broker = new Uri(await system.BrokerConnectionStringAsync());
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(broker));
+        await bus.StartAsync();
+        var lateAnnouncement = Guid.NewGuid();
+        await bus.Publish(new Subsidy.Contracts.ContributionBatchAccepted(Guid.NewGuid(), "360222106", Year, DateTimeOffset.UtcNow.AddDays(-30),
+            [new Subsidy.Contracts.VillageRowCount(village, 5, 1)], []), context => context.MessageId = lateAnnouncement);
+        await bus.StopAsync();
+        await using (var calculation = await system.OpenDatabaseAsync("calculation"))
+        {
+            await Eventually.TrueAsync(async () => await Dapper.SqlMapper.ExecuteScalarAsync<bool>(calculation,
+                "SELECT EXISTS (SELECT 1 FROM processed_messages WHERE consumer = 'BatchAcceptedConsumer' AND message_id = @lateAnnouncement)", new { lateAnnouncement }),
+                "the late announcement to be taken");
+            var correctionId = Guid.Parse((await correction.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>());
+            Assert.Equal(correctionId, await Dapper.SqlMapper.ExecuteScalarAsync<Guid>(calculation,
+                "SELECT batch_id FROM village_batches WHERE village_code = @village AND year = @Year", new { village, Year }));
+            Assert.False(await Dapper.SqlMapper.ExecuteScalarAsync<bool>(calculation,
+                "SELECT EXISTS (SELECT 1 FROM pending_village_years WHERE village_code = @village AND year = @Year)", new { village, Year }));
+        }
 
         // The village confirms; a later change of input no longer recalculates but marks the result stale.
         Assert.Equal(HttpStatusCode.Forbidden, (await centre.PostAsync($"/api/calculation/village-years/{village}/{Year}/confirm", null)).StatusCode);

@@ -23,6 +23,18 @@ public static class Pending
             SELECT pg_notify('calculation', '');
             """, new { villageCode, year }, work.Transaction, cancellationToken: cancellationToken));
 
+    /// <summary>
+    /// Several villages of a year in one statement, in code order (two transactions marking overlapping villages
+    /// then lock them in the same order): a city's batch marked one village at a time held 2,000 marks locked for
+    /// seconds while the chunks that followed waited on them.
+    /// </summary>
+    public static Task MarkVillagesAsync(UnitOfWork work, IReadOnlyCollection<string> villageCodes, int year, CancellationToken cancellationToken) =>
+        villageCodes.Count == 0 ? Task.CompletedTask : work.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO pending_village_years (village_code, year) SELECT code, @year FROM unnest(@villageCodes) AS code ORDER BY code
+            ON CONFLICT (village_code, year) DO UPDATE SET since = pending_village_years.since;
+            SELECT pg_notify('calculation', '');
+            """, new { villageCodes = villageCodes.ToArray(), year }, work.Transaction, cancellationToken: cancellationToken));
+
     /// <summary>Every village-year with terms in force under a prefix (a village, or a whole region) for a year (or every year).</summary>
     public static Task MarkSchemesAsync(UnitOfWork work, string prefix, int? year, CancellationToken cancellationToken) =>
         work.Connection.ExecuteAsync(new CommandDefinition("""
@@ -103,21 +115,16 @@ public sealed class BatchAcceptedConsumer(NpgsqlDataSource dataSource) : Idempot
 {
     protected override async Task HandleAsync(ContributionBatchAccepted m, UnitOfWork work, CancellationToken cancellationToken)
     {
-        // One statement for all the batch's villages: marked one by one, a city's 2,000 marks stayed locked for
-        // seconds while the chunks that followed waited on them.
         // A later-accepted batch replaces the village's records; an older one arriving late changes nothing.
-        await work.Connection.ExecuteAsync(new CommandDefinition("""
-            WITH changed AS (
-                INSERT INTO village_batches (village_code, year, batch_id, chunk_count, accepted_at)
-                SELECT v.code, @Year, @BatchId, v.chunks, @AcceptedAt FROM unnest(@Codes, @Chunks) AS v(code, chunks)
-                ON CONFLICT (village_code, year) DO UPDATE SET batch_id = excluded.batch_id, chunk_count = excluded.chunk_count, accepted_at = excluded.accepted_at
-                WHERE village_batches.accepted_at < excluded.accepted_at
-                RETURNING village_code, year)
-            INSERT INTO pending_village_years (village_code, year) SELECT village_code, year FROM changed ORDER BY village_code
-            ON CONFLICT (village_code, year) DO UPDATE SET since = pending_village_years.since;
-            SELECT pg_notify('calculation', '');
+        var changed = (await work.Connection.QueryAsync<string>(new CommandDefinition("""
+            INSERT INTO village_batches (village_code, year, batch_id, chunk_count, accepted_at)
+            SELECT v.code, @Year, @BatchId, v.chunks, @AcceptedAt FROM unnest(@Codes, @Chunks) AS v(code, chunks)
+            ON CONFLICT (village_code, year) DO UPDATE SET batch_id = excluded.batch_id, chunk_count = excluded.chunk_count, accepted_at = excluded.accepted_at
+            WHERE village_batches.accepted_at < excluded.accepted_at
+            RETURNING village_code
             """, new { m.Year, m.BatchId, m.AcceptedAt, Codes = m.Villages.Select(v => v.VillageCode).ToArray(), Chunks = m.Villages.Select(v => v.Chunks).ToArray() },
-            work.Transaction, cancellationToken: cancellationToken));
+            work.Transaction, cancellationToken: cancellationToken))).AsList();
+        await Pending.MarkVillagesAsync(work, changed, m.Year, cancellationToken);
     }
 }
 
