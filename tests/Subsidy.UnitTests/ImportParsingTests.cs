@@ -65,6 +65,20 @@ public class EncodingDetectionTests
         Assert.Equal(new string?[] { "张三", "含,逗号" }, rows[2].Cells.AsEnumerable());
         Assert.Equal(3, rows[2].RowNumber);
     }
+
+    [Fact]
+    public void Repeated_cells_of_a_column_share_one_string_and_every_value_stays_right()
+    {
+        var csv = new StringBuilder("村编码,身份证号码\r\n");
+        for (var i = 0; i < 6000; i++) csv.Append($"36022210020{i % 3},ID{i:00000}\r\n");
+        var rows = TabularReader.ReadCsv(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString()))).Skip(1).ToList();
+
+        Assert.Same(rows[0].Cells[0], rows[3].Cells[0]);
+        Assert.Equal("360222100200", rows[5999].Cells[0]);
+        Assert.Equal("360222100202", rows[5998].Cells[0]);
+        // The ID column has too many distinct values to pool; its values are still each row's own.
+        Assert.Equal(Enumerable.Range(0, 6000).Select(i => $"ID{i:00000}"), rows.Select(r => r.Cells[1]));
+    }
 }
 
 public class ContributionRowParserTests
@@ -75,7 +89,7 @@ public class ContributionRowParserTests
 
     private static string[] Good() => ["张三", "11010519491231002X", "360222100201", "2026", "1", "10", "500", "500.00", "2026/3/5", "061", "未领取"];
 
-    private static List<ImportError> Errors(int column, string value)
+    private static IReadOnlyList<ImportError> Errors(int column, string value)
     {
         var row = Good();
         row[column] = value;
@@ -161,6 +175,22 @@ public class ContributionRowParserTests
         Assert.True(ContributionRowParser.TryParseDate(text, out var date));
         Assert.Equal(new DateOnly(2026, 3, 5), date);
     }
+
+    [Theory]
+    [InlineData("2026-02-30")]
+    [InlineData("2025-02-29")]
+    [InlineData("2026-13-01")]
+    [InlineData("2026-00-10")]
+    [InlineData("2026-1a-01")]
+    [InlineData("0000-01-01")]
+    [InlineData("2026-03-05x")]
+    [InlineData("2026.03.05")]
+    public void Impossible_or_unknown_dates_are_refused(string text) =>
+        Assert.False(ContributionRowParser.TryParseDate(text, out _));
+
+    [Fact]
+    public void A_leap_day_is_a_date() =>
+        Assert.True(ContributionRowParser.TryParseDate("2024-02-29", out var date) && date == new DateOnly(2024, 2, 29));
 
     [Theory]
     [InlineData("061", SpecialGroup.Dibao)]

@@ -52,7 +52,7 @@ public static class TabularReader
         var encoding = DetectEncoding(head.AsSpan(0, read));
         using var replay = new PrefixedStream(head.AsMemory(0, read), stream);
         using var text = new StreamReader(replay, encoding, detectEncodingFromByteOrderMarks: true);
-        using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = false, BufferSize = 1 << 16 });
+        using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = false, BufferSize = 1 << 16, ColumnStringFactory = new ColumnStringPool().GetString });
         var rowNumber = 0;
         while (csv.Read())
         {
