@@ -18,10 +18,7 @@ public static class Pending
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static Task MarkAsync(UnitOfWork work, string villageCode, int year, CancellationToken cancellationToken) =>
-        work.Connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO pending_village_years (village_code, year) VALUES (@villageCode, @year) ON CONFLICT (village_code, year) DO UPDATE SET since = pending_village_years.since;
-            SELECT pg_notify('calculation', '');
-            """, new { villageCode, year }, work.Transaction, cancellationToken: cancellationToken));
+        MarkVillagesAsync(work, [villageCode], year, cancellationToken);
 
     /// <summary>
     /// Several villages of a year in one statement, in code order (two transactions marking overlapping villages

@@ -11,19 +11,19 @@ public sealed class ColumnStringPool
 {
     private const int MaxDistinct = 4096;
     private const int MaxLength = 32;
-    private readonly List<HashSet<string>?> _columns = [];
+    // One lookup per column, by span, so a cell already seen is found without making a string of it first.
+    private readonly List<HashSet<string>.AlternateLookup<ReadOnlySpan<char>>?> _columns = [];
 
     public string GetString(DbDataReader reader, int ordinal, char[] buffer, int offset, int length)
     {
-        var cell = buffer.AsSpan(offset, length);
         if (length == 0) return string.Empty;
+        var cell = buffer.AsSpan(offset, length);
         if (length > MaxLength) return new string(cell);
-        while (_columns.Count <= ordinal) _columns.Add(new HashSet<string>(StringComparer.Ordinal));
-        var seen = _columns[ordinal];
-        if (seen is null) return new string(cell);
-        if (seen.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(cell, out var pooled)) return pooled;
+        while (_columns.Count <= ordinal) _columns.Add(new HashSet<string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>());
+        if (_columns[ordinal] is not { } seen) return new string(cell);
+        if (seen.TryGetValue(cell, out var pooled)) return pooled;
         var text = new string(cell);
-        if (seen.Count < MaxDistinct) seen.Add(text);
+        if (seen.Set.Count < MaxDistinct) seen.Set.Add(text);
         else _columns[ordinal] = null;
         return text;
     }
