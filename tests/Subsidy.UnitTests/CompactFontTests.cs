@@ -1,4 +1,5 @@
 using Document.Rendering;
+using PdfSharp.Fonts;
 using Subsidy.Contracts;
 using UglyToad.PdfPig;
 
@@ -50,5 +51,35 @@ public class CompactFontTests
     {
         // A one-page form used to carry some 80 KB of embedded fonts.
         Assert.True(FormDocuments.Application(Village("张三")).Length < 60_000);
+    }
+
+    [Theory]
+    [InlineData(PdfFonts.CjkCommon, PdfFonts.CjkPath)]
+    [InlineData(PdfFonts.LatinCommon, PdfFonts.LatinPath)]
+    public void Every_character_of_a_cut_down_font_maps_to_its_own_outline_of_the_full_font(string face, string fullFont)
+    {
+        var (compact, full) = (GlobalFontSettings.FontResolver!.GetFont(face)!, File.ReadAllBytes(fullFont));
+        var (_, compactGlyph) = CompactFont.CharacterMap(compact);
+        var (_, fullGlyph) = CompactFont.CharacterMap(full);
+        var covered = face == PdfFonts.CjkCommon ? PdfFonts.CjkCovered : PdfFonts.LatinCovered;
+        var compared = 0;
+        foreach (var c in covered)
+        {
+            var (mine, theirs) = (CompactFont.Outline(compact, compactGlyph(c)), CompactFont.Outline(full, fullGlyph(c)));
+            // Outlines are padded to four bytes in the cut-down font; a composite glyph's components are renumbered.
+            Assert.True(mine.Length >= theirs.Length && mine.Length - theirs.Length < 4 && mine.AsSpan(theirs.Length).IndexOfAnyExcept((byte)0) < 0, $"U+{(int)c:X4}: outline of another size");
+            if (theirs.Length < 10 || (sbyte)theirs[0] >= 0) Assert.True(theirs.AsSpan().SequenceEqual(mine.AsSpan(0, theirs.Length)), $"U+{(int)c:X4} is drawn with another outline");
+            compared++;
+        }
+        Assert.Equal(covered.Count, compared);
+        Assert.Equal(0, compactGlyph('喆'));
+    }
+
+    [Fact]
+    public void The_cut_down_Chinese_font_finds_a_character_among_a_hundred_segments_not_thousands()
+    {
+        // PDFsharp walks the segments one by one for every character it measures or draws.
+        var (segments, _) = CompactFont.CharacterMap(GlobalFontSettings.FontResolver!.GetFont(PdfFonts.CjkCommon)!);
+        Assert.InRange(segments, 2, 128);
     }
 }
