@@ -217,7 +217,7 @@ public static class CompactFont
 
     /// <summary>
     /// A format 4 map with one segment per block of 256 characters. PDFsharp looks a character up by walking the
-    /// segments from the first: a segment per run of consecutive glyphs made some 3,000 segments for GB 2312, and
+    /// segments from the first: a segment per run of consecutive glyphs made some 3,500 segments for GB 2312, and
     /// that walk was a seventh of the document service's time. A block's characters that run on consecutive glyphs
     /// are one delta segment; any other block lists its glyphs (0 for the characters it lacks). The characters come in order.
     /// </summary>
