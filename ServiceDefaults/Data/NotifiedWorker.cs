@@ -22,9 +22,17 @@ public abstract partial class NotifiedWorker(NpgsqlDataSource dataSource, ILogge
             {
                 await using var session = await DataSource.OpenConnectionAsync(stoppingToken);
                 await session.ExecuteAsync($"LISTEN {channel}");
-                while (!stoppingToken.IsCancellationRequested)
+                try
                 {
-                    if (!await WorkAsync(session, stoppingToken)) await session.WaitAsync(idleWait, stoppingToken);
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        if (!await WorkAsync(session, stoppingToken)) await session.WaitAsync(idleWait, stoppingToken);
+                    }
+                }
+                finally
+                {
+                    // Pooled connections go back without a reset: the next user must not go on listening.
+                    if (session.State == System.Data.ConnectionState.Open) await session.ExecuteAsync($"UNLISTEN {channel}");
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

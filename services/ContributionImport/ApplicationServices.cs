@@ -14,7 +14,8 @@ internal static class ApplicationServices
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddSubsidyAuthentication();
-        builder.AddServiceDatabase("contribution_import");
+        // Batches are held by session advisory locks: a connection going back to the pool is reset.
+        builder.AddServiceDatabase("contribution_import", keepsSessionState: true);
         builder.AddDivisionReplica();
         builder.AddMessaging(ServiceName, bus =>
         {
