@@ -34,12 +34,17 @@ IResourceBuilder<ProjectResource> Sampled(IResourceBuilder<ProjectResource> proj
 
 // Endpoints are not proxied: DCP's proxy would carry every request between the gateway and the services (and
 // every byte of an upload) through one more process, which on two cores cost ~10 % of a core during the settlement.
-IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject : IProjectMetadata, new() =>
-    Sampled(builder.AddProject<TProject>(name, launchProfileName: null))
+// Telemetry:ScrapeEndpoint=true: the services also serve their metrics at /metrics (the end-to-end tests read them).
+IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject : IProjectMetadata, new()
+{
+    var service = Sampled(builder.AddProject<TProject>(name, launchProfileName: null))
         .WithHttpEndpoint(isProxied: false)
         .WithHttpHealthCheck("/health")
         .WithInfrastructure(infrastructure)
         .WithAuth(builder, devSigningKey);
+    if (builder.Configuration["Telemetry:ScrapeEndpoint"] is { Length: > 0 } scrape) service.WithEnvironment("Telemetry__ScrapeEndpoint", scrape);
+    return service;
+}
 
 var registry = Service<Projects.SchemeRegistry>("scheme-registry");
 // Workstation GC: the import worker allocates briskly on one thread; server GC's per-core heaps and threads

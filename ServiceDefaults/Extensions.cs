@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,14 @@ public static class Extensions
 {
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
+    private const string MetricsEndpointPath = "/metrics";
+
+    /// <summary>
+    /// Telemetry:ScrapeEndpoint: a service also serves its metrics at /metrics for a Prometheus scraper (the
+    /// end-to-end tests read the business metrics there). Off by default: a second reader aggregates every
+    /// measurement twice, and the dashboard already receives them over OTLP.
+    /// </summary>
+    public const string ScrapeEndpointSetting = "Telemetry:ScrapeEndpoint";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -46,12 +55,17 @@ public static class Extensions
             logging.AddProcessor(new IdNumberLogRedactor());
         });
 
+        var scrape = builder.Configuration.GetValue<bool>(ScrapeEndpointSetting);
         builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter("Npgsql", "MassTransit", SubsidyTelemetry.MeterName))
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter("Npgsql", "MassTransit", SubsidyTelemetry.MeterName);
+                if (scrape) metrics.AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0);
+            })
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName, "MassTransit", SubsidyTelemetry.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(options =>
@@ -81,6 +95,7 @@ public static class Extensions
         // Health endpoints answer in every environment: the orchestrator waits on them.
         app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
+        if (app.Configuration.GetValue<bool>(ScrapeEndpointSetting)) app.MapPrometheusScrapingEndpoint(MetricsEndpointPath).AllowAnonymous();
         return app;
     }
 }

@@ -12,7 +12,7 @@ public static class MessagingExtensions
 
     /// <summary>
     /// MassTransit over RabbitMQ with kebab-case endpoint names prefixed by the service (so two services'
-    /// consumers of one event get a queue each), plus the outbox relay.
+    /// consumers of one event get a queue each), plus the outbox relay and the gauges of the service's queues.
     /// </summary>
     public static TBuilder AddMessaging<TBuilder>(this TBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? configureConsumers = null)
         where TBuilder : IHostApplicationBuilder
@@ -24,6 +24,9 @@ public static class MessagingExtensions
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configureConsumers?.Invoke(bus);
+            var queues = new ConsumedQueues();
+            builder.Services.AddSingleton(queues);
+            bus.AddConfigureEndpointsCallback((name, _) => queues.Add(name));
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(broker));
@@ -31,6 +34,7 @@ public static class MessagingExtensions
             });
         });
         builder.Services.AddBusinessGauges();
+        builder.Services.AddHostedService(sp => new QueueDepths(sp.GetRequiredService<ConsumedQueues>(), broker, serviceName, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<QueueDepths>>()));
         builder.Services.AddSingleton<OutboxRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         return builder;

@@ -11,7 +11,7 @@ namespace Subsidy.ServiceDefaults.Telemetry;
 /// <summary>
 /// Business gauges read from the service's own database every few seconds (not on every metrics scrape): the
 /// outbox backlog — events committed but not yet on RabbitMQ — and any counts a service adds (village-years per
-/// state, pending calculations).
+/// state, pending calculations); <see cref="Messaging.QueueDepths"/> sets the queues' backlog and dead letters.
 /// </summary>
 public sealed partial class BusinessGauges(NpgsqlDataSource dataSource, IEnumerable<GaugeQuery> queries, ILogger<BusinessGauges> logger) : BackgroundService
 {
@@ -19,7 +19,10 @@ public sealed partial class BusinessGauges(NpgsqlDataSource dataSource, IEnumera
 
     static BusinessGauges()
     {
-        SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.backlog", () => Observe("backlog", "queue"), description: "Work waiting: events not yet published, village-years not yet calculated");
+        SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.backlog", () => Observe("backlog", "queue"),
+            description: "Work waiting: events not yet published (outbox), messages in each queue, village-years not yet calculated");
+        SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.dead_letters", () => Observe("dead_letters", "queue"),
+            description: "Messages that failed every retry and wait in an error queue");
         SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.village_years", () => Observe("village_years", "state"), description: "Village-years per settlement state");
     }
 
@@ -64,7 +67,7 @@ public sealed partial class BusinessGauges(NpgsqlDataSource dataSource, IEnumera
     private static partial void LogFailed(ILogger logger, Exception exception);
 }
 
-/// <summary>One gauge's rows: (tag value, count). <see cref="Name"/> is "backlog" or "village_years".</summary>
+/// <summary>One gauge's rows: (tag value, count). <see cref="Name"/> is "backlog", "dead_letters" or "village_years".</summary>
 public sealed record GaugeQuery(string Name, string Sql)
 {
     public static readonly GaugeQuery Outbox = new("backlog", "SELECT 'outbox', count(*)::bigint FROM outbox_messages WHERE published_at IS NULL");

@@ -17,7 +17,7 @@ var county = result.CountySummary["division"]!;
 Console.WriteLine();
 Console.WriteLine("完成 Done.");
 Console.WriteLine($"  网关 Gateway:            {gateway}  (演示用户 demo users: {gateway}dev/users)");
-Console.WriteLine("  控制台 Dashboard:        http://localhost:15080  (traces, logs, business metrics: meter Subsidy.Business)");
+Console.WriteLine("  控制台 Dashboard:        http://localhost:15080  (traces, logs; business metrics under meter Subsidy: subsidy.import.rows_accepted/rows_rejected, subsidy.village_years, subsidy.calculation.duration, subsidy.document.render.duration, subsidy.backlog, subsidy.dead_letters)");
 Console.WriteLine($"  县汇总 County totals:     {county["villageYears"]} 村, 享受 {county["eligible"]} 人, 补助 {county["amount"]} 元, 已缴 {county["paidAmount"]} 元, 已到账 {county["creditedAmount"]} 元");
 Console.WriteLine($"  状态 States:             {string.Join(", ", county["states"]!.AsObject().Select(s => $"{s.Key} {s.Value}"))}");
 Console.WriteLine($"  文书 Documents:          {string.Join(", ", result.Documents.Select(d => $"{d.Key} {d.Value}"))}  → GET {gateway}api/documents?division=360222");

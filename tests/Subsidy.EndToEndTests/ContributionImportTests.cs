@@ -119,6 +119,20 @@ public class ContributionImportTests(SubsidySystem system) : IAsyncLifetime
         { "duplicate-row", 5, "公民身份号码", "与第2行重复" },
     };
 
+    [Fact]
+    public async Task The_rows_of_a_rejected_file_are_counted_as_rejected_in_the_business_metrics()
+    {
+        var before = await ScrapedMetrics.ReadAsync(system, "contribution-import");
+        var rows = Rows(7, Villages, Year, firstPerson: 70_000);
+        rows[3][7] = "-5";
+        Assert.Equal("rejected", (await FinishedAsync(await UploadAsync(Csv(rows, new UTF8Encoding(false)))))["state"]!.GetValue<string>());
+        // Counted just after the batch's state is written.
+        var after = await Eventually.GetAsync(async () => await ScrapedMetrics.ReadAsync(system, "contribution-import") is var m
+            && m.Sum("subsidy_import_rows_rejected_total") > before.Sum("subsidy_import_rows_rejected_total") ? m : null, "the rejected rows to be counted", TimeSpan.FromSeconds(10));
+        Assert.Equal(7, after.Sum("subsidy_import_rows_rejected_total") - before.Sum("subsidy_import_rows_rejected_total"));
+        Assert.Equal(0, after.Sum("subsidy_import_rows_accepted_total") - before.Sum("subsidy_import_rows_accepted_total"));
+    }
+
     [Theory]
     [MemberData(nameof(BadFiles))]
     public async Task A_file_with_a_bad_row_is_rejected_whole_with_the_row_and_column_in_its_report(string problem, int row, string column, string reason)

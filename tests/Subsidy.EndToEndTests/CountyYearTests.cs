@@ -9,12 +9,33 @@ namespace Subsidy.EndToEndTests;
 [Collection(SystemCollection.Name)]
 public class CountyYearTests(SubsidySystem system)
 {
-    [Fact]
-    public async Task A_small_county_year_runs_through_the_gateway_to_credited_with_its_documents_and_totals()
+    private static readonly string[] MeasuredServices = ["calculation", "document", "contribution-import"];
+
+    /// <summary>The year is run once for the tests of this class, with each service's metrics read just before it.</summary>
+    private sealed record Run(DemoOptions Options, DemoResult Result, IReadOnlyDictionary<string, ScrapedMetrics> Before);
+
+    private static Task<Run>? _run;
+    private static readonly Lock Gate = new();
+
+    private Task<Run> YearAsync()
     {
+        lock (Gate) return _run ??= RunAsync(system);
+    }
+
+    private static async Task<Run> RunAsync(SubsidySystem system)
+    {
+        var before = new Dictionary<string, ScrapedMetrics>();
+        foreach (var service in MeasuredServices) before[service] = await ScrapedMetrics.ReadAsync(system, service);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var options = new DemoOptions(["201", "202"], 3, 260, 1500, today.Year, today, Parallel: 2);
         var result = await new DemoYear(system.Gateway.BaseAddress!, options, TextWriter.Null).RunAsync();
+        return new Run(options, result, before);
+    }
+
+    [Fact]
+    public async Task A_small_county_year_runs_through_the_gateway_to_credited_with_its_documents_and_totals()
+    {
+        var (options, result, _) = await YearAsync();
 
         var observer = await system.GatewayAsAsync("auditor", "36");
         var years = new Dictionary<string, JsonObject>();
@@ -52,5 +73,36 @@ public class CountyYearTests(SubsidySystem system)
             Assert.Superset(new HashSet<string> { "roster-xlsx", "roster-pdf", "notice-pdf", "application-pdf", "payment-notice-pdf", "credited-csv" }, documents);
         }
         Assert.True(result.Documents["credited-csv"] >= credited.Count);
+    }
+
+    [Fact]
+    public async Task The_year_shows_in_the_business_metrics_the_dashboard_receives()
+    {
+        var (options, result, before) = await YearAsync();
+        var settled = result.Villages.Count - 1;
+        var credited = result.Documents["credited-csv"];
+
+        // Gauges are read from the databases and the broker every ten seconds.
+        await Eventually.TrueAsync(async () =>
+        {
+            var calculation = await ScrapedMetrics.ReadAsync(system, "calculation");
+            return calculation.Sum("subsidy_village_years", ("state", "credited")) - before["calculation"].Sum("subsidy_village_years", ("state", "credited")) >= credited;
+        }, "the credited village-years to show in the gauge", TimeSpan.FromSeconds(40));
+        var after = new Dictionary<string, ScrapedMetrics>();
+        foreach (var service in MeasuredServices) after[service] = await ScrapedMetrics.ReadAsync(system, service);
+        double Delta(string service, string name, params (string, string)[] labels) => after[service].Sum(name, labels) - before[service].Sum(name, labels);
+
+        Assert.Equal(options.Rows, Delta("contribution-import", "subsidy_import_rows_accepted_total"));
+        Assert.True(Delta("calculation", "subsidy_calculation_duration_milliseconds_count") >= settled, "a calculation duration for each village calculated");
+        Assert.True(after["calculation"].Sum("subsidy_village_years", ("state", "suspended")) >= 1);
+        foreach (var kind in new[] { "roster-pdf", "notice-pdf", "application-pdf", "payment-notice-pdf", "credited-xlsx" })
+        {
+            Assert.True(Delta("document", "subsidy_document_render_duration_milliseconds_count", ("kind", kind)) >= credited, $"a render duration for each {kind}");
+        }
+        // The backlog: events not yet relayed, and messages waiting in each of the service's queues.
+        Assert.True(after["calculation"].Has("subsidy_backlog", ("queue", "outbox")));
+        Assert.True(after["calculation"].Has("subsidy_backlog", ("queue", "village-years-to-calculate")));
+        Assert.True(after["document"].Has("subsidy_backlog", ("queue", "document-settlement-documents")));
+        Assert.True(after["document"].Has("subsidy_dead_letters", ("queue", "document-settlement-documents_error")));
     }
 }

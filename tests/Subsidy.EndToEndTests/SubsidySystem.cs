@@ -28,6 +28,8 @@ public sealed class SubsidySystem : IAsyncLifetime
             $"--Infrastructure:DataDirectory={_dataDirectory}",
             "--Infrastructure:Mode=local",
             $"--Gateway:PermitsPerMinute={GatewayPermitsPerMinute}",
+            // The services serve their metrics at /metrics too, where the tests read them (ScrapedMetrics).
+            "--Telemetry:ScrapeEndpoint=true",
         ],
         // The dashboard runs as it does for a developer: it is where the services send their telemetry,
         // and without it their exporters would wait on shutdown for a collector that is not there.

@@ -21,7 +21,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
     public const int ChunkRows = 2_000;
 
     private static readonly System.Diagnostics.Metrics.Counter<long> RowsImported = SubsidyTelemetry.Meter.CreateCounter<long>("subsidy.import.rows_accepted", description: "Contribution rows accepted");
-    private static readonly System.Diagnostics.Metrics.Counter<long> RowsRejected = SubsidyTelemetry.Meter.CreateCounter<long>("subsidy.import.rows_rejected", description: "Rows with errors in rejected files");
+    private static readonly System.Diagnostics.Metrics.Counter<long> RowsRejected = SubsidyTelemetry.Meter.CreateCounter<long>("subsidy.import.rows_rejected", description: "Rows of files rejected for an invalid row (nothing of such a file counts)");
 
     private const string DuplicatesSql = """
         SELECT row_no AS RowNumber, first_row AS FirstRow, id_number AS IdNumber FROM (
