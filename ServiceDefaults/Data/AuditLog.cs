@@ -25,23 +25,27 @@ public static class AuditLog
             new { Prefix = divisionPrefix, Entity = entity, EntityKey = entityKey, Limit = limit }, cancellationToken: cancellationToken))).AsList();
     }
 
-    private const string InsertSql = """
+    /// <summary>The audit record's insert, for a step that sends it together with its other statements (<see cref="Parameters"/>).</summary>
+    public const string InsertSql = """
         INSERT INTO audit_log (entity, entity_key, division_code, action, from_state, to_state, reason, actor, actor_role)
         VALUES (@Entity, @EntityKey, @DivisionCode, @Action, @FromState, @ToState, @Reason, @Actor, @ActorRole)
         """;
 
+    public static object Parameters(Caller caller, string entity, string entityKey, string divisionCode, string action, string? fromState, string? toState, string? reason) => new
+    {
+        Entity = entity,
+        EntityKey = entityKey,
+        DivisionCode = divisionCode,
+        Action = action,
+        FromState = fromState,
+        ToState = toState,
+        Reason = reason,
+        Actor = caller.UserId,
+        ActorRole = caller.Role,
+    };
+
     public static Task RecordAsync(this UnitOfWork work, Caller caller, string entity, string entityKey, string divisionCode, string action,
         string? fromState, string? toState, string? reason, CancellationToken cancellationToken) =>
-        work.Connection.ExecuteAsync(new CommandDefinition(InsertSql, new
-        {
-            Entity = entity,
-            EntityKey = entityKey,
-            DivisionCode = divisionCode,
-            Action = action,
-            FromState = fromState,
-            ToState = toState,
-            Reason = reason,
-            Actor = caller.UserId,
-            ActorRole = caller.Role,
-        }, work.Transaction, cancellationToken: cancellationToken));
+        work.Connection.ExecuteAsync(new CommandDefinition(InsertSql, Parameters(caller, entity, entityKey, divisionCode, action, fromState, toState, reason),
+            work.Transaction, cancellationToken: cancellationToken));
 }

@@ -32,13 +32,11 @@ public sealed class DivisionReplica(NpgsqlDataSource dataSource)
         FROM known_divisions WHERE code = ANY(@Codes)
         """;
 
-    /// <summary>Several divisions in one round trip (a village and the township and county above it), by code.</summary>
-    public async Task<IReadOnlyDictionary<string, KnownDivision>> FindAllAsync(IEnumerable<string> codes, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<KnownDivision>(new CommandDefinition(SelectManySql, new { Codes = codes.ToArray() }, cancellationToken: cancellationToken)))
+    /// <summary>Several divisions in one round trip (a village and the township and county above it), by code, on a connection the caller holds.</summary>
+    public static async Task<IReadOnlyDictionary<string, KnownDivision>> FindAllAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IEnumerable<string> codes,
+        CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<KnownDivision>(new CommandDefinition(SelectManySql, new { Codes = codes.ToArray() }, transaction, cancellationToken: cancellationToken)))
             .ToDictionary(d => d.Code);
-    }
 
     public async Task<KnownDivision?> FindAsync(string code, CancellationToken cancellationToken)
     {

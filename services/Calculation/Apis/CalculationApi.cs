@@ -54,21 +54,6 @@ public static class CalculationApi
         ORDER BY id_number
         """;
 
-    /// <summary>A village-year in one round trip: state, latest run, totals and payment notice.</summary>
-    private const string StatusSql = """
-        SELECT v.state, v.stale, v.notice_start, v.notice_end, v.rejection_reason,
-               (SELECT count(*)::int FROM objections o WHERE o.village_code = v.village_code AND o.year = v.year AND o.state = 'open') AS open_objections,
-               coalesce(r.amount, 0) AS total, coalesce(r.recipients, 0) AS recipients,
-               r.id, r.fingerprint, r.members, r.eligible, r.total, r.duration_ms, r.created_at,
-               n.number, n.amount, n.payer, n.credit_code, n.issued_on, n.due_on, n.receipt_number, n.paid_amount, n.paid_at, n.credited_on, n.rejection_reason, n.rejected_at
-        FROM village_years v
-        LEFT JOIN calculation_runs r ON r.id = v.run_id
-        LEFT JOIN payment_notices n ON n.village_code = v.village_code AND n.year = v.year
-        WHERE v.village_code = @villageCode AND v.year = @year
-        """;
-
-    private sealed record StatusRow(string State, bool Stale, DateOnly? NoticeStart, DateOnly? NoticeEnd, string? RejectionReason, int OpenObjections, decimal Total, int Recipients);
-
     /// <summary>A village-year's state, its latest results with their explanations and totals by category; optionally only the members with one reason or flag.</summary>
     public static async Task<Results<Ok<VillageYearView>, ProblemHttpResult>> GetVillageYear(
         string villageCode, int year, string? reason, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
@@ -76,28 +61,31 @@ public static class CalculationApi
         var caller = http.GetCaller();
         if (!caller.Covers(villageCode)) return Problems.OutOfScope(caller, villageCode);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (await ReadStatusAsync(connection, null, villageCode, year, cancellationToken) is not { } status) return Problems.NotFound($"村 {villageCode} {year} 年度尚无测算。");
+        if (await VillageYearStanding.ReadAsync(connection, null, villageCode, year, cancellationToken) is not { } standing) return Problems.NotFound($"村 {villageCode} {year} 年度尚无测算。");
+        var status = StatusOf(villageCode, year, standing);
         var results = status.Run is null ? [] : await ResultsAsync(connection, null, status.Run.Id, null, cancellationToken);
         var shown = reason is null ? results : results.Where(r => r.Exclusion == reason || r.Flags.Split(", ").Contains(reason)).ToList();
         return TypedResults.Ok(new VillageYearView(villageCode, year, status.State, status.StateName, status.Stale, status.NoticeStart, status.NoticeEnd,
             status.RejectionReason, status.OpenObjections, results.Sum(r => r.Amount), status.Run, status.PaymentNotice, ResultCategories.Of(results), shown));
     }
 
-    /// <summary>The village-year after a step, read in the step's own transaction, with one member's result when the step was about that member.</summary>
-    public static async Task<SettlementStatusView> StatusAsync(UnitOfWork work, string villageCode, int year, string? memberIdNumber, CancellationToken cancellationToken)
+    /// <summary>The village-year after a step, as the step read it in its own transaction, with one member's result when the step was about that member.</summary>
+    public static async Task<SettlementStatusView> StatusAsync(UnitOfWork work, string villageCode, int year, VillageYearStanding standing, string? memberIdNumber, CancellationToken cancellationToken)
     {
-        var status = (await ReadStatusAsync(work.Connection, work.Transaction, villageCode, year, cancellationToken))!;
+        var status = StatusOf(villageCode, year, standing);
         if (memberIdNumber is null || status.Run is null) return status;
         var member = await ResultsAsync(work.Connection, work.Transaction, status.Run.Id, memberIdNumber, cancellationToken);
         return status with { Member = member.FirstOrDefault() };
     }
 
-    private static async Task<SettlementStatusView?> ReadStatusAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string villageCode, int year, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<StatusRow, RunView?, PaymentNoticeView?, SettlementStatusView>(
-            new CommandDefinition(StatusSql, new { villageCode, year }, transaction, cancellationToken: cancellationToken),
-            (row, run, notice) => new SettlementStatusView(villageCode, year, row.State, SettlementStates.ChineseName(row.State), row.Stale, row.NoticeStart, row.NoticeEnd,
-                row.RejectionReason, row.OpenObjections, row.Total, row.Recipients, run, notice, null),
-            splitOn: "id,number")).SingleOrDefault();
+    public static SettlementStatusView StatusOf(string villageCode, int year, VillageYearStanding s) => new(villageCode, year, s.State, SettlementStates.ChineseName(s.State), s.Stale,
+        s.NoticeStart, s.NoticeEnd, s.RejectionReason, s.OpenObjections, s.Amount, s.Recipients,
+        s.RunId is { } run ? new RunView(run, s.Fingerprint!, s.Members!.Value, s.Eligible!.Value, s.RunTotal!.Value, s.DurationMs!.Value, s.RunCreatedAt!.Value) : null,
+        s.NoticeNumber is { } number
+            ? new PaymentNoticeView(number, s.NoticeAmount!.Value, s.NoticePayer!, s.NoticeCreditCode, s.NoticeIssuedOn!.Value, s.NoticeDueOn!.Value, s.NoticeReceiptNumber,
+                s.NoticePaidAmount, s.NoticePaidAt, s.NoticeCreditedOn, s.NoticeRejectionReason, s.NoticeRejectedAt)
+            : null,
+        null);
 
     /// <summary>A run's results (or one member's), each with its explanation in Chinese.</summary>
     private static async Task<IReadOnlyList<ResultView>> ResultsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid runId, string? idNumber, CancellationToken cancellationToken) =>

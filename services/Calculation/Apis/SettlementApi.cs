@@ -125,10 +125,10 @@ public static class SettlementApi
         var caller = http.GetCaller();
         if (!DivisionCode.IsWellFormed(villageCode)) return Problems.NotFound($"区划代码 {villageCode} 无效。");
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
-        var refusal = await SettlementSteps.TakeAsync(work, villageCode, year, action, caller, clock.Today, reason, effect, cancellationToken);
+        var (refusal, standing) = await SettlementSteps.TakeAsync(work, villageCode, year, action, caller, clock.Today, reason, effect, cancellationToken);
         if (refusal is not null) return ToProblem(refusal);
-        // The answer is read before the commit, on the same connection: what the step left, in one more round trip.
-        var status = await CalculationApi.StatusAsync(work, villageCode, year, member is null ? null : await member(work), cancellationToken);
+        // The answer is what the step read for its event, in its own transaction; a step about one member adds that member's result.
+        var status = await CalculationApi.StatusAsync(work, villageCode, year, standing!, member is null ? null : await member(work), cancellationToken);
         await work.CommitAsync(cancellationToken);
         return TypedResults.Ok(status);
     }

@@ -62,7 +62,7 @@ public static class TaxBureauApi
         {
             var notice = await TaxBureau.FindAsync(work, answer.NoticeNumber, cancellationToken);
             if (notice is null) return Problems.Conflict("缴费通知单不存在，不能确认缴费。");
-            var refusal = await SettlementSteps.TakeAsync(work, notice.VillageCode, notice.Year, SettlementAction.RecordPayment, caller, DateOnly.FromDateTime(DateTime.UtcNow),
+            var (refusal, _) = await SettlementSteps.TakeAsync(work, notice.VillageCode, notice.Year, SettlementAction.RecordPayment, caller, DateOnly.FromDateTime(DateTime.UtcNow),
                 $"按实缴金额确认：{body.Reason!.Trim()}",
                 // The receipt row stays as it is (its number is taken), now with the county's decision beside it.
                 step => PaymentNotices.RecordReceiptAsync(step, answer.ReceiptNumber, answer.Amount, new DateTimeOffset(answer.PaidAt ?? DateTime.UtcNow, TimeSpan.Zero), allowDifference: true),

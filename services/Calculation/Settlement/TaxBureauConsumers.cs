@@ -46,7 +46,7 @@ public sealed class PaymentReceivedConsumer(NpgsqlDataSource dataSource) : Idemp
             case ReceiptOutcome.Duplicate:
                 return;
             case ReceiptOutcome.Matched:
-                var refusal = await SettlementSteps.TakeAsync(work, notice!.VillageCode, notice.Year, SettlementAction.RecordPayment, TaxBureau.For(notice.VillageCode),
+                var (refusal, _) = await SettlementSteps.TakeAsync(work, notice!.VillageCode, notice.Year, SettlementAction.RecordPayment, TaxBureau.For(notice.VillageCode),
                     DateOnly.FromDateTime(m.PaidAt.UtcDateTime), m.ReceiptNumber, step => PaymentNotices.RecordReceiptAsync(step, m.ReceiptNumber, m.Amount, m.PaidAt), cancellationToken);
                 if (refusal is not null) throw new InvalidOperationException($"receipt {m.ReceiptNumber} matched but could not be recorded: {refusal.Message}");
                 return;

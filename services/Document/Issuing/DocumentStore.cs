@@ -1,31 +1,53 @@
 using System.Security.Cryptography;
-using Dapper;
+using Npgsql;
+using NpgsqlTypes;
 using Subsidy.ServiceDefaults.Data;
 
 namespace Document.Issuing;
 
+/// <summary>A rendered document to be kept: its kind, whose and which year it is, and its bytes.</summary>
+public sealed record DocumentToIssue(string Kind, string DivisionCode, int Year, string FileName, string ContentType, byte[] Content);
+
 /// <summary>Documents are immutable: a re-issue with other content is a new version; the same content again changes nothing.</summary>
 public static class DocumentStore
 {
-    private const string LatestSql = "SELECT id, sha256, version FROM documents WHERE kind = @kind AND subject_key = @subjectKey ORDER BY version DESC LIMIT 1";
-
-    private const string InsertSql = """
-        INSERT INTO documents (id, kind, division_code, year, subject_key, version, file_name, content_type, sha256, content)
-        VALUES (@id, @kind, @divisionCode, @year, @subjectKey, @version, @fileName, @contentType, @sha256, @content)
+    /// <summary>
+    /// One statement: a new version unless the latest has the same content; answers the id of the document now
+    /// current. Two issuers racing for the same next version meet the unique (kind, subject, version) key.
+    /// </summary>
+    private const string IssueSql = """
+        WITH latest AS (
+            SELECT id, sha256, version FROM documents WHERE kind = @kind AND subject_key = @subjectKey ORDER BY version DESC LIMIT 1
+        ), issued AS (
+            INSERT INTO documents (id, kind, division_code, year, subject_key, version, file_name, content_type, sha256, content)
+            SELECT @id, @kind, @divisionCode, @year, @subjectKey, coalesce((SELECT version FROM latest), 0) + 1, @fileName, @contentType, @sha256, @content
+            WHERE NOT EXISTS (SELECT 1 FROM latest WHERE sha256 = @sha256)
+            RETURNING id
+        )
+        SELECT id FROM issued UNION ALL SELECT id FROM latest WHERE sha256 = @sha256
         """;
 
-    /// <summary>Returns the id of the document now current: the new version, or the existing one with the same content.</summary>
-    public static async Task<Guid> IssueAsync(UnitOfWork work, string kind, string divisionCode, int year, string fileName, string contentType, byte[] content, CancellationToken cancellationToken)
+    /// <summary>The statement that issues <paramref name="document"/>, to send in one batch with the other writes of its transaction.</summary>
+    public static NpgsqlBatchCommand IssueCommand(DocumentToIssue document) => new(IssueSql)
     {
-        var subjectKey = $"{divisionCode}/{year}";
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
-        var latest = await work.Connection.QuerySingleOrDefaultAsync<(Guid Id, string Sha256, int Version)?>(new CommandDefinition(LatestSql, new { kind, subjectKey }, work.Transaction, cancellationToken: cancellationToken));
-        if (latest is { } current && current.Sha256 == sha256) return current.Id;
-        var id = Guid.CreateVersion7();
-        await work.Connection.ExecuteAsync(new CommandDefinition(InsertSql, new
+        Parameters =
         {
-            id, kind, divisionCode, year, subjectKey, version = (latest?.Version ?? 0) + 1, fileName, contentType, sha256, content,
-        }, work.Transaction, cancellationToken: cancellationToken));
-        return id;
+            new("id", NpgsqlDbType.Uuid) { Value = Guid.CreateVersion7() },
+            new("kind", NpgsqlDbType.Text) { Value = document.Kind },
+            new("divisionCode", NpgsqlDbType.Text) { Value = document.DivisionCode },
+            new("year", NpgsqlDbType.Integer) { Value = document.Year },
+            new("subjectKey", NpgsqlDbType.Text) { Value = $"{document.DivisionCode}/{document.Year}" },
+            new("fileName", NpgsqlDbType.Text) { Value = document.FileName },
+            new("contentType", NpgsqlDbType.Text) { Value = document.ContentType },
+            new("sha256", NpgsqlDbType.Text) { Value = Convert.ToHexStringLower(SHA256.HashData(document.Content)) },
+            new("content", NpgsqlDbType.Bytea) { Value = document.Content },
+        },
+    };
+
+    /// <summary>Issues one document on its own; returns the id of the document now current.</summary>
+    public static async Task<Guid> IssueAsync(UnitOfWork work, DocumentToIssue document, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(work.Connection, work.Transaction) { BatchCommands = { IssueCommand(document) } };
+        return (Guid)(await batch.ExecuteScalarAsync(cancellationToken))!;
     }
 }
