@@ -51,8 +51,7 @@ public static class NoticeDocument
                 }
                 y += 6;
             }
-            y = PdfTable.Row(g, font, left, y, widths, Columns, header: true);
-            foreach (var cells in rows.Skip(p * perPage).Take(perPage)) y = PdfTable.Row(g, font, left, y, widths, cells, header: false);
+            y = PdfTable.Draw(g, font, left, y, widths, Columns, rows.Skip(p * perPage).Take(perPage));
             if (p == pages - 1)
             {
                 font.Draw(g, $"合计：{rows.Count} 人，{data.Total:0.00} 元（大写：{ChineseAmount.InCapitals(data.Total)}）", left, y + 20);

@@ -82,13 +82,23 @@ public sealed class MixedFont(double size)
     /// <summary>Draws from <paramref name="x"/> on the baseline <paramref name="baseline"/>.</summary>
     public void Draw(XGraphics g, string text, double x, double baseline)
     {
-        foreach (var (run, font) in Runs(text))
+        var runs = Runs(text).ToList();
+        for (var i = 0; i < runs.Count; i++)
         {
-            g.DrawString(run, font, XBrushes.Black, x, baseline);
-            x += g.MeasureString(run, font).Width;
+            g.DrawString(runs[i].Text, runs[i].Font, XBrushes.Black, x, baseline);
+            if (i < runs.Count - 1) x += g.MeasureString(runs[i].Text, runs[i].Font).Width;
         }
     }
 
-    public void DrawCentred(XGraphics g, string text, XRect box) =>
-        Draw(g, text, box.X + (box.Width - Width(g, text)) / 2, box.Y + (box.Height + size * 0.7) / 2);
+    /// <summary>Centred in <paramref name="box"/>; each run is measured once, for the centring and for placing the next.</summary>
+    public void DrawCentred(XGraphics g, string text, XRect box)
+    {
+        var runs = Runs(text).Select(r => (r.Text, r.Font, g.MeasureString(r.Text, r.Font).Width)).ToList();
+        var x = box.X + (box.Width - runs.Sum(r => r.Width)) / 2;
+        foreach (var (run, font, width) in runs)
+        {
+            g.DrawString(run, font, XBrushes.Black, x, box.Y + (box.Height + size * 0.7) / 2);
+            x += width;
+        }
+    }
 }
