@@ -81,9 +81,11 @@ public sealed class PilotStatusConsumer(NpgsqlDataSource dataSource) : Idempoten
             WHERE pilot_status.version < excluded.version
             """, new { m.VillageCode, Status = m.Status.ToString().ToLowerInvariant(), m.EffectiveDate, m.Version }, work.Transaction, cancellationToken: cancellationToken));
         if (changed == 0) return;
+        // The marks first, then the village-years: the calculator holds a claimed mark while it locks its village-year,
+        // so taking them the other way round deadlocked with a calculation under way.
+        await Pending.MarkSchemesAsync(work, m.VillageCode, null, cancellationToken);
         if (m.Status == PilotStatus.Suspended) await Suspension.HaltAsync(work, m.VillageCode, m.Reason, cancellationToken);
         else if (m.Status == PilotStatus.Active) await Suspension.ResumeAsync(work, m.VillageCode, cancellationToken);
-        await Pending.MarkSchemesAsync(work, m.VillageCode, null, cancellationToken);
     }
 }
 
