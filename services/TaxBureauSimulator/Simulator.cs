@@ -13,7 +13,14 @@ public sealed record Instruction(AnswerMode Mode, double? DelaySeconds);
 public sealed class Instructions(IConfiguration configuration)
 {
     private readonly ConcurrentDictionary<string, Instruction> _byVillage = new();
+    /// <summary>The latest requests, for tests to look at; a city's year is thousands, each with its members' lines.</summary>
     public ConcurrentQueue<PaymentRequested> Received { get; } = new();
+
+    public void Remember(PaymentRequested request)
+    {
+        Received.Enqueue(request);
+        while (Received.Count > 1000) Received.TryDequeue(out _);
+    }
 
     public void Set(string villageCode, Instruction instruction) => _byVillage[villageCode] = instruction;
 
@@ -29,7 +36,7 @@ public sealed class PaymentRequestedConsumer(Instructions instructions, ILogger<
     public async Task Consume(ConsumeContext<PaymentRequested> context)
     {
         var request = context.Message;
-        instructions.Received.Enqueue(request);
+        instructions.Remember(request);
         var (mode, delay) = instructions.For(request.VillageCode);
         await Task.Delay(delay, context.CancellationToken);
         // The receipt number follows from the notice, so a redelivered request is answered with the same receipt.
