@@ -53,7 +53,10 @@ public abstract partial class NotifiedWorker(NpgsqlDataSource dataSource, ILogge
     /// </summary>
     private static async Task DrainAsync(NpgsqlConnection session, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < 100_000 && await session.WaitAsync(TimeSpan.FromMilliseconds(1), cancellationToken); i++)
+        // At most a moment: under a steady stream the work must not wait for the stream to pause.
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < TimeSpan.FromMilliseconds(20)
+            && await session.WaitAsync(TimeSpan.FromMilliseconds(1), cancellationToken))
         {
         }
     }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace Subsidy.ServiceDefaults.Messaging;
@@ -41,8 +40,9 @@ public sealed partial class QueueDepths(ConsumedQueues queues, string brokerUri,
                     connection ??= await factory.CreateConnectionAsync(stoppingToken);
                     await ReadAsync(connection, stoppingToken);
                 }
-                catch (Exception e) when (e is BrokerUnreachableException or AlreadyClosedException or OperationInterruptedException or IOException)
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
+                    // A metrics reader must never stop the service: whatever went wrong, a new connection next time.
                     LogFailed(logger, e);
                     if (connection is not null) await connection.DisposeAsync();
                     connection = null;

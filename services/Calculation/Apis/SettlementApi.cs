@@ -114,17 +114,19 @@ public static class SettlementApi
                 WHERE village_code = @villageCode AND year = @year AND state = 'open';
                 UPDATE village_years SET notice_start = NULL, notice_end = NULL, rejection_reason = NULL WHERE village_code = @villageCode AND year = @year;
                 """, new { villageCode, year });
-            await Pending.MarkAsync(step.Work, villageCode, year, cancellationToken);
             return null;
-        }, cancellationToken);
+        }, cancellationToken,
+        // The mark before the village-year's lock, in the calculator's order (a refused step rolls it back).
+        beforeLock: work => Pending.MarkAsync(work, villageCode, year, cancellationToken));
 
     internal static async Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> StepAsync(string villageCode, int year, SettlementAction action, string? reason,
         HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, Func<StepContext, Task<StepRefusal?>> effect, CancellationToken cancellationToken,
-        Func<UnitOfWork, Task<string?>>? member = null)
+        Func<UnitOfWork, Task<string?>>? member = null, Func<UnitOfWork, Task>? beforeLock = null)
     {
         var caller = http.GetCaller();
         if (!DivisionCode.IsWellFormed(villageCode)) return Problems.NotFound($"区划代码 {villageCode} 无效。");
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
+        if (beforeLock is not null) await beforeLock(work);
         var (refusal, standing) = await SettlementSteps.TakeAsync(work, villageCode, year, action, caller, clock.Today, reason, effect, cancellationToken);
         if (refusal is not null) return ToProblem(refusal);
         // The answer is what the step read for its event, in its own transaction; a step about one member adds that member's result.
