@@ -26,7 +26,9 @@ public abstract partial class NotifiedWorker(NpgsqlDataSource dataSource, ILogge
                 {
                     while (!stoppingToken.IsCancellationRequested)
                     {
-                        if (!await WorkAsync(session, stoppingToken) && await session.WaitAsync(idleWait, stoppingToken)) await DrainAsync(session, stoppingToken);
+                        if (await WorkAsync(session, stoppingToken) || !await session.WaitAsync(idleWait, stoppingToken)) continue;
+                        if (Gathering > TimeSpan.Zero) await Task.Delay(Gathering, stoppingToken);
+                        await DrainAsync(session, stoppingToken);
                     }
                 }
                 finally
@@ -60,6 +62,9 @@ public abstract partial class NotifiedWorker(NpgsqlDataSource dataSource, ILogge
         {
         }
     }
+
+    /// <summary>How long to let further commits gather after a wake-up, so one round of work takes them together.</summary>
+    protected virtual TimeSpan Gathering => TimeSpan.Zero;
 
     /// <summary>Does one unit of work on the worker's own session; true when more may be waiting right away.</summary>
     protected abstract Task<bool> WorkAsync(NpgsqlConnection session, CancellationToken cancellationToken);

@@ -24,7 +24,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
     /// Woken by a commit, the relay lets the next few commits gather before it claims: at some 200 settlement steps a
     /// second, claiming at once took one or two rows per claim, three round trips each; a short wait takes several.
     /// </summary>
-    private static readonly TimeSpan Gathering = TimeSpan.FromMilliseconds(20);
+    protected override TimeSpan Gathering => TimeSpan.FromMilliseconds(20);
 
     private const string ClaimSql = """
         SELECT id AS "Id", message_type AS "MessageType", body::text AS "Body", trace_parent AS "TraceParent", trace_state AS "TraceState"
@@ -45,7 +45,6 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
 
     protected override async Task<bool> WorkAsync(NpgsqlConnection session, CancellationToken cancellationToken)
     {
-        await Task.Delay(Gathering, cancellationToken);
         if (await PublishBatchAsync(cancellationToken) == BatchSize) return true;
         if (DateTime.UtcNow - _lastPurge > TimeSpan.FromHours(1))
         {

@@ -32,7 +32,8 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
 
     protected override async Task HandleAsync(SettlementStepTaken m, UnitOfWork work, CancellationToken cancellationToken)
     {
-        var documents = IssuesDocuments(m.Step) ? await RenderAsync(m, work, cancellationToken) : [];
+        var kinds = KindsOf(m.Step);
+        var documents = kinds.Count == 0 ? [] : await RenderAsync(m, kinds, work, cancellationToken);
         // The documents and the village's row go to the database in one round trip, just before the commit: the row
         // stays locked only briefly, not while the documents render, so the village's next step (often already
         // delivered) is not held up behind them.
@@ -55,9 +56,20 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static bool IssuesDocuments(string step) => step is "confirm" or "publish-notice" or "submit-application" or "issue-payment-notice" or "credit";
+    private sealed record Kind(string Name, string FileSuffix, string ContentType, Func<VillageYearData, byte[]> Render);
 
-    private static async Task<IReadOnlyList<DocumentToIssue>> RenderAsync(SettlementStepTaken m, UnitOfWork work, CancellationToken cancellationToken)
+    /// <summary>The documents a step issues; none for the others (closing the notice, approval, payment).</summary>
+    private static IReadOnlyList<Kind> KindsOf(string step) => step switch
+    {
+        "confirm" => [new("roster-xlsx", "集体补助花名册.xlsx", Xlsx, RosterDocument.Xlsx), new("roster-pdf", "集体补助花名册.pdf", Pdf, RosterDocument.Pdf)],
+        "publish-notice" => [new("notice-pdf", "集体补助公示.pdf", Pdf, NoticeDocument.Pdf)],
+        "submit-application" => [new("application-pdf", "集体补助试点申报表.pdf", Pdf, FormDocuments.Application)],
+        "issue-payment-notice" => [new("payment-notice-pdf", "集体补助缴费通知单.pdf", Pdf, FormDocuments.PaymentNotice)],
+        "credit" => [new("credited-xlsx", "集体补助到账明细.xlsx", Xlsx, CreditedExport.Xlsx), new("credited-csv", "集体补助到账明细.csv", Csv, CreditedExport.Csv)],
+        _ => [],
+    };
+
+    private static async Task<IReadOnlyList<DocumentToIssue>> RenderAsync(SettlementStepTaken m, IReadOnlyList<Kind> kinds, UnitOfWork work, CancellationToken cancellationToken)
     {
         var townshipCode = DivisionCode.ParentOf(m.VillageCode)!;
         var countyCode = DivisionCode.ParentOf(townshipCode)!;
@@ -69,22 +81,12 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
             m.Snapshot.OrganisationName ?? $"{village?.Name}集体经济组织", DateOnly.FromDateTime(m.At.UtcDateTime),
             m.Snapshot.NoticeStart, m.Snapshot.NoticeEnd, m.Snapshot.Lines, m.Snapshot.CreditCode, m.Snapshot.Budget, county?.Name ?? "", m.Snapshot.PaymentNotice,
             new SettlementTotals(m.Snapshot.Recipients, m.Snapshot.Total));
-        var name = $"{data.VillageName}{m.Year}";
-        DocumentToIssue Render(string kind, string file, string type, Func<VillageYearData, byte[]> render)
+        return kinds.Select(kind =>
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var content = render(data);
-            RenderDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("kind", kind));
-            return new DocumentToIssue(kind, m.VillageCode, m.Year, file, type, content);
-        }
-        return m.Step switch
-        {
-            "confirm" => [Render("roster-xlsx", $"{name}集体补助花名册.xlsx", Xlsx, RosterDocument.Xlsx), Render("roster-pdf", $"{name}集体补助花名册.pdf", Pdf, RosterDocument.Pdf)],
-            "publish-notice" => [Render("notice-pdf", $"{name}集体补助公示.pdf", Pdf, NoticeDocument.Pdf)],
-            "submit-application" => [Render("application-pdf", $"{name}集体补助试点申报表.pdf", Pdf, FormDocuments.Application)],
-            "issue-payment-notice" => [Render("payment-notice-pdf", $"{name}集体补助缴费通知单.pdf", Pdf, FormDocuments.PaymentNotice)],
-            "credit" => [Render("credited-xlsx", $"{name}集体补助到账明细.xlsx", Xlsx, CreditedExport.Xlsx), Render("credited-csv", $"{name}集体补助到账明细.csv", Csv, CreditedExport.Csv)],
-            _ => [],
-        };
+            var content = kind.Render(data);
+            RenderDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("kind", kind.Name));
+            return new DocumentToIssue(kind.Name, m.VillageCode, m.Year, $"{data.VillageName}{m.Year}{kind.FileSuffix}", kind.ContentType, content);
+        }).ToList();
     }
 }

@@ -49,14 +49,13 @@ public static class CompactFont
         var hhea = Table(font, tables, "hhea");
         var maxp = Table(font, tables, "maxp");
         var hmtx = Table(font, tables, "hmtx");
-        var loca = Table(font, tables, "loca").ToArray();
         var glyf = Table(font, tables, "glyf");
-        var longLoca = BinaryPrimitives.ReadInt16BigEndian(head[50..]) == 1;
         var glyphCount = BinaryPrimitives.ReadUInt16BigEndian(maxp[4..]);
         var horizontalMetrics = BinaryPrimitives.ReadUInt16BigEndian(hhea[34..]);
-        int GlyphStart(int glyph) => longLoca ? (int)BinaryPrimitives.ReadUInt32BigEndian(loca.AsSpan(glyph * 4)) : BinaryPrimitives.ReadUInt16BigEndian(loca.AsSpan(glyph * 2)) * 2;
+        var glyphStart = GlyphStarts(font, tables);
 
-        var lookup = UnicodeLookup(Table(font, tables, "cmap"));
+        var cmap = Format4Table(Table(font, tables, "cmap"));
+        int lookup(char c) => Format4(cmap, c);
         var mapped = new SortedDictionary<char, int>();
         foreach (var c in characters)
         {
@@ -70,7 +69,7 @@ public static class CompactFont
         while (pending.TryPop(out var glyph))
         {
             if (!kept.Add(glyph)) continue;
-            foreach (var (component, _) in Components(glyf, GlyphStart(glyph), GlyphStart(glyph + 1)))
+            foreach (var (component, _) in Components(glyf, glyphStart(glyph), glyphStart(glyph + 1)))
             {
                 if (!kept.Contains(component)) pending.Push(component);
             }
@@ -84,10 +83,10 @@ public static class CompactFont
         foreach (var old in kept)
         {
             BinaryPrimitives.WriteUInt32BigEndian(newLoca.AsSpan(index * 4), (uint)newGlyf.Length);
-            var data = glyf[GlyphStart(old)..GlyphStart(old + 1)].ToArray();
-            foreach (var (component, at) in Components(glyf, GlyphStart(old), GlyphStart(old + 1)))
+            var data = glyf[glyphStart(old)..glyphStart(old + 1)].ToArray();
+            foreach (var (component, at) in Components(glyf, glyphStart(old), glyphStart(old + 1)))
             {
-                BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(at - GlyphStart(old)), (ushort)renumbered[component]);
+                BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(at - glyphStart(old)), (ushort)renumbered[component]);
             }
             newGlyf.Write(data);
             while (newGlyf.Length % 4 != 0) newGlyf.WriteByte(0);
@@ -152,16 +151,16 @@ public static class CompactFont
     public static byte[] Outline(byte[] font, int glyph)
     {
         var tables = ReadTables(font);
-        var loca = Table(font, tables, "loca").ToArray();
-        var longLoca = BinaryPrimitives.ReadInt16BigEndian(Table(font, tables, "head")[50..]) == 1;
-        int Start(int g) => longLoca ? (int)BinaryPrimitives.ReadUInt32BigEndian(loca.AsSpan(g * 4)) : BinaryPrimitives.ReadUInt16BigEndian(loca.AsSpan(g * 2)) * 2;
-        return Table(font, tables, "glyf")[Start(glyph)..Start(glyph + 1)].ToArray();
+        var start = GlyphStarts(font, tables);
+        return Table(font, tables, "glyf")[start(glyph)..start(glyph + 1)].ToArray();
     }
 
-    private static Func<char, int> UnicodeLookup(ReadOnlySpan<byte> cmap)
+    /// <summary>Where each glyph's outline starts in 'glyf', through 'loca' in its short or long form.</summary>
+    private static Func<int, int> GlyphStarts(byte[] font, Dictionary<string, (int Offset, int Length)> tables)
     {
-        var table = Format4Table(cmap);
-        return c => Format4(table, c);
+        var loca = Table(font, tables, "loca").ToArray();
+        var longLoca = BinaryPrimitives.ReadInt16BigEndian(Table(font, tables, "head")[50..]) == 1;
+        return glyph => longLoca ? (int)BinaryPrimitives.ReadUInt32BigEndian(loca.AsSpan(glyph * 4)) : BinaryPrimitives.ReadUInt16BigEndian(loca.AsSpan(glyph * 2)) * 2;
     }
 
     /// <summary>The Windows Unicode BMP subtable (format 4) of a 'cmap' table.</summary>
