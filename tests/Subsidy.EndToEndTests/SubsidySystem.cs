@@ -27,6 +27,8 @@ public sealed class SubsidySystem : IAsyncLifetime
         [
             $"--Infrastructure:DataDirectory={_dataDirectory}",
             "--Infrastructure:Mode=local",
+            // A port of its own: a system already running here (./run.sh holds 5080) must never answer this run's requests.
+            "--Gateway:Port=0",
             $"--Gateway:PermitsPerMinute={GatewayPermitsPerMinute}",
             // The services serve their metrics at /metrics too, where the tests read them (ScrapedMetrics).
             "--Telemetry:ScrapeEndpoint=true",
