@@ -1,3 +1,4 @@
+using Subsidy.ServiceDefaults.Http;
 using Calculation;
 using Calculation.Apis;
 using Subsidy.ServiceDefaults.Data;
@@ -7,6 +8,7 @@ builder.AddServiceDefaults();
 builder.AddApplicationServices();
 
 var app = builder.Build();
+app.UseErrorResponses();
 await app.MigrateDatabaseAsync(typeof(Program).Assembly);
 
 app.UseAuthentication();

@@ -32,6 +32,8 @@ public sealed class SubsidySystem : IAsyncLifetime
             $"--Gateway:PermitsPerMinute={GatewayPermitsPerMinute}",
             // The services serve their metrics at /metrics too, where the tests read them (ScrapedMetrics).
             "--Telemetry:ScrapeEndpoint=true",
+            // A stalled upload is cut off after 3 s here (30 s in a deployment), so the test of it need not wait long.
+            "--Import:StallSeconds=3",
         ],
         // The dashboard runs as it does for a developer: it is where the services send their telemetry,
         // and without it their exporters would wait on shutdown for a collector that is not there.

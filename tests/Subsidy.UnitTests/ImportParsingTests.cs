@@ -196,8 +196,8 @@ public class ContributionRowParserTests
     {
         var first = ContributionRowParser.Parse(7, ["张三", "11010519491231002X", "360222100201", "2022", "1", "31", "", "300.00", "2026/3/5", "", ""], Map, Context).Record!;
         var second = first with { Year = 2023, RowNumber = 8 };
-        Assert.NotEqual(ContributionImport.Imports.BatchProcessor.DuplicateKey(first), ContributionImport.Imports.BatchProcessor.DuplicateKey(second));
-        Assert.Equal(ContributionImport.Imports.BatchProcessor.DuplicateKey(first), ContributionImport.Imports.BatchProcessor.DuplicateKey(first with { RowNumber = 9, Name = "张叁" }));
+        Assert.NotEqual(ContributionImport.Imports.DuplicateKeys.Of(first), ContributionImport.Imports.DuplicateKeys.Of(second));
+        Assert.Equal(ContributionImport.Imports.DuplicateKeys.Of(first), ContributionImport.Imports.DuplicateKeys.Of(first with { RowNumber = 9, Name = "张叁" }));
     }
 
     [Theory]
