@@ -52,7 +52,8 @@ var registry = Service<Projects.SchemeRegistry>("scheme-registry");
 var imports = Service<Projects.ContributionImport>("contribution-import").WithEnvironment("DOTNET_gcServer", "0");
 if (builder.Configuration["Import:StallSeconds"] is { Length: > 0 } stall) imports.WithEnvironment("Import__StallSeconds", stall);
 var calculation = Service<Projects.Calculation>("calculation");
-var documents = Service<Projects.Document>("document");
+// The document service prints a resident's statement from the calculation's answer (its API, never its tables).
+var documents = Service<Projects.Document>("document").WithReference(calculation);
 
 // The tax bureau's stand-in answers payment requests in local and test set-ups only (DESIGN §8).
 if (builder.Configuration.GetValue("TaxBureau:Simulator", builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing")))

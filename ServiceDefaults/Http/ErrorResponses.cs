@@ -89,7 +89,11 @@ public static class ErrorResponseExtensions
             problem.Extensions.Remove("exception");
             problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
             // A status answered without words of ours (no token, an unknown route) still says why, in Chinese.
-            if (problem.Detail is null && ChineseReasons.TryGetValue(problem.Status ?? 0, out var reason)) (problem.Title, problem.Detail) = reason;
+            if (ChineseReasons.TryGetValue(problem.Status ?? 0, out var reason))
+            {
+                if (problem.Title is null || !problem.Title.Any(c => c >= 0x4E00)) problem.Title = reason.Title;
+                problem.Detail ??= problem is HttpValidationProblemDetails ? "请按各字段的说明修改后重试。" : reason.Detail;
+            }
         });
         services.AddExceptionHandler<ErrorResponses>();
         // A malformed body or parameter throws to ErrorResponses (a Chinese 400) instead of an empty 400.

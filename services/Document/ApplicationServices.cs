@@ -21,7 +21,9 @@ internal static class ApplicationServices
         {
             bus.AddDivisionReplicaConsumer();
             bus.AddConsumer<SettlementDocumentsConsumer, IdempotentConsumerDefinition<SettlementDocumentsConsumer>>();
+            bus.AddConsumer<Assessment.PilotStatusConsumer, IdempotentConsumerDefinition<Assessment.PilotStatusConsumer>>();
         });
+        builder.Services.AddHttpClient(Statements.StatementsApi.CalculationClient, client => client.BaseAddress = new Uri("http://calculation"));
         PdfFonts.Use();
     }
 }

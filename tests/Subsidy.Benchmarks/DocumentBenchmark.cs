@@ -101,6 +101,7 @@ public static class DocumentBenchmark
             ["payment-notice.pdf"] = FormDocuments.PaymentNotice(data),
             ["credited.csv"] = CreditedExport.Csv(data),
             ["credited.xlsx"] = CreditedExport.Xlsx(data),
+            ["statement.pdf"] = StatementDocument.Pdf(Statement(lines[1] with { IdNumber = "36022219850612002" + IdNumber.CheckCharacter("36022219850612002") }), data.VillageName, data.TownshipName),
         };
         foreach (var (name, bytes) in files)
         {
@@ -113,6 +114,14 @@ public static class DocumentBenchmark
         }
         return 0;
     }
+
+    /// <summary>王秀英's statement (born 1985) under the sample village's scheme: 500 元 this year, two years credited before.</summary>
+    private static ResidentStatement Statement(SettlementLine person) => Calculation.Statements.StatementRules.Compose(new Calculation.Statements.StatementInputs(
+        new Calculation.Rules.SchemeInput(MembershipBasis.Roster, StackingRule.Sum, [new(SpecialGroup.Dibao, 200), new(SpecialGroup.Tekun, 300)],
+            [new(500, 100), new(1000, 300), new(2000, 500)], 60000),
+        new Calculation.Rules.PolicyInput(2026, [300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000], 100, new DateOnly(2026, 9, 30), 6000),
+        "360222106201", 2026, person.Name, person.IdNumber, null, null, 500, 100, false,
+        [new CreditedYear(2024, "360222106201", 100), new CreditedYear(2025, "360222106201", 100)]));
 
     private static List<VillageYearData> Years(string file, int year, IReadOnlyList<string> villages)
     {

@@ -4,6 +4,7 @@ using Npgsql;
 using Calculation.Inputs;
 using Calculation.Rules;
 using Calculation.Settlement;
+using Calculation.Statements;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Divisions;
@@ -56,6 +57,7 @@ public static class CalculationApi
         group.MapReportsApi();
         group.MapAuditApi();
         group.MapTaxBureauApi();
+        group.MapStatementsApi();
         return group;
     }
 

@@ -39,6 +39,12 @@ public sealed record SchemeInput(MembershipBasis MembershipBasis, StackingRule S
 
 public sealed record Member(string IdNumber, string Name, SpecialGroup? RosterGroup);
 
+/// <summary>A subsidy at one tier: the scheme's floor and incentive, and the parts actually paid after the cap.</summary>
+public sealed record TierAmount(decimal Floor, decimal Incentive, decimal FloorPart, decimal IncentivePart, bool Capped)
+{
+    public decimal Subsidy => FloorPart + IncentivePart;
+}
+
 public sealed record MemberResult(
     string IdNumber,
     string Name,
@@ -114,17 +120,27 @@ public static class SubsidyRules
             : null;
         var flags = own > 0 && !tiers.Contains(own) ? ResultFlags.TierMismatch : ResultFlags.None;
 
+        var amount = AtTier(scheme, policy, group, tier);
+        if (amount.Capped) flags |= ResultFlags.Capped;
+        if (amount.Subsidy == 0) flags |= ResultFlags.BelowSchemeThreshold;
+        return new MemberResult(member.IdNumber, member.Name, null, own, tier, group, amount.Floor, amount.Incentive, amount.FloorPart, amount.IncentivePart, flags);
+    }
+
+    /// <summary>
+    /// An eligible member's subsidy at a tier, before any budget proration: floor = the scheme's amount for the group;
+    /// incentive = the highest incentive row whose tier ≤ the tier (none → 0); subsidy = floor + incentive (<c>sum</c>)
+    /// or the larger of the two (<c>max</c>), capped at the year's cap; its floor part is min(floor, subsidy), the rest
+    /// its incentive part. The 算清经济账 statement asks this for every tier a resident might choose.
+    /// </summary>
+    public static TierAmount AtTier(SchemeInput scheme, PolicyInput policy, SpecialGroup? group, decimal? tier)
+    {
         var floor = group is { } g ? scheme.Floors.Where(f => f.Group == g).Select(f => f.Amount).FirstOrDefault() : 0m;
         var incentive = tier is { } t ? scheme.Incentives.Where(r => r.MinTier <= t).OrderBy(r => r.MinTier).Select(r => r.Amount).LastOrDefault() : 0m;
         var subsidy = scheme.Stacking == StackingRule.Sum ? floor + incentive : Math.Max(floor, incentive);
-        if (subsidy > policy.Cap)
-        {
-            subsidy = policy.Cap;
-            flags |= ResultFlags.Capped;
-        }
-        if (subsidy == 0) flags |= ResultFlags.BelowSchemeThreshold;
+        var capped = subsidy > policy.Cap;
+        if (capped) subsidy = policy.Cap;
         var floorPart = Math.Min(floor, subsidy);
-        return new MemberResult(member.IdNumber, member.Name, null, own, tier, group, floor, incentive, floorPart, subsidy - floorPart, flags);
+        return new TierAmount(floor, incentive, floorPart, subsidy - floorPart, capped);
     }
 
     /// <summary>The person's group from the 参保身份 of their records (the latest-paid when they differ), else the roster's.</summary>

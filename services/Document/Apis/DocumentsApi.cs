@@ -22,8 +22,16 @@ public static class DocumentsApi
         group.MapGet("/", ListDocuments);
         group.MapGet("/{id:guid}", Download);
         group.MapSummariesApi();
+        Assessment.AssessmentsApi.MapAssessmentsApi(group);
+        Statements.StatementsApi.MapStatementsApi(group);
         return group;
     }
+
+    private const string SummarySql = "SELECT id, kind, division_code, year, version, file_name, content_type, sha256, issued_at FROM documents WHERE id = @id";
+
+    /// <summary>What a list shows of one issued document.</summary>
+    public static Task<DocumentSummary> SummaryAsync(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<DocumentSummary>(new CommandDefinition(SummarySql, new { id }, cancellationToken: cancellationToken));
 
     /// <summary>Documents of the divisions under <paramref name="division"/> (default: the caller's whole scope), of one year or kind if asked.</summary>
     public static async Task<Results<Ok<IReadOnlyList<DocumentSummary>>, ProblemHttpResult>> ListDocuments(

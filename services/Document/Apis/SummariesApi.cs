@@ -53,7 +53,6 @@ public static class SummariesApi
         var content = SummaryDocument.Xlsx(name, year, asOf, lines);
         var id = await DocumentStore.IssueAsync(work, new DocumentToIssue("summary-xlsx", divisionCode, year, $"{name}{year}年度集体补助汇总表.xlsx", SettlementDocumentsConsumer.Xlsx, content), cancellationToken);
         await work.CommitAsync(cancellationToken);
-        return TypedResults.Ok(await work.Connection.QuerySingleAsync<DocumentSummary>(new CommandDefinition(
-            "SELECT id, kind, division_code, year, version, file_name, content_type, sha256, issued_at FROM documents WHERE id = @id", new { id }, cancellationToken: cancellationToken)));
+        return TypedResults.Ok(await DocumentsApi.SummaryAsync(work.Connection, id, cancellationToken));
     }
 }

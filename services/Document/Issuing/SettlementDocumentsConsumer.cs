@@ -24,10 +24,14 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
         Subsidy.ServiceDefaults.Telemetry.SubsidyTelemetry.Meter.CreateHistogram<double>("subsidy.document.render.duration", "ms", "Time to render one document");
 
     private const string VillageYearSql = """
-        INSERT INTO village_years (village_code, year, state, recipients, amount, paid_amount, credited, as_of, step_sequence)
-        VALUES (@VillageCode, @Year, @State, @Recipients, @Total, @Paid, @Credited, @At, @Sequence)
+        INSERT INTO village_years (village_code, year, state, recipients, amount, paid_amount, credited, as_of, step_sequence, members, eligible, tiered, tier_sum, tier_1000)
+        VALUES (@VillageCode, @Year, @State, @Recipients, @Total, @Paid, @Credited, @At, @Sequence, @Members, @Eligible, @Tiered, @TierSum, @Tier1000)
         ON CONFLICT (village_code, year) DO UPDATE SET state = excluded.state, recipients = excluded.recipients, amount = excluded.amount,
-            paid_amount = excluded.paid_amount, credited = excluded.credited, as_of = excluded.as_of, step_sequence = excluded.step_sequence
+            paid_amount = excluded.paid_amount, credited = excluded.credited, as_of = excluded.as_of, step_sequence = excluded.step_sequence,
+            members = excluded.members, eligible = excluded.eligible,
+            tiered = CASE WHEN @HasLines THEN excluded.tiered ELSE village_years.tiered END,
+            tier_sum = CASE WHEN @HasLines THEN excluded.tier_sum ELSE village_years.tier_sum END,
+            tier_1000 = CASE WHEN @HasLines THEN excluded.tier_1000 ELSE village_years.tier_1000 END
         WHERE (village_years.step_sequence, village_years.as_of) <= (excluded.step_sequence, excluded.as_of)
         """;
 
@@ -38,6 +42,8 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
         // The documents and the village's row go to the database in one round trip, just before the commit: the row
         // stays locked only briefly, not while the documents render, so the village's next step (often already
         // delivered) is not held up behind them.
+        // The tiers the village's paying members chose, for the assessment's average and its share at 1000 元 and above.
+        var tiers = m.Snapshot.Lines.Where(l => l.Tier is not null && l.OwnContribution > 0).Select(l => l.Tier!.Value).ToList();
         await using var batch = new NpgsqlBatch(work.Connection, work.Transaction);
         foreach (var document in documents) batch.BatchCommands.Add(DocumentStore.IssueCommand(document));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(VillageYearSql)
@@ -53,6 +59,12 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
                 new("Credited", NpgsqlDbType.Boolean) { Value = m.State == "credited" },
                 new("At", NpgsqlDbType.TimestampTz) { Value = m.At.UtcDateTime },
                 new("Sequence", NpgsqlDbType.Bigint) { Value = m.Sequence },
+                new("Members", NpgsqlDbType.Integer) { Value = m.Snapshot.Members },
+                new("Eligible", NpgsqlDbType.Integer) { Value = m.Snapshot.Eligible },
+                new("HasLines", NpgsqlDbType.Boolean) { Value = m.Snapshot.Lines.Count > 0 },
+                new("Tiered", NpgsqlDbType.Integer) { Value = tiers.Count },
+                new("TierSum", NpgsqlDbType.Numeric) { Value = tiers.Sum() },
+                new("Tier1000", NpgsqlDbType.Integer) { Value = tiers.Count(t => t >= 1000) },
             },
         });
         await batch.ExecuteNonQueryAsync(cancellationToken);

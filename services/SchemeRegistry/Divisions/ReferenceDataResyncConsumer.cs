@@ -5,7 +5,7 @@ using Subsidy.ServiceDefaults.Messaging;
 
 namespace SchemeRegistry.Divisions;
 
-/// <summary>Answers a resync request by announcing every division and policy year again; receivers ignore versions they hold.</summary>
+/// <summary>Answers a resync request by announcing every division, policy year and pilot status again; receivers ignore versions they hold.</summary>
 public sealed class ReferenceDataResyncConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<ReferenceDataResyncRequested>(dataSource)
 {
     protected override async Task HandleAsync(ReferenceDataResyncRequested message, UnitOfWork work, CancellationToken cancellationToken)
@@ -17,6 +17,10 @@ public sealed class ReferenceDataResyncConsumer(NpgsqlDataSource dataSource) : I
         foreach (var policy in await PolicyYears.PolicyYearStore.AllAsync(work, cancellationToken))
         {
             await work.PublishAsync(policy.ToEvent(), cancellationToken);
+        }
+        foreach (var pilot in await Pilots.PilotStore.AllAsync(work, cancellationToken))
+        {
+            await work.PublishAsync(Pilots.PilotStore.ToEvent(pilot), cancellationToken);
         }
     }
 }

@@ -48,6 +48,11 @@ public sealed class PilotStore(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<Pilot>(new CommandDefinition(ListSql, new { Prefix = prefix }, cancellationToken: cancellationToken))).AsList();
     }
 
+    public static async Task<IReadOnlyList<Pilot>> AllAsync(UnitOfWork work, CancellationToken cancellationToken) =>
+        (await work.Connection.QueryAsync<Pilot>(new CommandDefinition($"SELECT {Columns} FROM pilots ORDER BY village_code", transaction: work.Transaction, cancellationToken: cancellationToken))).AsList();
+
+    public static PilotStatusChanged ToEvent(Pilot pilot) => new(pilot.VillageCode, pilot.Status, pilot.EffectiveDate ?? DateOnly.FromDateTime(pilot.ChangedAt), pilot.Reason, pilot.Version);
+
     public static Task<Pilot?> FindForUpdateAsync(UnitOfWork work, string villageCode, CancellationToken cancellationToken) =>
         work.Connection.QuerySingleOrDefaultAsync<Pilot>(new CommandDefinition(FindSql + " FOR UPDATE", new { VillageCode = villageCode }, work.Transaction, cancellationToken: cancellationToken));
 
