@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace Subsidy.ServiceDefaults.Messaging;
@@ -24,6 +25,7 @@ public static class MessagingExtensions
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configureConsumers?.Invoke(bus);
+            bus.AddRevokedAccessConsumer();
             var queues = new ConsumedQueues();
             builder.Services.AddSingleton(queues);
             bus.AddConfigureEndpointsCallback((name, _) => queues.Add(name));

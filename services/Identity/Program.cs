@@ -1,0 +1,33 @@
+using Identity;
+using Identity.Apis;
+using Identity.Commands;
+using Identity.Connect;
+using Identity.Seeding;
+using Identity.SignIn;
+using Subsidy.ServiceDefaults.Data;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+if (IdentityCommands.IsCommand(args))
+{
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.AddApplicationServices(serving: false);
+    return await IdentityCommands.RunAsync(builder.Build(), args);
+}
+builder.AddApplicationServices();
+
+var app = builder.Build();
+await app.MigrateDatabaseAsync(typeof(Program).Assembly);
+await app.PrepareAsync();
+
+app.UseForwardedHeaders();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapDefaultEndpoints();
+app.MapSignInPages();
+app.MapConnectApi();
+app.MapAccountsApi().MapClientsApi();
+app.Run();
+return 0;
+
+public partial class Program;
