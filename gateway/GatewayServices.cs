@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Gateway.Proxy;
+using MassTransit;
 using Subsidy.ServiceDefaults.Auth;
 
 namespace Gateway;
@@ -14,6 +16,22 @@ internal static class GatewayServices
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddServiceDiscoveryDestinationResolver();
+        builder.Services.AddHealthChecks().AddCheck<ProxiedServicesHealthCheck>("services");
+
+        // Disabled accounts: their unexpired tokens are refused here from the moment the identity service says so.
+        if (builder.Configuration.GetConnectionString("rabbitmq") is { Length: > 0 } broker)
+        {
+            builder.Services.AddMassTransit(bus =>
+            {
+                bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter("gateway", includeNamespace: false));
+                bus.AddRevokedAccessConsumer();
+                bus.UsingRabbitMq((context, rabbit) =>
+                {
+                    rabbit.Host(new Uri(broker));
+                    rabbit.ConfigureEndpoints(context);
+                });
+            });
+        }
 
         var permitsPerMinute = builder.Configuration.GetValue("RateLimits:PermitsPerMinute", 600);
         builder.Services.AddRateLimiter(limiter =>

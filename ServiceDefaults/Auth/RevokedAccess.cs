@@ -47,6 +47,9 @@ public sealed class AccountAccessRevokedConsumer(RevokedAccess revoked) : IConsu
 
 public static class RevokedAccessExtensions
 {
+    /// <summary>How the listener's queue names start after the service's prefix (kebab-case of the consumer).</summary>
+    public const string QueueName = "account-access-revoked";
+
     /// <summary>The revocation listener on a queue of this instance's own (deleted when it stops), and the catch-up request at start.</summary>
     public static void AddRevokedAccessConsumer(this IBusRegistrationConfigurator bus)
     {

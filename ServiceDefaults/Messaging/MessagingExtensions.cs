@@ -28,7 +28,11 @@ public static class MessagingExtensions
             bus.AddRevokedAccessConsumer();
             var queues = new ConsumedQueues();
             builder.Services.AddSingleton(queues);
-            bus.AddConfigureEndpointsCallback((name, _) => queues.Add(name));
+            // An instance's own revocation queue is exclusive to its connection: not one to measure from another.
+            bus.AddConfigureEndpointsCallback((name, _) =>
+            {
+                if (!name.Contains(RevokedAccessExtensions.QueueName, StringComparison.Ordinal)) queues.Add(name);
+            });
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(broker));

@@ -65,7 +65,9 @@ internal static class ApplicationServices
                 server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess);
                 server.SetAccessTokenLifetime(TimeSpan.FromMinutes(Math.Clamp(settings.AccessTokenMinutes, 1, 10)))
                     .SetIdentityTokenLifetime(TimeSpan.FromMinutes(10))
-                    .SetRefreshTokenLifetime(TimeSpan.FromHours(settings.RefreshTokenHours));
+                    .SetRefreshTokenLifetime(TimeSpan.FromHours(settings.RefreshTokenHours))
+                    // Rotation without grace: a refresh token used twice is refused (and OpenIddict revokes its successors).
+                    .SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 // The gateway and services validate access tokens as plain signed JWTs with their JWT bearer handler.
                 server.DisableAccessTokenEncryption();
                 server.AddEventHandler(AccessTokensWithoutOAuthScopes.Descriptor);

@@ -10,8 +10,15 @@ namespace Subsidy.EndToEndTests;
 /// The whole system, started once for every end-to-end test: the AppHost with its local PostgreSQL and
 /// RabbitMQ (this machine's own binaries, in a fresh temporary data directory), the services and the gateway.
 /// </summary>
-public sealed class SubsidySystem : IAsyncLifetime
+public class SubsidySystem : IAsyncLifetime
 {
+    private readonly string _environment;
+
+    public SubsidySystem() : this(Subsidy.ServiceDefaults.Auth.DevTokenIssuer.TestingEnvironment) { }
+
+    /// <param name="environment">Testing for the shared system; <see cref="ProductionSystem"/> starts one as production does.</param>
+    protected SubsidySystem(string environment) => _environment = environment;
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "subsidy-e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
@@ -25,6 +32,8 @@ public sealed class SubsidySystem : IAsyncLifetime
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
         [
+            // The automated tests' environment: the development token issuer (POST /dev/token) exists only here, beside the identity service.
+            $"--environment={_environment}",
             $"--Infrastructure:DataDirectory={_dataDirectory}",
             "--Infrastructure:Mode=local",
             // A port of its own: a system already running here (./run.sh holds 5080) must never answer this run's requests.
@@ -45,7 +54,7 @@ public sealed class SubsidySystem : IAsyncLifetime
     }
 
     /// <summary>Where each service's console log of this run is kept (bin/…/service-logs), to read when a test fails.</summary>
-    public static string LogDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "service-logs");
+    public string LogDirectory => Path.Combine(AppContext.BaseDirectory, "service-logs", _environment == Subsidy.ServiceDefaults.Auth.DevTokenIssuer.TestingEnvironment ? "" : _environment.ToLowerInvariant());
 
     private readonly CancellationTokenSource _stopLogging = new();
 
