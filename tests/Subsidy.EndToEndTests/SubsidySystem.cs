@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Aspire.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Subsidy.Contracts;
 
 namespace Subsidy.EndToEndTests;
 
@@ -27,9 +28,20 @@ public class SubsidySystem : IAsyncLifetime
     public DistributedApplication App { get; private set; } = null!;
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>The demo's accounts for <see cref="CountyYearTests"/>, created by the identity service at its start (Testing only).</summary>
+    public IReadOnlyList<DemoAccount> DemoAccounts { get; private set; } = [];
+
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
+        Directory.CreateDirectory(_dataDirectory);
+        var accountsFile = Path.Combine(_dataDirectory, "demo-accounts.json");
+        var testing = _environment == Subsidy.ServiceDefaults.Auth.DevTokenIssuer.TestingEnvironment;
+        if (testing)
+        {
+            DemoAccounts = Subsidy.Demo.DemoAccounts.For(CountyYearTests.Options(DateOnly.FromDateTime(DateTime.UtcNow)));
+            DemoAccountsFile.Write(accountsFile, DemoAccounts);
+        }
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
         [
             // The automated tests' environment: the development token issuer (POST /dev/token) exists only here, beside the identity service.
@@ -41,6 +53,7 @@ public class SubsidySystem : IAsyncLifetime
             $"--Gateway:PermitsPerMinute={GatewayPermitsPerMinute}",
             // The services serve their metrics at /metrics too, where the tests read them (ScrapedMetrics).
             "--Telemetry:ScrapeEndpoint=true",
+            .. testing ? new[] { $"--Identity:DemoAccountsFile={accountsFile}" } : [],
         ],
         // The dashboard runs as it does for a developer: it is where the services send their telemetry,
         // and without it their exporters would wait on shutdown for a collector that is not there.
