@@ -3,6 +3,8 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Subsidy.AppHost;
 
@@ -99,6 +101,18 @@ public static class SupervisorExtensions
     public static IDistributedApplicationBuilder AddSupervisor(this IDistributedApplicationBuilder builder)
     {
         builder.Services.AddHostedService<Supervisor>();
+        // The restart counter goes to the dashboard like the services' metrics, under the name "supervisor".
+        if (builder.Configuration["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] is { Length: > 0 } otlp)
+        {
+            var key = builder.Configuration["AppHost:OtlpApiKey"];
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(resource => resource.AddService("supervisor"))
+                .WithMetrics(metrics => metrics.AddMeter(Supervisor.MeterName).AddOtlpExporter(exporter =>
+                {
+                    exporter.Endpoint = new Uri(otlp);
+                    if (key is not null) exporter.Headers = $"x-otlp-api-key={key}";
+                }));
+        }
         return builder;
     }
 }

@@ -49,6 +49,13 @@ internal static class ApplicationServices
             .AddEntityFrameworkStores<IdentityDb>()
             .AddDefaultTokenProviders();
 
+        // The demo signs in some 180 people at once on two cores: in Development and Testing a password hash costs 10,000
+        // PBKDF2 iterations instead of Identity's 100,000 (a tenth of the time). Production keeps Identity's default.
+        if (builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment(DevTokenIssuer.TestingEnvironment))
+        {
+            builder.Services.Configure<PasswordHasherOptions>(hasher => hasher.IterationCount = 10_000);
+        }
+
         builder.Services.AddSingleton(new KeyRing());
         builder.Services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityDb>())
