@@ -29,6 +29,9 @@ public sealed partial class SignInFlow(Uri gateway, string clientId = "portal", 
     public string? EnrolledKey { get; private set; }
     public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
 
+    /// <summary>The browser of the sign-in, holding the identity service's session cookie (for sign-out).</summary>
+    private HttpClient? _browser;
+
     /// <summary>Pages the flow went through (paths), for tests to assert on.</summary>
     public List<string> Visited { get; } = [];
 
@@ -36,7 +39,7 @@ public sealed partial class SignInFlow(Uri gateway, string clientId = "portal", 
 
     public async Task<TokenSet> SignInAsync(string userName, string password, string? totpKey = null, CancellationToken cancellationToken = default)
     {
-        using var browser = Browser();
+        var browser = _browser ??= Browser();
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
         var state = Base64Url(RandomNumberGenerator.GetBytes(16));
         var authorize = "/connect/authorize?" + string.Join('&', new Dictionary<string, string>
@@ -50,6 +53,7 @@ public sealed partial class SignInFlow(Uri gateway, string clientId = "portal", 
             ["code_challenge_method"] = "S256",
         }.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
         var response = await browser.GetAsync(authorize, cancellationToken);
+        var passwordSent = false;
         for (var step = 0; step < 12; step++)
         {
             if (response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther)
@@ -78,7 +82,7 @@ public sealed partial class SignInFlow(Uri gateway, string clientId = "portal", 
             }
             response = path switch
             {
-                "/account/login" when !Visited.Take(Visited.Count - 1).Contains("/account/login") =>
+                "/account/login" when !passwordSent && (passwordSent = true) =>
                     await PostAsync(browser, path, page, new() { ["userName"] = userName, ["password"] = password }, cancellationToken),
                 "/account/login" => throw new SignInRefusedException(ErrorOf(page) ?? "登录失败", page),
                 "/account/two-factor" => await PostAsync(browser, path, page, new() { ["code"] = Code(totpKey ?? throw new SignInRefusedException("需要验证码", page)) }, cancellationToken),
@@ -121,6 +125,14 @@ public sealed partial class SignInFlow(Uri gateway, string clientId = "portal", 
             ["code_verifier"] = verifier,
         }), cancellationToken);
         return await TokensAsync(response, cancellationToken);
+    }
+
+    /// <summary>Signs out at the identity service in the browser that signed in; answers where it was sent back to.</summary>
+    public async Task<Uri?> SignOutAsync(string idToken, string postLogoutRedirectUri, CancellationToken cancellationToken = default)
+    {
+        var browser = _browser ?? throw new InvalidOperationException("尚未登录");
+        var response = await browser.GetAsync($"/connect/logout?id_token_hint={Uri.EscapeDataString(idToken)}&post_logout_redirect_uri={Uri.EscapeDataString(postLogoutRedirectUri)}", cancellationToken);
+        return response.Headers.Location;
     }
 
     /// <summary>A refresh token exchanged for new tokens (and, tokens rotating, a new refresh token).</summary>

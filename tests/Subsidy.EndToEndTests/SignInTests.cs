@@ -62,6 +62,23 @@ public class SignInTests(SubsidySystem system)
     }
 
     [Fact]
+    public async Task Signing_out_ends_the_session_and_its_refresh_token()
+    {
+        var (userName, oneTime) = await CreateAccountAsync("360222", "township-officer", "360222105");
+        var flow = new SignInFlow(system.Gateway.BaseAddress!) { NewPassword = () => NewPassword };
+        var tokens = await flow.SignInAsync(userName, oneTime);
+
+        var back = await flow.SignOutAsync(tokens.IdToken!, new Uri(system.Gateway.BaseAddress!, "signout-callback-oidc").ToString());
+
+        Assert.Equal("/signout-callback-oidc", back!.AbsolutePath);
+        var refresh = await Assert.ThrowsAsync<SignInRefusedException>(() => flow.RefreshAsync(tokens.RefreshToken!));
+        Assert.Contains("invalid_grant", refresh.Message);
+        // The session is gone too: the next authorization request asks for the password again.
+        var again = await Assert.ThrowsAsync<SignInRefusedException>(() => flow.SignInAsync(userName, "不是密码-0000000000"));
+        Assert.Contains("用户名或密码错误", again.Message);
+    }
+
+    [Fact]
     public async Task Five_wrong_passwords_lock_the_account_for_fifteen_minutes()
     {
         var (userName, oneTime) = await CreateAccountAsync("360222", "township-officer", "360222101");

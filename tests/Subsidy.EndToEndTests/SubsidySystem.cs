@@ -165,6 +165,11 @@ public class SubsidySystem : IAsyncLifetime
         var result = await App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(name, KnownResourceCommands.StartCommand);
         Assert.True(result.Success, result.Message);
         await App.ResourceNotifications.WaitForResourceHealthyAsync(name, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
+        // The gateway answers a stopped service's routes with 503 until its next probe finds it back (every 2 s).
+        if (App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Any(r => r.Name == name && r is ProjectResource))
+        {
+            await Eventually.TrueAsync(async () => await (await Gateway.GetAsync("/health")).Content.ReadAsStringAsync() == "Healthy", "the gateway to route to " + name + " again", TimeSpan.FromSeconds(30));
+        }
     }
 
     private sealed record TokenResponse(string AccessToken);
