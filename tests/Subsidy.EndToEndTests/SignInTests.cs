@@ -185,7 +185,7 @@ public class SignInTests(SubsidySystem system)
         var county = await system.GatewayAsAsync("county-bureau", "360222");
         (await county.PostAsJsonAsync("/api/registry/divisions", new { code = village, name = "上传脚本村" })).EnsureSuccessStatusCode();
         await Eventually.GetAsync(async () => (await script.GetAsync($"/api/imports/divisions/{village}")).IsSuccessStatusCode ? (object)true : null, "the import to know the village");
-        var year = DateTime.UtcNow.Year;
+        var year = BusinessDay.Today.Year;
         await using (var imports = await system.OpenDatabaseAsync("contribution_import"))
         {
             await Eventually.TrueAsync(async () => await imports.ExecuteScalarAsync<int>("SELECT count(*) FROM known_policy_years WHERE year = @year", new { year }) > 0, "the policy year");

@@ -39,7 +39,7 @@ public class SubsidySystem : IAsyncLifetime
         var testing = _environment == Subsidy.ServiceDefaults.Auth.DevTokenIssuer.TestingEnvironment;
         if (testing)
         {
-            DemoAccounts = Subsidy.Demo.DemoAccounts.For(CountyYearTests.Options(DateOnly.FromDateTime(DateTime.UtcNow)));
+            DemoAccounts = Subsidy.Demo.DemoAccounts.For(CountyYearTests.Options(BusinessDay.Today));
             DemoAccountsFile.Write(accountsFile, DemoAccounts);
         }
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
@@ -138,7 +138,8 @@ public class SubsidySystem : IAsyncLifetime
                    (SELECT count(*) FROM policy_years) AS policies,
                    (SELECT string_agg(status, ',') FROM pilot_status WHERE village_code = @village) AS pilot,
                    (SELECT count(*) FROM rosters WHERE village_code = @village) AS rosters,
-                   (SELECT string_agg(batch_id::text || ':' || chunk_count, ',') FROM village_batches WHERE village_code = @village) AS batches,
+                   (SELECT string_agg(b.batch_id::text || ':' || coalesce(v.chunk_count, 0), ',') FROM contribution_batches b
+                    LEFT JOIN batch_villages v ON v.batch_id = b.batch_id AND v.village_code = @village WHERE starts_with(@village, b.scope_code)) AS batches,
                    (SELECT count(*) FROM contribution_chunks WHERE village_code = @village) AS chunks,
                    (SELECT string_agg(state, ',') FROM village_years WHERE village_code = @village) AS states
             """, new { village });

@@ -8,7 +8,7 @@ namespace ContributionImport.Apis;
 
 public sealed record BatchView(Guid Id, string Kind, string ScopeCode, int Year, string FileName, long FileSize, string? Sha256,
     string State, string StateName, long RowsRead, long RowsAccepted, int ErrorCount, string? Failure, string UploadedBy,
-    DateTime UploadedAt, DateTime? FinishedAt, Guid? SupersededBy, bool SameFileAsBefore)
+    DateTime UploadedAt, DateTime? FinishedAt, Guid? SupersededBy, bool SameFileAsBefore, IReadOnlyList<ErrorView>? Errors = null)
 {
     public static BatchView From(Batch b, bool sameFile = false) => new(b.Id, b.Kind, b.ScopeCode, b.Year, b.FileName, b.FileSize, b.Sha256,
         b.State, b.StateName, b.RowsRead, b.RowsAccepted, b.ErrorCount, b.Failure, b.UploadedBy, b.UploadedAt, b.FinishedAt, b.SupersededBy, sameFile);
@@ -85,12 +85,15 @@ public static class ContributionImportApi
         return TypedResults.Ok((await store.ListAsync(prefix, year, cancellationToken)).Select(b => BatchView.From(b)).ToList());
     }
 
-    public static async Task<Results<Ok<BatchView>, ProblemHttpResult>> GetBatch(Guid id, HttpContext http, BatchStore store, CancellationToken cancellationToken)
+    /// <summary>A batch's state and counts; a rejected one also carries its first errors, so a client sees why without a download.</summary>
+    public static async Task<Results<Ok<BatchView>, ProblemHttpResult>> GetBatch(Guid id, HttpContext http, BatchStore store, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
         var batch = await store.FindAsync(id, cancellationToken);
         if (batch is null) return Problems.NotFound($"导入批次 {id} 不存在。");
-        return Covers(caller, batch) ? TypedResults.Ok(BatchView.From(batch)) : Problems.OutOfScope(caller, batch.ScopeCode);
+        if (!Covers(caller, batch)) return Problems.OutOfScope(caller, batch.ScopeCode);
+        var view = BatchView.From(batch);
+        return TypedResults.Ok(batch.State == BatchStates.Rejected ? view with { Errors = await ErrorReport.FirstAsync(dataSource, id, cancellationToken) } : view);
     }
 
     public static async Task<IResult> DownloadErrors(Guid id, string format, HttpContext http, BatchStore store, NpgsqlDataSource dataSource, CancellationToken cancellationToken)

@@ -29,7 +29,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
                    min(row_no) OVER w AS first_row
             FROM contribution_rows
             WHERE batch_id = @BatchId
-            WINDOW w AS (PARTITION BY id_number, village_code, item, pay_type, amount, paid_on)
+            WINDOW w AS (PARTITION BY id_number, village_code, year, item, pay_type, amount, paid_on)
         ) d
         WHERE row_no <> first_row
         ORDER BY row_no
@@ -154,7 +154,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
                 var duplicates = (await data.QueryAsync<Duplicate>(new CommandDefinition(DuplicatesSql, new { BatchId = batch.Id }, transaction, cancellationToken: cancellationToken))).AsList();
                 foreach (var duplicate in duplicates)
                 {
-                    await WriteError(new ImportError(duplicate.RowNumber, Columns.Label(Field.IdNumber), duplicate.IdNumber, $"与第{duplicate.FirstRow}行重复（同一人、同一村、同一项目、类型、金额与日期）"));
+                    await WriteError(new ImportError(duplicate.RowNumber, Columns.Label(Field.IdNumber), duplicate.IdNumber, $"与第{duplicate.FirstRow}行重复（同一人、同一村、同一年度、项目、类型、金额与日期）"));
                 }
             }
             await errors.CompleteAsync(cancellationToken);
@@ -212,19 +212,30 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
             villages.Select(v => new VillageRowCount(v.VillageCode, v.Rows, (v.Rows + ChunkRows - 1) / ChunkRows)).ToList(), superseded), cancellationToken);
     }
 
+    private sealed class PolicyRow
+    {
+        public string RegionCode { get; set; } = "";
+        public int Year { get; set; }
+        public decimal[] Tiers { get; set; } = [];
+        public decimal SpecialTier { get; set; }
+    }
+
+    private const string PolicyYearsSql = """
+        SELECT region_code, year, tiers, special_tier FROM known_policy_years WHERE year <= @Year AND region_code IN (@county, @province)
+        """;
+
+    /// <summary>The villages of the scope and the tiers of every policy year known for it; null while the export's own year is unknown.</summary>
     private async Task<ImportContext?> LoadContextAsync(Batch batch, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var villages = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT code FROM known_divisions WHERE level = 5 AND active AND code LIKE @ScopeCode || '%'", new { batch.ScopeCode }, cancellationToken: cancellationToken))).ToHashSet();
-        var county = batch.ScopeCode[..6] + "000000";
-        var province = batch.ScopeCode[..2] + "0000000000";
-        var policy = await connection.QueryFirstOrDefaultAsync<(decimal[] Tiers, decimal SpecialTier)?>(new CommandDefinition("""
-            SELECT tiers, special_tier FROM known_policy_years WHERE year = @Year AND region_code IN (@county, @province)
-            ORDER BY (region_code = @county) DESC LIMIT 1
-            """, new { batch.Year, county, province }, cancellationToken: cancellationToken));
-        if (policy is null) return null;
-        return new ImportContext(batch.Year, batch.ScopeCode, villages, policy.Value.Tiers.Append(policy.Value.SpecialTier).ToHashSet());
+        var (county, province) = EffectivePolicyYear.RegionsOf(batch.ScopeCode.PadRight(DivisionCode.Length, '0'));
+        var candidates = await connection.QueryAsync<PolicyRow>(new CommandDefinition(PolicyYearsSql, new { batch.Year, county, province }, cancellationToken: cancellationToken));
+        var tiersByYear = candidates.GroupBy(p => p.Year)
+            .Select(g => EffectivePolicyYear.Pick(g, p => p.RegionCode, county)!)
+            .ToDictionary(p => p.Year, p => (IReadOnlySet<decimal>)p.Tiers.Append(p.SpecialTier).ToHashSet());
+        return tiersByYear.ContainsKey(batch.Year) ? new ImportContext(batch.Year, batch.ScopeCode, villages, tiersByYear) : null;
     }
 
     /// <summary>The file's rows; a workbook is first copied to a temporary file, since a zip is read from its end.</summary>
@@ -281,6 +292,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
         Add(record.IdNumber);
         Add(record.VillageCode);
         Span<char> buffer = stackalloc char[32];
+        Add(buffer[..Format(record.Year, buffer)]);
         Add(buffer[..Format((int)record.Item, buffer)]);
         Add(buffer[..Format((int)record.Type, buffer)]);
         record.Amount.TryFormat(buffer, out var written, "0.00", System.Globalization.CultureInfo.InvariantCulture);

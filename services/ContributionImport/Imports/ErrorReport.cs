@@ -7,10 +7,24 @@ namespace ContributionImport.Imports;
 
 public sealed record ErrorLine(int 行号, string 列, string? 值, string 原因);
 
+/// <summary>One error as the batch API shows it inline.</summary>
+public sealed record ErrorView(int RowNumber, string Column, string? Value, string Reason);
+
 /// <summary>The downloadable list of every error of a rejected file, as CSV (UTF-8 with BOM, for Excel) or XLSX.</summary>
 public static class ErrorReport
 {
     private const string Sql = "SELECT row_no AS 行号, column_name AS 列, value AS 值, reason AS 原因 FROM import_errors WHERE batch_id = @BatchId ORDER BY row_no, column_name";
+
+    /// <summary>How many errors a rejected batch shows inline; the report to download has them all.</summary>
+    public const int InlineErrors = 100;
+
+    private const string FirstSql = "SELECT row_no AS \"RowNumber\", column_name AS \"Column\", value AS \"Value\", reason AS \"Reason\" FROM import_errors WHERE batch_id = @BatchId ORDER BY row_no, column_name LIMIT @Limit";
+
+    public static async Task<IReadOnlyList<ErrorView>> FirstAsync(NpgsqlDataSource dataSource, Guid batchId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<ErrorView>(new CommandDefinition(FirstSql, new { BatchId = batchId, Limit = InlineErrors }, cancellationToken: cancellationToken))).AsList();
+    }
 
     public static async Task WriteCsvAsync(NpgsqlDataSource dataSource, Guid batchId, Stream output, CancellationToken cancellationToken)
     {
