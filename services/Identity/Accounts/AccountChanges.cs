@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using Subsidy.Contracts;
+using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Messaging;
 
@@ -37,18 +38,9 @@ public sealed class AccountChangeScope(NpgsqlConnection connection, NpgsqlTransa
     public void Fail() => Failed = true;
 
     public Task AuditAsync(string actor, string actorRole, string subject, string scope, string action, string? from, string? to, string? reason, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(AuditLog.InsertSql, new
-        {
-            Entity = AccountChanges.Entity,
-            EntityKey = subject,
-            DivisionCode = scope,
-            Action = action,
-            FromState = from,
-            ToState = to,
-            Reason = reason,
-            Actor = actor,
-            ActorRole = actorRole,
-        }, transaction, cancellationToken: cancellationToken));
+        connection.ExecuteAsync(new CommandDefinition(AuditLog.InsertSql,
+            AuditLog.Parameters(new Caller(actor, actor, actorRole, ""), AccountChanges.Entity, subject, scope, action, from, to, reason),
+            transaction, cancellationToken: cancellationToken));
 
     /// <summary>The account's (or client's) access tokens issued until now are refused everywhere from the event's arrival.</summary>
     public async Task RevokeAccessAsync(string subject, CancellationToken cancellationToken)
