@@ -10,7 +10,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 if (IdentityCommands.IsCommand(args))
 {
-    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    // The command's own lines are what the operator reads: no start-up and migration chatter around them.
+    builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning"), new("Logging:LogLevel:Migrations", "Warning")]);
     builder.AddApplicationServices(serving: false);
     return await IdentityCommands.RunAsync(builder.Build(), args);
 }

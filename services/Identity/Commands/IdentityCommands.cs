@@ -26,7 +26,14 @@ public static class IdentityCommands
             Console.WriteLine(services.GetRequiredService<IdentityDb>().Database.GenerateCreateScript());
             return 0;
         }
-        await app.MigrateDatabaseAsync(typeof(Program).Assembly);
+        try
+        {
+            await app.MigrateDatabaseAsync(typeof(Program).Assembly);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return Fail($"无法连接身份数据库（{e.Message}）：请先启动系统（./run.sh --production），或设置 ConnectionStrings:postgres。");
+        }
         return args[0] switch
         {
             "create-admin" => await CreateAdministratorAsync(services, Options(args)),
