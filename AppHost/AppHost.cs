@@ -6,15 +6,27 @@ using Microsoft.Extensions.Logging;
 using Subsidy.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
+PortGuard.EnsureFree(builder.Configuration);
 var infrastructure = builder.AddSubsidyInfrastructure();
+builder.AddSupervisor();
 
-// Local and test runs have no OIDC issuer: the gateway issues development tokens signed with a key made
-// fresh for this run. Any other environment must configure Auth:Authority instead.
-var devSigningKey = builder.Configuration["Auth:DevSigningKey"];
-if (string.IsNullOrEmpty(devSigningKey) && string.IsNullOrEmpty(builder.Configuration["Auth:Authority"]))
-{
-    devSigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-}
+// Only the automated tests (the Testing environment) mint tokens without signing in: the gateway's development issuer
+// signs them with a key made fresh for the run. Development (./run.sh, the demo) and Production sign people in at the
+// identity service.
+var testing = builder.Environment.IsEnvironment("Testing");
+var devSigningKey = testing ? builder.Configuration["Auth:DevSigningKey"] is { Length: > 0 } configuredKey ? configuredKey : Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null;
+
+// Every process gets its port here, once: a service restarted after a crash listens where the gateway and the
+// others already look for it.
+var gatewayPort = builder.Configuration.GetValue<int?>("Gateway:Port") is > 0 and var fixedPort ? fixedPort : InfrastructureExtensions.FreePort();
+var identityPort = InfrastructureExtensions.FreePort();
+// The issuer is the gateway's public address: browsers reach the sign-in pages and /connect there, and tokens name it.
+var publicUrl = builder.Configuration["Auth:PublicUrl"] is { Length: > 0 } configuredUrl ? configuredUrl.TrimEnd('/') + "/" : $"http://localhost:{gatewayPort}/";
+var auth = new AuthSettings(
+    Authority: builder.Configuration["Auth:Authority"] is { Length: > 0 } authority ? authority : publicUrl,
+    // Services read the identity service's discovery document and keys from it directly, not through the gateway.
+    MetadataAddress: builder.Configuration["Auth:Authority"] is { Length: > 0 } ? builder.Configuration["Auth:MetadataAddress"] : $"http://localhost:{identityPort}/.well-known/openid-configuration",
+    DevSigningKey: devSigningKey);
 
 // Traces of every request and metrics every second by default, so the dashboard is live. A city-sized year is
 // tens of thousands of requests and messages: Telemetry:TraceSampleRatio keeps that share of traces (whole
@@ -35,15 +47,23 @@ IResourceBuilder<ProjectResource> Sampled(IResourceBuilder<ProjectResource> proj
 // Endpoints are not proxied: DCP's proxy would carry every request between the gateway and the services (and
 // every byte of an upload) through one more process, which on two cores cost ~10 % of a core during the settlement.
 // Telemetry:ScrapeEndpoint=true: the services also serve their metrics at /metrics (the end-to-end tests read them).
-IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject : IProjectMetadata, new()
+IResourceBuilder<ProjectResource> Service<TProject>(string name, int? port = null) where TProject : IProjectMetadata, new()
 {
     var service = Sampled(builder.AddProject<TProject>(name, launchProfileName: null))
-        .WithHttpEndpoint(isProxied: false)
+        .WithHttpEndpoint(port: port ?? InfrastructureExtensions.FreePort(), isProxied: false)
         .WithHttpHealthCheck("/health")
         .WithInfrastructure(infrastructure)
-        .WithAuth(builder, devSigningKey);
+        .WithAuth(builder, auth);
     if (builder.Configuration["Telemetry:ScrapeEndpoint"] is { Length: > 0 } scrape) service.WithEnvironment("Telemetry__ScrapeEndpoint", scrape);
     return service;
+}
+
+// Accounts, sign-in and tokens (DESIGN §9). Identity:DemoAccountsFile (the demo's accounts, Development and Testing only)
+// and Identity:PortalRedirectUris (the portal's sign-in callback) pass through.
+var identity = Service<Projects.Identity>("identity", identityPort).WithEnvironment("Identity__Issuer", publicUrl);
+foreach (var setting in new[] { "DemoAccountsFile", "PortalRedirectUris", "PortalPostLogoutRedirectUris", "AccessTokenMinutes" })
+{
+    if (builder.Configuration[$"Identity:{setting}"] is { Length: > 0 } value) identity.WithEnvironment($"Identity__{setting}", value);
 }
 
 var registry = Service<Projects.SchemeRegistry>("scheme-registry");
@@ -56,28 +76,35 @@ var calculation = Service<Projects.Calculation>("calculation");
 var documents = Service<Projects.Document>("document").WithReference(calculation);
 
 // The tax bureau's stand-in answers payment requests in local and test set-ups only (DESIGN §8).
-if (builder.Configuration.GetValue("TaxBureau:Simulator", builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing")))
+if (builder.Configuration.GetValue("TaxBureau:Simulator", builder.Environment.IsDevelopment() || testing))
 {
     Service<Projects.TaxBureauSimulator>("tax-bureau-simulator")
         .WithEnvironment("TaxBureau__DelaySeconds", builder.Configuration["TaxBureau:DelaySeconds"] ?? "1");
 }
 
 var gateway = Sampled(builder.AddProject<Projects.Gateway>("gateway", launchProfileName: null))
-    .WithHttpEndpoint(port: builder.Configuration.GetValue<int?>("Gateway:Port") is > 0 and var port ? port : null, isProxied: false)
+    .WithHttpEndpoint(port: gatewayPort, isProxied: false)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
-    .WithAuth(builder, devSigningKey)
+    .WithAuth(builder, auth)
+    // The gateway hears of disabled accounts over RabbitMQ, like the services.
+    .WithReference(infrastructure.RabbitMq, "rabbitmq")
     .WithEnvironment("RateLimits__PermitsPerMinute", builder.Configuration["Gateway:PermitsPerMinute"] ?? "600")
+    // Every answer names the system it comes from, so a client (the tests) can tell its own system from another's.
+    .WithEnvironment("Gateway__InstanceId", builder.Configuration["Gateway:InstanceId"] is { Length: > 0 } instance ? instance : Guid.NewGuid().ToString("N"))
+    .WithReference(identity).WaitFor(identity)
     .WithReference(registry).WaitFor(registry)
     .WithReference(imports).WaitFor(imports)
     .WithReference(calculation).WaitFor(calculation)
     .WithReference(documents).WaitFor(documents);
+foreach (var target in infrastructure.WaitTargets) gateway.WaitFor(target);
 
 builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (ready, _) =>
 {
     var url = gateway.GetEndpoint("http").Url;
     ready.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Subsidy")
-        .LogInformation("网关已就绪 Gateway ready: {Url}  ·  演示用户 demo users: {Url}/dev/users  ·  基础设施 infrastructure: {Mode}", url, url, infrastructure.Mode);
+        .LogInformation("网关已就绪 Gateway ready: {Url}  ·  登录 sign-in: {Url}/account/login  ·  环境 environment: {Environment}  ·  基础设施 infrastructure: {Mode}",
+            url, url, builder.Environment.EnvironmentName, infrastructure.Mode);
     return Task.CompletedTask;
 });
 

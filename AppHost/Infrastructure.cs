@@ -15,6 +15,9 @@ public sealed record Infrastructure(
     IResourceBuilder<IResourceWithConnectionString> RabbitMq,
     IReadOnlyList<IResourceBuilder<IResource>> WaitTargets);
 
+/// <summary>Whom the gateway and services trust: the OIDC issuer (and where to read its keys), and in Testing the development issuer's key.</summary>
+public sealed record AuthSettings(string Authority, string? MetadataAddress, string? DevSigningKey);
+
 public static class InfrastructureExtensions
 {
     public const string ConnectionStringsMode = "connection-strings";
@@ -50,11 +53,12 @@ public static class InfrastructureExtensions
         return project;
     }
 
-    public static IResourceBuilder<ProjectResource> WithAuth(this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder, string? devSigningKey)
+    public static IResourceBuilder<ProjectResource> WithAuth(this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder, AuthSettings auth)
     {
         project.WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName);
-        if (!string.IsNullOrEmpty(devSigningKey)) project.WithEnvironment("Auth__DevSigningKey", devSigningKey);
-        if (builder.Configuration["Auth:Authority"] is { Length: > 0 } authority) project.WithEnvironment("Auth__Authority", authority);
+        project.WithEnvironment("Auth__Authority", auth.Authority);
+        if (!string.IsNullOrEmpty(auth.MetadataAddress)) project.WithEnvironment("Auth__MetadataAddress", auth.MetadataAddress);
+        if (!string.IsNullOrEmpty(auth.DevSigningKey)) project.WithEnvironment("Auth__DevSigningKey", auth.DevSigningKey);
         if (builder.Configuration["Auth:Audience"] is { Length: > 0 } audience) project.WithEnvironment("Auth__Audience", audience);
         return project;
     }
@@ -127,7 +131,7 @@ public static class InfrastructureExtensions
     private static int PortOrFree(IConfiguration configuration, string key) =>
         configuration.GetValue<int?>(key) is > 0 and var port ? port : FreePort();
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Gateway.Proxy;
+using MassTransit;
 using Subsidy.ServiceDefaults.Auth;
 
 namespace Gateway;
@@ -14,27 +16,45 @@ internal static class GatewayServices
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddServiceDiscoveryDestinationResolver();
+        builder.Services.AddHealthChecks().AddCheck<ProxiedServicesHealthCheck>("services");
 
-        var permitsPerMinute = builder.Configuration.GetValue("RateLimits:PermitsPerMinute", 600);
+        // Disabled accounts: their unexpired tokens are refused here from the moment the identity service says so.
+        if (builder.Configuration.GetConnectionString("rabbitmq") is { Length: > 0 } broker)
+        {
+            builder.Services.AddMassTransit(bus =>
+            {
+                bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter("gateway", includeNamespace: false));
+                bus.AddRevokedAccessConsumer();
+                bus.UsingRabbitMq((context, rabbit) =>
+                {
+                    rabbit.Host(new Uri(broker));
+                    rabbit.ConfigureEndpoints(context);
+                });
+            });
+        }
+
+        var limits = new RateLimits(builder.Configuration);
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (context, cancellationToken) =>
             {
+                var permits = limits.For(context.HttpContext.User.FindFirstValue(Caller.RoleClaim));
+                context.HttpContext.Response.Headers.RetryAfter = "10";
                 context.HttpContext.Response.ContentType = "application/problem+json";
                 await context.HttpContext.Response.WriteAsJsonAsync(new
                 {
                     title = "请求过于频繁",
                     status = 429,
-                    detail = $"每个用户每分钟最多 {permitsPerMinute} 次请求，请稍后再试。",
+                    detail = $"您的账号每分钟最多 {permits} 次请求，请稍后再试。",
                 }, cancellationToken);
             };
-            // One budget per signed-in user; anonymous callers share one per address.
+            // One budget per signed-in user, sized by role; anonymous callers share one per address.
             limiter.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.User.FindFirstValue(Caller.SubjectClaim) ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
                 _ => new FixedWindowRateLimiterOptions
                 {
-                    PermitLimit = permitsPerMinute,
+                    PermitLimit = limits.For(http.User.FindFirstValue(Caller.RoleClaim)),
                     Window = TimeSpan.FromMinutes(1),
                     QueueLimit = 0,
                 }));

@@ -1,21 +1,35 @@
 using Subsidy.ServiceDefaults.Http;
 using Gateway;
 using Gateway.Apis;
+using Gateway.Proxy;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-// Contribution exports of a whole county run to hundreds of megabytes; they are streamed, never buffered.
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 2L << 30);
+// Bodies are bounded per route (BodyLimits): Kestrel's own bound is the largest of them, lowered per request.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Gateway.Proxy.BodyLimits.Export);
 builder.AddGatewayServices();
 
 var app = builder.Build();
 app.UseErrorResponses();
+var instance = app.Configuration["Gateway:InstanceId"] ?? "";
+app.Use((http, next) =>
+{
+    http.Response.Headers["X-Subsidy-Instance"] = instance;
+    return next(http);
+});
+app.Use((http, next) => Gateway.Proxy.BodyLimits.EnforceAsync(http, () => next(http)));
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapDevTokenApi();
-app.MapReverseProxy();
+app.MapReverseProxy(proxy =>
+{
+    proxy.Use(ServiceAvailability.AnswerUnavailable);
+    proxy.UseSessionAffinity();
+    proxy.UseLoadBalancing();
+    proxy.UsePassiveHealthChecks();
+});
 app.Run();
 
 public partial class Program;

@@ -6,8 +6,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Subsidy.ServiceDefaults.Auth;
 
 /// <summary>
-/// Signs tokens for local development and tests, where no OIDC issuer exists. It refuses to exist in any
-/// other environment: production trusts only the configured OIDC issuer.
+/// Signs tokens for the automated tests (the Testing environment), which mint any role and scope without signing in.
+/// It refuses to exist in any other environment: Development and Production trust only the OIDC issuer (the identity service).
 /// </summary>
 public sealed class DevTokenIssuer
 {
@@ -21,15 +21,14 @@ public sealed class DevTokenIssuer
 
     public DevTokenIssuer(AuthOptions options, IHostEnvironment environment)
     {
-        if (!IsAllowedIn(environment)) throw new InvalidOperationException("开发令牌签发仅限开发与测试环境。");
+        if (!IsAllowedIn(environment)) throw new InvalidOperationException("开发令牌签发仅限自动化测试环境（Testing）。");
         if (string.IsNullOrWhiteSpace(options.DevSigningKey)) throw new InvalidOperationException("缺少 Auth:DevSigningKey。");
         _credentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(options.DevSigningKey)), SecurityAlgorithms.HmacSha256);
         _issuer = options.Issuer;
         _audience = options.Audience;
     }
 
-    public static bool IsAllowedIn(IHostEnvironment environment) =>
-        environment.IsDevelopment() || environment.IsEnvironment(TestingEnvironment);
+    public static bool IsAllowedIn(IHostEnvironment environment) => environment.IsEnvironment(TestingEnvironment);
 
     public string Issue(DemoUser user, TimeSpan lifetime)
     {

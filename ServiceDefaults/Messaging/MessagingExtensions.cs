@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace Subsidy.ServiceDefaults.Messaging;
@@ -35,9 +36,14 @@ public static class MessagingExtensions
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configureConsumers?.Invoke(bus);
+            bus.AddRevokedAccessConsumer();
             var queues = new ConsumedQueues();
             builder.Services.AddSingleton(queues);
-            bus.AddConfigureEndpointsCallback((name, _) => queues.Add(name));
+            // An instance's own revocation queue is exclusive to its connection: not one to measure from another.
+            bus.AddConfigureEndpointsCallback((name, _) =>
+            {
+                if (!name.Contains(RevokedAccessExtensions.QueueName, StringComparison.Ordinal)) queues.Add(name);
+            });
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(broker));

@@ -18,7 +18,11 @@ public sealed class BusinessClock(TimeProvider time, IHttpContextAccessor http, 
 {
     public const string HeaderName = "X-Business-Date";
     public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
-    private readonly bool _overridable = DevTokenIssuer.IsAllowedIn(environment);
+    private readonly bool _overridable = IsOverridableIn(environment);
+
+    /// <summary>The demo (Development) and the automated tests (Testing) act on other days; Production never.</summary>
+    public static bool IsOverridableIn(IHostEnvironment environment) =>
+        environment.IsDevelopment() || environment.IsEnvironment(DevTokenIssuer.TestingEnvironment);
 
     /// <summary>Now, in China Standard Time.</summary>
     public DateTimeOffset Now

@@ -21,7 +21,8 @@ public sealed class BenchSystem : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         Console.WriteLine($"starting the system (data in {dataDirectory}) …");
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"--Infrastructure:DataDirectory={dataDirectory}", "--Infrastructure:Mode=local", .. settings],
+            // Testing: the benchmarks' users take development tokens (POST /dev/token) instead of signing in.
+            ["--environment=Testing", $"--Infrastructure:DataDirectory={dataDirectory}", "--Infrastructure:Mode=local", .. settings],
             (options, _) => options.DisableDashboard = false);
         // The services' own console output stays in the dashboard; the benchmark prints only its figures.
         // So does a line per request of the benchmark's own HTTP clients.

@@ -23,8 +23,9 @@ public sealed record DemoResult(IReadOnlyList<string> Villages, string Suspended
 /// one scheme per village of every shape, rosters, the county's contribution export, and then each village's
 /// settlement from confirmation to credited, with one objection, one suspended village and one on a tight budget.
 /// </summary>
-public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log)
+public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log, IDemoSignIn? signIn = null)
 {
+    private readonly IDemoSignIn _signIn = signIn ?? new DevTokens(gateway);
     private static readonly string[] NameParts = ["礼芳", "新平", "桃岭", "南安", "金竹", "梅湖", "高岭", "东港", "石溪", "柳塘", "青山", "双河", "瑶坑", "沧溪", "西坑", "荷塘", "竹林", "长岭", "白石", "杨村"];
     private readonly Dictionary<string, Task<HttpClient>> _clients = [];
     private readonly Lock _gate = new();
@@ -105,7 +106,7 @@ public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log)
 
         // The county bureau suspends one village's pilot (集体经济困难): its village-year is halted.
         await Expect(county.PostAsJsonAsync($"/api/registry/pilots/{suspended}/suspend", new { reason = "村集体经营收入下降，暂停补助", effectiveDate = options.Today }), HttpStatusCode.OK);
-        var observer = await As("auditor", "36");   // an auditor no test shares, for the polling
+        var observer = await As("auditor", "3602");   // the city's auditor, for the polling
         await Eventually(async () =>
         {
             var states = await StatesAsync(observer, villages);
@@ -233,8 +234,7 @@ public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log)
     private async Task<HttpClient> CreateAsync(string role, string scope)
     {
         var client = new HttpClient(new RetryOnTooManyRequests(new HttpClientHandler())) { BaseAddress = gateway, Timeout = TimeSpan.FromMinutes(10) };
-        var token = await Read(await client.PostAsJsonAsync("/dev/token", new { role, scope }), HttpStatusCode.OK);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token["accessToken"]!.GetValue<string>());
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _signIn.TokenAsync(role, scope));
         return client;
     }
 

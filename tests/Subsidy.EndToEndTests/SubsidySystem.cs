@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Aspire.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Subsidy.Contracts;
 
 namespace Subsidy.EndToEndTests;
 
@@ -10,8 +11,15 @@ namespace Subsidy.EndToEndTests;
 /// The whole system, started once for every end-to-end test: the AppHost with its local PostgreSQL and
 /// RabbitMQ (this machine's own binaries, in a fresh temporary data directory), the services and the gateway.
 /// </summary>
-public sealed class SubsidySystem : IAsyncLifetime
+public class SubsidySystem : IAsyncLifetime
 {
+    private readonly string _environment;
+
+    public SubsidySystem() : this(Subsidy.ServiceDefaults.Auth.DevTokenIssuer.TestingEnvironment) { }
+
+    /// <param name="environment">Testing for the shared system; <see cref="ProductionSystem"/> starts one as production does.</param>
+    protected SubsidySystem(string environment) => _environment = environment;
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "subsidy-e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
@@ -20,20 +28,35 @@ public sealed class SubsidySystem : IAsyncLifetime
     public DistributedApplication App { get; private set; } = null!;
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>The demo's accounts for <see cref="CountyYearTests"/>, created by the identity service at its start (Testing only).</summary>
+    public IReadOnlyList<DemoAccount> DemoAccounts { get; private set; } = [];
+
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
+        Directory.CreateDirectory(_dataDirectory);
+        var accountsFile = Path.Combine(_dataDirectory, "demo-accounts.json");
+        var testing = _environment == Subsidy.ServiceDefaults.Auth.DevTokenIssuer.TestingEnvironment;
+        if (testing)
+        {
+            DemoAccounts = Subsidy.Demo.DemoAccounts.For(CountyYearTests.Options(BusinessDay.Today));
+            DemoAccountsFile.Write(accountsFile, DemoAccounts);
+        }
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
         [
+            // The automated tests' environment: the development token issuer (POST /dev/token) exists only here, beside the identity service.
+            $"--environment={_environment}",
             $"--Infrastructure:DataDirectory={_dataDirectory}",
             "--Infrastructure:Mode=local",
             // A port of its own: a system already running here (./run.sh holds 5080) must never answer this run's requests.
             "--Gateway:Port=0",
+            $"--Gateway:InstanceId={InstanceId}",
             $"--Gateway:PermitsPerMinute={GatewayPermitsPerMinute}",
             // The services serve their metrics at /metrics too, where the tests read them (ScrapedMetrics).
             "--Telemetry:ScrapeEndpoint=true",
             // A stalled upload is cut off after 3 s here (30 s in a deployment), so the test of it need not wait long.
             "--Import:StallSeconds=3",
+            .. testing ? new[] { $"--Identity:DemoAccountsFile={accountsFile}" } : [],
         ],
         // The dashboard runs as it does for a developer: it is where the services send their telemetry,
         // and without it their exporters would wait on shutdown for a collector that is not there.
@@ -44,10 +67,19 @@ public sealed class SubsidySystem : IAsyncLifetime
         KeepServiceLogs();
         await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", cts.Token);
         Gateway = App.CreateHttpClient("gateway");
+        // The gateway answering must be this run's own, never a system already running on the machine.
+        using var health = await Gateway.GetAsync("/health", cts.Token);
+        if (!health.Headers.TryGetValues("X-Subsidy-Instance", out var answering) || answering.Single() != InstanceId)
+        {
+            throw new InvalidOperationException($"the gateway at {Gateway.BaseAddress} is not this test run's system");
+        }
     }
 
+    /// <summary>This run's system, as its gateway names itself in every answer.</summary>
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N");
+
     /// <summary>Where each service's console log of this run is kept (bin/…/service-logs), to read when a test fails.</summary>
-    public static string LogDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "service-logs");
+    public string LogDirectory => Path.Combine(AppContext.BaseDirectory, "service-logs", _environment == Subsidy.ServiceDefaults.Auth.DevTokenIssuer.TestingEnvironment ? "" : _environment.ToLowerInvariant());
 
     private readonly CancellationTokenSource _stopLogging = new();
 
@@ -146,6 +178,11 @@ public sealed class SubsidySystem : IAsyncLifetime
         var result = await App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(name, KnownResourceCommands.StartCommand);
         Assert.True(result.Success, result.Message);
         await App.ResourceNotifications.WaitForResourceHealthyAsync(name, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
+        // The gateway answers a stopped service's routes with 503 until its next probe finds it back (every 2 s).
+        if (App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Any(r => r.Name == name && r is ProjectResource))
+        {
+            await Eventually.TrueAsync(async () => await (await Gateway.GetAsync("/health")).Content.ReadAsStringAsync() == "Healthy", "the gateway to route to " + name + " again", TimeSpan.FromSeconds(30));
+        }
     }
 
     private sealed record TokenResponse(string AccessToken);

@@ -17,11 +17,11 @@ public class AccessTests
         Assert.Equal(covered, new Caller("u", "n", Roles.CountyCentre, scope).Covers(code));
 
     [Theory]
-    [InlineData("Development", true)]
+    [InlineData("Development", false)]
     [InlineData("Testing", true)]
     [InlineData("Production", false)]
     [InlineData("Staging", false)]
-    public void Development_tokens_exist_only_in_development_and_test(string environment, bool allowed)
+    public void Development_tokens_exist_only_in_the_automated_tests(string environment, bool allowed)
     {
         var host = new Environment { EnvironmentName = environment };
         Assert.Equal(allowed, DevTokenIssuer.IsAllowedIn(host));

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Subsidy.Demo;
+
+namespace Subsidy.EndToEndTests;
+
+/// <summary>
+/// The production start (issue 18): an initial county administrator from the one-time command signs in with a password
+/// of its own and an authenticator; no development tokens, no simulated business dates; a service killed with -9 is
+/// answered for with 503 and a reason while the supervisor brings it back, then works again without anyone acting.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed partial class ProductionStartTests(ProductionSystem production) : IClassFixture<ProductionSystem>
+{
+    private const string AdminPassword = "浮梁县管理员的密码-2026";
+
+    private static Task<string>? _adminToken;
+    private static readonly Lock Gate = new();
+
+    /// <summary>The initial administrator, created once by the one-time command and signed in through the sign-in pages.</summary>
+    private Task<string> AdminTokenAsync()
+    {
+        lock (Gate) return _adminToken ??= CreateAndSignInAsync();
+    }
+
+    private async Task<string> CreateAndSignInAsync()
+    {
+        var (exit, output) = await production.IdentityCommandAsync("create-admin", "--user", "fl-admin", "--name", "浮梁县人社局管理员", "--scope", "360222");
+        Assert.True(exit == 0, output);
+        var oneTime = OneTimePassword().Match(output).Groups[1].Value;
+        Assert.NotEmpty(oneTime);
+        var flow = new SignInFlow(production.Gateway.BaseAddress!) { NewPassword = () => AdminPassword };
+        var tokens = await flow.SignInAsync("fl-admin", oneTime);
+        Assert.Contains("/account/two-factor-setup", flow.Visited);
+        return tokens.AccessToken;
+    }
+
+    [Fact]
+    public async Task The_initial_administrator_comes_from_a_one_time_command_and_administers_its_county()
+    {
+        using var admin = Bearer(await AdminTokenAsync());
+        var created = await admin.PostAsJsonAsync("/api/accounts", new { userName = "fl-centre-1", displayName = "浮梁县社保中心 张三", role = "county-centre", scope = "360222" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var (exit, output) = await production.IdentityCommandAsync("create-admin", "--user", "fl-admin", "--name", "浮梁县人社局管理员", "--scope", "360222");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("已存在", output);
+    }
+
+    [Fact]
+    public async Task The_production_start_serves_no_development_tokens_and_ignores_X_Business_Date()
+    {
+        var token = await production.Gateway.PostAsJsonAsync("/dev/token", new { role = "city-bureau", scope = "36" });
+        Assert.Equal(HttpStatusCode.NotFound, token.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await production.Gateway.GetAsync("/dev/users")).StatusCode);
+
+        // Next year's carry-over is due from its 1 January: a request claiming to act on that day is still refused.
+        using var admin = Bearer(await AdminTokenAsync());
+        var nextYear = DateTime.UtcNow.Year + 1;
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/registry/schemes/carry-over") { Content = JsonContent.Create(new { year = nextYear }) };
+        request.Headers.Add("X-Business-Date", $"{nextYear}-01-02");
+        var carryOver = await admin.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Conflict, carryOver.StatusCode);
+        Assert.Contains($"要到 {nextYear} 年1月1日才沿用", await carryOver.Content.ReadAsStringAsync());
+
+        // No developer exception page: a malformed body is answered without a stack trace.
+        var malformed = await admin.PostAsync("/api/registry/divisions", new StringContent("{", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.DoesNotContain("   at ", await malformed.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_killed_service_is_answered_for_with_503_and_a_reason_then_works_again_without_anyone_acting()
+    {
+        using var admin = Bearer(await AdminTokenAsync());
+        const string path = "/api/calculation/divisions/360222000000";
+        await Eventually.TrueAsync(async () => (await admin.GetAsync(path)).StatusCode == HttpStatusCode.OK, "calculation to answer");
+        using var restarts = new RestartCounter();
+
+        Process.GetProcessById(ServiceProcessId("calculation")).Kill();
+
+        var unavailable = await Eventually.GetAsync(async () =>
+        {
+            var response = await admin.GetAsync(path);
+            return response.StatusCode == HttpStatusCode.ServiceUnavailable ? await response.Content.ReadAsStringAsync() : null;
+        }, "the gateway to answer 503", TimeSpan.FromSeconds(30));
+        Assert.Contains("补助测算服务暂时不可用", unavailable);
+        await Eventually.GetAsync(async () =>
+        {
+            var text = await production.Gateway.GetStringAsync("/health");
+            return text == "Degraded" ? text : null;
+        }, "the gateway to report itself degraded", TimeSpan.FromSeconds(30));
+
+        await Eventually.TrueAsync(async () => (await admin.GetAsync(path)).StatusCode == HttpStatusCode.OK, "calculation to be back", TimeSpan.FromMinutes(2));
+        Assert.Equal("Healthy", await Eventually.GetAsync(async () =>
+        {
+            var text = await production.Gateway.GetStringAsync("/health");
+            return text == "Healthy" ? text : null;
+        }, "the gateway to be healthy again"));
+        Assert.Equal(1, restarts.Of("calculation"));
+        Assert.True(production.App.ResourceNotifications.TryGetCurrentState("calculation", out var state));
+        Assert.Contains(state.Snapshot.Properties, p => p.Name == Subsidy.AppHost.Supervisor.RestartsProperty && Convert.ToInt64(p.Value) == 1);
+    }
+
+    /// <summary>The service's own process: the orchestrator's process for a project is `dotnet run`, the service its child.</summary>
+    private int ServiceProcessId(string resource)
+    {
+        Assert.True(production.App.ResourceNotifications.TryGetCurrentState(resource, out var state));
+        var launcher = Convert.ToInt32(state.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value);
+        var children = File.ReadAllText($"/proc/{launcher}/task/{launcher}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return children.Length > 0 ? int.Parse(children[0]) : launcher;
+    }
+
+    private HttpClient Bearer(string token)
+    {
+        var client = production.App.CreateHttpClient("gateway");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    [GeneratedRegex("one-time password: (\\S+)")]
+    private static partial Regex OneTimePassword();
+
+    /// <summary>Reads the supervisor's restart counter as a metrics exporter would (the AppHost runs in this process).</summary>
+    private sealed class RestartCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly Dictionary<string, long> _counts = [];
+
+        public RestartCounter()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == Subsidy.AppHost.Supervisor.MeterName) listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "service") lock (_counts) _counts[(string)tag.Value!] = _counts.GetValueOrDefault((string)tag.Value!) + value;
+                }
+            });
+            _listener.Start();
+        }
+
+        public long Of(string service)
+        {
+            lock (_counts) return _counts.GetValueOrDefault(service);
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
