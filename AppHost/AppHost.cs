@@ -60,6 +60,17 @@ if (builder.Configuration.GetValue("TaxBureau:Simulator", builder.Environment.Is
         .WithEnvironment("TaxBureau__DelaySeconds", builder.Configuration["TaxBureau:DelaySeconds"] ?? "1");
 }
 
+// 业务工作台: the web portal, served by the gateway at "/". It reaches the services only through the gateway, with
+// the signed-in user's token; with Auth:Authority it signs people in there (authorization code + PKCE).
+var portal = Sampled(builder.AddProject<Projects.Portal>("portal", launchProfileName: null))
+    .WithHttpEndpoint(isProxied: false)
+    .WithHttpHealthCheck("/health")
+    .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName);
+foreach (var setting in new[] { "Auth:Authority", "Portal:ClientId", "Portal:ClientSecret", "Portal:Scopes" })
+{
+    if (builder.Configuration[setting] is { Length: > 0 } value) portal.WithEnvironment(setting.Replace(":", "__"), value);
+}
+
 var gateway = Sampled(builder.AddProject<Projects.Gateway>("gateway", launchProfileName: null))
     .WithHttpEndpoint(port: builder.Configuration.GetValue<int?>("Gateway:Port") is > 0 and var port ? port : null, isProxied: false)
     .WithExternalHttpEndpoints()
@@ -69,13 +80,15 @@ var gateway = Sampled(builder.AddProject<Projects.Gateway>("gateway", launchProf
     .WithReference(registry).WaitFor(registry)
     .WithReference(imports).WaitFor(imports)
     .WithReference(calculation).WaitFor(calculation)
-    .WithReference(documents).WaitFor(documents);
+    .WithReference(documents).WaitFor(documents)
+    .WithReference(portal);
+portal.WithReference(gateway);
 
 builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (ready, _) =>
 {
     var url = gateway.GetEndpoint("http").Url;
     ready.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Subsidy")
-        .LogInformation("网关已就绪 Gateway ready: {Url}  ·  演示用户 demo users: {Url}/dev/users  ·  基础设施 infrastructure: {Mode}", url, url, infrastructure.Mode);
+        .LogInformation("网关已就绪 Gateway ready: {Url}  ·  业务工作台 portal: {Url}/  ·  演示用户 demo users: {Url}/dev/users  ·  API 文档 API reference: {Url}/api/reference  ·  基础设施 infrastructure: {Mode}", url, url, url, url, infrastructure.Mode);
     return Task.CompletedTask;
 });
 

@@ -1,0 +1,24 @@
+using Portal;
+using Portal.Components;
+using Portal.Gateway;
+using Portal.SignIn;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddPortalServices();
+
+var app = builder.Build();
+app.UseForwardedHeaders();
+app.UseStatusCodePagesWithReExecute("/not-found");
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+app.UseUserSessions();
+app.MapDefaultEndpoints();
+app.MapStaticAssets().AllowAnonymous();
+app.MapSignInEndpoints();
+app.MapFileEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.Run();
+
+public partial class Program;
