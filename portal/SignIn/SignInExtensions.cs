@@ -121,11 +121,13 @@ public static class SignInExtensions
     }
 
     /// <summary>The development seam: a demo user's token from the gateway's development issuer, then the portal cookie.</summary>
-    private static async Task<IResult> SignInAsDemoUser([FromForm] string user, [FromForm] string? returnUrl, [FromForm] string? businessDate,
-        HttpContext http, IHttpClientFactory clients, UserSessions sessions, IWebHostEnvironment environment)
+    private static async Task<IResult> SignInAsDemoUser([FromForm] string? user, [FromForm] string? role, [FromForm] string? scope, [FromForm] string? returnUrl,
+        [FromForm] string? businessDate, HttpContext http, IHttpClientFactory clients, UserSessions sessions)
     {
         var gateway = clients.CreateClient(GatewayApi.ClientName);
-        using var response = await gateway.PostAsJsonAsync("/dev/token", new { user }, http.RequestAborted);
+        // A listed demo user, or any role and scope (the development issuer allows both).
+        object request = string.IsNullOrWhiteSpace(user) || user == "custom" ? new { role, scope } : new { user };
+        using var response = await gateway.PostAsJsonAsync("/dev/token", request, http.RequestAborted);
         if (!response.IsSuccessStatusCode) return TypedResults.LocalRedirect($"/signin?error={Uri.EscapeDataString("无法取得演示用户的令牌，请确认网关在开发或测试环境中运行。")}");
         var issued = await response.Content.ReadFromJsonAsync<DevToken>(http.RequestAborted);
         var token = new JsonWebToken(issued!.AccessToken);
@@ -134,8 +136,8 @@ public static class SignInExtensions
         {
             new("sub", token.Subject),
             new("name", token.TryGetPayloadValue<string>("name", out var name) ? name : token.Subject),
-            new("role", token.TryGetPayloadValue<string>("role", out var role) ? role : ""),
-            new("scope", token.TryGetPayloadValue<string>("scope", out var scope) ? scope : ""),
+            new("role", token.TryGetPayloadValue<string>("role", out var grantedRole) ? grantedRole : ""),
+            new("scope", token.TryGetPayloadValue<string>("scope", out var granted) ? granted : ""),
             new(PortalUser.SessionClaim, sessionId),
         };
         // Tests act on another business day (X-Business-Date), which the services honour in Development and Testing only.
