@@ -20,6 +20,9 @@ public sealed record PortalUser(string UserId, string Name, string Role, string 
     }
 
     /// <summary>A scope is a division-code prefix; it covers every division whose code starts with it.</summary>
+    /// <summary>Before the circuit has read who is signed in.</summary>
+    public static readonly PortalUser Nobody = new("", "", "", "", "");
+
     public bool Covers(string divisionCode) => Scope.Length > 0 && divisionCode.StartsWith(Scope, StringComparison.Ordinal);
 
     public bool Is(params string[] roles) => roles.Contains(Role);

@@ -16,7 +16,7 @@ public abstract class LivePage : ComponentBase, IDisposable
     [Inject] protected NavigationManager Navigation { get; set; } = default!;
     [Inject] protected Divisions Divisions { get; set; } = default!;
 
-    protected PortalUser User { get; private set; } = default!;
+    protected PortalUser User { get; private set; } = PortalUser.Nobody;
     protected bool Loading { get; private set; } = true;
 
     /// <summary>How often to read again; null: only when the page asks.</summary>
@@ -26,7 +26,7 @@ public abstract class LivePage : ComponentBase, IDisposable
 
     protected override async Task OnInitializedAsync()
     {
-        User = (await Api.UserAsync())!;
+        User = await Api.UserAsync() ?? PortalUser.Nobody;
         await RefreshAsync();
         Loading = false;
         if (Every is { } every) _ = PollAsync(every);
