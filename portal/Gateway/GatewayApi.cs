@@ -54,6 +54,20 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
     public Task<ApiResult<T>> PutAsync<T>(string path, object body, CancellationToken cancellationToken = default) =>
         SendAsync<T>(HttpMethod.Put, path, JsonContent.Create(body, options: Json), cancellationToken);
 
+    /// <summary>A text answer (a CSV report), at most <paramref name="maxLines"/> lines of it.</summary>
+    public async Task<ApiResult<List<string>>> GetLinesAsync(string path, int maxLines, CancellationToken cancellationToken = default)
+    {
+        var user = await UserAsync();
+        if ((user is null ? null : sessions.Find(user.SessionId)) is not { } session) return new ApiResult<List<string>>(null, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。", Empty);
+        using var request = Request(HttpMethod.Get, path, session);
+        using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode) return new ApiResult<List<string>>(null, response.StatusCode, (await ReadProblemAsync(response, cancellationToken)).Detail, Empty);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        var lines = new List<string>();
+        while (lines.Count < maxLines && await reader.ReadLineAsync(cancellationToken) is { } line) lines.Add(line);
+        return new ApiResult<List<string>>(lines, response.StatusCode, null, Empty);
+    }
+
     public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken = default)
     {
         var user = await UserAsync();

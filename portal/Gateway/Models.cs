@@ -63,7 +63,7 @@ public sealed record SettlementStatusView(string VillageCode, int Year, string S
 public sealed record VillageYearListItem(string VillageCode, string? VillageName, int Year, string State, string StateName, bool Stale,
     int Members, int Eligible, decimal Amount, int OpenObjections, DateOnly? NoticeEnd, string? RejectionReason);
 
-public sealed record VillageYearPage(int Total, int Page, int PageSize, IReadOnlyList<VillageYearListItem> Items);
+public sealed record VillageYearListPage(int Total, int Page, int PageSize, IReadOnlyList<VillageYearListItem> Items);
 
 public sealed record ObjectionView(Guid Id, string IdNumber, string Complaint, string FiledBy, DateOnly FiledOn, string State,
     decimal? AdjustedAmount, string? Resolution, string? ResolvedBy);
