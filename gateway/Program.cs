@@ -13,6 +13,7 @@ app.UseRateLimiter();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapDevTokenApi();
+app.MapApiReference();
 app.MapReverseProxy();
 app.Run();
 

@@ -1,3 +1,4 @@
+using Subsidy.ServiceDefaults.OpenApi;
 using Calculation;
 using Calculation.Apis;
 using Subsidy.ServiceDefaults.Data;
@@ -5,6 +6,7 @@ using Subsidy.ServiceDefaults.Data;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddSubsidyOpenApi("补助测算 Calculation", "逐人测算、村年度结算、异议、缴费通知与税务回执、汇总（DESIGN §5、§6、§8）。");
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync(typeof(Program).Assembly);
@@ -13,6 +15,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapCalculationApi();
+app.MapSubsidyOpenApi("calculation");
 app.Run();
 
 public partial class Program;
