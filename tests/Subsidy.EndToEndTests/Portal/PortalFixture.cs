@@ -46,6 +46,37 @@ public static class PageSteps
         await page.WaitForSelectorAsync(".ant-modal-confirm", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
     }
 
-    public static Task<IElementHandle?> TextAsync(this IPage page, string selector, string text, int timeoutMs = 60_000) =>
-        page.WaitForSelectorAsync($"{selector}:has-text(\"{text}\")", new PageWaitForSelectorOptions { Timeout = timeoutMs });
+    public static async Task<IElementHandle?> TextAsync(this IPage page, string selector, string text, int timeoutMs = 60_000)
+    {
+        try
+        {
+            return await page.WaitForSelectorAsync($"{selector}:has-text(\"{text}\")", new PageWaitForSelectorOptions { Timeout = timeoutMs });
+        }
+        catch (TimeoutException)
+        {
+            await page.ShotAsync("waiting-for-" + text);
+            throw;
+        }
+    }
+
+    /// <summary>What the page showed, kept beside the service logs when a step did not happen.</summary>
+    public static async Task ShotAsync(this IPage page, string name)
+    {
+        var safe = string.Concat(name.Select(c => char.IsLetterOrDigit(c) ? c : '-'));
+        Directory.CreateDirectory(SubsidySystem.LogDirectory);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(SubsidySystem.LogDirectory, $"portal-{safe}.png"), FullPage = true });
+    }
+
+    public static async Task ClickLinkAsync(this IPage page, string selector)
+    {
+        try
+        {
+            await page.ClickAsync(selector);
+        }
+        catch (TimeoutException)
+        {
+            await page.ShotAsync("link-" + selector);
+            throw;
+        }
+    }
 }

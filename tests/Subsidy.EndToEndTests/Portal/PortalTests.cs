@@ -17,7 +17,8 @@ namespace Subsidy.EndToEndTests.Portal;
 public sealed class PortalTests(SubsidySystem system, PortalFixture portal) : IClassFixture<PortalFixture>, IAsyncLifetime
 {
     private static readonly int Year = SettlementDriver.Year;
-    private static readonly DateOnly Today = SettlementDriver.Today;
+    /// <summary>The services' business day: the date in China, whatever the test machine's zone.</summary>
+    private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
 
     private readonly SettlementDriver _settlement = new(system);
 
@@ -58,14 +59,14 @@ public sealed class PortalTests(SubsidySystem system, PortalFixture portal) : IC
         // The township officer finds it in the to-do list and approves it there.
         var township = await portal.Browser.SignInAsync(role: "township-officer", scope: village[..9]);
         await township.ReadyAsync();
-        await township.ClickAsync($"a.todo-title[href='/schemes/{schemeId}']");
+        await township.ClickLinkAsync($"a.todo-title[href='/schemes/{schemeId}']");
         await township.ReadyAsync();
         await township.ConfirmAsync(".t-township-approve");
         await township.TextAsync(".t-scheme-state", "乡镇已审核待县人社局批准");
 
         var county = await portal.Browser.SignInAsync(demoUser: "county-bureau");
         await county.ReadyAsync();
-        await county.ClickAsync($"a.todo-title[href='/schemes/{schemeId}']");
+        await county.ClickLinkAsync($"a.todo-title[href='/schemes/{schemeId}']");
         await county.ReadyAsync();
         Assert.True(await county.Locator("[data-test=last-year]").CountAsync() == 0, "a new village has no last year's scheme to show");
         await county.ConfirmAsync(".t-county-approve");
@@ -116,7 +117,7 @@ public sealed class PortalTests(SubsidySystem system, PortalFixture portal) : IC
 
         await centre.SetInputFilesAsync(".ant-upload input[type=file]", goodFile);
         await centre.WaitForSelectorAsync(".t-import-accepted", new PageWaitForSelectorOptions { Timeout = 60_000 });
-        Assert.Equal(1, await centre.Locator(".t-current-batch .ant-progress-status-success").CountAsync());
+        Assert.Equal(1, await centre.Locator("[data-test=current-batch] .ant-progress-status-success").CountAsync());
         Assert.Contains("30", await centre.Locator(".t-import-accepted").TextContentAsync());
         await centre.Context.CloseAsync();
     }
@@ -148,7 +149,7 @@ public sealed class PortalTests(SubsidySystem system, PortalFixture portal) : IC
 
         var centre = await portal.Browser.SignInAsync(demoUser: "county-centre");
         await centre.ReadyAsync();
-        await centre.ClickAsync($"a.todo-title[href='/village-years/{village}/{Year}']");
+        await centre.ClickLinkAsync($"a.todo-title[href='/village-years/{village}/{Year}']");
         await centre.ReadyAsync();
         await centre.ConfirmAsync(".t-step-approval");
         await centre.TextAsync(".t-village-year-state", "县社保中心已审核");
