@@ -226,6 +226,46 @@ public sealed class PortalTests(SubsidySystem system, PortalFixture portal) : IC
         await centre.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Pages_label_their_inputs_order_their_headings_and_work_from_the_keyboard()
+    {
+        var village = "360222204305";
+        await _settlement.CalculatedAsync(village, "门户键盘村", [(7_500_001, ""), (7_500_002, "")], [Row(7_500_001, village, Year, 1000), Row(7_500_002, village, Year, 300)]);
+
+        var centre = await portal.Browser.SignInAsync(demoUser: "county-centre");
+        foreach (var path in new[] { "/", "/village-years", "/imports", "/tax-bureau", "/reports", "/documents", "/audit", $"/village-years/{village}/{Year}" })
+        {
+            await centre.OpenAsync(path);
+            var check = JsonNode.Parse(await centre.EvaluateAsync<string>("""
+                () => {
+                  const shown = e => e.offsetParent !== null && e.type !== 'hidden' && e.type !== 'file';
+                  const unlabeled = [...document.querySelectorAll('input, select, textarea')].filter(shown)
+                    .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby') && !e.closest('label'))
+                    .map(e => e.outerHTML.slice(0, 160));
+                  const levels = [...document.querySelectorAll('main h1, main h2, main h3, main h4')].map(h => +h.tagName[1]);
+                  const skips = levels.some((level, i) => i > 0 && level > levels[i - 1] + 1);
+                  return JSON.stringify({ unlabeled, levels, skips, h1: levels.filter(l => l === 1).length });
+                }
+                """))!;
+            Assert.True(check["unlabeled"]!.AsArray().Count == 0, $"{path}: inputs without a label: {check["unlabeled"]}");
+            Assert.True(check["h1"]!.GetValue<int>() == 1, $"{path}: one h1, headings {check["levels"]}");
+            Assert.False(check["skips"]!.GetValue<bool>(), $"{path}: headings skip a level: {check["levels"]}");
+        }
+
+        // Enter submits a query form; Esc closes a drawer.
+        await centre.OpenAsync("/village-years");
+        await centre.FillAsync("#q-name", village);
+        await centre.PressAsync("#q-name", "Enter");
+        await centre.WaitForSelectorAsync($".t-village-years tbody tr.ant-table-row:has-text('{village}')");
+        Assert.Equal(1, await centre.Locator(".t-village-years tbody tr.ant-table-row").CountAsync());
+        await centre.OpenAsync($"/village-years/{village}/{Year}");
+        await centre.ClickAsync(".t-results tbody tr.ant-table-row >> text=详情");
+        await centre.WaitForSelectorAsync(".ant-drawer-open [data-test=explanation]");
+        await centre.Keyboard.PressAsync("Escape");
+        await centre.WaitForSelectorAsync(".ant-drawer-open", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached, Timeout = 10_000 });
+        await centre.Context.CloseAsync();
+    }
+
     private static decimal Number(string? shown) =>
         decimal.Parse((shown ?? "").Replace("元", "").Replace(",", "").Trim(), CultureInfo.InvariantCulture);
 
