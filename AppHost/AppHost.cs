@@ -50,6 +50,7 @@ var registry = Service<Projects.SchemeRegistry>("scheme-registry");
 // Workstation GC: the import worker allocates briskly on one thread; server GC's per-core heaps and threads
 // fight PostgreSQL for the same two cores.
 var imports = Service<Projects.ContributionImport>("contribution-import").WithEnvironment("DOTNET_gcServer", "0");
+if (builder.Configuration["Import:StallSeconds"] is { Length: > 0 } stall) imports.WithEnvironment("Import__StallSeconds", stall);
 var calculation = Service<Projects.Calculation>("calculation");
 var documents = Service<Projects.Document>("document");
 

@@ -9,6 +9,7 @@ using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Subsidy.ServiceDefaults.Http;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
@@ -27,6 +28,9 @@ public static class Extensions
     /// </summary>
     public const string ScrapeEndpointSetting = "Telemetry:ScrapeEndpoint";
 
+    /// <summary>The largest request body an endpoint takes unless it says otherwise (the upload endpoints do).</summary>
+    public const long MaxJsonBodyBytes = 1 << 20;
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -37,7 +41,9 @@ public static class Extensions
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
-        builder.Services.AddProblemDetails();
+        builder.Services.AddErrorResponses();
+        // JSON bodies are small: a form, a step, a scheme. Only the upload endpoints take more, each with its own limit.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxJsonBodyBytes);
         // Enumerations travel as kebab-case words ("village", "county-approved"), not numbers.
         builder.Services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));

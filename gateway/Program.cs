@@ -1,3 +1,4 @@
+using Subsidy.ServiceDefaults.Http;
 using Gateway;
 using Gateway.Apis;
 
@@ -8,6 +9,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.AddGatewayServices();
 
 var app = builder.Build();
+app.UseErrorResponses();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();

@@ -8,6 +8,8 @@ builder.AddServiceDefaults();
 builder.AddPortalServices();
 
 var app = builder.Build();
+// A failure answers with the Chinese problem of ServiceDefaults (nothing of the exception); pages that do not exist show the portal's own page.
+app.UseExceptionHandler();
 app.UseForwardedHeaders();
 app.UseStatusCodePagesWithReExecute("/not-found");
 app.UseAuthentication();

@@ -25,14 +25,21 @@ public static class AuditLog
             new { Prefix = divisionPrefix, Entity = entity, EntityKey = entityKey, Limit = limit }, cancellationToken: cancellationToken))).AsList();
     }
 
-    /// <summary>The audit record's insert, for a step that sends it together with its other statements (<see cref="Parameters"/>).</summary>
+    /// <summary>
+    /// The audit record's insert, for a step that sends it together with its other statements (<see cref="Parameters"/>).
+    /// It answers with the record's id: ids only grow, so they order a village-year's steps as they were committed.
+    /// </summary>
     public const string InsertSql = """
-        INSERT INTO audit_log (entity, entity_key, division_code, action, from_state, to_state, reason, actor, actor_role)
-        VALUES (@Entity, @EntityKey, @DivisionCode, @Action, @FromState, @ToState, @Reason, @Actor, @ActorRole)
+        INSERT INTO audit_log (entity, entity_key, division_code, action, from_state, to_state, reason, actor, actor_role, at)
+        VALUES (@Entity, @EntityKey, @DivisionCode, @Action, @FromState, @ToState, @Reason, @Actor, @ActorRole, coalesce(@At, now()))
+        RETURNING id
         """;
 
-    public static object Parameters(Caller caller, string entity, string entityKey, string divisionCode, string action, string? fromState, string? toState, string? reason) => new
+    /// <param name="at">When the change happened by the business clock (a settlement step's instant); the database's now when not given.</param>
+    public static object Parameters(Caller caller, string entity, string entityKey, string divisionCode, string action, string? fromState, string? toState, string? reason,
+        DateTimeOffset? at = null) => new
     {
+        At = at?.UtcDateTime,
         Entity = entity,
         EntityKey = entityKey,
         DivisionCode = divisionCode,

@@ -8,6 +8,17 @@ namespace Subsidy.ServiceDefaults.Messaging;
 
 public static class MessagingExtensions
 {
+    /// <summary>
+    /// Enumerations travel as the APIs write them (kebab-case words: "village", "poverty-monitoring"), not as numbers,
+    /// so events and APIs share one spelling; numbers in messages written before still read.
+    /// </summary>
+    public static void UseSubsidyJson(this IBusFactoryConfigurator bus) =>
+        bus.ConfigureJsonSerializerOptions(options =>
+        {
+            options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+            return options;
+        });
+
     public const string BrokerConnectionName = "rabbitmq";
 
     /// <summary>
@@ -30,6 +41,7 @@ public static class MessagingExtensions
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(broker));
+                rabbit.UseSubsidyJson();
                 rabbit.ConfigureEndpoints(context);
             });
         });

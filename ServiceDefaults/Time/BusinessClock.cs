@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -6,30 +7,39 @@ using Subsidy.ServiceDefaults.Auth;
 namespace Subsidy.ServiceDefaults.Time;
 
 /// <summary>
-/// Today's date where the business happens (China, UTC+8, no daylight saving). Rules that turn on a date
-/// (the 31 December change window, deadlines) ask this clock. In the Development and Testing environments only,
-/// a request may name its business date in the X-Business-Date header (yyyy-MM-dd), so the boundary days can
-/// be exercised through the real API; elsewhere the header is ignored.
+/// The one clock of every rule (DESIGN §2): the business day is the date in China Standard Time (UTC+8, no daylight
+/// saving), whatever the server's zone — deadlines, the 31 December change window, notice dates, document dates, due
+/// dates. A step taken at 00:30 Beijing time on 1 October is on 1 October.
+/// In the Development and Testing environments only, a request may name its business date (<c>yyyy-MM-dd</c>) or its
+/// instant (ISO 8601 with offset, <c>2025-10-01T00:30:00+08:00</c>) in the X-Business-Date header, so boundary days and
+/// hours can be exercised through the real API; elsewhere the header is ignored.
 /// </summary>
 public sealed class BusinessClock(TimeProvider time, IHttpContextAccessor http, IHostEnvironment environment)
 {
     public const string HeaderName = "X-Business-Date";
-    private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
+    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
     private readonly bool _overridable = DevTokenIssuer.IsAllowedIn(environment);
 
-    public DateOnly Today
+    /// <summary>Now, in China Standard Time.</summary>
+    public DateTimeOffset Now
     {
         get
         {
-            if (_overridable
-                && http.HttpContext?.Request.Headers[HeaderName] is { Count: > 0 } values
-                && DateOnly.TryParseExact(values[0], "yyyy-MM-dd", out var simulated))
+            var now = time.GetUtcNow().ToOffset(ChinaOffset);
+            if (!_overridable || http.HttpContext?.Request.Headers[HeaderName] is not { Count: > 0 } values) return now;
+            if (DateOnly.TryParseExact(values[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             {
-                return simulated;
+                return new DateTimeOffset(date.ToDateTime(TimeOnly.FromTimeSpan(now.TimeOfDay)), ChinaOffset);
             }
-            return DateOnly.FromDateTime(time.GetUtcNow().ToOffset(ChinaOffset).DateTime);
+            return DateTimeOffset.TryParse(values[0], CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant) ? instant.ToOffset(ChinaOffset) : now;
         }
     }
+
+    /// <summary>Today's business date.</summary>
+    public DateOnly Today => DateOf(Now);
+
+    /// <summary>The business date of an instant: its date in China Standard Time.</summary>
+    public static DateOnly DateOf(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(ChinaOffset).DateTime);
 }
 
 public static class BusinessClockExtensions

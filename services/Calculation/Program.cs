@@ -1,3 +1,4 @@
+using Subsidy.ServiceDefaults.Http;
 using Subsidy.ServiceDefaults.OpenApi;
 using Calculation;
 using Calculation.Apis;
@@ -9,6 +10,7 @@ builder.AddApplicationServices();
 builder.AddSubsidyOpenApi("补助测算 Calculation", "逐人测算、村年度结算、异议、缴费通知与税务回执、汇总（DESIGN §5、§6、§8）。");
 
 var app = builder.Build();
+app.UseErrorResponses();
 await app.MigrateDatabaseAsync(typeof(Program).Assembly);
 
 app.UseAuthentication();

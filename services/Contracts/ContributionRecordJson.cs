@@ -7,7 +7,7 @@ namespace Subsidy.Contracts;
 /// <summary>
 /// A contribution record in JSON as a positional array —
 /// <c>[row, name, idNumber, villageCode, year, item, type, tier, amount, paidOn, identity, specialGroup, receivingBenefits]</c>,
-/// item and type as the business system's codes (aae341, aaa115), the special group by its number.
+/// item and type as the business system's codes (aae341, aaa115), the special group by its code (<see cref="SpecialGroups.Code"/>).
 /// A city's year is a million of these on the way from the import to the calculation and in the calculation's
 /// store: without the property names each is some 100 bytes instead of 250, and reading it matches no names.
 /// </summary>
@@ -29,7 +29,7 @@ public sealed class ContributionRecordJson : JsonConverter<ContributionRecord>
         value.PaidOn.TryFormat(date, out _, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         writer.WriteStringValue(date);
         if (value.Identity is { } identity) writer.WriteStringValue(identity); else writer.WriteNullValue();
-        if (value.SpecialGroup is { } group) writer.WriteNumberValue((int)group); else writer.WriteNullValue();
+        if (value.SpecialGroup is { } group) writer.WriteStringValue(SpecialGroups.Code(group)); else writer.WriteNullValue();
         writer.WriteBooleanValue(value.ReceivingBenefits);
         writer.WriteEndArray();
     }
@@ -48,7 +48,7 @@ public sealed class ContributionRecordJson : JsonConverter<ContributionRecord>
         var amount = NextDecimalOrNull(ref reader) ?? throw new JsonException("缴费记录缺少金额");
         var paidOn = DateOnly.ParseExact(NextString(ref reader) ?? throw new JsonException("缴费记录缺少缴费日期"), "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var identity = NextString(ref reader);
-        var group = NextIntOrNull(ref reader) is { } g ? (SpecialGroup?)g : null;
+        var group = NextGroup(ref reader);
         Next(ref reader);
         var benefits = reader.GetBoolean();
         if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray) throw new JsonException("缴费记录数组的元素多于 13 个");
@@ -66,10 +66,16 @@ public sealed class ContributionRecordJson : JsonConverter<ContributionRecord>
         return reader.GetInt32();
     }
 
-    private static int? NextIntOrNull(ref Utf8JsonReader reader)
+    /// <summary>A group's code; records stored before the codes carry its number, which reads the same.</summary>
+    private static SpecialGroup? NextGroup(ref Utf8JsonReader reader)
     {
         Next(ref reader);
-        return reader.TokenType == JsonTokenType.Null ? null : reader.GetInt32();
+        return reader.TokenType switch
+        {
+            JsonTokenType.Null => null,
+            JsonTokenType.Number => (SpecialGroup)reader.GetInt32(),
+            _ => SpecialGroups.TryFromCode(reader.GetString(), out var group) ? group : throw new JsonException($"特殊群体代码 {reader.GetString()} 无法识别"),
+        };
     }
 
     private static decimal? NextDecimalOrNull(ref Utf8JsonReader reader)

@@ -5,6 +5,8 @@ namespace Subsidy.Contracts;
 /// resolved, application submitted, approved or rejected, payment notice issued, paid, credited, suspended or
 /// resumed. Carries the village-year as it stands after the step, so the document service can render its
 /// documents without reading the calculation's tables; one village's lines are bounded by its membership.
+/// <see cref="At"/> is the step's business instant (DESIGN §2); <see cref="Sequence"/> orders a village-year's steps as
+/// they were committed (it only grows), so a consumer keeps the latest even when events arrive out of order.
 /// </summary>
 public sealed record SettlementStepTaken(
     Guid StepId,
@@ -17,7 +19,8 @@ public sealed record SettlementStepTaken(
     string ActorRole,
     DateTimeOffset At,
     string? Reason,
-    SettlementSnapshot Snapshot);
+    SettlementSnapshot Snapshot,
+    long Sequence = 0);
 
 public sealed record SettlementSnapshot(
     Guid? RunId,
@@ -33,7 +36,10 @@ public sealed record SettlementSnapshot(
     IReadOnlyList<SettlementLine> Lines,
     int Recipients = 0);
 
-/// <summary>One member's result as the documents show it; <see cref="Subsidy"/> includes an upheld objection's adjustment.</summary>
+/// <summary>
+/// One member's result as the documents show it; <see cref="Subsidy"/> includes an upheld objection's adjustment.
+/// <see cref="Exclusion"/> and <see cref="Flags"/> are the codes of DESIGN §5 (<c>PAID_AFTER_DEADLINE</c>, <c>TIER_MISMATCH</c>).
+/// </summary>
 public sealed record SettlementLine(
     string IdNumber,
     string Name,
@@ -42,7 +48,7 @@ public sealed record SettlementLine(
     decimal OwnContribution,
     decimal Subsidy,
     string? Exclusion,
-    string Flags,
+    IReadOnlyList<string> Flags,
     string? Note);
 
 public sealed record PaymentNoticeInfo(

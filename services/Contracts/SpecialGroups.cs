@@ -19,6 +19,24 @@ public static class SpecialGroups
 {
     public static readonly IReadOnlyList<SpecialGroup> All = Enum.GetValues<SpecialGroup>();
 
+    /// <summary>
+    /// The one spelling of a group in the APIs, events, exports and stored results: kebab-case, as every enumeration
+    /// of the APIs ("dibao", "severe-disability", "poverty-monitoring").
+    /// </summary>
+    public static string Code(SpecialGroup group) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(group.ToString());
+
+    public static SpecialGroup? FromCode(string? code) => code is null ? null : All.Single(g => Code(g) == code);
+
+    public static bool TryFromCode(string? code, out SpecialGroup group)
+    {
+        foreach (var candidate in All)
+        {
+            if (Code(candidate) == code) { group = candidate; return true; }
+        }
+        group = default;
+        return false;
+    }
+
     public static string ChineseName(SpecialGroup group) => group switch
     {
         SpecialGroup.Dibao => "低保对象",

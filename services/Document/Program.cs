@@ -1,3 +1,4 @@
+using Subsidy.ServiceDefaults.Http;
 using Subsidy.ServiceDefaults.OpenApi;
 using Document;
 using Document.Apis;
@@ -9,6 +10,7 @@ builder.AddApplicationServices();
 builder.AddSubsidyOpenApi("文书 Documents", "花名册、公示、申报表、缴费通知单、到账明细与年度汇总表（DESIGN §7）。");
 
 var app = builder.Build();
+app.UseErrorResponses();
 await app.MigrateDatabaseAsync(typeof(Program).Assembly);
 
 app.UseAuthentication();

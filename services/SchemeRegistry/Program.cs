@@ -1,3 +1,4 @@
+using Subsidy.ServiceDefaults.Http;
 using SchemeRegistry;
 using SchemeRegistry.Apis;
 using SchemeRegistry.Divisions;
@@ -10,6 +11,7 @@ builder.AddServiceDefaults();
 builder.AddApplicationServices();
 
 var app = builder.Build();
+app.UseErrorResponses();
 await app.MigrateDatabaseAsync(typeof(Program).Assembly);
 await app.Services.GetRequiredService<DivisionSeeder>().SeedAsync(CancellationToken.None);
 await app.Services.GetRequiredService<PolicyYearSeeder>().SeedAsync(CancellationToken.None);

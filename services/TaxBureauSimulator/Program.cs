@@ -1,3 +1,4 @@
+using Subsidy.ServiceDefaults.Http;
 using TaxBureauSimulator;
 
 // A stand-in for the county tax bureau (DESIGN §8), for local and test set-ups only: it takes payment requests
@@ -8,6 +9,7 @@ builder.AddServiceDefaults();
 builder.AddSimulator();
 
 var app = builder.Build();
+app.UseErrorResponses();
 app.MapDefaultEndpoints();
 app.MapSimulatorApi();
 app.Run();

@@ -76,6 +76,7 @@ public static class SimulatorSetup
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(broker));
+                rabbit.UseSubsidyJson();
                 rabbit.ConfigureEndpoints(context);
             });
         });

@@ -45,9 +45,12 @@ public static class ExportRecords
 {
     public static readonly HashSet<decimal> Tiers = [100, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000];
 
+    /// <summary>The tiers of the export's year as the import checks them: every year of a benchmark is configured alike.</summary>
+    public static IReadOnlyDictionary<int, IReadOnlySet<decimal>> TiersOf(int year) => new Dictionary<int, IReadOnlySet<decimal>> { [year] = Tiers };
+
     public static List<ContributionRecord> Read(string file, int year, IReadOnlyList<string> villages)
     {
-        var context = new ContributionImport.Parsing.ImportContext(year, "360222", villages.ToHashSet(), Tiers);
+        var context = new ContributionImport.Parsing.ImportContext(year, "360222", villages.ToHashSet(), TiersOf(year));
         using var stream = File.OpenRead(file);
         ContributionImport.Parsing.HeaderMap? map = null;
         var records = new List<ContributionRecord>();

@@ -38,14 +38,14 @@ public static class CalculationBenchmark
             byVillage.GetValueOrDefault(s.VillageCode, []).DistinctBy(r => r.IdNumber).Select((r, i) => new RosterMember(i + 2, r.Name, r.IdNumber, null)).ToList(), [])).ToList();
 
         var rulesAlone = Stopwatch.StartNew();
-        var policy = new PolicyInput([300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000], 100, new DateOnly(year, 9, 30));
+        var policy = new PolicyInput(year, [300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000], 100, new DateOnly(year, 9, 30), 6000);
         var rosterOf = rosters.ToDictionary(r => r.VillageCode);
         var baselineMembers = 0;
         foreach (var scheme in schemes)
         {
             var members = rosterOf.TryGetValue(scheme.VillageCode, out var roster) ? roster.Members.Select(m => new Member(m.IdNumber, m.Name, m.SpecialGroup)).ToList() : [];
             baselineMembers += SubsidyRules.Calculate(new SchemeInput(scheme.MembershipBasis, scheme.Stacking, scheme.Floors, scheme.Incentives, scheme.Budget),
-                policy, members, byVillage.GetValueOrDefault(scheme.VillageCode, []), new HashSet<string>()).Count;
+                policy, members, byVillage.GetValueOrDefault(scheme.VillageCode, []), Elsewhere.Nobody).Count;
         }
         rulesAlone.Stop();
 
@@ -57,7 +57,11 @@ public static class CalculationBenchmark
         while (await connection.ExecuteScalarAsync<int>("SELECT count(*)::int FROM policy_years WHERE year = @year", new { year }) == 0) await Task.Delay(200);
 
         var broker = new Uri((await app.GetConnectionStringAsync("rabbitmq-connection"))!);
-        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(broker));
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(broker);
+            Subsidy.ServiceDefaults.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
+        });
         await bus.StartAsync();
         var batchId = Guid.NewGuid();
         var clock = Stopwatch.StartNew();

@@ -87,7 +87,7 @@ public static class DocumentBenchmark
         var lines = people.Select((p, i) =>
         {
             var first17 = $"36022219{60 + i:00}0{(i % 9) + 1}1{i % 10}02{i % 10}";
-            return new SettlementLine(first17 + IdNumber.CheckCharacter(first17), p.Name, p.Group, p.Tier, p.Tier, p.Subsidy, null, "None", p.Note);
+            return new SettlementLine(first17 + IdNumber.CheckCharacter(first17), p.Name, p.Group, p.Tier, p.Tier, p.Subsidy, null, [], p.Note);
         }).ToList();
         var data = new VillageYearData("360222106201", "蛟潭镇", "礼芳村", 2026, "浮梁县蛟潭镇礼芳村股份经济合作社", new DateOnly(2026, 11, 2),
             new DateOnly(2026, 10, 12), new DateOnly(2026, 10, 18), lines, "N2360222MF0000000K", 60000m, "浮梁县",
@@ -117,13 +117,13 @@ public static class DocumentBenchmark
     private static List<VillageYearData> Years(string file, int year, IReadOnlyList<string> villages)
     {
         var records = ExportRecords.Read(file, year, villages);
-        var policy = new Calculation.Rules.PolicyInput([300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000], 100, new DateOnly(year, 9, 30));
+        var policy = new Calculation.Rules.PolicyInput(year, [300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000], 100, new DateOnly(year, 9, 30), 6000);
         var scheme = new Calculation.Rules.SchemeInput(MembershipBasis.InsuredInVillage, StackingRule.Sum,
             [new(SpecialGroup.Dibao, 200), new(SpecialGroup.Tekun, 300)], [new(500, 50), new(1000, 100), new(2000, 200)], 200000);
         return records.GroupBy(r => r.VillageCode).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {
-            var results = Calculation.Rules.SubsidyRules.Calculate(scheme, policy, [], g.ToList(), new HashSet<string>());
-            var lines = results.Select(r => new SettlementLine(r.IdNumber, r.Name, r.Group, r.Tier, r.OwnContribution, r.Subsidy, r.Exclusion?.ToString(), r.Flags.ToString(), null)).ToList();
+            var results = Calculation.Rules.SubsidyRules.Calculate(scheme, policy, [], g.ToList(), Calculation.Rules.Elsewhere.Nobody);
+            var lines = results.Select(r => new SettlementLine(r.IdNumber, r.Name, r.Group, r.Tier, r.OwnContribution, r.Subsidy, r.Exclusion is { } e ? Calculation.Rules.ResultCodes.Of(e) : null, Calculation.Rules.ResultCodes.ListOf(r.Flags), null)).ToList();
             return new VillageYearData(g.Key, "蛟潭镇", $"村{g.Key[^5..]}", year, $"村{g.Key[^5..]}股份经济合作社", new DateOnly(year, 11, 2), null, null, lines);
         }).ToList();
     }

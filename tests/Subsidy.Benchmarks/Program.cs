@@ -19,7 +19,7 @@ if (what == "parse")
     var path = Path.Combine(Path.GetTempPath(), "subsidy-parse-bench.csv");
     var villageList = DemoExport.Villages();
     DemoExport.Write(path, rows, 2026, villageList);
-    var context = new ContributionImport.Parsing.ImportContext(2026, "360222", villageList.ToHashSet(), ExportRecords.Tiers);
+    var context = new ContributionImport.Parsing.ImportContext(2026, "360222", villageList.ToHashSet(), ExportRecords.TiersOf(2026));
     for (var round = 0; round < 3; round++)
     {
         var clock = Stopwatch.StartNew();

@@ -53,10 +53,20 @@ public static class DemoExport
                 if (++written >= rows) break;
             }
             var tier = PickTier(random);
-            var type = random.NextDouble() switch { < 0.01 => "一次性补缴", < 0.04 => "补缴", _ => "正常缴费" };
+            var backPayment = random.NextDouble() switch { < 0.01 => "一次性补缴", < 0.04 => "补缴", _ => null };
             var amount = random.NextDouble() < 0.03 ? tier + 50 : tier;        // a few pay between tiers
-            Line(writer, name, id, village, year, "个人缴费", type, amount == tier ? tier : null, amount, date, identity, benefit);
+            Line(writer, name, id, village, year, "个人缴费", "正常缴费", amount == tier ? tier : null, amount, date, identity, benefit);
             written++;
+            if (backPayment is not null && written < rows)
+            {
+                // Back payments pay for earlier years (DESIGN §4): the row carries the year it pays for. A lump sum
+                // (一次性补缴) covers several missed years at once and names no tier; it bars the subsidy for good.
+                var missed = 1 + random.Next(Math.Min(10, year - 2012));
+                var forYear = year - missed;
+                if (backPayment == "一次性补缴") Line(writer, name, id, village, forYear, "个人缴费", backPayment, null, tier * missed, date, identity, benefit);
+                else Line(writer, name, id, village, forYear, "个人缴费", backPayment, tier, tier, date, identity, benefit);
+                written++;
+            }
             foreach (var subsidy in new[] { "省级补贴", "县级补贴" })
             {
                 if (written >= rows) break;

@@ -15,7 +15,8 @@ public sealed record DemoOptions(IReadOnlyList<string> Townships, int VillagesPe
 }
 
 public sealed record DemoResult(IReadOnlyList<string> Villages, string SuspendedVillage, string BudgetVillage, string ObjectionVillage, IReadOnlyList<string> DuplicateVillages,
-    JsonObject CountySummary, IReadOnlyDictionary<string, int> Documents, IReadOnlyList<(string Stage, TimeSpan Time)> Stages);
+    JsonObject CountySummary, IReadOnlyDictionary<string, int> Documents, IReadOnlyList<(string Stage, TimeSpan Time)> Stages,
+    int BackPaymentRows = 0, int LumpSumExcluded = 0);
 
 /// <summary>
 /// Drives a county's subsidy year through the gateway as its users would (DESIGN §1–§8): villages and pilots,
@@ -46,6 +47,7 @@ public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log)
         var file = Path.Combine(Path.GetTempPath(), $"subsidy-demo-{Guid.NewGuid():N}.csv");
         DemoExport.Write(file, options.Rows, options.Year, villages);
         var people = ReadPeople(file);
+        var backPaymentRows = File.ReadLines(file).Skip(1).Count(l => !l.Contains($",{options.Year},", StringComparison.Ordinal));
         log.WriteLine($"浮梁县 {options.Year}: {villages.Count} 个村, {people.Count:N0} 名参保人, {options.Rows:N0} 条缴费明细");
 
         var county = await As("county-bureau", "360222");
@@ -111,6 +113,14 @@ public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log)
         }, "every village to be calculated");
         Stage("补助测算 calculated");
 
+        // 一次性补缴 payers (their back payments pay for earlier years) are excluded: count them from each village's totals.
+        var lumpSumExcluded = 0;
+        foreach (var village in villages)
+        {
+            var totals = (await observer.GetFromJsonAsync<JsonObject>($"/api/calculation/village-years/{village}/{options.Year}?pageSize=1"))!["totals"]!.AsArray();
+            lumpSumExcluded += totals.Where(t => t!["code"]!.GetValue<string>() == "LUMP_SUM_BACK_PAYMENT").Sum(t => t!["members"]!.GetValue<int>());
+        }
+
         var settled = villages.Where(v => v != suspended).ToList();
         await ForEachAsync(settled, async (village, _) =>
         {
@@ -153,7 +163,7 @@ public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log)
             .GroupBy(d => d!["kind"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Count());
         Stage("到账与文书 credited, documents issued");
         File.Delete(file);
-        return new DemoResult(villages, suspended, budgetLimited, objectionVillage, duplicateVillages, countySummary, documents, stages);
+        return new DemoResult(villages, suspended, budgetLimited, objectionVillage, duplicateVillages, countySummary, documents, stages, backPaymentRows, lumpSumExcluded);
     }
 
     private static string NameOf(int index) => NameParts[index % NameParts.Length] + (index >= NameParts.Length ? NameParts[index / NameParts.Length % NameParts.Length][..1] : "") + "村";
@@ -189,7 +199,8 @@ public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log)
     private List<Person> ReadPeople(string file) =>
         File.ReadLines(file).Skip(1).Select(l => l.Split(',')).GroupBy(c => c[1]).Select(g => new Person(g.First()[0], g.Key, g.First()[2],
             g.All(c => c[5] != "一次性补缴" && c[10] == "未领取")
-            && g.Any(c => c[4] == "个人缴费" && c[5] == "正常缴费" && DateOnly.Parse(c[8], CultureInfo.InvariantCulture) <= new DateOnly(options.Year, 9, 30)))).ToList();
+            && g.Any(c => c[3] == options.Year.ToString(CultureInfo.InvariantCulture) && c[4] == "个人缴费" && c[5] == "正常缴费"
+                && DateOnly.Parse(c[8], CultureInfo.InvariantCulture) <= new DateOnly(options.Year, 9, 30)))).ToList();
 
     private async Task<Dictionary<string, string>> StatesAsync(HttpClient observer, IEnumerable<string> villages)
     {

@@ -18,10 +18,10 @@ public static class ContributionFiles
         return first17 + IdNumber.CheckCharacter(first17);
     }
 
-    /// <summary>A person's yearly record: 个人缴费, 正常缴费, the tier as amount, paid in spring.</summary>
+    /// <summary>A person's yearly record: 个人缴费, 正常缴费, the tier as amount (unless another or none is given), paid in spring.</summary>
     public static string[] Row(int person, string village, int year, decimal amount = 500, string item = "个人缴费", string type = "正常缴费",
-        string? paidOn = null, string identity = "011", string benefit = "未领取") =>
-        [$"测试{person}", Id(person), village, year.ToString(CultureInfo.InvariantCulture), item, type, amount.ToString("0.##", CultureInfo.InvariantCulture),
+        string? paidOn = null, string identity = "011", string benefit = "未领取", string? tier = null) =>
+        [$"测试{person}", Id(person), village, year.ToString(CultureInfo.InvariantCulture), item, type, tier ?? amount.ToString("0.##", CultureInfo.InvariantCulture),
          amount.ToString("0.00", CultureInfo.InvariantCulture), paidOn ?? $"{year}-03-15", identity, benefit];
 
     public static List<string[]> Rows(int count, string[] villages, int year, int firstPerson = 1) =>

@@ -12,7 +12,7 @@ namespace Subsidy.EndToEndTests;
 [Collection(SystemCollection.Name)]
 public class ContributionImportTests(SubsidySystem system) : IAsyncLifetime
 {
-    private static readonly int Year = DateTime.UtcNow.Year;
+    private static readonly int Year = BusinessDay.Today.Year;
     private static readonly string[] Villages = ["360222105201", "360222105202"];
     private EventProbe _events = null!;
 
@@ -114,7 +114,7 @@ public class ContributionImportTests(SubsidySystem system) : IAsyncLifetime
         { "unknown-item", 3, "缴费项目", "缴费项目无法识别" },
         { "unknown-type", 3, "缴费类型", "缴费类型无法识别" },
         { "unconfigured-tier", 3, "缴费档次", "缴费档次" },
-        { "wrong-year", 3, "缴费年度", "不符" },
+        { "later-year", 3, "缴费年度", "晚于本次导入的年度" },
         { "missing-column", 1, "到账日期", "找不到" },
         { "duplicate-row", 5, "公民身份号码", "与第2行重复" },
     };
@@ -150,7 +150,7 @@ public class ContributionImportTests(SubsidySystem system) : IAsyncLifetime
             case "unknown-item": rows[1][4] = "个人补贴"; break;
             case "unknown-type": rows[1][5] = "提前缴费"; break;
             case "unconfigured-tier": rows[1][6] = "550"; break;
-            case "wrong-year": rows[1][3] = (Year - 1).ToString(); break;
+            case "later-year": rows[1][3] = (Year + 1).ToString(); break;
             case "missing-column": header = ContributionFiles.Header.Where(h => h != "到账日期").ToArray(); rows = rows.Select(r => r.Where((_, i) => i != 8).ToArray()).ToList(); break;
             case "duplicate-row": rows.Add(rows[0]); break;
         }
@@ -292,7 +292,7 @@ public class ContributionImportTests(SubsidySystem system) : IAsyncLifetime
 public class RosterImportTests(SubsidySystem system)
 {
     private const string Village = "360222105203";
-    private static readonly int Year = DateTime.UtcNow.Year;
+    private static readonly int Year = BusinessDay.Today.Year;
 
     private static byte[] Roster(params string[][] rows)
     {

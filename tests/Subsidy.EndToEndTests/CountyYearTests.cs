@@ -26,7 +26,7 @@ public class CountyYearTests(SubsidySystem system)
     {
         var before = new Dictionary<string, ScrapedMetrics>();
         foreach (var service in MeasuredServices) before[service] = await ScrapedMetrics.ReadAsync(system, service);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = BusinessDay.Today;
         var options = new DemoOptions(["201", "202"], 3, 260, 1500, today.Year, today, Parallel: 2);
         var result = await new DemoYear(system.Gateway.BaseAddress!, options, TextWriter.Null).RunAsync();
         return new Run(options, result, before);
@@ -60,9 +60,9 @@ public class CountyYearTests(SubsidySystem system)
         // The shapes the demo promises: a tight budget prorated, a member of two rosters held, one objection dismissed.
         var budget = years[result.BudgetVillage];
         Assert.True(budget["total"]!.GetValue<decimal>() <= 3000m);
-        Assert.Contains(budget["totals"]!.AsArray(), t => t!["code"]!.GetValue<string>() == "BudgetProrated");
+        Assert.Contains(budget["totals"]!.AsArray(), t => t!["code"]!.GetValue<string>() == "BUDGET_PRORATED");
         // Listed by two villages: held in the one where they pay (in the other they have no contribution at all).
-        Assert.Contains(years[result.DuplicateVillages[0]]["results"]!.AsArray(), r => r!["exclusion"]?.GetValue<string>() == "DuplicateMembership");
+        Assert.Contains(years[result.DuplicateVillages[0]]["results"]!.AsArray(), r => r!["exclusion"]?.GetValue<string>() == "DUPLICATE_MEMBERSHIP");
         var objections = (await observer.GetFromJsonAsync<JsonArray>($"/api/calculation/village-years/{result.ObjectionVillage}/{options.Year}/objections"))!;
         Assert.Equal("dismissed", Assert.Single(objections)!["state"]!.GetValue<string>());
 

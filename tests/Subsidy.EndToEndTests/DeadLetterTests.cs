@@ -18,7 +18,11 @@ public class DeadLetterTests(SubsidySystem system)
         var poison = new SettlementStepTaken(Guid.NewGuid(), "3602221002XX", 2026, "confirm", "calculated", "confirmed", "test", "village-clerk",
             DateTimeOffset.UtcNow, null, new SettlementSnapshot(Guid.NewGuid(), "测试合作社", null, 0, null, null, 0, 0, 0, null, []));
         var broker = new Uri(await system.BrokerConnectionStringAsync());
-        var publisher = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(broker));
+        var publisher = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(broker);
+            Subsidy.ServiceDefaults.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
+        });
         await publisher.StartAsync();
         try
         {

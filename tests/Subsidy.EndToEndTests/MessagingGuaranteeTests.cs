@@ -52,7 +52,11 @@ public class MessagingGuaranteeTests(SubsidySystem system) : IAsyncLifetime
         });
     });
 
-    private IBusControl PublisherBus() => Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(_brokerUri)));
+    private IBusControl PublisherBus() => Bus.Factory.CreateUsingRabbitMq(rabbit =>
+    {
+        rabbit.Host(new Uri(_brokerUri));
+        Subsidy.ServiceDefaults.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
+    });
 
     private async Task<int> EffectsAsync(string batch, Guid? pingId = null)
     {

@@ -39,9 +39,9 @@ public sealed class RegistryDriver(SubsidySystem system)
         return code;
     }
 
-    public static object Terms(DateOnly procedureDone, object? floors = null, object? incentives = null, string stacking = "sum", decimal? budget = null) => new
+    public static object Terms(DateOnly procedureDone, object? floors = null, object? incentives = null, string stacking = "sum", decimal? budget = null, string membership = "roster") => new
     {
-        membershipBasis = "roster",
+        membershipBasis = membership,
         stacking,
         floors = floors ?? new object[] { new { group = "dibao", amount = 200 }, new { group = "tekun", amount = 300 } },
         incentives = incentives ?? new object[] { new { minTier = 500, amount = 100 }, new { minTier = 1000, amount = 300 } },

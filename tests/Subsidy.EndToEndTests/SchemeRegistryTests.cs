@@ -9,8 +9,8 @@ namespace Subsidy.EndToEndTests;
 [Collection(SystemCollection.Name)]
 public class SchemeRegistryTests(SubsidySystem system) : IAsyncLifetime
 {
-    private static readonly int NextYear = DateTime.UtcNow.Year + 1;
-    private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
+    private static readonly int NextYear = BusinessDay.Today.Year + 1;
+    private static readonly DateOnly Today = BusinessDay.Today;
     private readonly RegistryDriver _registry = new(system);
     private EventProbe _events = null!;
 

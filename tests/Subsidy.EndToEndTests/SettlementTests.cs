@@ -86,7 +86,7 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         Assert.Equal((900m, 3, "SW360222000001"), (creditStep.Snapshot.Total, creditStep.Snapshot.Lines.Count, creditStep.Snapshot.PaymentNotice!.ReceiptNumber));
         Assert.Equal("异议采纳调整", creditStep.Snapshot.Lines.Single(l => l.IdNumber == Id(711003)).Note);
         var steps = await Eventually.GetAsync(() => Task.FromResult(
-            _events.Received<SettlementStepTaken>().Where(e => e.VillageCode == village).DistinctBy(e => e.StepId).OrderBy(e => e.At).Select(e => e.Step).ToList() is { Count: 12 } all ? all : null),
+            _events.Received<SettlementStepTaken>().Where(e => e.VillageCode == village).DistinctBy(e => e.StepId).OrderBy(e => e.StepId).Select(e => e.Step).ToList() is { Count: 12 } all ? all : null),
             "every step to be published");
         Assert.Equal(["confirm", "publish-notice", "file-objection", "resolve-objection", "close-notice", "submit-application", "reject", "submit-application",
             "approve", "issue-payment-notice", "record-payment", "credit"], steps);
@@ -198,9 +198,9 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         var members = Members(calculated);
         Assert.Equal((200m, 14.28m), (members[Id(713001)]["floorPart"]!.GetValue<decimal>(), members[Id(713001)]["incentivePart"]!.GetValue<decimal>()));
         Assert.Equal(42.85m, members[Id(713002)]["amount"]!.GetValue<decimal>());
-        Assert.Contains("BudgetProrated", members[Id(713002)]["flags"]!.GetValue<string>());
+        Assert.Contains("BUDGET_PRORATED", members[Id(713002)]["flags"]!.AsArray().Select(f => f!.GetValue<string>()));
         Assert.Equal(299.98m, calculated["total"]!.GetValue<decimal>());
-        var prorated = calculated["totals"]!.AsArray().Single(t => t!["code"]!.GetValue<string>() == "BudgetProrated")!;
+        var prorated = calculated["totals"]!.AsArray().Single(t => t!["code"]!.GetValue<string>() == "BUDGET_PRORATED")!;
         Assert.Equal(3, prorated["members"]!.GetValue<int>());
 
         var clerk = await _driver.Registry.Clerk(village);

@@ -32,6 +32,8 @@ public sealed class SubsidySystem : IAsyncLifetime
             $"--Gateway:PermitsPerMinute={GatewayPermitsPerMinute}",
             // The services serve their metrics at /metrics too, where the tests read them (ScrapedMetrics).
             "--Telemetry:ScrapeEndpoint=true",
+            // A stalled upload is cut off after 3 s here (30 s in a deployment), so the test of it need not wait long.
+            "--Import:StallSeconds=3",
         ],
         // The dashboard runs as it does for a developer: it is where the services send their telemetry,
         // and without it their exporters would wait on shutdown for a collector that is not there.
@@ -116,7 +118,8 @@ public sealed class SubsidySystem : IAsyncLifetime
                    (SELECT count(*) FROM policy_years) AS policies,
                    (SELECT string_agg(status, ',') FROM pilot_status WHERE village_code = @village) AS pilot,
                    (SELECT count(*) FROM rosters WHERE village_code = @village) AS rosters,
-                   (SELECT string_agg(batch_id::text || ':' || chunk_count, ',') FROM village_batches WHERE village_code = @village) AS batches,
+                   (SELECT string_agg(b.batch_id::text || ':' || coalesce(v.chunk_count, 0), ',') FROM contribution_batches b
+                    LEFT JOIN batch_villages v ON v.batch_id = b.batch_id AND v.village_code = @village WHERE starts_with(@village, b.scope_code)) AS batches,
                    (SELECT count(*) FROM contribution_chunks WHERE village_code = @village) AS chunks,
                    (SELECT string_agg(state, ',') FROM village_years WHERE village_code = @village) AS states
             """, new { village });

@@ -11,7 +11,7 @@ public class CompactFontTests
 
     private static VillageYearData Village(string name) => new("360222106211", "蛟潭镇", "礼芳村", 2026, "礼芳村股份经济合作社", new DateOnly(2026, 10, 12),
         new DateOnly(2026, 10, 12), new DateOnly(2026, 10, 18),
-        [new SettlementLine("36022219800101002" + IdNumber.CheckCharacter("36022219800101002"), name, null, 500m, 500m, 300m, null, "None", null)]);
+        [new SettlementLine("36022219800101002" + IdNumber.CheckCharacter("36022219800101002"), name, null, 500m, 500m, 300m, null, [], null)]);
 
     private static (string Text, IReadOnlyList<string> Fonts) Read(byte[] pdf)
     {

@@ -19,7 +19,7 @@ public class ContributionRecordJsonTests
 
         using var document = JsonDocument.Parse(json);
         var fields = document.RootElement.EnumerateArray().Select(e => e.ToString()).ToList();
-        Assert.Equal(["17", "张三", "360222199001011234", "360222100201", "2026", "6", "31", "500.00", "123.45", "2026-03-09", "脱贫人口", "2", "True"], fields);
+        Assert.Equal(["17", "张三", "360222199001011234", "360222100201", "2026", "6", "31", "500.00", "123.45", "2026-03-09", "脱贫人口", "tekun", "True"], fields);
     }
 
     [Fact]
@@ -41,7 +41,15 @@ public class ContributionRecordJsonTests
         Assert.Equal(JsonSerializer.Serialize(new[] { Full, Sparse }, Web), JsonSerializer.Serialize(back, Web));
     }
 
+    [Fact]
+    public void A_group_stored_by_its_number_before_the_codes_reads_the_same()
+    {
+        var old = """[17,"张三","360222199001011234","360222100201",2026,6,31,500.00,123.45,"2026-03-09","脱贫人口",2,true]""";
+        Assert.Equal(Full, JsonSerializer.Deserialize<ContributionRecord>(old, Web));
+    }
+
     [Theory]
+    [InlineData("""[1,"张三","360222199001011234","360222100201",2026,1,10,null,300.00,"2026-03-09",null,"dibo",false]""", "dibo")]
     [InlineData("""{"rowNumber":1}""", "应为数组")]
     [InlineData("""[1,"张三","360222199001011234","360222100201",2026,1,10,null,300.00,"2026-03-09",null,null]""", "少于 13 个")]
     [InlineData("""[1,"张三","360222199001011234","360222100201",2026,1,10,null,300.00,"2026-03-09",null,null,false,1]""", "多于 13 个")]

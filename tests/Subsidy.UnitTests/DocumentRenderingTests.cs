@@ -16,9 +16,9 @@ public class DocumentRenderingTests
     private static VillageYearData Data() => new("360222106211", "蛟潭镇", "礼芳村", 2026, "礼芳村股份经济合作社", new DateOnly(2026, 10, 12),
         new DateOnly(2026, 10, 12), new DateOnly(2026, 10, 18),
     [
-        new SettlementLine(Dibao, "张小三", SpecialGroup.Dibao, 500m, 500m, 300m, null, "None", null),
-        new SettlementLine(Plain, "李四", null, 6000m, 6000m, 12000m, null, "None", "异议采纳调整"),
-        new SettlementLine("360222199001010011", "王五", null, null, 0m, 0m, "NoContribution", "None", "本年度未缴费"),
+        new SettlementLine(Dibao, "张小三", SpecialGroup.Dibao, 500m, 500m, 300m, null, [], null),
+        new SettlementLine(Plain, "李四", null, 6000m, 6000m, 12000m, null, [], "异议采纳调整"),
+        new SettlementLine("360222199001010011", "王五", null, null, 0m, 0m, "NO_CONTRIBUTION", [], "本年度未缴费"),
     ]);
 
     private static string Hash(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
@@ -124,7 +124,7 @@ public class DocumentRenderingTests
         var csv = CreditedExport.Csv(Settled());
         var rows = ContributionImport.Reading.TabularReader.ReadCsv(new MemoryStream(csv)).ToList();
         var map = ContributionImport.Parsing.HeaderMap.Detect([rows[0].Cells]).Map!;
-        var context = new ContributionImport.Parsing.ImportContext(2026, "360222", new HashSet<string> { "360222106211" }, new HashSet<decimal> { 500, 6000 });
+        var context = new ContributionImport.Parsing.ImportContext(2026, "360222", new HashSet<string> { "360222106211" }, new Dictionary<int, IReadOnlySet<decimal>> { [2026] = new HashSet<decimal> { 500, 6000 } });
         var records = rows.Skip(1).Select(r => ContributionImport.Parsing.ContributionRowParser.Parse(r.RowNumber, r.Cells, map, context)).ToList();
         Assert.All(records, r => Assert.Empty(r.Errors));
         Assert.Equal([(Dibao, 300m), (Plain, 12000m)], records.Select(r => (r.Record!.IdNumber, r.Record.Amount)).ToList());

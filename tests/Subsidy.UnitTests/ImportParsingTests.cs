@@ -84,7 +84,11 @@ public class EncodingDetectionTests
 public class ContributionRowParserTests
 {
     private static readonly string[] Header = ["姓名", "身份证号码", "aaf101", "缴费年度", "aae341", "缴费类型", "缴费档次", "金额", "划拨日期", "aac066", "待遇状态"];
-    private static readonly ImportContext Context = new(2026, "360222", new HashSet<string> { "360222100201" }, new HashSet<decimal> { 100, 300, 500, 1000 });
+    private static readonly ImportContext Context = new(2026, "360222", new HashSet<string> { "360222100201" }, new Dictionary<int, IReadOnlySet<decimal>>
+    {
+        [2026] = new HashSet<decimal> { 100, 300, 500, 1000 },
+        [2023] = new HashSet<decimal> { 100, 200, 300 },
+    });
     private static readonly HeaderMap Map = HeaderMap.Detect([["城乡居民养老保险缴费明细"], Header]).Map!;
 
     private static string[] Good() => ["张三", "11010519491231002X", "360222100201", "2026", "1", "10", "500", "500.00", "2026/3/5", "061", "未领取"];
@@ -131,7 +135,8 @@ public class ContributionRowParserTests
     [InlineData(2, "360222100299", "aaf101", "没有这个村")]
     [InlineData(2, "360281100201", "aaf101", "不在本次导入范围")]
     [InlineData(3, "26", "缴费年度", "4位数字")]
-    [InlineData(3, "2025", "缴费年度", "不符")]
+    [InlineData(3, "2027", "缴费年度", "晚于本次导入的年度 2026")]
+    [InlineData(3, "2008", "缴费年度", "早于")]
     [InlineData(4, "7", "aae341", "无法识别")]
     [InlineData(5, "提前缴费", "缴费类型", "无法识别")]
     [InlineData(6, "450", "缴费档次", "不是 2026 年度的缴费档次")]
@@ -148,6 +153,51 @@ public class ContributionRowParserTests
         Assert.Equal(header, error.Column);
         Assert.Equal(value == "" ? null : value, error.Value == "" ? null : error.Value);
         Assert.Contains(reason, error.Reason);
+    }
+
+    [Theory]
+    [InlineData("2021", "一次性补缴", "")]        // a lump sum for 2021 paid this year names no tier: nobody configured 2021 here
+    [InlineData("2023", "31", "200")]            // a back payment at a tier of its own year
+    [InlineData("2024", "补缴", "450")]          // 2024 is not configured here: its tier cannot be checked, and is kept
+    public void Back_payments_for_earlier_years_keep_their_own_year(string year, string type, string tier)
+    {
+        var row = Good();
+        (row[3], row[5], row[6]) = (year, type, tier);
+        var (record, errors) = ContributionRowParser.Parse(7, row, Map, Context);
+        Assert.Empty(errors);
+        Assert.Equal(int.Parse(year), record!.Year);
+        Assert.Equal(tier == "" ? null : decimal.Parse(tier), record.Tier);
+    }
+
+    [Fact]
+    public void A_back_payments_tier_is_checked_against_its_own_years_tiers()
+    {
+        var row = Good();
+        (row[3], row[5], row[6]) = ("2023", "31", "500");
+        var error = Assert.Single(ContributionRowParser.Parse(7, row, Map, Context).Errors);
+        Assert.Equal(("缴费档次", "500 元不是 2023 年度的缴费档次"), (error.Column, error.Reason));
+    }
+
+    [Theory]
+    [InlineData("61", SpecialGroup.Dibao, "061")]
+    [InlineData("31", SpecialGroup.Tekun, "031")]
+    [InlineData("11", null, "011")]
+    public void Identity_codes_a_spreadsheet_stored_as_numbers_are_read_as_the_codes(string cell, SpecialGroup? group, string code)
+    {
+        var row = Good();
+        row[9] = cell;
+        var (record, errors) = ContributionRowParser.Parse(7, row, Map, Context);
+        Assert.Empty(errors);
+        Assert.Equal((group, code), (record!.SpecialGroup, record.Identity));
+    }
+
+    [Fact]
+    public void Two_back_payments_alike_but_for_different_years_are_not_duplicates()
+    {
+        var first = ContributionRowParser.Parse(7, ["张三", "11010519491231002X", "360222100201", "2022", "1", "31", "", "300.00", "2026/3/5", "", ""], Map, Context).Record!;
+        var second = first with { Year = 2023, RowNumber = 8 };
+        Assert.NotEqual(ContributionImport.Imports.DuplicateKeys.Of(first), ContributionImport.Imports.DuplicateKeys.Of(second));
+        Assert.Equal(ContributionImport.Imports.DuplicateKeys.Of(first), ContributionImport.Imports.DuplicateKeys.Of(first with { RowNumber = 9, Name = "张叁" }));
     }
 
     [Theory]

@@ -71,5 +71,26 @@ public class PolicyYearRulesTests
 
     [Fact]
     public void A_village_takes_its_county_override_else_its_province_default() =>
-        Assert.Equal(("360222000000", "360000000000"), PolicyYear.RegionsOf("360222100201"));
+        Assert.Equal(("360222000000", "360000000000"), Subsidy.Contracts.EffectivePolicyYear.RegionsOf("360222100201"));
+}
+
+public class EffectivePolicyYearTests
+{
+    private sealed record Candidate(string Region, int Marker);
+
+    [Fact]
+    public void The_countys_override_wins_over_the_provinces_default_in_any_order()
+    {
+        Candidate province = new("360000000000", 1), county = new("360222000000", 2);
+        Assert.Equal(county, Subsidy.Contracts.EffectivePolicyYear.Pick([province, county], c => c.Region, "360222100201"));
+        Assert.Equal(county, Subsidy.Contracts.EffectivePolicyYear.Pick([county, province], c => c.Region, "360222100201"));
+    }
+
+    [Fact]
+    public void Without_an_override_the_province_applies_and_another_countys_override_does_not()
+    {
+        Candidate province = new("360000000000", 1), other = new("360281000000", 3);
+        Assert.Equal(province, Subsidy.Contracts.EffectivePolicyYear.Pick([other, province], c => c.Region, "360222100201"));
+        Assert.Null(Subsidy.Contracts.EffectivePolicyYear.Pick([other], c => c.Region, "360222100201"));
+    }
 }

@@ -6,7 +6,7 @@ namespace Subsidy.UnitTests;
 public class SubsidyRulesTests
 {
     private const int Year = 2026;
-    private static readonly PolicyInput Policy = new([300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000], 100, new(Year, 9, 30));
+    private static readonly PolicyInput Policy = new(Year, [300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 3000, 4000, 5000, 6000], 100, new(Year, 9, 30), Cap: 6000);
     private static readonly SchemeInput Scheme = new(MembershipBasis.Roster, StackingRule.Sum,
         [new FloorAmount(SpecialGroup.Dibao, 200), new FloorAmount(SpecialGroup.Tekun, 300)],
         [new IncentiveRow(500, 100), new IncentiveRow(1000, 300), new IncentiveRow(2000, 500)],
@@ -15,11 +15,13 @@ public class SubsidyRulesTests
     private static int _row;
 
     private static ContributionRecord Paid(string id, decimal amount, ContributionItem item = ContributionItem.Personal, PaymentType type = PaymentType.Normal,
-        string on = "2026-03-15", string? identity = null, SpecialGroup? group = null, bool receiving = false) =>
-        new(++_row, "某", id, "360222100201", Year, item, type, null, amount, DateOnly.Parse(on), identity, group, receiving);
+        string on = "2026-03-15", string? identity = null, SpecialGroup? group = null, bool receiving = false, int year = Year) =>
+        new(++_row, "某", id, "360222100201", year, item, type, null, amount, DateOnly.Parse(on), identity, group, receiving);
 
-    private static MemberResult One(IReadOnlyList<ContributionRecord> records, SchemeInput? scheme = null, SpecialGroup? rosterGroup = null, IReadOnlySet<string>? others = null) =>
-        SubsidyRules.Calculate(scheme ?? Scheme, Policy, [new Member("A", "甲", rosterGroup)], records, others ?? new HashSet<string>()).Single();
+    private static MemberResult One(IReadOnlyList<ContributionRecord> records, SchemeInput? scheme = null, SpecialGroup? rosterGroup = null, IReadOnlySet<string>? others = null,
+        IReadOnlySet<string>? lumpSumPayers = null) =>
+        SubsidyRules.Calculate(scheme ?? Scheme, Policy, [new Member("A", "甲", rosterGroup)], records,
+            new Elsewhere(others ?? new HashSet<string>(), lumpSumPayers ?? new HashSet<string>())).Single();
 
     [Fact]
     public void Member_without_a_normal_contribution_is_excluded() =>
@@ -44,6 +46,41 @@ public class SubsidyRulesTests
     [Fact]
     public void Lump_sum_back_payer_is_excluded() =>
         Assert.Equal(ExclusionReason.LumpSumBackPayment, One([Paid("A", 500), Paid("A", 20000, type: PaymentType.LumpSum)]).Exclusion);
+
+    [Theory]
+    [InlineData(2026, "2026-06-01")]   // a lump sum for this year
+    [InlineData(2021, "2026-06-01")]   // for 2021, paid in 2026: its 缴费年度 is 2021
+    [InlineData(2011, "2026-11-20")]   // for 2011, paid after this year's deadline
+    public void Lump_sum_back_payment_for_any_year_in_this_export_excludes(int paysFor, string paidOn) =>
+        Assert.Equal(ExclusionReason.LumpSumBackPayment,
+            One([Paid("A", 1000), Paid("A", 15000, type: PaymentType.LumpSum, on: paidOn, year: paysFor)]).Exclusion);
+
+    [Fact]
+    public void Lump_sum_back_payment_in_an_earlier_years_export_excludes() =>
+        Assert.Equal(ExclusionReason.LumpSumBackPayment, One([Paid("A", 1000)], lumpSumPayers: new HashSet<string> { "A" }).Exclusion);
+
+    [Fact]
+    public void Ordinary_back_payments_for_earlier_years_neither_exclude_nor_count_as_this_years_contribution()
+    {
+        var result = One([Paid("A", 500), Paid("A", 2000, type: PaymentType.BackPayment, year: 2023), Paid("A", 3000, year: 2024, on: "2026-04-01")]);
+        Assert.Null(result.Exclusion);
+        Assert.Equal(500, result.OwnContribution);
+        Assert.Equal(500, result.Tier);
+    }
+
+    [Fact]
+    public void Only_an_earlier_years_normal_record_is_no_contribution_for_this_year() =>
+        Assert.Equal(ExclusionReason.NoContribution, One([Paid("A", 500, year: 2025), Paid("A", 800, type: PaymentType.BackPayment, year: 2025)]).Exclusion);
+
+    [Fact]
+    public void Paying_late_still_comes_before_the_lump_sum_in_the_order_of_reasons() =>
+        Assert.Equal(ExclusionReason.PaidAfterDeadline,
+            One([Paid("A", 500, on: "2026-10-02"), Paid("A", 9000, type: PaymentType.LumpSum, year: 2019)], lumpSumPayers: new HashSet<string> { "A" }).Exclusion);
+
+    [Fact]
+    public void The_group_comes_from_this_years_records_not_an_earlier_years_back_payment() =>
+        Assert.Equal(SpecialGroup.Dibao, One([Paid("A", 100, ContributionItem.GovernmentOnBehalf, on: "2026-02-01", identity: "061", group: SpecialGroup.Dibao),
+            Paid("A", 300, type: PaymentType.BackPayment, year: 2022, on: "2026-08-01", identity: "031", group: SpecialGroup.Tekun)]).Group);
 
     [Fact]
     public void Person_drawing_benefits_is_excluded() =>
@@ -137,7 +174,7 @@ public class SubsidyRulesTests
     public void Insured_in_village_basis_takes_everyone_with_a_record()
     {
         var results = SubsidyRules.Calculate(Scheme with { MembershipBasis = MembershipBasis.InsuredInVillage }, Policy, [],
-            [Paid("B", 500), Paid("A", 1000), Paid("B", 30, ContributionItem.CountySubsidy)], new HashSet<string>());
+            [Paid("B", 500), Paid("A", 1000), Paid("B", 30, ContributionItem.CountySubsidy)], Elsewhere.Nobody);
         Assert.Equal(["A", "B"], results.Select(r => r.IdNumber));
         Assert.Equal([300m, 100m], results.Select(r => r.Subsidy));
     }
@@ -145,7 +182,7 @@ public class SubsidyRulesTests
     [Fact]
     public void Roster_member_without_records_is_listed_as_not_contributing()
     {
-        var results = SubsidyRules.Calculate(Scheme, Policy, [new Member("A", "甲", null), new Member("Z", "乙", null)], [Paid("A", 500), Paid("X", 500)], new HashSet<string>());
+        var results = SubsidyRules.Calculate(Scheme, Policy, [new Member("A", "甲", null), new Member("Z", "乙", null)], [Paid("A", 500), Paid("X", 500)], Elsewhere.Nobody);
         Assert.Equal(["A", "Z"], results.Select(r => r.IdNumber));
         Assert.Equal(ExclusionReason.NoContribution, results[1].Exclusion);
     }
@@ -186,8 +223,8 @@ public class SubsidyRulesTests
     {
         var records = Enumerable.Range(0, 50).Select(i => Paid($"P{i:00}", 300 + i * 37)).ToList();
         var members = records.Select(r => new Member(r.IdNumber, "某", null)).ToList();
-        var first = SubsidyRules.Calculate(Scheme, Policy, members, records, new HashSet<string>());
-        var shuffled = SubsidyRules.Calculate(Scheme, Policy, members.AsEnumerable().Reverse().ToList(), records.AsEnumerable().Reverse().ToList(), new HashSet<string>());
+        var first = SubsidyRules.Calculate(Scheme, Policy, members, records, Elsewhere.Nobody);
+        var shuffled = SubsidyRules.Calculate(Scheme, Policy, members.AsEnumerable().Reverse().ToList(), records.AsEnumerable().Reverse().ToList(), Elsewhere.Nobody);
         Assert.Equal(first, shuffled);
     }
 
@@ -212,7 +249,7 @@ public class SubsidyRulesTests
                     identity: group is null ? "011" : "061", group: group);
             }).ToList();
             var members = records.Select(r => new Member(r.IdNumber, "某", null)).ToList();
-            var results = SubsidyRules.Calculate(scheme, Policy, members, records, new HashSet<string>());
+            var results = SubsidyRules.Calculate(scheme, Policy, members, records, Elsewhere.Nobody);
 
             Assert.True(results.Sum(r => r.Subsidy) <= scheme.Budget, "a total never exceeds the budget");
             Assert.All(results, r => Assert.True(r.Subsidy <= Policy.Cap && r.Subsidy >= 0, "no amount above the cap"));

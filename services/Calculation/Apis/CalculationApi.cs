@@ -1,39 +1,51 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Calculation.Inputs;
 using Calculation.Rules;
 using Calculation.Settlement;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Divisions;
-using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Apis;
 
-public sealed record RunView(Guid Id, string Fingerprint, int Members, int Eligible, decimal Total, int DurationMs, DateTime CreatedAt);
+/// <summary>What a run used (DESIGN §5): the export batch (and the batches whose 一次性补缴 records counted), the roster, the scheme and its version, the policy year, the budget B and the cap.</summary>
+public sealed record RunInputsView(Guid? BatchId, IReadOnlyList<Guid> LumpSumBatches, Guid? RosterBatchId, Guid? SchemeId, long? SchemeVersion,
+    string? PolicyRegion, int PolicyYear, long? PolicyVersion, decimal Budget, decimal? Cap);
+
+public sealed record RunView(Guid Id, string Fingerprint, int Members, int Eligible, decimal Total, int DurationMs, DateTime CreatedAt, RunInputsView Inputs);
 
 public sealed record ResultView(string IdNumber, string Name, string? Exclusion, decimal Own, decimal? Tier, string? SpecialGroup,
-    decimal Floor, decimal Incentive, decimal FloorPart, decimal IncentivePart, decimal Subsidy, decimal? AdjustedSubsidy, decimal Amount, string Flags, string? Explanation);
+    decimal Floor, decimal Incentive, decimal FloorPart, decimal IncentivePart, decimal Subsidy, decimal? AdjustedSubsidy, decimal Amount, string[] Flags, string? Explanation);
 
 /// <summary>One line of the totals by category: how many members, and how much they receive.</summary>
 public sealed record CategoryTotal(string Category, string Code, string Name, int Members, decimal Amount);
 
+/// <summary>An input a waiting village-year still lacks: its code and what it means.</summary>
+public sealed record WaitingForView(string Code, string Name);
+
 public sealed record PaymentNoticeView(string Number, decimal Amount, string Payer, string? CreditCode, DateOnly IssuedOn, DateOnly DueOn,
     string? ReceiptNumber, decimal? PaidAmount, DateTime? PaidAt, DateOnly? CreditedOn, string? RejectionReason, DateTime? RejectedAt);
 
-public sealed record VillageYearView(string VillageCode, int Year, string State, string StateName, bool Stale, DateOnly? NoticeStart, DateOnly? NoticeEnd,
-    string? RejectionReason, int OpenObjections, decimal Total, RunView? Run, PaymentNoticeView? PaymentNotice,
-    IReadOnlyList<CategoryTotal> Totals, IReadOnlyList<ResultView> Results);
+public sealed record VillageYearView(string VillageCode, int Year, string State, string StateName, bool Stale, IReadOnlyList<WaitingForView> WaitingFor, bool Calculating,
+    DateOnly? NoticeStart, DateOnly? NoticeEnd, string? RejectionReason, int OpenObjections, decimal Total, RunView? Run, PaymentNoticeView? PaymentNotice,
+    IReadOnlyList<CategoryTotal> Totals, int ResultCount, int Page, int? PageSize, IReadOnlyList<ResultView> Results);
 
 /// <summary>
-/// What a settlement step answers: the village-year as it now stands, without its member list (a city's year is
-/// some 20,000 steps; the list is one GET away). A step about one member's objection carries that member's result.
+/// What a settlement step answers: the village-year as it now stands, without its member list (one GET away). A step
+/// about one member's objection carries that member's result.
 /// </summary>
 public sealed record SettlementStatusView(string VillageCode, int Year, string State, string StateName, bool Stale, DateOnly? NoticeStart, DateOnly? NoticeEnd,
     string? RejectionReason, int OpenObjections, decimal Total, int Recipients, RunView? Run, PaymentNoticeView? PaymentNotice, ResultView? Member);
 
+/// <summary>The member list's filters and paging: a reason or flag code, a name or ID number to look for, a page.</summary>
+public sealed record VillageYearQuery(string VillageCode, int Year, string? Reason, string? Q, int? Page, int? PageSize);
+
 public static class CalculationApi
 {
+    public const int MaxPageSize = 500;
+
     public static RouteGroupBuilder MapCalculationApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/calculation").RequireAuthorization().WithTags("补助测算");
@@ -49,26 +61,83 @@ public static class CalculationApi
     }
 
     private const string ResultsSql = """
-        SELECT id_number, name, exclusion, own, tier, special_group, floor, incentive, floor_part, incentive_part, subsidy, adjusted_subsidy,
-               coalesce(adjusted_subsidy, subsidy) AS amount, flags, NULL AS explanation
+        SELECT id_number, name, exclusion, own, tier, special_group, floor, incentive, floor_part, incentive_part, subsidy, adjusted_subsidy, flags
         FROM member_results WHERE run_id = @runId AND (@idNumber::text IS NULL OR id_number = @idNumber)
         ORDER BY id_number
         """;
 
-    /// <summary>A village-year's state, its latest results with their explanations and totals by category; optionally only the members with one reason or flag.</summary>
-    public static async Task<Results<Ok<VillageYearView>, ProblemHttpResult>> GetVillageYear(
-        string villageCode, int year, string? reason, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    // Dapper binds a text[] column to a settable string[] property, not to a constructor parameter.
+    private sealed class ResultRow
+    {
+        public string IdNumber { get; set; } = "";
+        public string Name { get; set; } = "";
+        public string? Exclusion { get; set; }
+        public decimal Own { get; set; }
+        public decimal? Tier { get; set; }
+        public string? SpecialGroup { get; set; }
+        public decimal Floor { get; set; }
+        public decimal Incentive { get; set; }
+        public decimal FloorPart { get; set; }
+        public decimal IncentivePart { get; set; }
+        public decimal Subsidy { get; set; }
+        public decimal? AdjustedSubsidy { get; set; }
+        public string[] Flags { get; set; } = [];
+
+        public ResultView ToView() => new(IdNumber, Name, Exclusion, Own, Tier, SpecialGroup, Floor, Incentive, FloorPart, IncentivePart, Subsidy, AdjustedSubsidy,
+            AdjustedSubsidy ?? Subsidy, Flags, null);
+    }
+
+    private const string CalculatingSql = "SELECT EXISTS (SELECT 1 FROM pending_village_years WHERE village_code = @villageCode AND year = @year)";
+
+    /// <summary>
+    /// A village-year: its state (and, while it waits, for what), its latest run and what the run used, totals by
+    /// category, and its members' results with explanations — all of them, or one page of those matching a reason or
+    /// flag code and a name or ID number.
+    /// </summary>
+    public static async Task<Results<Ok<VillageYearView>, ProblemHttpResult, ValidationProblem>> GetVillageYear(
+        [AsParameters] VillageYearQuery query, HttpContext http, NpgsqlDataSource dataSource, DivisionReplica divisions, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
-        if (!caller.Covers(villageCode)) return Problems.OutOfScope(caller, villageCode);
+        if (!caller.Covers(query.VillageCode)) return Problems.OutOfScope(caller, query.VillageCode);
+        if (WhyInvalid(query) is { Count: > 0 } invalid) return Problems.Invalid(invalid);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (await VillageYearStanding.ReadAsync(connection, null, villageCode, year, cancellationToken) is not { } standing) return Problems.NotFound($"村 {villageCode} {year} 年度尚无测算。");
-        var status = StatusOf(villageCode, year, standing);
-        var results = status.Run is null ? [] : await ResultsAsync(connection, null, status.Run.Id, null, cancellationToken);
-        var shown = reason is null ? results : results.Where(r => r.Exclusion == reason || r.Flags.Split(", ").Contains(reason)).ToList();
-        return TypedResults.Ok(new VillageYearView(villageCode, year, status.State, status.StateName, status.Stale, status.NoticeStart, status.NoticeEnd,
-            status.RejectionReason, status.OpenObjections, results.Sum(r => r.Amount), status.Run, status.PaymentNotice, ResultCategories.Of(results), shown));
+        var standing = await VillageYearStanding.ReadAsync(connection, null, query.VillageCode, query.Year, cancellationToken);
+        if (standing is null && await divisions.FindAsync(query.VillageCode, cancellationToken) is not { Level: Subsidy.Contracts.DivisionLevel.Village })
+        {
+            return Problems.NotFound($"系统中没有村(居) {query.VillageCode}。");
+        }
+        var status = standing is null ? null : StatusOf(query.VillageCode, query.Year, standing);
+        var state = status?.State ?? SettlementStates.WaitingForInputs;
+        var waitingFor = state == SettlementStates.WaitingForInputs
+            ? (await VillageYearInputs.LoadAsync(connection, null, query.VillageCode, query.Year, lockVillageYear: false, cancellationToken)).Missing
+                .Select(m => new WaitingForView(Readiness.Code(m), Readiness.ChineseName(m))).ToList()
+            : [];
+        var calculating = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(CalculatingSql, new { query.VillageCode, query.Year }, cancellationToken: cancellationToken));
+
+        var results = status?.Run is null ? [] : await ResultsAsync(connection, null, status.Run.Id, null, cancellationToken);
+        var matching = results.Where(r => Matches(r, query)).ToList();
+        var page = Math.Max(1, query.Page ?? 1);
+        var shown = query.PageSize is { } size ? matching.Skip((page - 1) * size).Take(size).ToList() : matching;
+        return TypedResults.Ok(new VillageYearView(query.VillageCode, query.Year, state, SettlementStates.ChineseName(state), status?.Stale ?? false, waitingFor, calculating,
+            status?.NoticeStart, status?.NoticeEnd, status?.RejectionReason, status?.OpenObjections ?? 0, results.Sum(r => r.Amount), status?.Run, status?.PaymentNotice,
+            ResultCategories.Of(results), matching.Count, page, query.PageSize, shown.Select(Explained).ToList()));
     }
+
+    private static List<(string Field, string Message)> WhyInvalid(VillageYearQuery query)
+    {
+        var errors = new List<(string, string)>();
+        if (query.Reason is { } reason && !ResultCodes.IsExclusion(reason) && !ResultCodes.IsFlag(reason))
+        {
+            errors.Add(("reason", $"筛选条件 {reason} 不是不予补助原因或标记代码，可选：{string.Join("、", ResultCodes.Exclusions.Select(ResultCodes.Of).Concat(ResultCodes.Flags.Select(ResultCodes.Of)))}。"));
+        }
+        if (query.Page is < 1) errors.Add(("page", "页码须从1开始。"));
+        if (query.PageSize is < 1 or > MaxPageSize) errors.Add(("pageSize", $"每页条数须在1至{MaxPageSize}之间。"));
+        return errors;
+    }
+
+    private static bool Matches(ResultView r, VillageYearQuery query) =>
+        (query.Reason is null || r.Exclusion == query.Reason || r.Flags.Contains(query.Reason))
+        && (string.IsNullOrWhiteSpace(query.Q) || r.Name.Contains(query.Q.Trim(), StringComparison.Ordinal) || r.IdNumber.Contains(query.Q.Trim().ToUpperInvariant(), StringComparison.Ordinal));
 
     /// <summary>The village-year after a step, as the step read it in its own transaction, with one member's result when the step was about that member.</summary>
     public static async Task<SettlementStatusView> StatusAsync(UnitOfWork work, string villageCode, int year, VillageYearStanding standing, string? memberIdNumber, CancellationToken cancellationToken)
@@ -76,21 +145,23 @@ public static class CalculationApi
         var status = StatusOf(villageCode, year, standing);
         if (memberIdNumber is null || status.Run is null) return status;
         var member = await ResultsAsync(work.Connection, work.Transaction, status.Run.Id, memberIdNumber, cancellationToken);
-        return status with { Member = member.FirstOrDefault() };
+        return status with { Member = member.Select(Explained).FirstOrDefault() };
     }
 
     public static SettlementStatusView StatusOf(string villageCode, int year, VillageYearStanding s) => new(villageCode, year, s.State, SettlementStates.ChineseName(s.State), s.Stale,
         s.NoticeStart, s.NoticeEnd, s.RejectionReason, s.OpenObjections, s.Amount, s.Recipients,
-        s.RunId is { } run ? new RunView(run, s.Fingerprint!, s.Members!.Value, s.Eligible!.Value, s.RunTotal!.Value, s.DurationMs!.Value, s.RunCreatedAt!.Value) : null,
+        s.RunId is { } run ? new RunView(run, s.Fingerprint!, s.Members!.Value, s.Eligible!.Value, s.RunTotal!.Value, s.DurationMs!.Value, s.RunCreatedAt!.Value,
+            new RunInputsView(s.RunBatchId, s.RunLumpSumBatches ?? [], s.RunRosterBatchId, s.RunSchemeId, s.RunSchemeVersion, s.RunPolicyRegion, year, s.RunPolicyVersion, s.Budget, s.RunCap)) : null,
         s.NoticeNumber is { } number
             ? new PaymentNoticeView(number, s.NoticeAmount!.Value, s.NoticePayer!, s.NoticeCreditCode, s.NoticeIssuedOn!.Value, s.NoticeDueOn!.Value, s.NoticeReceiptNumber,
                 s.NoticePaidAmount, s.NoticePaidAt, s.NoticeCreditedOn, s.NoticeRejectionReason, s.NoticeRejectedAt)
             : null,
         null);
 
-    /// <summary>A run's results (or one member's), each with its explanation in Chinese.</summary>
+    /// <summary>A run's results (or one member's), without explanations: the page shown gets them (<see cref="Explained"/>).</summary>
     private static async Task<IReadOnlyList<ResultView>> ResultsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid runId, string? idNumber, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<ResultView>(new CommandDefinition(ResultsSql, new { runId, idNumber }, transaction, cancellationToken: cancellationToken)))
-            .Select(r => r with { Explanation = ResultTexts.Explain(r.Exclusion, r.Tier, r.SpecialGroup, r.FloorPart, r.IncentivePart, r.Flags, r.AdjustedSubsidy) })
-            .ToList();
+        (await connection.QueryAsync<ResultRow>(new CommandDefinition(ResultsSql, new { runId, idNumber }, transaction, cancellationToken: cancellationToken))).Select(r => r.ToView()).ToList();
+
+    private static ResultView Explained(ResultView r) =>
+        r with { Explanation = ResultTexts.Explain(r.Exclusion, r.Tier, r.SpecialGroup, r.FloorPart, r.IncentivePart, r.Flags, r.AdjustedSubsidy) };
 }

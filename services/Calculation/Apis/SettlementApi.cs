@@ -42,7 +42,7 @@ public static class SettlementApi
         string villageCode, int year, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         StepAsync(villageCode, year, SettlementAction.PublishNotice, null, http, dataSource, clock, async step =>
         {
-            var days = (await PolicyYears.EffectiveAsync(step.Work.Connection, step.Work.Transaction, villageCode, year, cancellationToken))?.NoticeDays;
+            var days = (await PolicyYearRow.EffectiveAsync(step.Work.Connection, step.Work.Transaction, villageCode, year, cancellationToken))?.NoticeDays;
             if (days is null) return StepRefusal.Conflict($"{year} 年度政策参数未知，无法确定公示天数。");
             await step.ExecuteAsync("UPDATE village_years SET notice_start = @Today, notice_end = @end WHERE village_code = @villageCode AND year = @year",
                 new { step.Today, end = NoticePeriod.End(step.Today, days.Value), villageCode, year });
@@ -93,7 +93,7 @@ public static class SettlementApi
     public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> RecordPayment(
         string villageCode, int year, PaymentRequest? body, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken) =>
         StepAsync(villageCode, year, SettlementAction.RecordPayment, body?.ReceiptNumber, http, dataSource, clock,
-            step => PaymentNotices.RecordReceiptAsync(step, body?.ReceiptNumber?.Trim(), body?.Amount, body?.PaidAt ?? DateTimeOffset.UtcNow), cancellationToken);
+            step => PaymentNotices.RecordReceiptAsync(step, body?.ReceiptNumber?.Trim(), body?.Amount, body?.PaidAt ?? step.At), cancellationToken);
 
     /// <summary>已到账: the subsidy is written back to the members' accounts as 集体补助 records.</summary>
     public static Task<Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>> Credit(
@@ -127,7 +127,7 @@ public static class SettlementApi
         if (!DivisionCode.IsWellFormed(villageCode)) return Problems.NotFound($"区划代码 {villageCode} 无效。");
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
         if (beforeLock is not null) await beforeLock(work);
-        var (refusal, standing) = await SettlementSteps.TakeAsync(work, villageCode, year, action, caller, clock.Today, reason, effect, cancellationToken);
+        var (refusal, standing) = await SettlementSteps.TakeAsync(work, villageCode, year, action, caller, clock.Now, reason, effect, cancellationToken);
         if (refusal is not null) return ToProblem(refusal);
         // The answer is what the step read for its event, in its own transaction; a step about one member adds that member's result.
         var status = await CalculationApi.StatusAsync(work, villageCode, year, standing!, member is null ? null : await member(work), cancellationToken);

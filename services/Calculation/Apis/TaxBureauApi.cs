@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Apis;
 
@@ -48,7 +49,7 @@ public static class TaxBureauApi
     /// accept: a discrepancy is taken as the payment (paid with the amount received, the reason recorded);
     /// dismiss: the answer is set aside and the notice keeps waiting for a matching payment.
     /// </summary>
-    public static async Task<Results<Ok<TaxBureauAnswerView>, ProblemHttpResult>> Resolve(Guid id, ResolveAnswerRequest? body, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<TaxBureauAnswerView>, ProblemHttpResult>> Resolve(Guid id, ResolveAnswerRequest? body, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
@@ -62,10 +63,10 @@ public static class TaxBureauApi
         {
             var notice = await TaxBureau.FindAsync(work, answer.NoticeNumber, cancellationToken);
             if (notice is null) return Problems.Conflict("缴费通知单不存在，不能确认缴费。");
-            var (refusal, _) = await SettlementSteps.TakeAsync(work, notice.VillageCode, notice.Year, SettlementAction.RecordPayment, caller, DateOnly.FromDateTime(DateTime.UtcNow),
+            var (refusal, _) = await SettlementSteps.TakeAsync(work, notice.VillageCode, notice.Year, SettlementAction.RecordPayment, caller, clock.Now,
                 $"按实缴金额确认：{body.Reason!.Trim()}",
                 // The receipt row stays as it is (its number is taken), now with the county's decision beside it.
-                step => PaymentNotices.RecordReceiptAsync(step, answer.ReceiptNumber, answer.Amount, new DateTimeOffset(answer.PaidAt ?? DateTime.UtcNow, TimeSpan.Zero), allowDifference: true),
+                step => PaymentNotices.RecordReceiptAsync(step, answer.ReceiptNumber, answer.Amount, answer.PaidAt is { } paidAt ? new DateTimeOffset(paidAt, TimeSpan.Zero) : step.At, allowDifference: true),
                 cancellationToken);
             if (refusal is not null) return Problems.Conflict(refusal.Message ?? string.Join("；", refusal.Errors.Select(e => e.Message)));
         }

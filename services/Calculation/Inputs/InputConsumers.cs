@@ -5,6 +5,7 @@ using Calculation.Settlement;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Inputs;
 
@@ -32,6 +33,29 @@ public static class Pending
             SELECT pg_notify('calculation', '');
             """, new { villageCodes = villageCodes.ToArray(), year }, work.Transaction, cancellationToken: cancellationToken));
 
+    /// <summary>
+    /// Every village-year of a scope from a year on that the calculation knows (with terms in force, or settled
+    /// already): a newer export of the scope replaces the older for all of them.
+    /// </summary>
+    public static Task MarkScopeAsync(UnitOfWork work, string scope, int fromYear, CancellationToken cancellationToken) =>
+        work.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO pending_village_years (village_code, year)
+            SELECT village_code, year FROM schemes_in_force WHERE starts_with(village_code, @scope) AND year >= @fromYear
+            UNION SELECT village_code, year FROM village_years WHERE starts_with(village_code, @scope) AND year >= @fromYear
+            ORDER BY 1, 2
+            ON CONFLICT (village_code, year) DO UPDATE SET since = pending_village_years.since;
+            SELECT pg_notify('calculation', '');
+            """, new { scope, fromYear }, work.Transaction, cancellationToken: cancellationToken));
+
+    /// <summary>The village-years of later years in whose rosters these people are (their 一次性补缴 excludes them there too).</summary>
+    public static Task MarkPeopleAsync(UnitOfWork work, IReadOnlyCollection<string> idNumbers, int afterYear, CancellationToken cancellationToken) =>
+        work.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO pending_village_years (village_code, year)
+            SELECT DISTINCT village_code, year FROM roster_members WHERE id_number = ANY(@idNumbers) AND year > @afterYear ORDER BY 1, 2
+            ON CONFLICT (village_code, year) DO UPDATE SET since = pending_village_years.since;
+            SELECT pg_notify('calculation', '');
+            """, new { idNumbers = idNumbers.ToArray(), afterYear }, work.Transaction, cancellationToken: cancellationToken));
+
     /// <summary>Every village-year with terms in force under a prefix (a village, or a whole region) for a year (or every year).</summary>
     public static Task MarkSchemesAsync(UnitOfWork work, string prefix, int? year, CancellationToken cancellationToken) =>
         work.Connection.ExecuteAsync(new CommandDefinition("""
@@ -47,12 +71,12 @@ public sealed class PolicyYearConsumer(NpgsqlDataSource dataSource) : Idempotent
     protected override async Task HandleAsync(PolicyYearChanged m, UnitOfWork work, CancellationToken cancellationToken)
     {
         var changed = await work.Connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO policy_years (region_code, year, tiers, special_tier, contribution_deadline, notice_days, version)
-            VALUES (@RegionCode, @Year, @Tiers, @SpecialTier, @ContributionDeadline, @NoticeDays, @Version)
+            INSERT INTO policy_years (region_code, year, tiers, special_tier, contribution_deadline, notice_days, cap, version)
+            VALUES (@RegionCode, @Year, @Tiers, @SpecialTier, @ContributionDeadline, @NoticeDays, @Cap, @Version)
             ON CONFLICT (region_code, year) DO UPDATE SET tiers = excluded.tiers, special_tier = excluded.special_tier,
-                contribution_deadline = excluded.contribution_deadline, notice_days = excluded.notice_days, version = excluded.version
+                contribution_deadline = excluded.contribution_deadline, notice_days = excluded.notice_days, cap = excluded.cap, version = excluded.version
             WHERE policy_years.version < excluded.version
-            """, new { m.RegionCode, m.Year, Tiers = m.Tiers.ToArray(), m.SpecialTier, m.ContributionDeadline, m.NoticeDays, m.Version }, work.Transaction, cancellationToken: cancellationToken));
+            """, new { m.RegionCode, m.Year, Tiers = m.Tiers.ToArray(), m.SpecialTier, m.ContributionDeadline, m.NoticeDays, m.Cap, m.Version }, work.Transaction, cancellationToken: cancellationToken));
         if (changed > 0) await Pending.MarkSchemesAsync(work, DivisionCode.ScopePrefix(m.RegionCode), m.Year, cancellationToken);
     }
 }
@@ -71,7 +95,7 @@ public sealed class SchemeTermsConsumer(NpgsqlDataSource dataSource) : Idempoten
     }
 }
 
-public sealed class PilotStatusConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<PilotStatusChanged>(dataSource)
+public sealed class PilotStatusConsumer(NpgsqlDataSource dataSource, BusinessClock clock) : IdempotentConsumer<PilotStatusChanged>(dataSource)
 {
     protected override async Task HandleAsync(PilotStatusChanged m, UnitOfWork work, CancellationToken cancellationToken)
     {
@@ -84,8 +108,8 @@ public sealed class PilotStatusConsumer(NpgsqlDataSource dataSource) : Idempoten
         // The marks first, then the village-years: the calculator holds a claimed mark while it locks its village-year,
         // so taking them the other way round deadlocked with a calculation under way.
         await Pending.MarkSchemesAsync(work, m.VillageCode, null, cancellationToken);
-        if (m.Status == PilotStatus.Suspended) await Suspension.HaltAsync(work, m.VillageCode, m.Reason, cancellationToken);
-        else if (m.Status == PilotStatus.Active) await Suspension.ResumeAsync(work, m.VillageCode, cancellationToken);
+        if (m.Status == PilotStatus.Suspended) await Suspension.HaltAsync(work, m.VillageCode, m.Reason, clock.Now, cancellationToken);
+        else if (m.Status == PilotStatus.Active) await Suspension.ResumeAsync(work, m.VillageCode, clock.Now, cancellationToken);
     }
 }
 
@@ -110,31 +134,46 @@ public sealed class RosterConsumer(NpgsqlDataSource dataSource) : IdempotentCons
     }
 }
 
+/// <summary>
+/// A newer accepted export replaces the older one for every village of its scope (DESIGN §4), listed or not: the
+/// village-years of the scope are marked, and each finds the latest batch covering it (<see cref="VillageYearInputs"/>).
+/// Later years are marked too: a 一次性补缴 in this export (or one no longer in it) changes their rule 3.
+/// </summary>
 public sealed class BatchAcceptedConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<ContributionBatchAccepted>(dataSource)
 {
+    private const string RecordSql = """
+        INSERT INTO contribution_batches (batch_id, scope_code, year, accepted_at) VALUES (@BatchId, @ScopeCode, @Year, @AcceptedAt)
+        ON CONFLICT DO NOTHING;
+        INSERT INTO batch_villages (batch_id, village_code, chunk_count) SELECT @BatchId, v.code, v.chunks FROM unnest(@Codes, @Chunks) AS v(code, chunks)
+        ON CONFLICT DO NOTHING;
+        """;
+
     protected override async Task HandleAsync(ContributionBatchAccepted m, UnitOfWork work, CancellationToken cancellationToken)
     {
-        // A later-accepted batch replaces the village's records; an older one arriving late changes nothing.
-        var changed = (await work.Connection.QueryAsync<string>(new CommandDefinition("""
-            INSERT INTO village_batches (village_code, year, batch_id, chunk_count, accepted_at)
-            SELECT v.code, @Year, @BatchId, v.chunks, @AcceptedAt FROM unnest(@Codes, @Chunks) AS v(code, chunks)
-            ON CONFLICT (village_code, year) DO UPDATE SET batch_id = excluded.batch_id, chunk_count = excluded.chunk_count, accepted_at = excluded.accepted_at
-            WHERE village_batches.accepted_at < excluded.accepted_at
-            RETURNING village_code
-            """, new { m.Year, m.BatchId, m.AcceptedAt, Codes = m.Villages.Select(v => v.VillageCode).ToArray(), Chunks = m.Villages.Select(v => v.Chunks).ToArray() },
-            work.Transaction, cancellationToken: cancellationToken))).AsList();
-        await Pending.MarkVillagesAsync(work, changed, m.Year, cancellationToken);
+        await work.Connection.ExecuteAsync(new CommandDefinition(RecordSql, new
+        {
+            m.BatchId, m.ScopeCode, m.Year, m.AcceptedAt, Codes = m.Villages.Select(v => v.VillageCode).ToArray(), Chunks = m.Villages.Select(v => v.Chunks).ToArray(),
+        }, work.Transaction, cancellationToken: cancellationToken));
+        await Pending.MarkVillagesAsync(work, m.Villages.Select(v => v.VillageCode).ToList(), m.Year, cancellationToken);
+        await Pending.MarkScopeAsync(work, m.ScopeCode, fromYear: m.Year, cancellationToken);
     }
 }
 
 public sealed class VillageContributionsConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<VillageContributions>(dataSource)
 {
+    private const string StoreSql = """
+        INSERT INTO contribution_chunks (batch_id, village_code, chunk_index, records) VALUES (@BatchId, @VillageCode, @ChunkIndex, CAST(@Records AS json))
+        ON CONFLICT DO NOTHING;
+        INSERT INTO lump_sum_payments (batch_id, village_code, year, id_number) SELECT @BatchId, @VillageCode, @Year, unnest(@LumpSumPayers)
+        ON CONFLICT DO NOTHING;
+        """;
+
     protected override async Task HandleAsync(VillageContributions m, UnitOfWork work, CancellationToken cancellationToken)
     {
-        await work.Connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO contribution_chunks (batch_id, village_code, chunk_index, records) VALUES (@BatchId, @VillageCode, @ChunkIndex, CAST(@Records AS json))
-            ON CONFLICT DO NOTHING
-            """, new { m.BatchId, m.VillageCode, m.ChunkIndex, Records = JsonSerializer.Serialize(m.Records, Pending.Json) }, work.Transaction, cancellationToken: cancellationToken));
+        var lumpSumPayers = m.Records.Where(r => r.Type == PaymentType.LumpSum).Select(r => r.IdNumber).Distinct().ToArray();
+        await work.Connection.ExecuteAsync(new CommandDefinition(StoreSql, new { m.BatchId, m.VillageCode, m.ChunkIndex, m.Year, Records = JsonSerializer.Serialize(m.Records, Pending.Json), LumpSumPayers = lumpSumPayers },
+            work.Transaction, cancellationToken: cancellationToken));
         await Pending.MarkAsync(work, m.VillageCode, m.Year, cancellationToken);
+        if (lumpSumPayers.Length > 0) await Pending.MarkPeopleAsync(work, lumpSumPayers, afterYear: m.Year, cancellationToken);
     }
 }

@@ -25,18 +25,17 @@ public static class ResultTexts
     };
 
     /// <summary>One sentence saying how the member's amount came about.</summary>
-    public static string Explain(string? exclusion, decimal? tier, string? specialGroup, decimal floorPart, decimal incentivePart, string flags, decimal? adjusted)
+    public static string Explain(string? exclusion, decimal? tier, string? specialGroup, decimal floorPart, decimal incentivePart, IReadOnlyList<string> flags, decimal? adjusted)
     {
-        if (exclusion is not null)
+        if (ResultCodes.ExclusionOf(exclusion) is { } reason)
         {
-            var excluded = $"测算不予补助：{Exclusion(Enum.Parse<ExclusionReason>(exclusion))}";
-            return adjusted is { } granted ? $"{excluded}；经异议采纳调整为 {granted:0.00} 元。" : $"不予补助：{Exclusion(Enum.Parse<ExclusionReason>(exclusion))}。";
+            return adjusted is { } granted ? $"测算不予补助：{Exclusion(reason)}；经异议采纳调整为 {granted:0.00} 元。" : $"不予补助：{Exclusion(reason)}。";
         }
         var parts = new List<string> { tier is { } t ? $"缴费档次 {t:0.##} 元" : "无对应缴费档次" };
-        if (specialGroup is not null) parts.Add($"特殊群体（{SpecialGroups.ChineseName(Enum.Parse<SpecialGroup>(specialGroup))}）托底 {floorPart:0.00} 元");
+        if (SpecialGroups.FromCode(specialGroup) is { } group) parts.Add($"特殊群体（{SpecialGroups.ChineseName(group)}）托底 {floorPart:0.00} 元");
         parts.Add($"激励补助 {incentivePart:0.00} 元");
-        var flagged = Enum.Parse<ResultFlags>(flags);
-        foreach (var flag in Enum.GetValues<ResultFlags>().Where(f => f != ResultFlags.None && flagged.HasFlag(f))) parts.Add(Flag(flag));
+        var flagged = ResultCodes.FlagsOf(flags);
+        foreach (var flag in ResultCodes.Flags.Where(f => flagged.HasFlag(f))) parts.Add(Flag(flag));
         if (adjusted is { } a) parts.Add($"经异议采纳调整为 {a:0.00} 元");
         return string.Join("；", parts) + "。";
     }

@@ -22,10 +22,16 @@ public enum ResultFlags
     BudgetProrated = 8,
 }
 
-/// <summary>The year's parameters the rules need.</summary>
-public sealed record PolicyInput(IReadOnlyList<decimal> Tiers, decimal SpecialTier, DateOnly ContributionDeadline)
+/// <summary>The year's parameters the rules need; the cap (the year's highest tier) comes with the policy year.</summary>
+public sealed record PolicyInput(int Year, IReadOnlyList<decimal> Tiers, decimal SpecialTier, DateOnly ContributionDeadline, decimal Cap);
+
+/// <summary>
+/// What other villages and earlier years say about the village's people: who is also in another village's roster
+/// this year (rule 5), and who made a 一次性补缴 according to this year's or an earlier year's export, in any village (rule 3).
+/// </summary>
+public sealed record Elsewhere(IReadOnlySet<string> MembersOfOtherVillages, IReadOnlySet<string> LumpSumPayers)
 {
-    public decimal Cap => Tiers.Max();
+    public static readonly Elsewhere Nobody = new(new HashSet<string>(), new HashSet<string>());
 }
 
 /// <summary>The scheme's terms the rules need.</summary>
@@ -60,7 +66,7 @@ public static class SubsidyRules
         PolicyInput policy,
         IReadOnlyList<Member> roster,
         IReadOnlyList<ContributionRecord> records,
-        IReadOnlySet<string> membersOfOtherVillages)
+        Elsewhere elsewhere)
     {
         var byPerson = records.GroupBy(r => r.IdNumber, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var members = scheme.MembershipBasis == MembershipBasis.Roster
@@ -71,27 +77,31 @@ public static class SubsidyRules
         var results = members
             .DistinctBy(m => m.IdNumber, StringComparer.Ordinal)
             .OrderBy(m => m.IdNumber, StringComparer.Ordinal)
-            .Select(m => ForMember(m, byPerson.GetValueOrDefault(m.IdNumber) ?? [], scheme, policy, membersOfOtherVillages))
+            .Select(m => ForMember(m, byPerson.GetValueOrDefault(m.IdNumber) ?? [], scheme, policy, elsewhere))
             .ToList();
         return ApplyBudget(results, scheme.Budget);
     }
 
-    public static MemberResult ForMember(Member member, IReadOnlyList<ContributionRecord> records, SchemeInput scheme, PolicyInput policy, IReadOnlySet<string> membersOfOtherVillages)
+    /// <summary>
+    /// One member's result. Rules 1, 2 and the own contribution count only the 正常缴费 records of the year itself;
+    /// rule 3 looks at every 一次性补缴 record, whatever year it pays for, in this export or an earlier one.
+    /// </summary>
+    public static MemberResult ForMember(Member member, IReadOnlyList<ContributionRecord> records, SchemeInput scheme, PolicyInput policy, Elsewhere elsewhere)
     {
-        static bool Counts(ContributionRecord r) =>
-            r.Type == PaymentType.Normal && r.Item is ContributionItem.Personal or ContributionItem.GovernmentOnBehalf;
+        bool Counts(ContributionRecord r) =>
+            r.Year == policy.Year && r.Type == PaymentType.Normal && r.Item is ContributionItem.Personal or ContributionItem.GovernmentOnBehalf;
 
         var counting = records.Where(Counts).ToList();
         var inTime = counting.Where(r => r.PaidOn <= policy.ContributionDeadline).ToList();
         var own = inTime.Where(r => r.Item == ContributionItem.Personal).Sum(r => r.Amount);
-        var group = GroupOf(member, records);
+        var group = GroupOf(member, records, policy.Year);
 
         ExclusionReason? exclusion =
             counting.Count == 0 ? ExclusionReason.NoContribution
             : inTime.Count == 0 ? ExclusionReason.PaidAfterDeadline
-            : records.Any(r => r.Type == PaymentType.LumpSum) ? ExclusionReason.LumpSumBackPayment
+            : records.Any(r => r.Type == PaymentType.LumpSum) || elsewhere.LumpSumPayers.Contains(member.IdNumber) ? ExclusionReason.LumpSumBackPayment
             : records.Any(r => r.ReceivingBenefits) ? ExclusionReason.ReceivingBenefits
-            : membersOfOtherVillages.Contains(member.IdNumber) ? ExclusionReason.DuplicateMembership
+            : elsewhere.MembersOfOtherVillages.Contains(member.IdNumber) ? ExclusionReason.DuplicateMembership
             : null;
         if (exclusion is not null)
         {
@@ -118,9 +128,9 @@ public static class SubsidyRules
     }
 
     /// <summary>The person's group from the 参保身份 of their records (the latest-paid when they differ), else the roster's.</summary>
-    public static SpecialGroup? GroupOf(Member member, IReadOnlyList<ContributionRecord> records)
+    public static SpecialGroup? GroupOf(Member member, IReadOnlyList<ContributionRecord> records, int year)
     {
-        var withIdentity = records.Where(r => r.Identity is not null).ToList();
+        var withIdentity = records.Where(r => r.Year == year && r.Identity is not null).ToList();
         if (withIdentity.Count == 0) return member.RosterGroup;
         return withIdentity.OrderBy(r => r.PaidOn).ThenBy(r => r.RowNumber).Last().SpecialGroup;
     }

@@ -21,9 +21,20 @@ public static class SettlementSnapshots
     /// </summary>
     public static bool CarriesLines(string step) => step is "confirm" or "publish-notice" or "credit";
 
-    public sealed record Line(string IdNumber, string Name, string? SpecialGroup, decimal? Tier, decimal Own, decimal Subsidy, string? Exclusion, string Flags, bool Adjusted);
+    // Dapper binds a text[] column to a settable string[] property, not to a constructor parameter.
+    public sealed class Line
+    {
+        public string IdNumber { get; set; } = "";
+        public string Name { get; set; } = "";
+        public string? SpecialGroup { get; set; }
+        public decimal? Tier { get; set; }
+        public decimal Own { get; set; }
+        public decimal Subsidy { get; set; }
+        public string? Exclusion { get; set; }
+        public string[] Flags { get; set; } = [];
+        public bool Adjusted { get; set; }
+    }
 
-    public static SettlementLine ToLine(Line l) => new(l.IdNumber, l.Name,
-        l.SpecialGroup is null ? null : Enum.Parse<SpecialGroup>(l.SpecialGroup), l.Tier, l.Own, l.Subsidy, l.Exclusion, l.Flags,
-        l.Adjusted ? "异议采纳调整" : l.Exclusion is null ? null : ResultTexts.Exclusion(Enum.Parse<ExclusionReason>(l.Exclusion)));
+    public static SettlementLine ToLine(Line l) => new(l.IdNumber, l.Name, SpecialGroups.FromCode(l.SpecialGroup), l.Tier, l.Own, l.Subsidy, l.Exclusion, l.Flags,
+        l.Adjusted ? "异议采纳调整" : l.Exclusion is null ? null : ResultCodes.NameOf(l.Exclusion));
 }

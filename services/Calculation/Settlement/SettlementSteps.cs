@@ -3,12 +3,16 @@ using Subsidy.Contracts;
 using Subsidy.ServiceDefaults;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Settlement;
 
-/// <summary>What a step's own check and effect can see: the open transaction, the village-year, the business day and the caller.</summary>
-public sealed record StepContext(UnitOfWork Work, string VillageCode, int Year, DateOnly Today, Caller Caller, CancellationToken CancellationToken)
+/// <summary>What a step's own check and effect can see: the open transaction, the village-year, the business instant and the caller.</summary>
+public sealed record StepContext(UnitOfWork Work, string VillageCode, int Year, DateTimeOffset At, Caller Caller, CancellationToken CancellationToken)
 {
+    /// <summary>The step's business day (DESIGN §2: the date in China Standard Time).</summary>
+    public DateOnly Today => BusinessClock.DateOf(At);
+
     public Task<int> ExecuteAsync(string sql, object? parameters = null) =>
         Work.Connection.ExecuteAsync(new CommandDefinition(sql, parameters, Work.Transaction, cancellationToken: CancellationToken));
 
@@ -39,7 +43,7 @@ public static class SettlementSteps
 {
     /// <summary>The step inside a transaction the caller owns (an endpoint's or a consumer's); the caller commits.</summary>
     public static async Task<StepResult> TakeAsync(UnitOfWork work, string villageCode, int year, SettlementAction action, Caller caller,
-        DateOnly today, string? reason, Func<StepContext, Task<StepRefusal?>> effect, CancellationToken cancellationToken)
+        DateTimeOffset at, string? reason, Func<StepContext, Task<StepRefusal?>> effect, CancellationToken cancellationToken)
     {
         var current = await work.Connection.QuerySingleOrDefaultAsync<(string State, bool Stale)?>(new CommandDefinition(
             "SELECT state, stale FROM village_years WHERE village_code = @villageCode AND year = @year FOR UPDATE", new { villageCode, year }, work.Transaction, cancellationToken: cancellationToken));
@@ -51,9 +55,9 @@ public static class SettlementSteps
         {
             return StepResult.Refused(new StepRefusal(refusal.StatusCode, refusal.Message, []));
         }
-        if (await effect(new StepContext(work, villageCode, year, today, caller, cancellationToken)) is { } why) return StepResult.Refused(why);
+        if (await effect(new StepContext(work, villageCode, year, at, caller, cancellationToken)) is { } why) return StepResult.Refused(why);
         var to = SettlementWorkflow.Rule(action).To ?? current.Value.State;
-        return new StepResult(null, await RecordAsync(work, villageCode, year, KebabCase.Of(action), current.Value.State, to, caller, reason, cancellationToken, setState: to != current.Value.State));
+        return new StepResult(null, await RecordAsync(work, villageCode, year, KebabCase.Of(action), current.Value.State, to, caller, reason, at, cancellationToken, setState: to != current.Value.State));
     }
 
     private const string SetStateSql = "UPDATE village_years SET state = @to WHERE village_code = @villageCode AND year = @year;";
@@ -64,22 +68,24 @@ public static class SettlementSteps
     /// is some 16,000 steps, and each round trip costs the server about as much as the statements themselves.
     /// </summary>
     public static async Task<VillageYearStanding> RecordAsync(UnitOfWork work, string villageCode, int year, string step, string from, string to, Caller caller, string? reason,
-        CancellationToken cancellationToken, bool setState = false)
+        DateTimeOffset at, CancellationToken cancellationToken, bool setState = false)
     {
         var withLines = SettlementSnapshots.CarriesLines(step);
         var sql = string.Concat(setState ? SetStateSql : "", AuditLog.InsertSql, ";", VillageYearStanding.Sql, ";", withLines ? SettlementSnapshots.LinesSql : "");
         var parameters = new DynamicParameters(new { villageCode, year, to });
         parameters.AddDynamicParams(AuditLog.Parameters(caller, "village-year", $"{villageCode}/{year}", villageCode, step,
-            SettlementStates.ChineseName(from), SettlementStates.ChineseName(to), reason));
+            SettlementStates.ChineseName(from), SettlementStates.ChineseName(to), reason, at));
+        long sequence;
         VillageYearStanding standing;
         IReadOnlyList<SettlementLine> lines = [];
         await using (var results = await work.Connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, work.Transaction, cancellationToken: cancellationToken)))
         {
+            sequence = await results.ReadSingleAsync<long>();
             standing = await results.ReadSingleAsync<VillageYearStanding>();
             if (withLines) lines = (await results.ReadAsync<SettlementSnapshots.Line>()).Select(SettlementSnapshots.ToLine).ToList();
         }
         await work.PublishAsync(new SettlementStepTaken(Guid.CreateVersion7(), villageCode, year, step, from, to, caller.UserId, caller.Role,
-            DateTimeOffset.UtcNow, reason, standing.ToSnapshot(lines)), cancellationToken);
+            at, reason, standing.ToSnapshot(lines), sequence), cancellationToken);
         return standing;
     }
 }

@@ -19,7 +19,7 @@ public static class Suspension
         SettlementStates.NoticeClosed, SettlementStates.ApplicationSubmitted, SettlementStates.Approved, SettlementStates.PaymentNoticeIssued,
     ];
 
-    public static async Task HaltAsync(UnitOfWork work, string villageCode, string? reason, CancellationToken cancellationToken)
+    public static async Task HaltAsync(UnitOfWork work, string villageCode, string? reason, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var halted = await work.Connection.QueryAsync<(int Year, string From)>(new CommandDefinition("""
             UPDATE village_years v SET suspended_from = old.state, state = 'suspended'
@@ -29,12 +29,12 @@ public static class Suspension
             """, new { villageCode, Unpaid }, work.Transaction, cancellationToken: cancellationToken));
         foreach (var (year, from) in halted)
         {
-            await SettlementSteps.RecordAsync(work, villageCode, year, "suspend", from, SettlementStates.Suspended, Registry, reason, cancellationToken);
+            await SettlementSteps.RecordAsync(work, villageCode, year, "suspend", from, SettlementStates.Suspended, Registry, reason, at, cancellationToken);
         }
     }
 
     /// <summary>Returns halted village-years to where they were; those not yet confirmed are recalculated with whatever changed meanwhile.</summary>
-    public static async Task ResumeAsync(UnitOfWork work, string villageCode, CancellationToken cancellationToken)
+    public static async Task ResumeAsync(UnitOfWork work, string villageCode, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var resumed = await work.Connection.QueryAsync<(int Year, string To)>(new CommandDefinition("""
             UPDATE village_years SET state = suspended_from, suspended_from = NULL
@@ -43,7 +43,7 @@ public static class Suspension
             """, new { villageCode }, work.Transaction, cancellationToken: cancellationToken));
         foreach (var (year, to) in resumed)
         {
-            await SettlementSteps.RecordAsync(work, villageCode, year, "resume", SettlementStates.Suspended, to, Registry, null, cancellationToken);
+            await SettlementSteps.RecordAsync(work, villageCode, year, "resume", SettlementStates.Suspended, to, Registry, null, at, cancellationToken);
         }
     }
 }

@@ -5,6 +5,7 @@ using Subsidy.ServiceDefaults;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Settlement;
 
@@ -33,7 +34,7 @@ public static class TaxBureau
 }
 
 /// <summary>缴费回执: equal amount → paid; otherwise the receipt waits for the county centre. A repeated receipt changes nothing.</summary>
-public sealed class PaymentReceivedConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<PaymentReceived>(dataSource)
+public sealed class PaymentReceivedConsumer(NpgsqlDataSource dataSource, BusinessClock clock) : IdempotentConsumer<PaymentReceived>(dataSource)
 {
     protected override async Task HandleAsync(PaymentReceived m, UnitOfWork work, CancellationToken cancellationToken)
     {
@@ -47,7 +48,7 @@ public sealed class PaymentReceivedConsumer(NpgsqlDataSource dataSource) : Idemp
                 return;
             case ReceiptOutcome.Matched:
                 var (refusal, _) = await SettlementSteps.TakeAsync(work, notice!.VillageCode, notice.Year, SettlementAction.RecordPayment, TaxBureau.For(notice.VillageCode),
-                    DateOnly.FromDateTime(m.PaidAt.UtcDateTime), m.ReceiptNumber, step => PaymentNotices.RecordReceiptAsync(step, m.ReceiptNumber, m.Amount, m.PaidAt), cancellationToken);
+                    clock.Now, m.ReceiptNumber, step => PaymentNotices.RecordReceiptAsync(step, m.ReceiptNumber, m.Amount, m.PaidAt), cancellationToken);
                 if (refusal is not null) throw new InvalidOperationException($"receipt {m.ReceiptNumber} matched but could not be recorded: {refusal.Message}");
                 return;
             default:
@@ -59,7 +60,7 @@ public sealed class PaymentReceivedConsumer(NpgsqlDataSource dataSource) : Idemp
 }
 
 /// <summary>The tax bureau refused a notice: it stays issued, with the reason shown; one for an unknown notice is parked.</summary>
-public sealed class PaymentRejectedConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<PaymentRejected>(dataSource)
+public sealed class PaymentRejectedConsumer(NpgsqlDataSource dataSource, BusinessClock clock) : IdempotentConsumer<PaymentRejected>(dataSource)
 {
     protected override async Task HandleAsync(PaymentRejected m, UnitOfWork work, CancellationToken cancellationToken)
     {
@@ -74,6 +75,6 @@ public sealed class PaymentRejectedConsumer(NpgsqlDataSource dataSource) : Idemp
             UPDATE payment_notices SET rejection_reason = @Reason, rejected_at = @at WHERE number = @NoticeNumber;
             INSERT INTO tax_bureau_answers (id, kind, notice_number, reason, outcome) VALUES (@id, 'rejection', @NoticeNumber, @Reason, 'rejected');
             """, new { m.Reason, at = m.RejectedAt.UtcDateTime, m.NoticeNumber, id = Guid.CreateVersion7() }, work.Transaction, cancellationToken: cancellationToken));
-        await SettlementSteps.RecordAsync(work, notice.VillageCode, notice.Year, "payment-rejected", notice.State, notice.State, TaxBureau.For(notice.VillageCode), m.Reason, cancellationToken);
+        await SettlementSteps.RecordAsync(work, notice.VillageCode, notice.Year, "payment-rejected", notice.State, notice.State, TaxBureau.For(notice.VillageCode), m.Reason, clock.Now, cancellationToken);
     }
 }

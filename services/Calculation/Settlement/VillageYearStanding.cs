@@ -15,6 +15,8 @@ public sealed class VillageYearStanding
         SELECT v.state, v.stale, v.notice_start, v.notice_end, v.rejection_reason,
                (SELECT count(*)::int FROM objections o WHERE o.village_code = v.village_code AND o.year = v.year AND o.state = 'open') AS open_objections,
                v.run_id, r.fingerprint, r.members, r.eligible, r.total AS run_total, r.duration_ms, r.created_at AS run_created_at,
+               r.batch_id AS run_batch_id, r.lump_sum_batches AS run_lump_sum_batches, r.roster_batch_id AS run_roster_batch_id, r.scheme_id AS run_scheme_id,
+               r.scheme_version AS run_scheme_version, r.policy_region AS run_policy_region, r.policy_version AS run_policy_version, r.cap AS run_cap,
                coalesce(r.amount, 0) AS amount, coalesce(r.recipients, 0) AS recipients, r.organisation_name, r.credit_code, coalesce(r.budget, 0) AS budget,
                n.number AS notice_number, n.county_code AS notice_county_code, n.amount AS notice_amount, n.payer AS notice_payer,
                n.credit_code AS notice_credit_code, n.issued_on AS notice_issued_on, n.due_on AS notice_due_on, n.receipt_number AS notice_receipt_number,
@@ -40,6 +42,14 @@ public sealed class VillageYearStanding
     public decimal? RunTotal { get; init; }
     public int? DurationMs { get; init; }
     public DateTime? RunCreatedAt { get; init; }
+    public Guid? RunBatchId { get; init; }
+    public Guid[]? RunLumpSumBatches { get; init; }
+    public Guid? RunRosterBatchId { get; init; }
+    public Guid? RunSchemeId { get; init; }
+    public long? RunSchemeVersion { get; init; }
+    public string? RunPolicyRegion { get; init; }
+    public long? RunPolicyVersion { get; init; }
+    public decimal? RunCap { get; init; }
     /// <summary>The run's amount as it stands, upheld objections included; 0 before any run.</summary>
     public decimal Amount { get; init; }
     public int Recipients { get; init; }

@@ -8,7 +8,7 @@ namespace ContributionImport.Apis;
 
 public sealed record BatchView(Guid Id, string Kind, string ScopeCode, int Year, string FileName, long FileSize, string? Sha256,
     string State, string StateName, long RowsRead, long RowsAccepted, int ErrorCount, string? Failure, string UploadedBy,
-    DateTime UploadedAt, DateTime? FinishedAt, Guid? SupersededBy, bool SameFileAsBefore)
+    DateTime UploadedAt, DateTime? FinishedAt, Guid? SupersededBy, bool SameFileAsBefore, IReadOnlyList<ErrorView>? Errors = null)
 {
     public static BatchView From(Batch b, bool sameFile = false) => new(b.Id, b.Kind, b.ScopeCode, b.Year, b.FileName, b.FileSize, b.Sha256,
         b.State, b.StateName, b.RowsRead, b.RowsAccepted, b.ErrorCount, b.Failure, b.UploadedBy, b.UploadedAt, b.FinishedAt, b.SupersededBy, sameFile);
@@ -50,7 +50,15 @@ public static class ContributionImportApi
         if (!caller.Covers(scope!)) return Problems.OutOfScope(caller, scope!);
 
         var name = fileName ?? http.Request.Headers["X-File-Name"].FirstOrDefault() ?? "upload";
-        var result = await store.ReceiveAsync(http.Request.Body, BatchKinds.Contributions, scope!, year!.Value, name, caller, cancellationToken);
+        UploadResult result;
+        try
+        {
+            result = await store.ReceiveAsync(http.Request.Body, BatchKinds.Contributions, scope!, year!.Value, name, caller, cancellationToken);
+        }
+        catch (UploadStalledException stalled)
+        {
+            return Stalled(stalled);
+        }
         var view = BatchView.From(result.Batch, sameFile: !result.IsNew);
         return result.IsNew
             ? TypedResults.Accepted($"/api/imports/batches/{view.Id}", view)
@@ -72,10 +80,21 @@ public static class ContributionImportApi
             return Problems.Invalid([("village", $"系统中没有村(居) {village}。")]);
         }
 
-        var result = await store.ReceiveAsync(http.Request.Body, BatchKinds.Roster, village!, year!.Value, fileName ?? "roster", caller, cancellationToken);
+        UploadResult result;
+        try
+        {
+            result = await store.ReceiveAsync(http.Request.Body, BatchKinds.Roster, village!, year!.Value, fileName ?? "roster", caller, cancellationToken);
+        }
+        catch (UploadStalledException stalled)
+        {
+            return Stalled(stalled);
+        }
         var view = BatchView.From(result.Batch, sameFile: !result.IsNew);
         return result.IsNew ? TypedResults.Accepted($"/api/imports/batches/{view.Id}", view) : TypedResults.Ok(view);
     }
+
+    private static ProblemHttpResult Stalled(UploadStalledException stalled) =>
+        TypedResults.Problem(detail: stalled.Message, statusCode: StatusCodes.Status408RequestTimeout, title: "上传超时");
 
     public static async Task<Results<Ok<List<BatchView>>, ProblemHttpResult>> ListBatches(string? scope, int? year, HttpContext http, BatchStore store, CancellationToken cancellationToken)
     {
@@ -85,12 +104,15 @@ public static class ContributionImportApi
         return TypedResults.Ok((await store.ListAsync(prefix, year, cancellationToken)).Select(b => BatchView.From(b)).ToList());
     }
 
-    public static async Task<Results<Ok<BatchView>, ProblemHttpResult>> GetBatch(Guid id, HttpContext http, BatchStore store, CancellationToken cancellationToken)
+    /// <summary>A batch's state and counts; a rejected one also carries its first errors, so a client sees why without a download.</summary>
+    public static async Task<Results<Ok<BatchView>, ProblemHttpResult>> GetBatch(Guid id, HttpContext http, BatchStore store, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
         var batch = await store.FindAsync(id, cancellationToken);
         if (batch is null) return Problems.NotFound($"导入批次 {id} 不存在。");
-        return Covers(caller, batch) ? TypedResults.Ok(BatchView.From(batch)) : Problems.OutOfScope(caller, batch.ScopeCode);
+        if (!Covers(caller, batch)) return Problems.OutOfScope(caller, batch.ScopeCode);
+        var view = BatchView.From(batch);
+        return TypedResults.Ok(batch.State == BatchStates.Rejected ? view with { Errors = await ErrorReport.FirstAsync(dataSource, id, cancellationToken) } : view);
     }
 
     public static async Task<IResult> DownloadErrors(Guid id, string format, HttpContext http, BatchStore store, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
@@ -104,20 +126,22 @@ public static class ContributionImportApi
         if (format == "csv")
         {
             http.Response.ContentType = "text/csv; charset=utf-8";
-            await ErrorReport.WriteCsvAsync(dataSource, id, http.Response.Body, cancellationToken);
+            await ErrorReport.WriteCsvAsync(dataSource, id, batch.ErrorCount, http.Response.Body, cancellationToken);
         }
         else
         {
             http.Response.ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
             await using var buffer = new MemoryStream();
-            await ErrorReport.WriteXlsxAsync(dataSource, id, buffer, cancellationToken);
+            await ErrorReport.WriteXlsxAsync(dataSource, id, batch.ErrorCount, buffer, cancellationToken);
             buffer.Position = 0;
             await buffer.CopyToAsync(http.Response.Body, cancellationToken);
         }
         return Results.Empty;
     }
 
-    /// <summary>An officer sees batches of their own area; a county batch is visible to its townships' officers too.</summary>
-    private static bool Covers(Caller caller, Batch batch) =>
-        caller.Covers(batch.ScopeCode) || batch.ScopeCode.Length < caller.Scope.Length && caller.Scope.StartsWith(batch.ScopeCode, StringComparison.Ordinal);
+    /// <summary>
+    /// A batch, its rows and its reports hold every resident of its scope: only a caller whose scope covers the whole
+    /// batch scope may read them (DESIGN §4) — a township officer not a county's batch, a village clerk not a township's.
+    /// </summary>
+    private static bool Covers(Caller caller, Batch batch) => caller.Covers(batch.ScopeCode);
 }

@@ -8,7 +8,7 @@ namespace ContributionImport.Imports;
 public sealed record UploadResult(Batch Batch, bool IsNew);
 
 /// <summary>Receives uploads and answers questions about batches.</summary>
-public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImports)
+public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImports, IConfiguration configuration)
 {
     public const int ChunkSize = 1 << 20;
 
@@ -31,6 +31,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImpo
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             DELETE FROM import_errors WHERE batch_id = @batchId;
+            DELETE FROM contribution_rows WHERE batch_id = @batchId;
             UPDATE import_batches SET state = 'processing', started_at = now(), rows_read = 0, error_count = 0, failure = NULL WHERE id = @batchId;
             """, new { batchId }, cancellationToken: cancellationToken));
     }
@@ -59,50 +60,50 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImpo
         return (await connection.QueryAsync<Batch>(new CommandDefinition(ListSql, new { Prefix = prefix, Year = year }, cancellationToken: cancellationToken))).AsList();
     }
 
+    /// <summary>How long an upload may send nothing before it is cut off (DESIGN §9: a stalled client loses its slot); Import:StallSeconds.</summary>
+    private readonly TimeSpan _stallTimeout = TimeSpan.FromSeconds(configuration.GetValue("Import:StallSeconds", 30));
+
     /// <summary>
-    /// Streams the upload into 1 MiB pieces while hashing it. A file already uploaded for the same scope and
-    /// year (same SHA-256) is that batch: the new copy is discarded and the existing batch returned. A CSV
-    /// contributions export is processed while it arrives (<see cref="LiveImport"/>); anything else is processed
-    /// by the worker once stored.
+    /// Streams the upload into 1 MiB pieces while hashing it. The batch is committed first as "uploading" (listed
+    /// nowhere) and every piece is stored on its own once it has arrived, so no transaction waits on the client; a
+    /// client that sends nothing for Import:StallSeconds (30 s) is cut off (<see cref="UploadStalledException"/>). A file
+    /// already uploaded for the same scope and year (same SHA-256) is that batch: the new copy is discarded and the
+    /// existing batch returned. A CSV contributions export is processed while it arrives (<see cref="LiveImport"/>);
+    /// anything else is processed by the worker once stored. An upload that is not stored leaves nothing behind.
     /// </summary>
     public async Task<UploadResult> ReceiveAsync(Stream body, string kind, string scopeCode, int year, string fileName, Caller caller, CancellationToken cancellationToken)
     {
         var id = Guid.CreateVersion7();
         var batch = new Batch(id, kind, scopeCode, year, null, fileName, 0, BatchStates.Uploading, 0, 0, 0, null, caller.UserId, DateTime.UtcNow, null, null, null, null);
-        // A batch that may be processed as it arrives is committed first, so the processor's error rows can refer to
-        // it; as "uploading" it is listed nowhere, and it is removed again unless the upload is stored.
-        var mayGoLive = kind == BatchKinds.Contributions;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (mayGoLive) await InsertUploadingAsync(connection, null, batch, cancellationToken);
+        await InsertUploadingAsync(connection, null, batch, cancellationToken);
         LiveImport? live = null;
         var stored = false;
         try
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            if (!mayGoLive) await InsertUploadingAsync(connection, transaction, batch, cancellationToken);
-
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var buffer = new byte[ChunkSize];
             long size = 0;
             var seq = 0;
             while (true)
             {
-                var read = await body.ReadAtLeastAsync(buffer, ChunkSize, throwOnEndOfStream: false, cancellationToken);
+                var read = await UploadPieces.ReadAsync(body, buffer, _stallTimeout, cancellationToken);
                 if (read == 0) break;
-                if (seq == 0 && mayGoLive && Reading.TabularReader.DetectFormat(buffer.AsSpan(0, read)) == Reading.FileFormat.Csv)
+                if (seq == 0 && kind == BatchKinds.Contributions && Reading.TabularReader.DetectFormat(buffer.AsSpan(0, read)) == Reading.FileFormat.Csv)
                 {
                     live = await liveImports.StartAsync(batch);
                 }
                 hash.AppendData(buffer, 0, read);
                 size += read;
                 await connection.ExecuteAsync(new CommandDefinition("INSERT INTO upload_chunks (batch_id, seq, data, deflated) VALUES (@id, @seq, @data, true)",
-                    new { id, seq = seq++, data = UploadPieces.Deflate(buffer.AsSpan(0, read)) }, transaction, cancellationToken: cancellationToken));
+                    new { id, seq = seq++, data = UploadPieces.Deflate(buffer.AsSpan(0, read)) }, cancellationToken: cancellationToken));
                 if (live is not null) await live.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 if (read < ChunkSize) break;
             }
             if (live is not null) await live.EndOfFileAsync();
             var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
 
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var existing = await connection.QuerySingleOrDefaultAsync<Batch>(new CommandDefinition(SameFileSql,
                 new { Kind = kind, ScopeCode = scopeCode, Year = year, Sha256 = sha256 }, transaction, cancellationToken: cancellationToken));
             if (existing is not null)
@@ -136,7 +137,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImpo
             if (!stored)
             {
                 if (live is not null) await live.AbandonAsync();
-                if (mayGoLive) await DeleteUploadingAsync(id);
+                await DeleteUploadingAsync(id);
             }
         }
         return new UploadResult((await FindAsync(id, cancellationToken))!, IsNew: true);
@@ -148,7 +149,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImpo
             VALUES (@Id, @Kind, @ScopeCode, @Year, @FileName, 'uploading', @UploadedBy)
             """, batch, transaction, cancellationToken: cancellationToken));
 
-    /// <summary>An upload that was not stored leaves nothing behind (the request may be cancelled already, hence no token).</summary>
+    /// <summary>An upload that was not stored leaves nothing behind, its pieces included (the request may be cancelled already, hence no token).</summary>
     private async Task DeleteUploadingAsync(Guid id)
     {
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);

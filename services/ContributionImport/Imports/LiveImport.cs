@@ -35,7 +35,7 @@ public sealed partial class LiveImport
         {
             try
             {
-                await processor.ProcessAsync(batch, live._pipe.Reader.AsStream(), live._stored.Task, stopping);
+                await processor.ProcessAsync(batch, live._pipe.Reader, live._stored.Task, stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

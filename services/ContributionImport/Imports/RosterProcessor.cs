@@ -24,7 +24,13 @@ public sealed class RosterProcessor(NpgsqlDataSource dataSource)
         var members = new List<RosterMember>();
         var seen = new Dictionary<string, int>();
         var rowsRead = 0;
-        var (rows, tempFile) = await BatchProcessor.OpenRowsAsync(dataSource, batch.Id, cancellationToken);
+        var (rows, tempFile, refusal) = await BatchProcessor.OpenRowsAsync(dataSource, batch.Id, cancellationToken);
+        if (refusal is not null)
+        {
+            if (tempFile is not null) File.Delete(tempFile);
+            await BatchStore.RejectAsync(dataSource, batch.Id, 0, [new ImportError(0, "（文件）", null, refusal)], cancellationToken);
+            return;
+        }
         try
         {
             using var enumerator = rows.GetEnumerator();
@@ -59,9 +65,9 @@ public sealed class RosterProcessor(NpgsqlDataSource dataSource)
                 if (rowsRead == 0) errors.Add(new ImportError(map.HeaderRowIndex + 1, "（全部）", null, "名册中没有成员"));
             }
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or Sylvan.Data.Csv.CsvFormatException)
+        catch (Exception e) when (FileProblems.WhyUnreadable(e, rowsRead + 2) is { } why)
         {
-            errors.Add(new ImportError(rowsRead + 1, "（文件）", null, $"文件无法读取：{e.Message}"));
+            errors.Add(new ImportError(rowsRead + 2, "（文件）", null, why));
         }
         finally
         {

@@ -9,6 +9,33 @@ namespace ContributionImport.Imports;
 /// </summary>
 public static class UploadPieces
 {
+    /// <summary>
+    /// Reads the next piece of an upload, as full as the client sends it. Each wait for the client's next bytes may last
+    /// at most <paramref name="stall"/>: a client that stops sending (a claimed 2 GiB that stops after 1 MB) is cut off
+    /// instead of holding its connection, its pieces and a processor for as long as it likes.
+    /// </summary>
+    public static async Task<int> ReadAsync(Stream body, Memory<byte> piece, TimeSpan stall, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        while (total < piece.Length)
+        {
+            idle.CancelAfter(stall);
+            int read;
+            try
+            {
+                read = await body.ReadAsync(piece[total..], idle.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new UploadStalledException(stall);
+            }
+            if (read == 0) break;
+            total += read;
+        }
+        return total;
+    }
+
     public static byte[] Deflate(ReadOnlySpan<byte> piece)
     {
         var output = new MemoryStream(piece.Length / 4 + 64);
@@ -27,3 +54,7 @@ public static class UploadPieces
         return output.ToArray();
     }
 }
+
+/// <summary>The client sent nothing for the allowed time: the upload is cut off and nothing of it is kept.</summary>
+public sealed class UploadStalledException(TimeSpan stall)
+    : Exception($"上传中断：超过 {stall.TotalSeconds:0} 秒未收到文件数据，本次上传未保存，请重新上传。");

@@ -5,8 +5,15 @@ namespace ContributionImport.Parsing;
 
 public sealed record ImportError(int RowNumber, string Column, string? Value, string Reason);
 
-/// <summary>What a row is checked against: the batch's year and scope, the known villages and the year's tiers.</summary>
-public sealed record ImportContext(int Year, string ScopeCode, IReadOnlySet<string> KnownVillages, IReadOnlySet<decimal> Tiers);
+/// <summary>
+/// What a row is checked against: the export's year and scope, the known villages, and the tiers (with the special
+/// tier) of every policy year configured for the scope — the export's own year always among them.
+/// </summary>
+public sealed record ImportContext(int Year, string ScopeCode, IReadOnlySet<string> KnownVillages, IReadOnlyDictionary<int, IReadOnlySet<decimal>> TiersByYear)
+{
+    /// <summary>The first year of 城乡居民基本养老保险 (新农保 pilots of 2009): no record pays for an earlier one.</summary>
+    public const int FirstYear = 2009;
+}
 
 /// <summary>Turns one row of the export into a record, or into every error it has (DESIGN §4). Pure.</summary>
 public static class ContributionRowParser
@@ -32,8 +39,10 @@ public static class ContributionRowParser
         else if (!context.KnownVillages.Contains(village)) Fail(Field.VillageCode, village, "系统中没有这个村(居)");
 
         var yearText = map.Cell(cells, Field.Year);
+        // A year's export also carries back payments (补缴, 一次性补缴) for earlier years: each keeps its own year.
         if (yearText is not { Length: 4 } || !int.TryParse(yearText, NumberStyles.None, CultureInfo.InvariantCulture, out var year)) { Fail(Field.Year, yearText, "缴费年度须为4位数字"); year = 0; }
-        else if (year != context.Year) Fail(Field.Year, yearText, $"缴费年度与本次导入的年度 {context.Year} 不符");
+        else if (year > context.Year) Fail(Field.Year, yearText, $"缴费年度 {year} 晚于本次导入的年度 {context.Year}");
+        else if (year < ImportContext.FirstYear) Fail(Field.Year, yearText, $"缴费年度 {year} 早于城乡居民基本养老保险开始的 {ImportContext.FirstYear} 年");
 
         var itemText = map.Cell(cells, Field.Item);
         var item = ParseItem(itemText);
@@ -47,8 +56,10 @@ public static class ContributionRowParser
         decimal? tier = null;
         if (!string.IsNullOrEmpty(tierText))
         {
+            // Checked against the tiers of the row's own year where that year's parameters are known; an earlier
+            // year nobody configured here cannot be checked, and that is no reason to refuse its back payment.
             if (!TryParseMoney(tierText, out var t)) Fail(Field.Tier, tierText, "缴费档次须为金额");
-            else if (!context.Tiers.Contains(t)) Fail(Field.Tier, tierText, $"{t:0.##} 元不是 {context.Year} 年度的缴费档次");
+            else if (year > 0 && context.TiersByYear.TryGetValue(year, out var tiers) && !tiers.Contains(t)) Fail(Field.Tier, tierText, $"{t:0.##} 元不是 {year} 年度的缴费档次");
             else tier = t;
         }
 
@@ -64,6 +75,7 @@ public static class ContributionRowParser
         SpecialGroup? group = null;
         if (!string.IsNullOrEmpty(identityText))
         {
+            identityText = Identities.Normalize(identityText);
             if (!Identities.TryParse(identityText, out group)) Fail(Field.Identity, identityText, "参保身份无法识别");
         }
 
@@ -142,6 +154,10 @@ public static class ContributionRowParser
 /// <summary>参保身份 (aac066) codes and texts, and the special group each names (DESIGN §2).</summary>
 public static class Identities
 {
+    /// <summary>A spreadsheet that stored the code as a number drops its leading zeros: 61 is the code 061.</summary>
+    public static string Normalize(string text) =>
+        text.Length is 1 or 2 && text.All(char.IsAsciiDigit) ? text.PadLeft(3, '0') : text;
+
     public static bool TryParse(string text, out SpecialGroup? group)
     {
         group = null;

@@ -21,6 +21,9 @@ public static class TabularReader
 {
     private const int SniffLength = 64 * 1024;
 
+    /// <summary>The longest row a CSV may have: a real export's rows are some 200 bytes; a file without line breaks is refused at this.</summary>
+    public const int MaxRowBytes = 1 << 20;
+
     static TabularReader() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     public static Encoding Gb18030 => Encoding.GetEncoding(54936);
@@ -52,7 +55,7 @@ public static class TabularReader
         var encoding = DetectEncoding(head.AsSpan(0, read));
         using var replay = new PrefixedStream(head.AsMemory(0, read), stream);
         using var text = new StreamReader(replay, encoding, detectEncodingFromByteOrderMarks: true);
-        using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = false, BufferSize = 1 << 16, ColumnStringFactory = new ColumnStringPool().GetString });
+        using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = false, BufferSize = 1 << 16, MaxBufferSize = MaxRowBytes, ColumnStringFactory = new ColumnStringPool().GetString });
         var rowNumber = 0;
         while (csv.Read())
         {

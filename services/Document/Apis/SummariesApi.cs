@@ -6,6 +6,7 @@ using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceDefaults.Time;
 
 namespace Document.Apis;
 
@@ -48,7 +49,7 @@ public static class SummariesApi
         }).ToList();
         var name = names.GetValueOrDefault(divisionCode, divisionCode);
         // Dated by the data it sums, not by the clock: the same data gives the same bytes.
-        var asOf = DateOnly.FromDateTime(rows.Max(r => r.AsOf));
+        var asOf = BusinessClock.DateOf(new DateTimeOffset(DateTime.SpecifyKind(rows.Max(r => r.AsOf), DateTimeKind.Utc)));
         var content = SummaryDocument.Xlsx(name, year, asOf, lines);
         var id = await DocumentStore.IssueAsync(work, new DocumentToIssue("summary-xlsx", divisionCode, year, $"{name}{year}年度集体补助汇总表.xlsx", SettlementDocumentsConsumer.Xlsx, content), cancellationToken);
         await work.CommitAsync(cancellationToken);

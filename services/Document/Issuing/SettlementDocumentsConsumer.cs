@@ -5,6 +5,7 @@ using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Divisions;
 using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceDefaults.Time;
 
 namespace Document.Issuing;
 
@@ -23,11 +24,11 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
         Subsidy.ServiceDefaults.Telemetry.SubsidyTelemetry.Meter.CreateHistogram<double>("subsidy.document.render.duration", "ms", "Time to render one document");
 
     private const string VillageYearSql = """
-        INSERT INTO village_years (village_code, year, state, recipients, amount, paid_amount, credited, as_of)
-        VALUES (@VillageCode, @Year, @State, @Recipients, @Total, @Paid, @Credited, @At)
+        INSERT INTO village_years (village_code, year, state, recipients, amount, paid_amount, credited, as_of, step_sequence)
+        VALUES (@VillageCode, @Year, @State, @Recipients, @Total, @Paid, @Credited, @At, @Sequence)
         ON CONFLICT (village_code, year) DO UPDATE SET state = excluded.state, recipients = excluded.recipients, amount = excluded.amount,
-            paid_amount = excluded.paid_amount, credited = excluded.credited, as_of = excluded.as_of
-        WHERE village_years.as_of <= excluded.as_of
+            paid_amount = excluded.paid_amount, credited = excluded.credited, as_of = excluded.as_of, step_sequence = excluded.step_sequence
+        WHERE (village_years.step_sequence, village_years.as_of) <= (excluded.step_sequence, excluded.as_of)
         """;
 
     protected override async Task HandleAsync(SettlementStepTaken m, UnitOfWork work, CancellationToken cancellationToken)
@@ -51,6 +52,7 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
                 new("Paid", NpgsqlDbType.Numeric) { Value = m.Snapshot.PaymentNotice is { ReceiptNumber: not null } notice ? notice.Amount : 0m },
                 new("Credited", NpgsqlDbType.Boolean) { Value = m.State == "credited" },
                 new("At", NpgsqlDbType.TimestampTz) { Value = m.At.UtcDateTime },
+                new("Sequence", NpgsqlDbType.Bigint) { Value = m.Sequence },
             },
         });
         await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -78,7 +80,7 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
         var township = known.GetValueOrDefault(townshipCode);
         var county = known.GetValueOrDefault(countyCode);
         var data = new VillageYearData(m.VillageCode, township?.Name ?? "", village?.Name ?? m.VillageCode, m.Year,
-            m.Snapshot.OrganisationName ?? $"{village?.Name}集体经济组织", DateOnly.FromDateTime(m.At.UtcDateTime),
+            m.Snapshot.OrganisationName ?? $"{village?.Name}集体经济组织", BusinessClock.DateOf(m.At),
             m.Snapshot.NoticeStart, m.Snapshot.NoticeEnd, m.Snapshot.Lines, m.Snapshot.CreditCode, m.Snapshot.Budget, county?.Name ?? "", m.Snapshot.PaymentNotice,
             new SettlementTotals(m.Snapshot.Recipients, m.Snapshot.Total));
         return kinds.Select(kind =>

@@ -23,7 +23,7 @@ public static class CreditedExport
     public static byte[] Csv(VillageYearData data)
     {
         var text = new StringBuilder(string.Join(',', Columns)).Append("\r\n");
-        foreach (var row in Rows(data)) text.Append(string.Join(',', row)).Append("\r\n");
+        foreach (var row in Rows(data)) text.Append(string.Join(',', row.Select(Subsidy.Contracts.SpreadsheetText.CsvField))).Append("\r\n");
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
     }
 

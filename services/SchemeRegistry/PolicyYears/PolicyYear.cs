@@ -23,10 +23,6 @@ public sealed record PolicyYear(
 
     public PolicyYearChanged ToEvent() =>
         new(RegionCode, Year, Tiers, SpecialTier, ContributionDeadline, ExportDeadline, NoticeDays, Cap, Version);
-
-    /// <summary>The region whose parameters apply to a village: its county's override if any, else its province's default.</summary>
-    public static (string County, string Province) RegionsOf(string divisionCode) =>
-        (divisionCode[..6] + "000000", divisionCode[..2] + "0000000000");
 }
 
 public sealed record PolicyYearInput(

@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceDefaults.Time;
 
 namespace SchemeRegistry.PolicyYears;
 
@@ -9,7 +10,7 @@ namespace SchemeRegistry.PolicyYears;
 /// Jiangxi's province default (赣, since 2022-06): fourteen tiers from 300 to 6000 元, the 100 元 代缴 tier,
 /// 30 Sept / 31 Oct deadlines and a 7-day notice, for every year from the pilot's first (2024) to next year.
 /// </summary>
-public sealed class PolicyYearSeeder(NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class PolicyYearSeeder(NpgsqlDataSource dataSource, BusinessClock clock)
 {
     public const string Jiangxi = "360000000000";
     public const int FirstPilotYear = 2024;
@@ -20,7 +21,7 @@ public sealed class PolicyYearSeeder(NpgsqlDataSource dataSource, TimeProvider t
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
-        var lastYear = time.GetUtcNow().Year + 1;
+        var lastYear = clock.Today.Year + 1;
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
         for (var year = FirstPilotYear; year <= lastYear; year++)
         {

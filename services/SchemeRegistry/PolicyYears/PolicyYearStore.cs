@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
 
@@ -26,13 +27,7 @@ public sealed class PolicyYearStore(NpgsqlDataSource dataSource)
 
     private const string ListSql = $"SELECT {Columns} FROM policy_years WHERE (@Year::int IS NULL OR year = @Year) ORDER BY year, region_code";
 
-    // A county's own parameters win over its province's default.
-    private const string EffectiveSql = $"""
-        SELECT {Columns} FROM policy_years
-        WHERE year = @Year AND region_code IN (@County, @Province)
-        ORDER BY (region_code = @County) DESC
-        LIMIT 1
-        """;
+    private const string CandidatesSql = $"SELECT {Columns} FROM policy_years WHERE year = @Year AND region_code IN (@County, @Province)";
 
     private const string FindForUpdateSql = $"SELECT {Columns} FROM policy_years WHERE region_code = @RegionCode AND year = @Year FOR UPDATE";
 
@@ -65,8 +60,9 @@ public sealed class PolicyYearStore(NpgsqlDataSource dataSource)
 
     public static async Task<PolicyYear?> EffectiveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string divisionCode, int year, CancellationToken cancellationToken)
     {
-        var (county, province) = PolicyYear.RegionsOf(divisionCode);
-        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(EffectiveSql, new { Year = year, County = county, Province = province }, transaction, cancellationToken: cancellationToken)))?.ToPolicyYear();
+        var (county, province) = EffectivePolicyYear.RegionsOf(divisionCode);
+        var candidates = await connection.QueryAsync<Row>(new CommandDefinition(CandidatesSql, new { Year = year, County = county, Province = province }, transaction, cancellationToken: cancellationToken));
+        return EffectivePolicyYear.Pick(candidates, r => r.RegionCode, divisionCode)?.ToPolicyYear();
     }
 
     /// <summary>Creates or replaces a region's parameters for a year; audited and announced.</summary>

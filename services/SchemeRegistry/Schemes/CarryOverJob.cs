@@ -1,6 +1,7 @@
 using Npgsql;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceDefaults.Time;
 
 namespace SchemeRegistry.Schemes;
 
@@ -8,7 +9,7 @@ namespace SchemeRegistry.Schemes;
 /// On and after 1 January, carries last year's terms over for every village that has no new approved
 /// scheme, without anyone having to ask. Runs at start-up and then hourly; carrying over is idempotent.
 /// </summary>
-public sealed partial class CarryOverJob(NpgsqlDataSource dataSource, TimeProvider time, ILogger<CarryOverJob> logger) : BackgroundService
+public sealed partial class CarryOverJob(NpgsqlDataSource dataSource, TimeProvider time, BusinessClock clock, ILogger<CarryOverJob> logger) : BackgroundService
 {
     private static readonly Caller System = new("system", "年度方案自动沿用", "system", "");
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
@@ -20,7 +21,7 @@ public sealed partial class CarryOverJob(NpgsqlDataSource dataSource, TimeProvid
         {
             try
             {
-                var year = time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).Year;
+                var year = clock.Today.Year;
                 await using var work = await UnitOfWork.BeginAsync(dataSource, stoppingToken);
                 var carried = await SchemeStore.CarryOverAsync(work, System, "", year, stoppingToken);
                 await work.CommitAsync(stoppingToken);
