@@ -6,6 +6,8 @@
 #   ./bench.sh documents [rows] [villages]   — every roster of a city-sized year as XLSX and PDF
 #   ./bench.sh samples [directory]           — one of each document, PDFs also as PNG (docs/documents)
 #   ./bench.sh year [rows] [villages per township] — a city-sized year end to end through the gateway
+#   ./bench.sh portal [url]                  — each portal page's time to interactive on the demo data (./run.sh demo running)
+#   ./bench.sh screenshots [directory] [url] — a screenshot of each main portal page on the demo data (docs/portal)
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh

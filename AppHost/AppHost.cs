@@ -82,6 +82,18 @@ if (builder.Configuration.GetValue("TaxBureau:Simulator", builder.Environment.Is
         .WithEnvironment("TaxBureau__DelaySeconds", builder.Configuration["TaxBureau:DelaySeconds"] ?? "1");
 }
 
+// 业务工作台: the web portal, served by the gateway at "/". It reaches the services only through the gateway, with
+// the signed-in user's token. People sign in at the identity service (authorization code + PKCE, its public client
+// "portal"); only the automated tests (Testing) pick a development user instead, as they mint tokens.
+var portal = Sampled(builder.AddProject<Projects.Portal>("portal", launchProfileName: null))
+    .WithHttpEndpoint(isProxied: false)
+    .WithHttpHealthCheck("/health")
+    .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+    .WithEnvironment("Portal__ClientId", builder.Configuration["Portal:ClientId"] ?? "portal")
+    .WithEnvironment("Portal__Scopes", builder.Configuration["Portal:Scopes"] ?? "openid profile offline_access");
+if (!testing) portal.WithEnvironment("Auth__Authority", auth.Authority);
+if (builder.Configuration["Portal:ClientSecret"] is { Length: > 0 } secret) portal.WithEnvironment("Portal__ClientSecret", secret);
+
 var gateway = Sampled(builder.AddProject<Projects.Gateway>("gateway", launchProfileName: null))
     .WithHttpEndpoint(port: gatewayPort, isProxied: false)
     .WithExternalHttpEndpoints()
@@ -96,15 +108,17 @@ var gateway = Sampled(builder.AddProject<Projects.Gateway>("gateway", launchProf
     .WithReference(registry).WaitFor(registry)
     .WithReference(imports).WaitFor(imports)
     .WithReference(calculation).WaitFor(calculation)
-    .WithReference(documents).WaitFor(documents);
+    .WithReference(documents).WaitFor(documents)
+    .WithReference(portal);
 foreach (var target in infrastructure.WaitTargets) gateway.WaitFor(target);
+portal.WithReference(gateway);
 
 builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (ready, _) =>
 {
     var url = gateway.GetEndpoint("http").Url;
     ready.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Subsidy")
-        .LogInformation("网关已就绪 Gateway ready: {Url}  ·  登录 sign-in: {Url}/account/login  ·  环境 environment: {Environment}  ·  基础设施 infrastructure: {Mode}",
-            url, url, builder.Environment.EnvironmentName, infrastructure.Mode);
+        .LogInformation("网关已就绪 Gateway ready: {Url}  ·  业务工作台 portal: {Url}/  ·  登录 sign-in: {Url}/account/login  ·  API 文档 API reference: {Url}/api/reference  ·  环境 environment: {Environment}  ·  基础设施 infrastructure: {Mode}",
+            url, url, url, url, builder.Environment.EnvironmentName, infrastructure.Mode);
     return Task.CompletedTask;
 });
 

@@ -23,6 +23,7 @@ app.UseRateLimiter();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapDevTokenApi();
+app.MapApiReference();
 app.MapReverseProxy(proxy =>
 {
     proxy.Use(ServiceAvailability.AnswerUnavailable);

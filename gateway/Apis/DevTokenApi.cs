@@ -27,7 +27,12 @@ public static class DevTokenApi
 
     public static IEndpointRouteBuilder MapDevTokenApi(this IEndpointRouteBuilder app)
     {
-        if (app.ServiceProvider.GetService<DevTokenIssuer>() is null) return app;
+        if (app.ServiceProvider.GetService<DevTokenIssuer>() is null)
+        {
+            // Outside the automated tests there is no such issuer: its addresses are not found (not the portal's pages).
+            app.Map("/dev/{**rest}", () => Problems.NotFound("开发令牌只在自动化测试中提供；请在身份服务登录。")).AllowAnonymous();
+            return app;
+        }
         var group = app.MapGroup("/dev").AllowAnonymous().WithTags("开发令牌");
         group.MapGet("/users", () => TypedResults.Ok(DemoUsers));
         group.MapPost("/token", IssueToken);

@@ -1,4 +1,5 @@
 using Subsidy.ServiceDefaults.Http;
+using Subsidy.ServiceDefaults.OpenApi;
 using Calculation;
 using Calculation.Apis;
 using Subsidy.ServiceDefaults.Data;
@@ -6,6 +7,7 @@ using Subsidy.ServiceDefaults.Data;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddSubsidyOpenApi("补助测算 Calculation", "逐人测算、村年度结算、异议、缴费通知与税务回执、汇总（DESIGN §5、§6、§8）。");
 
 var app = builder.Build();
 app.UseErrorResponses();
@@ -15,6 +17,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapCalculationApi();
+app.MapSubsidyOpenApi("calculation");
 app.Run();
 
 public partial class Program;

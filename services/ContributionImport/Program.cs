@@ -1,4 +1,5 @@
 using Subsidy.ServiceDefaults.Http;
+using Subsidy.ServiceDefaults.OpenApi;
 using ContributionImport;
 using ContributionImport.Apis;
 using Subsidy.ServiceDefaults.Data;
@@ -6,6 +7,7 @@ using Subsidy.ServiceDefaults.Data;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddSubsidyOpenApi("缴费明细导入 Contribution import", "参保缴费明细与成员名册的导入、批次与错误清单（DESIGN §4）。");
 
 var app = builder.Build();
 app.UseErrorResponses();
@@ -15,6 +17,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapContributionImportApi();
+app.MapSubsidyOpenApi("imports");
 app.Run();
 
 public partial class Program;

@@ -1,4 +1,5 @@
 using Subsidy.ServiceDefaults.Http;
+using Subsidy.ServiceDefaults.OpenApi;
 using Document;
 using Document.Apis;
 using Subsidy.ServiceDefaults.Data;
@@ -6,6 +7,7 @@ using Subsidy.ServiceDefaults.Data;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddSubsidyOpenApi("文书 Documents", "花名册、公示、申报表、缴费通知单、到账明细与年度汇总表（DESIGN §7）。");
 
 var app = builder.Build();
 app.UseErrorResponses();
@@ -15,6 +17,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapDocumentsApi();
+app.MapSubsidyOpenApi("documents");
 app.Run();
 
 public partial class Program;

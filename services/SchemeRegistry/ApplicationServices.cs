@@ -6,6 +6,7 @@ using SchemeRegistry.Schemes;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Data;
 using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceDefaults.OpenApi;
 using Subsidy.ServiceDefaults.Time;
 
 namespace SchemeRegistry;
@@ -21,7 +22,7 @@ internal static class ApplicationServices
         builder.AddMessaging(ServiceName, bus =>
             bus.AddConsumer<ReferenceDataResyncConsumer, IdempotentConsumerDefinition<ReferenceDataResyncConsumer>>());
         builder.Services.AddBusinessClock();
-        builder.Services.AddOpenApi();
+        builder.AddSubsidyOpenApi("方案登记 Scheme registry", "区划、年度政策参数、试点与补助方案（DESIGN §2、§3）。");
         builder.Services.AddSingleton<DivisionStore>();
         builder.Services.AddSingleton<DivisionSeeder>();
         builder.Services.AddSingleton<PolicyYearStore>();

@@ -4,6 +4,7 @@ using SchemeRegistry.Apis;
 using SchemeRegistry.Divisions;
 using SchemeRegistry.PolicyYears;
 using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -18,7 +19,7 @@ await app.Services.GetRequiredService<PolicyYearSeeder>().SeedAsync(Cancellation
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
-app.MapOpenApi("/api/registry/openapi/{documentName}.json").AllowAnonymous();
+app.MapSubsidyOpenApi("registry");
 app.MapDivisionsApi();
 app.MapPolicyYearsApi();
 app.MapPilotsApi();

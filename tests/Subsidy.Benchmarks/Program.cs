@@ -41,6 +41,15 @@ if (what == "samples")
 {
     return DocumentBenchmark.Samples(args.Length > 1 ? args[1] : "docs/documents");
 }
+if (what == "portal")
+{
+    // Against the running demo (./run.sh demo): each main page's time to interactive.
+    return await PortalBenchmark.TimingsAsync(args.Length > 1 ? args[1] : "http://localhost:5080");
+}
+if (what == "screenshots")
+{
+    return await PortalBenchmark.ScreenshotsAsync(args.Length > 1 ? args[1] : "docs/portal", args.Length > 2 ? args[2] : "http://localhost:5080");
+}
 if (what == "year")
 {
     return await YearBenchmark.RunAsync(rows, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 125);
@@ -51,7 +60,7 @@ if (what == "calculation")
 }
 if (what != "import")
 {
-    Console.Error.WriteLine("usage: bench.sh import [rows] | bench.sh parse [rows] | bench.sh calculation [rows] [villages] | bench.sh documents [rows] [villages] | bench.sh samples [directory] | bench.sh year [rows] [villages per township]");
+    Console.Error.WriteLine("usage: bench.sh import [rows] | bench.sh parse [rows] | bench.sh calculation [rows] [villages] | bench.sh documents [rows] [villages] | bench.sh samples [directory] | bench.sh year [rows] [villages per township] | bench.sh portal [portal url] | bench.sh screenshots [directory] [portal url]");
     return 2;
 }
 

@@ -34,6 +34,8 @@ var county = result.CountySummary["division"]!;
 Console.WriteLine();
 Console.WriteLine("完成 Done.");
 Console.WriteLine($"  网关 Gateway:            {gateway}  (登录 sign-in: {gateway}account/login)");
+Console.WriteLine($"  业务工作台 Portal:        {gateway}  (用下列演示账号登录 sign in with the demo accounts below)");
+Console.WriteLine($"  API 文档 API reference:  {gateway}api/reference");
 Console.WriteLine("  控制台 Dashboard:        http://localhost:15080  (traces, logs; business metrics under meter Subsidy: subsidy.import.rows_accepted/rows_rejected, subsidy.village_years, subsidy.calculation.duration, subsidy.document.render.duration, subsidy.backlog, subsidy.dead_letters)");
 Console.WriteLine($"  县汇总 County totals:     {county["villageYears"]} 村, 享受 {county["eligible"]} 人, 补助 {county["amount"]} 元, 已缴 {county["paidAmount"]} 元, 已到账 {county["creditedAmount"]} 元");
 Console.WriteLine($"  状态 States:             {string.Join(", ", county["states"]!.AsObject().Select(s => $"{s.Key} {s.Value}"))}");

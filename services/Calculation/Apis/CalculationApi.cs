@@ -52,6 +52,7 @@ public static class CalculationApi
         var group = app.MapGroup("/api/calculation").RequireAuthorization().WithTags("补助测算");
         group.MapKnownDivisions();
         group.MapGet("/village-years/{villageCode}/{year:int}", GetVillageYear);
+        group.MapVillageYearListApi();
         group.MapSettlementApi();
         group.MapObjectionsApi();
         group.MapReportsApi();

@@ -41,8 +41,8 @@ public static class ReportsApi
     public static async Task<Results<Ok<RollUpView>, ProblemHttpResult>> RollUp(string divisionCode, int year, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
-        if (DivisionCode.LevelOf(divisionCode) is not { } level) return Problems.NotFound($"区划代码 {divisionCode} 无效。");
         if (!caller.Covers(divisionCode)) return Problems.OutOfScope(caller, divisionCode);
+        if (DivisionCode.LevelOf(divisionCode) is not { } level) return Problems.NotFound($"区划代码 {divisionCode} 无效。");
         var prefix = DivisionCode.ScopePrefix(divisionCode);
         var childLength = DivisionCode.ChildPrefixLength(level);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

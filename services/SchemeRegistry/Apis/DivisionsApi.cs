@@ -34,10 +34,12 @@ public static class DivisionsApi
     public static async Task<Results<Created<Division>, ValidationProblem, ProblemHttpResult>> CreateDivision(
         CreateDivisionRequest request, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
+        // Who may maintain divisions at all, before anything about the request; then what it says; then where.
+        var caller = http.GetCaller();
+        if (DivisionRules.WhyCannotMaintainAny(caller) is { } role) return Problems.Forbidden(role);
         var errors = DivisionRules.ValidateNew(request.Code, request.Name);
         if (errors.Count > 0) return Problems.Invalid(errors);
         var code = request.Code!;
-        var caller = http.GetCaller();
         if (DivisionRules.WhyCannotMaintain(caller, code) is { } refusal) return Problems.Forbidden(refusal);
 
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);

@@ -65,6 +65,8 @@ public static class SchemesApi
     public static async Task<Results<Created<Scheme>, ValidationProblem, ProblemHttpResult>> CreateScheme(
         CreateSchemeRequest request, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
     {
+        // Only a village clerk drafts, before anything about the request is looked at.
+        if (SchemeWorkflow.WhyNotDraft(http.GetCaller()) is { } role) return Refuse(role);
         var missing = new List<(string, string)>();
         if (!DivisionCode.IsWellFormed(request.VillageCode)) missing.Add(("villageCode", "须填写12位村(居)区划代码。"));
         if (request.Year is null) missing.Add(("year", "须填写补助年度。"));
@@ -77,11 +79,12 @@ public static class SchemesApi
     public static async Task<Results<Created<Scheme>, ValidationProblem, ProblemHttpResult>> CopyLastYearsScheme(
         CopySchemeRequest request, HttpContext http, SchemeStore store, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
     {
+        var caller = http.GetCaller();
+        if (SchemeWorkflow.WhyNotDraft(caller) is { } role) return Refuse(role);
         if (!DivisionCode.IsWellFormed(request.VillageCode) || request.Year is null)
         {
             return Problems.Invalid([("villageCode", "须填写12位村(居)区划代码和补助年度。")]);
         }
-        var caller = http.GetCaller();
         if (!caller.Covers(request.VillageCode!)) return Problems.OutOfScope(caller, request.VillageCode!);
         var last = await store.CurrentAsync(request.VillageCode!, request.Year.Value - 1, cancellationToken);
         if (last is null || !SchemeWorkflow.IsInForce(last.State))
@@ -137,12 +140,12 @@ public static class SchemesApi
     {
         var caller = http.GetCaller();
         var today = clock.Today;
-        if (action == SchemeAction.Reject && string.IsNullOrWhiteSpace(reason)) return Problems.Invalid([("reason", "退回方案须说明理由。")]);
 
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
         var scheme = await SchemeStore.FindForUpdateAsync(work, id, cancellationToken);
         if (scheme is null) return Problems.NotFound($"方案 {id} 不存在。");
         if (SchemeWorkflow.WhyNot(action, scheme.State, caller, scheme.VillageCode) is { } refusal) return Refuse(refusal);
+        if (action == SchemeAction.Reject && string.IsNullOrWhiteSpace(reason)) return Problems.Invalid([("reason", "退回方案须说明理由。")]);
 
         if (action is SchemeAction.Submit or SchemeAction.ApproveTownship or SchemeAction.ApproveCounty)
         {

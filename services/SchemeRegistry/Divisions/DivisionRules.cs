@@ -29,16 +29,18 @@ public static class DivisionRules
         else if (name.Trim().Length > MaxNameLength) yield return ("name", $"区划名称不能超过{MaxNameLength}个字。");
     }
 
+    /// <summary>Only county officers and the city bureau maintain divisions, anywhere.</summary>
+    public static string? WhyCannotMaintainAny(Caller caller) =>
+        caller.HasRole(Roles.CountyCentre, Roles.CountyBureau, Roles.CityBureau) ? null
+        : $"区划由县社保中心、县人社局或市人社局维护，当前角色为{Roles.DisplayName(caller.Role)}。";
+
     /// <summary>
     /// County officers maintain the townships and villages of their county; the city bureau adds counties.
     /// Nobody maintains the division that is their own scope or one above it.
     /// </summary>
     public static string? WhyCannotMaintain(Caller caller, string code)
     {
-        if (!caller.HasRole(Roles.CountyCentre, Roles.CountyBureau, Roles.CityBureau))
-        {
-            return $"区划由县社保中心、县人社局或市人社局维护，当前角色为{Roles.DisplayName(caller.Role)}。";
-        }
+        if (WhyCannotMaintainAny(caller) is { } role) return role;
         if (!caller.Covers(code)) return $"区划 {code} 不在您的管辖范围（{caller.Scope}）内。";
         if (DivisionCode.ScopePrefix(code).Length <= caller.Scope.Length) return $"不能维护本级或上级区划 {code}。";
         return null;

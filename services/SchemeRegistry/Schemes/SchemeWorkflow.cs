@@ -76,8 +76,20 @@ public static class SchemeWorkflow
     };
 
     /// <summary>Null when the caller may take the action on a scheme of this village in this state; else why not (403 or 409).</summary>
+    /// <summary>Who may draft a scheme at all: the role, before anything of the request (its village among it) is read.</summary>
+    public static Refusal? WhyNotDraft(Caller caller) => caller.HasRole(RoleFor(SchemeAction.Edit, SchemeState.Draft)) ? null
+        : new Refusal(403, $"{ActionName(SchemeAction.Edit)}须由{Roles.DisplayName(RoleFor(SchemeAction.Edit, SchemeState.Draft))}办理，当前角色为{Roles.DisplayName(caller.Role)}。");
+
     public static Refusal? WhyNot(SchemeAction action, SchemeState from, Caller caller, string villageCode)
     {
+        // Scope before anything about the scheme: an outsider learns neither its state nor who may act on it.
+        if (!caller.Covers(villageCode)) return new Refusal(403, $"区划 {villageCode} 不在您的管辖范围（{caller.Scope}）内。");
+        // A role that could never take the step (the auditor, who only reads) is refused before the scheme's state is told.
+        var able = Enum.GetValues<SchemeState>().Where(s => Target(action, s) is not null).Select(s => RoleFor(action, s)).Distinct().ToList();
+        if (!able.Any(r => caller.HasRole(r)))
+        {
+            return new Refusal(403, $"{ActionName(action)}须由{string.Join("或", able.Select(Roles.DisplayName))}办理，当前角色为{Roles.DisplayName(caller.Role)}。");
+        }
         var role = RoleFor(action, from);
         if (Target(action, from) is null)
         {
@@ -86,7 +98,6 @@ public static class SchemeWorkflow
                 : new Refusal(409, $"方案状态为“{StateName(from)}”，不能{ActionName(action)}。");
         }
         if (!caller.HasRole(role)) return new Refusal(403, $"{ActionName(action)}须由{Roles.DisplayName(role)}办理，当前角色为{Roles.DisplayName(caller.Role)}。");
-        if (!caller.Covers(villageCode)) return new Refusal(403, $"区划 {villageCode} 不在您的管辖范围（{caller.Scope}）内。");
         return null;
     }
 }
