@@ -1,3 +1,4 @@
+using Subsidy.Contracts;
 using Calculation.Settlement;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -63,7 +64,7 @@ public static class TaxBureauApi
         {
             var notice = await TaxBureau.FindAsync(work, answer.NoticeNumber, cancellationToken);
             if (notice is null) return Problems.Conflict("缴费通知单不存在，不能确认缴费。");
-            var (refusal, _) = await SettlementSteps.TakeAsync(work, notice.VillageCode, notice.Year, SettlementAction.RecordPayment, caller, clock.Now,
+            var (refusal, _) = await SettlementSteps.TakeAsync(work, notice.VillageCode, notice.Year, SettlementStep.RecordPayment, caller, clock.Now,
                 $"按实缴金额确认：{body.Reason!.Trim()}",
                 // The receipt row stays as it is (its number is taken), now with the county's decision beside it.
                 step => PaymentNotices.RecordReceiptAsync(step, answer.ReceiptNumber, answer.Amount, answer.PaidAt is { } paidAt ? new DateTimeOffset(paidAt, TimeSpan.Zero) : step.At, allowDifference: true),

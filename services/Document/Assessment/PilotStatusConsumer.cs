@@ -16,6 +16,6 @@ public sealed class PilotStatusConsumer(NpgsqlDataSource dataSource) : Idempoten
         """;
 
     protected override Task HandleAsync(PilotStatusChanged m, UnitOfWork work, CancellationToken cancellationToken) =>
-        work.Connection.ExecuteAsync(new CommandDefinition(UpsertSql, new { m.VillageCode, Status = System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(m.Status.ToString()), m.Version },
+        work.Connection.ExecuteAsync(new CommandDefinition(UpsertSql, new { m.VillageCode, Status = EnumCodes.Of(m.Status), m.Version },
             work.Transaction, cancellationToken: cancellationToken));
 }

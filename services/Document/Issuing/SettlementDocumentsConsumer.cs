@@ -52,11 +52,11 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
             {
                 new("VillageCode", NpgsqlDbType.Text) { Value = m.VillageCode },
                 new("Year", NpgsqlDbType.Integer) { Value = m.Year },
-                new("State", NpgsqlDbType.Text) { Value = m.State },
+                new("State", NpgsqlDbType.Text) { Value = EnumCodes.Of(m.State) },
                 new("Recipients", NpgsqlDbType.Integer) { Value = m.Snapshot.Recipients },
                 new("Total", NpgsqlDbType.Numeric) { Value = m.Snapshot.Total },
                 new("Paid", NpgsqlDbType.Numeric) { Value = m.Snapshot.PaymentNotice is { ReceiptNumber: not null } notice ? notice.Amount : 0m },
-                new("Credited", NpgsqlDbType.Boolean) { Value = m.State == "credited" },
+                new("Credited", NpgsqlDbType.Boolean) { Value = m.State == SettlementState.Credited },
                 new("At", NpgsqlDbType.TimestampTz) { Value = m.At.UtcDateTime },
                 new("Sequence", NpgsqlDbType.Bigint) { Value = m.Sequence },
                 new("Members", NpgsqlDbType.Integer) { Value = m.Snapshot.Members },
@@ -73,13 +73,13 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
     private sealed record Kind(string Name, string FileSuffix, string ContentType, Func<VillageYearData, byte[]> Render);
 
     /// <summary>The documents a step issues; none for the others (closing the notice, approval, payment).</summary>
-    private static IReadOnlyList<Kind> KindsOf(string step) => step switch
+    private static IReadOnlyList<Kind> KindsOf(SettlementStep step) => step switch
     {
-        "confirm" => [new("roster-xlsx", "集体补助花名册.xlsx", Xlsx, RosterDocument.Xlsx), new("roster-pdf", "集体补助花名册.pdf", Pdf, RosterDocument.Pdf)],
-        "publish-notice" => [new("notice-pdf", "集体补助公示.pdf", Pdf, NoticeDocument.Pdf)],
-        "submit-application" => [new("application-pdf", "集体补助试点申报表.pdf", Pdf, FormDocuments.Application)],
-        "issue-payment-notice" => [new("payment-notice-pdf", "集体补助缴费通知单.pdf", Pdf, FormDocuments.PaymentNotice)],
-        "credit" => [new("credited-xlsx", "集体补助到账明细.xlsx", Xlsx, CreditedExport.Xlsx), new("credited-csv", "集体补助到账明细.csv", Csv, CreditedExport.Csv)],
+        SettlementStep.Confirm => [new("roster-xlsx", "集体补助花名册.xlsx", Xlsx, RosterDocument.Xlsx), new("roster-pdf", "集体补助花名册.pdf", Pdf, RosterDocument.Pdf)],
+        SettlementStep.PublishNotice => [new("notice-pdf", "集体补助公示.pdf", Pdf, NoticeDocument.Pdf)],
+        SettlementStep.SubmitApplication => [new("application-pdf", "集体补助试点申报表.pdf", Pdf, FormDocuments.Application)],
+        SettlementStep.IssuePaymentNotice => [new("payment-notice-pdf", "集体补助缴费通知单.pdf", Pdf, FormDocuments.PaymentNotice)],
+        SettlementStep.Credit => [new("credited-xlsx", "集体补助到账明细.xlsx", Xlsx, CreditedExport.Xlsx), new("credited-csv", "集体补助到账明细.csv", Csv, CreditedExport.Csv)],
         _ => [],
     };
 

@@ -66,7 +66,7 @@ public static class SchemesApi
         CreateSchemeRequest request, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
     {
         // Only a village clerk drafts, before anything about the request is looked at.
-        if (SchemeWorkflow.WhyNotDraft(http.GetCaller()) is { } role) return Refuse(role);
+        if (SchemeWorkflow.WhyNotDraft(http.GetCaller()) is { } role) return Problems.From(role);
         var missing = new List<(string, string)>();
         if (!DivisionCode.IsWellFormed(request.VillageCode)) missing.Add(("villageCode", "须填写12位村(居)区划代码。"));
         if (request.Year is null) missing.Add(("year", "须填写补助年度。"));
@@ -80,7 +80,7 @@ public static class SchemesApi
         CopySchemeRequest request, HttpContext http, SchemeStore store, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
-        if (SchemeWorkflow.WhyNotDraft(caller) is { } role) return Refuse(role);
+        if (SchemeWorkflow.WhyNotDraft(caller) is { } role) return Problems.From(role);
         if (!DivisionCode.IsWellFormed(request.VillageCode) || request.Year is null)
         {
             return Problems.Invalid([("villageCode", "须填写12位村(居)区划代码和补助年度。")]);
@@ -97,7 +97,7 @@ public static class SchemesApi
     private static async Task<Results<Created<Scheme>, ValidationProblem, ProblemHttpResult>> CreateDraftAsync(
         string villageCode, int year, SchemeTermsInput input, Caller caller, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
     {
-        if (SchemeWorkflow.WhyNot(SchemeAction.Edit, SchemeState.Draft, caller, villageCode) is { } refusal) return Refuse(refusal);
+        if (SchemeWorkflow.WhyNot(SchemeAction.Edit, SchemeState.Draft, caller, villageCode) is { } refusal) return Problems.From(refusal);
         var today = clock.Today;
 
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
@@ -124,7 +124,7 @@ public static class SchemesApi
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
         var scheme = await SchemeStore.FindForUpdateAsync(work, id, cancellationToken);
         if (scheme is null) return Problems.NotFound($"方案 {id} 不存在。");
-        if (SchemeWorkflow.WhyNot(SchemeAction.Edit, scheme.State, caller, scheme.VillageCode) is { } refusal) return Refuse(refusal);
+        if (SchemeWorkflow.WhyNot(SchemeAction.Edit, scheme.State, caller, scheme.VillageCode) is { } refusal) return Problems.From(refusal);
         if (await WindowProblemAsync(work, scheme.VillageCode, scheme.Year, today, cancellationToken) is { } closed) return closed;
         var policy = await PolicyYearStore.EffectiveAsync(work.Connection, work.Transaction, scheme.VillageCode, scheme.Year, cancellationToken);
         var validation = SchemeValidator.Validate(input, policy, scheme.Year, forSubmission: false, today);
@@ -144,7 +144,7 @@ public static class SchemesApi
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
         var scheme = await SchemeStore.FindForUpdateAsync(work, id, cancellationToken);
         if (scheme is null) return Problems.NotFound($"方案 {id} 不存在。");
-        if (SchemeWorkflow.WhyNot(action, scheme.State, caller, scheme.VillageCode) is { } refusal) return Refuse(refusal);
+        if (SchemeWorkflow.WhyNot(action, scheme.State, caller, scheme.VillageCode) is { } refusal) return Problems.From(refusal);
         if (action == SchemeAction.Reject && string.IsNullOrWhiteSpace(reason)) return Problems.Invalid([("reason", "退回方案须说明理由。")]);
 
         if (action is SchemeAction.Submit or SchemeAction.ApproveTownship or SchemeAction.ApproveCounty)
@@ -164,7 +164,7 @@ public static class SchemesApi
         }
 
         var to = SchemeWorkflow.Target(action, scheme.State)!.Value;
-        var updated = await SchemeStore.UpdateAsync(work, caller, scheme, to, scheme.Terms, Codes.Kebab(action), reason?.Trim(), cancellationToken);
+        var updated = await SchemeStore.UpdateAsync(work, caller, scheme, to, scheme.Terms, EnumCodes.Of(action), reason?.Trim(), cancellationToken);
         await work.CommitAsync(cancellationToken);
         return TypedResults.Ok(updated);
     }
@@ -192,6 +192,4 @@ public static class SchemesApi
         return why is null ? null : Problems.Conflict(why);
     }
 
-    private static ProblemHttpResult Refuse(Refusal refusal) =>
-        refusal.StatusCode == 403 ? Problems.Forbidden(refusal.Message) : Problems.Conflict(refusal.Message);
 }
