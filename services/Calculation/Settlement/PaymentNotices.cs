@@ -52,24 +52,29 @@ public static class PaymentNotices
         return null;
     }
 
+    private const string NoticeAmountSql = "SELECT number, amount FROM payment_notices WHERE village_code = @VillageCode AND year = @Year";
+
+    private const string ReceiptTakenSql = "SELECT EXISTS (SELECT 1 FROM tax_bureau_answers WHERE receipt_number = @receiptNumber AND outcome = 'matched')";
+
+    private const string RecordReceiptSql = """
+        INSERT INTO tax_bureau_answers (id, kind, notice_number, receipt_number, amount, paid_at, outcome)
+        VALUES (@id, 'receipt', @Number, @receiptNumber, @amount, @paidAt, 'matched')
+        ON CONFLICT (receipt_number) DO NOTHING;
+        UPDATE payment_notices SET receipt_number = @receiptNumber, paid_amount = @amount, paid_at = @paidAt
+        WHERE village_code = @VillageCode AND year = @Year;
+        """;
+
     /// <summary>A receipt that matches the notice: recorded (its number once only) and the notice marked paid.</summary>
     public static async Task<Refusal?> RecordReceiptAsync(StepContext step, string? receiptNumber, decimal? amount, DateTimeOffset paidAt, bool allowDifference = false)
     {
-        var notice = await step.Work.Connection.QuerySingleAsync<(string Number, decimal Amount)>(new CommandDefinition(
-            "SELECT number, amount FROM payment_notices WHERE village_code = @VillageCode AND year = @Year", new { step.VillageCode, step.Year }, step.Work.Transaction, cancellationToken: step.CancellationToken));
+        var notice = await step.QuerySingleAsync<(string Number, decimal Amount)>(NoticeAmountSql, new { step.VillageCode, step.Year });
         var errors = PaymentRules.WhyReceiptDoesNotMatch(notice.Amount, receiptNumber, amount).Where(e => !allowDifference || e.Field != "amount");
         if (Refusal.Invalid(errors) is { } invalid) return invalid;
-        if (await step.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM tax_bureau_answers WHERE receipt_number = @receiptNumber AND outcome = 'matched')", new { receiptNumber }))
+        if (await step.ScalarAsync<bool>(ReceiptTakenSql, new { receiptNumber }))
         {
             return Refusal.Conflict($"缴费凭证 {receiptNumber} 已登记过。");
         }
-        await step.ExecuteAsync("""
-            INSERT INTO tax_bureau_answers (id, kind, notice_number, receipt_number, amount, paid_at, outcome)
-            VALUES (@id, 'receipt', @Number, @receiptNumber, @amount, @paidAt, 'matched')
-            ON CONFLICT (receipt_number) DO NOTHING;
-            UPDATE payment_notices SET receipt_number = @receiptNumber, paid_amount = @amount, paid_at = @paidAt
-            WHERE village_code = @VillageCode AND year = @Year;
-            """, new { id = Guid.CreateVersion7(), notice.Number, receiptNumber, amount, paidAt = paidAt.UtcDateTime, step.VillageCode, step.Year });
+        await step.ExecuteAsync(RecordReceiptSql, new { id = Guid.CreateVersion7(), notice.Number, receiptNumber, amount, paidAt = paidAt.UtcDateTime, step.VillageCode, step.Year });
         return null;
     }
 }

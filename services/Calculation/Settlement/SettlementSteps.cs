@@ -17,6 +17,12 @@ public sealed record StepContext(UnitOfWork Work, string VillageCode, int Year, 
 
     public Task<T> ScalarAsync<T>(string sql, object? parameters = null) =>
         Work.Connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, parameters, Work.Transaction, cancellationToken: CancellationToken))!;
+
+    public Task<T> QuerySingleAsync<T>(string sql, object? parameters = null) =>
+        Work.Connection.QuerySingleAsync<T>(new CommandDefinition(sql, parameters, Work.Transaction, cancellationToken: CancellationToken));
+
+    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters = null) =>
+        Work.Connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, parameters, Work.Transaction, cancellationToken: CancellationToken));
 }
 
 /// <summary>What a step came to: refused, or taken — then the village-year as it stands after it.</summary>

@@ -1,3 +1,4 @@
+using Subsidy.ServiceDefaults.Divisions;
 using Dapper;
 using Document.Issuing;
 using Document.Rendering;
@@ -40,8 +41,7 @@ public static class SummariesApi
         var rows = (await work.Connection.QueryAsync<Row>(new CommandDefinition(LinesSql, new { childLength, year, prefix = DivisionCode.ScopePrefix(divisionCode) }, work.Transaction, cancellationToken: cancellationToken))).AsList();
         if (rows.Count == 0) return Problems.NotFound($"{divisionCode} {year} 年度尚无结算数据。");
         var codes = rows.Select(r => r.Prefix.PadRight(DivisionCode.Length, '0')).Append(divisionCode).ToArray();
-        var names = (await work.Connection.QueryAsync<(string Code, string Name)>(new CommandDefinition("SELECT code, name FROM known_divisions WHERE code = ANY(@codes)",
-            new { codes }, work.Transaction, cancellationToken: cancellationToken))).ToDictionary(d => d.Code, d => d.Name);
+        var names = (await DivisionReplica.FindAllAsync(work.Connection, work.Transaction, codes, cancellationToken)).ToDictionary(d => d.Key, d => d.Value.Name);
         var lines = rows.Select(r =>
         {
             var code = r.Prefix.PadRight(DivisionCode.Length, '0');
@@ -51,8 +51,8 @@ public static class SummariesApi
         // Dated by the data it sums, not by the clock: the same data gives the same bytes.
         var asOf = BusinessClock.DateOf(new DateTimeOffset(DateTime.SpecifyKind(rows.Max(r => r.AsOf), DateTimeKind.Utc)));
         var content = SummaryDocument.Xlsx(name, year, asOf, lines);
-        var id = await DocumentStore.IssueAsync(work, new DocumentToIssue("summary-xlsx", divisionCode, year, $"{name}{year}年度集体补助汇总表.xlsx", SettlementDocumentsConsumer.Xlsx, content), cancellationToken);
+        var id = await DocumentStore.IssueAsync(work, new DocumentToIssue("summary-xlsx", divisionCode, year, $"{name}{year}年度集体补助汇总表.xlsx", ContentTypes.Xlsx, content), cancellationToken);
         await work.CommitAsync(cancellationToken);
-        return TypedResults.Ok(await DocumentsApi.SummaryAsync(work.Connection, id, cancellationToken));
+        return TypedResults.Ok(await DocumentStore.SummaryAsync(work.Connection, id, cancellationToken));
     }
 }

@@ -1,3 +1,4 @@
+using Subsidy.ServiceDefaults.Divisions;
 using Dapper;
 using Document.Apis;
 using Document.Issuing;
@@ -81,18 +82,17 @@ public static class AssessmentsApi
         if (found.Count == 0) return Problems.NotFound($"{divisionCode} 下没有村(居)。");
         var villages = found.Select(v => v.ToVillage()).ToList();
         var codes = villages.Select(v => v.UnitCode).Distinct().Append(divisionCode).ToArray();
-        var names = (await work.Connection.QueryAsync<(string Code, string Name)>(new CommandDefinition("SELECT code, name FROM known_divisions WHERE code = ANY(@codes)",
-            new { codes }, work.Transaction, cancellationToken: cancellationToken))).ToDictionary(d => d.Code, d => d.Name);
+        var names = (await DivisionReplica.FindAllAsync(work.Connection, work.Transaction, codes, cancellationToken)).ToDictionary(d => d.Key, d => d.Value.Name);
         var area = names.GetValueOrDefault(divisionCode, divisionCode);
         var rows = AssessmentRules.Rows(villages, names);
         var total = AssessmentRules.Total(divisionCode, area, villages);
         // Dated by the data it counts, not by the clock: the same data gives the same bytes.
         var asOf = found.Max(v => v.AsOf) is { } latest ? Subsidy.ServiceDefaults.Time.BusinessClock.DateOf(new DateTimeOffset(DateTime.SpecifyKind(latest, DateTimeKind.Utc))) : new DateOnly(year, 1, 1);
         var xlsx = await DocumentStore.IssueAsync(work, new DocumentToIssue("assessment-xlsx", divisionCode, year, $"{area}{year}年度集体补助试点考核表.xlsx",
-            SettlementDocumentsConsumer.Xlsx, AssessmentDocument.Xlsx(area, year, asOf, rows, total)), cancellationToken);
+            ContentTypes.Xlsx, AssessmentDocument.Xlsx(area, year, asOf, rows, total)), cancellationToken);
         var pdf = await DocumentStore.IssueAsync(work, new DocumentToIssue("assessment-pdf", divisionCode, year, $"{area}{year}年度集体补助试点考核表.pdf",
-            SettlementDocumentsConsumer.Pdf, AssessmentDocument.Pdf(area, year, asOf, rows, total)), cancellationToken);
+            ContentTypes.Pdf, AssessmentDocument.Pdf(area, year, asOf, rows, total)), cancellationToken);
         await work.CommitAsync(cancellationToken);
-        return TypedResults.Ok(new AssessmentView(rows, total, await DocumentsApi.SummaryAsync(work.Connection, xlsx, cancellationToken), await DocumentsApi.SummaryAsync(work.Connection, pdf, cancellationToken)));
+        return TypedResults.Ok(new AssessmentView(rows, total, await DocumentStore.SummaryAsync(work.Connection, xlsx, cancellationToken), await DocumentStore.SummaryAsync(work.Connection, pdf, cancellationToken)));
     }
 }

@@ -15,11 +15,6 @@ namespace Document.Issuing;
 /// </summary>
 public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<SettlementStepTaken>(dataSource)
 {
-    public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    public const string Pdf = "application/pdf";
-
-    public const string Csv = "text/csv; charset=utf-8";
-
     private static readonly System.Diagnostics.Metrics.Histogram<double> RenderDuration =
         Subsidy.ServiceDefaults.Telemetry.SubsidyTelemetry.Meter.CreateHistogram<double>("subsidy.document.render.duration", "ms", "Time to render one document");
 
@@ -75,11 +70,11 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
     /// <summary>The documents a step issues; none for the others (closing the notice, approval, payment).</summary>
     private static IReadOnlyList<Kind> KindsOf(SettlementStep step) => step switch
     {
-        SettlementStep.Confirm => [new("roster-xlsx", "集体补助花名册.xlsx", Xlsx, RosterDocument.Xlsx), new("roster-pdf", "集体补助花名册.pdf", Pdf, RosterDocument.Pdf)],
-        SettlementStep.PublishNotice => [new("notice-pdf", "集体补助公示.pdf", Pdf, NoticeDocument.Pdf)],
-        SettlementStep.SubmitApplication => [new("application-pdf", "集体补助试点申报表.pdf", Pdf, FormDocuments.Application)],
-        SettlementStep.IssuePaymentNotice => [new("payment-notice-pdf", "集体补助缴费通知单.pdf", Pdf, FormDocuments.PaymentNotice)],
-        SettlementStep.Credit => [new("credited-xlsx", "集体补助到账明细.xlsx", Xlsx, CreditedExport.Xlsx), new("credited-csv", "集体补助到账明细.csv", Csv, CreditedExport.Csv)],
+        SettlementStep.Confirm => [new("roster-xlsx", "集体补助花名册.xlsx", ContentTypes.Xlsx, RosterDocument.Xlsx), new("roster-pdf", "集体补助花名册.pdf", ContentTypes.Pdf, RosterDocument.Pdf)],
+        SettlementStep.PublishNotice => [new("notice-pdf", "集体补助公示.pdf", ContentTypes.Pdf, NoticeDocument.Pdf)],
+        SettlementStep.SubmitApplication => [new("application-pdf", "集体补助试点申报表.pdf", ContentTypes.Pdf, FormDocuments.Application)],
+        SettlementStep.IssuePaymentNotice => [new("payment-notice-pdf", "集体补助缴费通知单.pdf", ContentTypes.Pdf, FormDocuments.PaymentNotice)],
+        SettlementStep.Credit => [new("credited-xlsx", "集体补助到账明细.xlsx", ContentTypes.Xlsx, CreditedExport.Xlsx), new("credited-csv", "集体补助到账明细.csv", ContentTypes.Csv, CreditedExport.Csv)],
         _ => [],
     };
 

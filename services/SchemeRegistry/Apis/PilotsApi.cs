@@ -54,7 +54,7 @@ public static class PilotsApi
         if (errors.Count > 0) return Problems.Invalid(errors);
 
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
-        if (await VillageProblemAsync(work, villageCode, cancellationToken) is { } missing) return missing;
+        if (await DivisionStore.WhyNotAnActiveVillageAsync(work, villageCode, cancellationToken) is { } missing) return Problems.From(missing);
         var current = await PilotStore.FindForUpdateAsync(work, villageCode, cancellationToken);
         if (PilotWorkflow.WhyNot(current?.Status, PilotAction.Apply) is { } why) return Problems.Conflict(why);
         var saved = await PilotStore.ApplyAsync(work, caller, current, villageCode, application, clock.Today, cancellationToken);
@@ -93,14 +93,6 @@ public static class PilotsApi
         var role = PilotWorkflow.RoleFor(action);
         if (!caller.HasRole(role)) return Refusal.WrongRole(PilotWorkflow.ActionName(action), [role], caller);
         if (!caller.Covers(villageCode)) return Refusal.OutOfScope(caller, villageCode);
-        return null;
-    }
-
-    internal static async Task<ProblemHttpResult?> VillageProblemAsync(UnitOfWork work, string villageCode, CancellationToken cancellationToken)
-    {
-        var village = await DivisionStore.FindForUpdateAsync(work, villageCode, cancellationToken);
-        if (village is null || village.Level != DivisionLevel.Village) return Problems.NotFound($"村(居) {villageCode} 不存在。");
-        if (!village.Active) return Problems.Conflict($"村(居) {village.Name}（{villageCode}）已停用。");
         return null;
     }
 }

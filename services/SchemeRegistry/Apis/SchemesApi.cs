@@ -1,3 +1,4 @@
+using SchemeRegistry.Divisions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using SchemeRegistry.Pilots;
@@ -101,7 +102,7 @@ public static class SchemesApi
         var today = clock.Today;
 
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
-        if (await PilotsApi.VillageProblemAsync(work, villageCode, cancellationToken) is { } villageProblem) return villageProblem;
+        if (await DivisionStore.WhyNotAnActiveVillageAsync(work, villageCode, cancellationToken) is { } villageProblem) return Problems.From(villageProblem);
         if (await WindowProblemAsync(work, villageCode, year, today, cancellationToken) is { } closed) return closed;
         if (await SchemeStore.CurrentForUpdateAsync(work, villageCode, year, cancellationToken) is { } existing)
         {
