@@ -3,7 +3,7 @@ using SchemeRegistry;
 using SchemeRegistry.Apis;
 using SchemeRegistry.Divisions;
 using SchemeRegistry.PolicyYears;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);

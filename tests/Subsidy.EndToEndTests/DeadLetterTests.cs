@@ -21,7 +21,7 @@ public class DeadLetterTests(SubsidySystem system)
         var publisher = Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
             rabbit.Host(broker);
-            Subsidy.ServiceDefaults.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
+            Subsidy.ServiceData.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
         });
         await publisher.StartAsync();
         try

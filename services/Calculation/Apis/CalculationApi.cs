@@ -6,8 +6,8 @@ using Calculation.Rules;
 using Calculation.Settlement;
 using Calculation.Statements;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Divisions;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Divisions;
 
 namespace Calculation.Apis;
 

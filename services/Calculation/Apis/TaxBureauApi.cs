@@ -4,7 +4,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Apis;

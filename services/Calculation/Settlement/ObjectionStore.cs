@@ -1,6 +1,6 @@
 using Dapper;
 using Npgsql;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 namespace Calculation.Settlement;
 

@@ -2,7 +2,7 @@ using Calculation.Apis;
 using Calculation.Rules;
 using Dapper;
 using Npgsql;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 namespace Calculation.Settlement;
 

@@ -1,7 +1,7 @@
 using Dapper;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Settlement;

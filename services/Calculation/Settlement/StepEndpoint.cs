@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Settlement;

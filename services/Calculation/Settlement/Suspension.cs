@@ -1,7 +1,7 @@
 using Subsidy.Contracts;
 using Dapper;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 namespace Calculation.Settlement;
 

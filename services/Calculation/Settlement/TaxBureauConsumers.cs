@@ -3,8 +3,8 @@ using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Messaging;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Settlement;

@@ -1,6 +1,6 @@
 using Dapper;
 using Npgsql;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace ContributionImport.Imports;

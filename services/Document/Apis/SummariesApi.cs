@@ -1,4 +1,4 @@
-using Subsidy.ServiceDefaults.Divisions;
+using Subsidy.ServiceData.Divisions;
 using Dapper;
 using Document.Issuing;
 using Document.Rendering;
@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Document.Apis;

@@ -1,4 +1,4 @@
-using Subsidy.ServiceDefaults.Divisions;
+using Subsidy.ServiceData.Divisions;
 using Dapper;
 using Document.Apis;
 using Document.Issuing;
@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 namespace Document.Assessment;
 

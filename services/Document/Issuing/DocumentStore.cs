@@ -3,7 +3,7 @@ using Dapper;
 using Document.Apis;
 using Npgsql;
 using NpgsqlTypes;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 namespace Document.Issuing;
 

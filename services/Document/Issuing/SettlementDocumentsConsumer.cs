@@ -2,9 +2,9 @@ using Document.Rendering;
 using Npgsql;
 using NpgsqlTypes;
 using Subsidy.Contracts;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Divisions;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Divisions;
+using Subsidy.ServiceData.Messaging;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Document.Issuing;

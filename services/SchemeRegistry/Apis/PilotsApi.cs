@@ -4,7 +4,7 @@ using SchemeRegistry.Divisions;
 using SchemeRegistry.Pilots;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Time;
 
 namespace SchemeRegistry.Apis;

@@ -6,7 +6,7 @@ using SchemeRegistry.PolicyYears;
 using SchemeRegistry.Schemes;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Time;
 
 namespace SchemeRegistry.Apis;

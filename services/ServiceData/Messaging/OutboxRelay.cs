@@ -4,10 +4,10 @@ using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Telemetry;
 
-namespace Subsidy.ServiceDefaults.Messaging;
+namespace Subsidy.ServiceData.Messaging;
 
 /// <summary>
 /// Publishes committed outbox rows to RabbitMQ. Rows are claimed with SKIP LOCKED so several instances
