@@ -13,8 +13,8 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.UseErrorResponses();
 await app.MigrateDatabaseAsync(typeof(Program).Assembly);
-await app.Services.GetRequiredService<DivisionSeeder>().SeedAsync(CancellationToken.None);
-await app.Services.GetRequiredService<PolicyYearSeeder>().SeedAsync(CancellationToken.None);
+await app.Services.GetRequiredService<DivisionSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
+await app.Services.GetRequiredService<PolicyYearSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
 
 app.UseAuthentication();
 app.UseAuthorization();
