@@ -27,15 +27,14 @@ public static class SummariesApi
     public static RouteGroupBuilder MapSummariesApi(this RouteGroupBuilder group)
     {
         group.MapPost("/summaries/{divisionCode}/{year:int}", IssueSummary)
-            .RequireRoles(Roles.TownshipOfficer, Roles.CountyCentre, Roles.CountyBureau, Roles.CityBureau);
+            .RequireRoles(AreaReports.Roles);
         return group;
     }
 
     public static async Task<Results<Ok<DocumentSummary>, ProblemHttpResult>> IssueSummary(string divisionCode, int year, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
-        if (!caller.Covers(divisionCode)) return Problems.OutOfScope(caller, divisionCode);
-        if (DivisionCode.LevelOf(divisionCode) is not { } level || level == DivisionLevel.Village) return Problems.NotFound($"区划代码 {divisionCode} 不是乡镇、县或市。");
+        if (AreaReports.WhyNot(caller, divisionCode, out var level) is { } refused) return refused;
         var childLength = DivisionCode.ChildPrefixLength(level);
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
         var rows = (await work.Connection.QueryAsync<Row>(new CommandDefinition(LinesSql, new { childLength, year, prefix = DivisionCode.ScopePrefix(divisionCode) }, work.Transaction, cancellationToken: cancellationToken))).AsList();

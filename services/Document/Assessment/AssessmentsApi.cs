@@ -66,15 +66,14 @@ public static class AssessmentsApi
     public static RouteGroupBuilder MapAssessmentsApi(this RouteGroupBuilder group)
     {
         group.MapPost("/assessments/{divisionCode}/{year:int}", IssueAssessment)
-            .RequireRoles(Roles.TownshipOfficer, Roles.CountyCentre, Roles.CountyBureau, Roles.CityBureau);
+            .RequireRoles(AreaReports.Roles);
         return group;
     }
 
     public static async Task<Results<Ok<AssessmentView>, ProblemHttpResult>> IssueAssessment(string divisionCode, int year, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
-        if (!caller.Covers(divisionCode)) return Problems.OutOfScope(caller, divisionCode);
-        if (DivisionCode.LevelOf(divisionCode) is not ({ } level and (DivisionLevel.Township or DivisionLevel.County or DivisionLevel.City))) return Problems.NotFound($"区划代码 {divisionCode} 不是乡镇、县或市。");
+        if (AreaReports.WhyNot(caller, divisionCode, out var level) is { } refused) return refused;
         var childLength = DivisionCode.ChildPrefixLength(level);
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
         var found = (await work.Connection.QueryAsync<VillageRow>(new CommandDefinition(VillagesSql, new { childLength, year, prefix = DivisionCode.ScopePrefix(divisionCode) },
