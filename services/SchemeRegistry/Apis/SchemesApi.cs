@@ -17,6 +17,9 @@ public sealed record RejectSchemeRequest(string? Reason);
 public sealed record CarryOverRequest(int? Year);
 public sealed record CarryOverResult(int Year, int CarriedOver, IReadOnlyList<Scheme> Schemes);
 
+/// <summary>What every command on schemes is given besides its own input: the caller, the database, the business clock.</summary>
+public sealed record SchemeCommand(HttpContext Http, NpgsqlDataSource DataSource, BusinessClock Clock, CancellationToken CancellationToken);
+
 public static class SchemesApi
 {
     public static RouteGroupBuilder MapSchemesApi(this IEndpointRouteBuilder app)
@@ -28,11 +31,11 @@ public static class SchemesApi
         group.MapPost("/", CreateScheme);
         group.MapPost("/copy", CopyLastYearsScheme);
         group.MapPut("/{id:guid}", EditScheme);
-        group.MapPost("/{id:guid}/submit", (Guid id, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) => Transition(id, SchemeAction.Submit, null, http, db, clock, ct));
-        group.MapPost("/{id:guid}/township-approve", (Guid id, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) => Transition(id, SchemeAction.ApproveTownship, null, http, db, clock, ct));
-        group.MapPost("/{id:guid}/county-approve", (Guid id, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) => Transition(id, SchemeAction.ApproveCounty, null, http, db, clock, ct));
-        group.MapPost("/{id:guid}/file", (Guid id, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) => Transition(id, SchemeAction.File, null, http, db, clock, ct));
-        group.MapPost("/{id:guid}/reject", (Guid id, RejectSchemeRequest request, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) => Transition(id, SchemeAction.Reject, request.Reason, http, db, clock, ct));
+        group.MapPost("/{id:guid}/submit", Submit);
+        group.MapPost("/{id:guid}/township-approve", ApproveTownship);
+        group.MapPost("/{id:guid}/county-approve", ApproveCounty);
+        group.MapPost("/{id:guid}/file", File);
+        group.MapPost("/{id:guid}/reject", Reject);
         group.MapPost("/carry-over", CarryOver).RequireRoles(Roles.CountyBureau);
         return group;
     }
@@ -64,8 +67,9 @@ public static class SchemesApi
     }
 
     public static async Task<Results<Created<Scheme>, ValidationProblem, ProblemHttpResult>> CreateScheme(
-        CreateSchemeRequest request, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
+        CreateSchemeRequest request, [AsParameters] SchemeCommand command)
     {
+        var (http, dataSource, clock, cancellationToken) = command;
         // Only a village clerk drafts, before anything about the request is looked at.
         if (SchemeWorkflow.WhyNotDraft(http.GetCaller()) is { } role) return Problems.From(role);
         var missing = new List<(string, string)>();
@@ -78,8 +82,9 @@ public static class SchemesApi
 
     /// <summary>A new draft for the year with the terms in force last year; the democratic procedure starts afresh.</summary>
     public static async Task<Results<Created<Scheme>, ValidationProblem, ProblemHttpResult>> CopyLastYearsScheme(
-        CopySchemeRequest request, HttpContext http, SchemeStore store, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
+        CopySchemeRequest request, SchemeStore store, [AsParameters] SchemeCommand command)
     {
+        var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
         if (SchemeWorkflow.WhyNotDraft(caller) is { } role) return Problems.From(role);
         if (!DivisionCode.IsWellFormed(request.VillageCode) || request.Year is null)
@@ -118,8 +123,9 @@ public static class SchemesApi
     }
 
     public static async Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> EditScheme(
-        Guid id, SchemeTermsInput input, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
+        Guid id, SchemeTermsInput input, [AsParameters] SchemeCommand command)
     {
+        var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
         var today = clock.Today;
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
@@ -136,9 +142,24 @@ public static class SchemesApi
         return TypedResults.Ok(updated);
     }
 
-    public static async Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Transition(
-        Guid id, SchemeAction action, string? reason, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Submit(Guid id, [AsParameters] SchemeCommand command) =>
+        Transition(id, SchemeAction.Submit, null, command);
+
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> ApproveTownship(Guid id, [AsParameters] SchemeCommand command) =>
+        Transition(id, SchemeAction.ApproveTownship, null, command);
+
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> ApproveCounty(Guid id, [AsParameters] SchemeCommand command) =>
+        Transition(id, SchemeAction.ApproveCounty, null, command);
+
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> File(Guid id, [AsParameters] SchemeCommand command) =>
+        Transition(id, SchemeAction.File, null, command);
+
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Reject(Guid id, RejectSchemeRequest request, [AsParameters] SchemeCommand command) =>
+        Transition(id, SchemeAction.Reject, request.Reason, command);
+
+    private static async Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Transition(Guid id, SchemeAction action, string? reason, SchemeCommand command)
     {
+        var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
         var today = clock.Today;
 
@@ -172,8 +193,9 @@ public static class SchemesApi
 
     /// <summary>From 1 January, last year's terms carry over for every village of the caller's scope without new approved terms.</summary>
     public static async Task<Results<Ok<CarryOverResult>, ValidationProblem, ProblemHttpResult>> CarryOver(
-        CarryOverRequest request, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
+        CarryOverRequest request, [AsParameters] SchemeCommand command)
     {
+        var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
         var year = request.Year ?? clock.Today.Year;
         if (!ChangeWindow.CarryOverDue(year, clock.Today))
