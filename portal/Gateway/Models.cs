@@ -96,3 +96,9 @@ public sealed record AssessmentRowView(string Code, string Name, int Rank, int V
 
 /// <summary>考核表: the rows, the area's total, and the two documents the document service issued for it.</summary>
 public sealed record AssessmentView(IReadOnlyList<AssessmentRowView> Rows, AssessmentRowView Total, DocumentView Xlsx, DocumentView Pdf);
+
+public sealed record AccountView(string UserName, string DisplayName, string Role, string RoleName, string Scope, bool Enabled,
+    bool MustChangePassword, bool TwoFactorEnabled, DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt);
+
+/// <summary>The one-time password the administrator hands over; the person replaces it at first sign-in.</summary>
+public sealed record IssuedPasswordView(AccountView Account, string OneTimePassword);
