@@ -40,7 +40,7 @@ public static class FileEndpoints
     private static async Task DownloadAsync(string path, bool inline, HttpContext http, IHttpClientFactory clients, UserSessions sessions,
         HttpMethod? method = null, HttpContent? body = null)
     {
-        if (SessionOf(http, sessions) is not { } session) { await RefuseAsync(http, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。"); return; }
+        if (await SessionOf(http, sessions) is not { } session) { await RefuseAsync(http, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。"); return; }
         using var request = GatewayApi.Request(method ?? HttpMethod.Get, path, session);
         request.Content = body;
         using var response = await clients.CreateClient(GatewayApi.ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, http.RequestAborted);
@@ -63,7 +63,7 @@ public static class FileEndpoints
     private static async Task UploadAsync(string path, HttpContext http, IHttpClientFactory clients, UserSessions sessions)
     {
         if (!http.Request.Headers.ContainsKey(UploadHeader)) { await RefuseAsync(http, HttpStatusCode.BadRequest, "上传须从门户页面发起。"); return; }
-        if (SessionOf(http, sessions) is not { } session) { await RefuseAsync(http, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。"); return; }
+        if (await SessionOf(http, sessions) is not { } session) { await RefuseAsync(http, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。"); return; }
         var boundary = MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) ? HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
         if (string.IsNullOrEmpty(boundary)) { await RefuseAsync(http, HttpStatusCode.BadRequest, "请选择要上传的文件。"); return; }
         var reader = new MultipartReader(boundary, http.Request.Body);
@@ -82,8 +82,8 @@ public static class FileEndpoints
         await RefuseAsync(http, HttpStatusCode.BadRequest, "请选择要上传的文件。");
     }
 
-    private static UserSession? SessionOf(HttpContext http, UserSessions sessions) =>
-        PortalUser.From(http.User) is { } user ? sessions.Find(user.SessionId) : null;
+    private static async Task<UserSession?> SessionOf(HttpContext http, UserSessions sessions) =>
+        PortalUser.From(http.User) is { } user ? await sessions.FindAsync(user.SessionId, http.RequestAborted) : null;
 
     private static Task RefuseAsync(HttpContext http, HttpStatusCode status, string reason)
     {

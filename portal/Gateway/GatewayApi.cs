@@ -60,7 +60,7 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
     public async Task<ApiResult<List<string>>> GetLinesAsync(string path, int maxLines, CancellationToken cancellationToken = default)
     {
         var user = await UserAsync();
-        if ((user is null ? null : sessions.Find(user.SessionId)) is not { } session) return new ApiResult<List<string>>(null, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。", Empty);
+        if ((user is null ? null : await sessions.FindAsync(user.SessionId, cancellationToken)) is not { } session) return new ApiResult<List<string>>(null, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。", Empty);
         using var request = Request(HttpMethod.Get, path, session);
         using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode) return new ApiResult<List<string>>(null, response.StatusCode, (await ReadProblemAsync(response, cancellationToken)).Detail, Empty);
@@ -83,7 +83,7 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
         Action<HttpResponseMessage>? answered = null)
     {
         var user = await UserAsync();
-        var session = user is null ? null : sessions.Find(user.SessionId);
+        var session = user is null ? null : await sessions.FindAsync(user.SessionId, cancellationToken);
         if (session is null)
         {
             SignInAgain();

@@ -134,6 +134,16 @@ public sealed partial class ProductionStartTests(ProductionSystem production) : 
         await Portal.PageSteps.ReadyAsync(page);
         Assert.Equal("/village-years", new Uri(page.Url).AbsolutePath);
         Assert.Equal(0, await page.Locator(".api-error, .ant-result-error").CountAsync());
+
+        // The portal's access tokens live 40 s here: past that, the portal renews the token with its refresh token and
+        // the official goes on working without signing in again.
+        await Task.Delay(TimeSpan.FromSeconds(45));
+        await page.GotoAsync("/documents");
+        await Portal.PageSteps.ReadyAsync(page);
+        Assert.Equal("/documents", new Uri(page.Url).AbsolutePath);
+        Assert.Equal(0, await page.Locator("#userName").CountAsync());
+        Assert.Equal(0, await page.Locator(".api-error, .ant-result-error").CountAsync());
+        Assert.Contains("李四", await page.Locator("[data-test=user-name]").TextContentAsync());
         await context.CloseAsync();
     }
 
