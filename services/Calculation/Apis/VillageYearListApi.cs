@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Dapper;
 using Calculation.Settlement;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,14 @@ public sealed record VillageYearListItem(string VillageCode, string? VillageName
 public sealed record VillageYearPage(int Total, int Page, int PageSize, IReadOnlyList<VillageYearListItem> Items);
 
 /// <summary>An area's village-years a page at a time: of one year, under a division (default the caller's scope), in a state, by name or code, with open objections.</summary>
-public sealed record VillageYearListQuery(int? Year, string? Division, string? State, string? Q, bool? OpenObjections, int? Page, int? PageSize);
+public sealed record VillageYearListQuery(
+    [property: FromQuery(Name = "year")] int? Year,
+    [property: FromQuery(Name = "division")] string? Division,
+    [property: FromQuery(Name = "state")] string? State,
+    [property: FromQuery(Name = "q")] string? Q,
+    [property: FromQuery(Name = "openObjections")] bool? OpenObjections,
+    [property: FromQuery(Name = "page")] int? Page,
+    [property: FromQuery(Name = "pageSize")] int? PageSize);
 
 /// <summary>
 /// The village-years of an area, one page at a time: what the portal's lists of a township's or a county's villages
