@@ -21,8 +21,8 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
     private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// Woken by a commit, the relay lets the next few commits gather before it claims: at some 200 settlement steps a
-    /// second, claiming at once took one or two rows per claim, three round trips each; a short wait takes several.
+    /// Woken by a commit, the relay lets the next few commits gather before it claims: under a steady stream of
+    /// settlement steps, claiming at once took one or two rows per claim, three round trips each; a short wait takes several.
     /// </summary>
     protected override TimeSpan Gathering => TimeSpan.FromMilliseconds(20);
 
@@ -76,8 +76,8 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
             publishing.Add(PublishAsync(row, type, cancellationToken));
             published.Add(row.Id);
         }
-        // The whole batch is in flight at once: awaiting each broker confirm in turn held the relay to a few
-        // dozen messages a second. If any publish fails, nothing is marked and the batch goes again.
+        // The whole batch is in flight at once: awaiting each broker confirm in turn held the relay to one message
+        // per broker round trip. If any publish fails, nothing is marked and the batch goes again.
         await Task.WhenAll(publishing);
         await connection.ExecuteAsync(new CommandDefinition(MarkPublishedSql, new { Ids = published.ToArray() }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
