@@ -1,7 +1,7 @@
 using Calculation.Rules;
 using Subsidy.Contracts;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.Calculation;
 
 public class SubsidyRulesTests
 {

@@ -14,7 +14,7 @@ using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Http;
 using Subsidy.ServiceDefaults.Telemetry;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.ServiceDefaults;
 
 public class ErrorResponsesTests
 {

@@ -3,7 +3,7 @@ using Portal.Components;
 using Portal.Gateway;
 using Portal.SignIn;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.Portal;
 
 public class PortalTextsTests
 {

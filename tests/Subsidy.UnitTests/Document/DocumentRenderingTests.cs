@@ -4,7 +4,7 @@ using MiniExcelLibs;
 using Subsidy.Contracts;
 using UglyToad.PdfPig;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.Document;
 
 public class DocumentRenderingTests
 {
@@ -122,10 +122,10 @@ public class DocumentRenderingTests
     public void The_credited_export_is_read_back_by_the_import_as_collective_subsidy_records()
     {
         var csv = CreditedExport.Csv(Settled());
-        var rows = ContributionImport.Reading.TabularReader.ReadCsv(new MemoryStream(csv)).ToList();
-        var map = ContributionImport.Parsing.HeaderMap.Detect([rows[0].Cells]).Map!;
-        var context = new ContributionImport.Parsing.ImportContext(2026, "360222", new HashSet<string> { "360222106211" }, new Dictionary<int, IReadOnlySet<decimal>> { [2026] = new HashSet<decimal> { 500, 6000 } });
-        var records = rows.Skip(1).Select(r => ContributionImport.Parsing.ContributionRowParser.Parse(r.RowNumber, r.Cells, map, context)).ToList();
+        var rows = global::ContributionImport.Reading.TabularReader.ReadCsv(new MemoryStream(csv)).ToList();
+        var map = global::ContributionImport.Parsing.HeaderMap.Detect([rows[0].Cells]).Map!;
+        var context = new global::ContributionImport.Parsing.ImportContext(2026, "360222", new HashSet<string> { "360222106211" }, new Dictionary<int, IReadOnlySet<decimal>> { [2026] = new HashSet<decimal> { 500, 6000 } });
+        var records = rows.Skip(1).Select(r => global::ContributionImport.Parsing.ContributionRowParser.Parse(r.RowNumber, r.Cells, map, context)).ToList();
         Assert.All(records, r => Assert.Empty(r.Errors));
         Assert.Equal([(Dibao, 300m), (Plain, 12000m)], records.Select(r => (r.Record!.IdNumber, r.Record.Amount)).ToList());
         Assert.All(records, r => Assert.Equal((ContributionItem.Collective, PaymentType.Normal), (r.Record!.Item, r.Record.Type)));

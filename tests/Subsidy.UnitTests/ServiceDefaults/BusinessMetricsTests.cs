@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Subsidy.ServiceDefaults.Telemetry;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.ServiceDefaults;
 
 public class BusinessMetricsTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Subsidy.Contracts;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.Contracts;
 
 public class ContributionRecordJsonTests
 {

@@ -3,7 +3,7 @@ using Document.Rendering;
 using MiniExcelLibs;
 using UglyToad.PdfPig;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.Document;
 
 public class AssessmentTests
 {

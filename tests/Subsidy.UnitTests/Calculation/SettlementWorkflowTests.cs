@@ -1,7 +1,7 @@
 using Calculation.Settlement;
 using Subsidy.ServiceDefaults.Auth;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.Calculation;
 
 public class SettlementWorkflowTests
 {

@@ -1,6 +1,6 @@
 using Calculation.Settlement;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.Calculation;
 
 public class ReconciliationRulesTests
 {

@@ -1,6 +1,6 @@
 using Subsidy.ServiceDefaults.Telemetry;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.ServiceDefaults;
 
 public class IdNumberRedactionTests
 {

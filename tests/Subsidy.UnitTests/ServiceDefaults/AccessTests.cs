@@ -2,7 +2,7 @@ using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Subsidy.ServiceDefaults.Auth;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.ServiceDefaults;
 
 public class AccessTests
 {
@@ -41,7 +41,7 @@ public class AccessTests
 
 public class GatewayLimitsTests
 {
-    private static Gateway.RateLimits Limits() => new(Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(new Microsoft.Extensions.Configuration.ConfigurationBuilder(), new Dictionary<string, string?>
+    private static global::Gateway.RateLimits Limits() => new(Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(new Microsoft.Extensions.Configuration.ConfigurationBuilder(), new Dictionary<string, string?>
     {
         ["RateLimits:PermitsPerMinute"] = "600",
         ["RateLimits:Roles:county-centre"] = "2400",
@@ -58,5 +58,5 @@ public class GatewayLimitsTests
     [InlineData("/api/imports/rosters", 64L << 20)]
     [InlineData("/api/registry/divisions", 1L << 20)]
     [InlineData("/connect/token", 1L << 20)]
-    public void Bodies_are_bounded_per_route(string path, long limit) => Assert.Equal(limit, Gateway.Proxy.BodyLimits.For(path));
+    public void Bodies_are_bounded_per_route(string path, long limit) => Assert.Equal(limit, global::Gateway.Proxy.BodyLimits.For(path));
 }

@@ -1,6 +1,6 @@
 using Subsidy.Contracts;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.Contracts;
 
 public class DivisionCodeTests
 {

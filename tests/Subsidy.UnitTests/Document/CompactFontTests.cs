@@ -3,7 +3,7 @@ using PdfSharp.Fonts;
 using Subsidy.Contracts;
 using UglyToad.PdfPig;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.Document;
 
 public class CompactFontTests
 {

@@ -2,7 +2,7 @@ using Identity.Accounts;
 using OtpNet;
 using Subsidy.ServiceDefaults.Auth;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.Identity;
 
 public class IdentityRulesTests
 {

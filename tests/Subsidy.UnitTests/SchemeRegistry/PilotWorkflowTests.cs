@@ -2,7 +2,7 @@ using SchemeRegistry.Pilots;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.SchemeRegistry;
 
 public class PilotWorkflowTests
 {

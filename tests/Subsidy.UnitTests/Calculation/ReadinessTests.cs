@@ -2,7 +2,7 @@ using Calculation.Inputs;
 using Calculation.Settlement;
 using Subsidy.Contracts;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.Calculation;
 
 public class ReadinessTests
 {

@@ -3,7 +3,7 @@ using ContributionImport.Parsing;
 using ContributionImport.Reading;
 using Subsidy.Contracts;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.ContributionImport;
 
 public class IdNumberTests
 {
@@ -196,8 +196,8 @@ public class ContributionRowParserTests
     {
         var first = ContributionRowParser.Parse(7, ["张三", "11010519491231002X", "360222100201", "2022", "1", "31", "", "300.00", "2026/3/5", "", ""], Map, Context).Record!;
         var second = first with { Year = 2023, RowNumber = 8 };
-        Assert.NotEqual(ContributionImport.Imports.DuplicateKeys.Of(first), ContributionImport.Imports.DuplicateKeys.Of(second));
-        Assert.Equal(ContributionImport.Imports.DuplicateKeys.Of(first), ContributionImport.Imports.DuplicateKeys.Of(first with { RowNumber = 9, Name = "张叁" }));
+        Assert.NotEqual(global::ContributionImport.Imports.DuplicateKeys.Of(first), global::ContributionImport.Imports.DuplicateKeys.Of(second));
+        Assert.Equal(global::ContributionImport.Imports.DuplicateKeys.Of(first), global::ContributionImport.Imports.DuplicateKeys.Of(first with { RowNumber = 9, Name = "张叁" }));
     }
 
     [Theory]

@@ -1,7 +1,7 @@
 using SchemeRegistry.Schemes;
 using Subsidy.ServiceDefaults.Auth;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.SchemeRegistry;
 
 public class SchemeWorkflowTests
 {

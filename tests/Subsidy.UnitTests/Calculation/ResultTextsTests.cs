@@ -1,7 +1,7 @@
 using Calculation.Apis;
 using Calculation.Rules;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.Calculation;
 
 public class ResultTextsTests
 {
@@ -73,6 +73,6 @@ public class ResultCodesTests
     public void Special_groups_share_the_scheme_apis_codes()
     {
         Assert.Equal(["dibao", "tekun", "severe-disability", "wubao", "poverty-monitoring"], Subsidy.Contracts.SpecialGroups.All.Select(Subsidy.Contracts.SpecialGroups.Code));
-        Assert.All(Subsidy.Contracts.SpecialGroups.All, g => Assert.Equal(g, SchemeRegistry.Schemes.Codes.Groups[Subsidy.Contracts.SpecialGroups.Code(g)]));
+        Assert.All(Subsidy.Contracts.SpecialGroups.All, g => Assert.Equal(g, global::SchemeRegistry.Schemes.Codes.Groups[Subsidy.Contracts.SpecialGroups.Code(g)]));
     }
 }

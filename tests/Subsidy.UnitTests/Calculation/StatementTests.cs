@@ -4,7 +4,7 @@ using Document.Rendering;
 using Subsidy.Contracts;
 using UglyToad.PdfPig;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.Calculation;
 
 public class StatementTests
 {

@@ -1,7 +1,7 @@
 using System.Text;
 using ContributionImport.Imports;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.ContributionImport;
 
 public class UploadPiecesTests
 {

@@ -1,6 +1,6 @@
 using Document.Rendering;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.Document;
 
 public class ChineseAmountTests
 {

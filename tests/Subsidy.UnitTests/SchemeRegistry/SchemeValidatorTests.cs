@@ -2,7 +2,7 @@ using SchemeRegistry.PolicyYears;
 using SchemeRegistry.Schemes;
 using Subsidy.Contracts;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.SchemeRegistry;
 
 public class SchemeValidatorTests
 {

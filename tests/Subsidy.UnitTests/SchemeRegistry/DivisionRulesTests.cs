@@ -1,7 +1,7 @@
 using SchemeRegistry.Divisions;
 using Subsidy.ServiceDefaults.Auth;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.SchemeRegistry;
 
 public class DivisionRulesTests
 {

@@ -1,6 +1,6 @@
 using SchemeRegistry.PolicyYears;
 
-namespace Subsidy.UnitTests;
+namespace Subsidy.UnitTests.SchemeRegistry;
 
 public class PolicyYearRulesTests
 {
