@@ -9,8 +9,16 @@ public static class Problems
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status403Forbidden, title: "无权操作");
 
-    public static ProblemHttpResult OutOfScope(Caller caller, string divisionCode) =>
-        Forbidden($"区划 {divisionCode} 不在您的管辖范围（{caller.Scope}）内。");
+    public static ProblemHttpResult OutOfScope(Caller caller, string divisionCode) => Forbidden(Refusal.OutOfScopeMessage(caller, divisionCode));
+
+    /// <summary>A refusal without field errors as its problem response (field errors go through <see cref="Invalid"/>).</summary>
+    public static ProblemHttpResult From(Refusal refusal) => refusal.StatusCode switch
+    {
+        403 => Forbidden(refusal.Message!),
+        404 => NotFound(refusal.Message!),
+        409 => Conflict(refusal.Message!),
+        _ => TypedResults.Problem(detail: refusal.Message ?? string.Join("；", refusal.Errors.Select(e => e.Message)), statusCode: refusal.StatusCode, title: "输入有误"),
+    };
 
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "未找到");

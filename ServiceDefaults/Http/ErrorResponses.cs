@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Subsidy.ServiceDefaults.Http;
 
@@ -46,9 +45,9 @@ public sealed partial class ErrorResponses(IProblemDetailsService problems, ILog
             (bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, "请求有误", "请求的地址参数、查询参数或内容格式不正确。"),
         JsonException json =>
             (400, "输入有误", $"请求内容不是有效的 JSON，或字段类型不符{Where(json)}。"),
-        PostgresException { SqlState: "22021" or "22P05" or "54000" } =>
+        System.Data.Common.DbException { SqlState: "22021" or "22P05" or "54000" } =>
             (400, "输入有误", "请求中含有无法保存的字符（如 NUL 控制字符）或过长的内容。"),
-        PostgresException { SqlState: "22001" or "22003" or "22007" or "22008" or "22P02" } =>
+        System.Data.Common.DbException { SqlState: "22001" or "22003" or "22007" or "22008" or "22P02" } =>
             (400, "输入有误", "请求中的某个值超出了允许的范围或格式。"),
         OperationCanceledException =>
             (499, "请求已取消", "请求在完成前被取消。"),

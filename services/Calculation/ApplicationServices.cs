@@ -1,10 +1,11 @@
+using Subsidy.ServiceData.Telemetry;
 using Calculation.Inputs;
 using Calculation.Settlement;
 using MassTransit;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Divisions;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Divisions;
+using Subsidy.ServiceData.Messaging;
 using Subsidy.ServiceDefaults.Telemetry;
 using Subsidy.ServiceDefaults.Time;
 

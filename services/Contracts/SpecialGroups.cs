@@ -23,7 +23,7 @@ public static class SpecialGroups
     /// The one spelling of a group in the APIs, events, exports and stored results: kebab-case, as every enumeration
     /// of the APIs ("dibao", "severe-disability", "poverty-monitoring").
     /// </summary>
-    public static string Code(SpecialGroup group) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(group.ToString());
+    public static string Code(SpecialGroup group) => EnumCodes.Of(group);
 
     public static SpecialGroup? FromCode(string? code) => code is null ? null : All.Single(g => Code(g) == code);
 

@@ -1,9 +1,9 @@
 using ContributionImport.Imports;
 using MassTransit;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Divisions;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Divisions;
+using Subsidy.ServiceData.Messaging;
 
 namespace ContributionImport;
 

@@ -2,7 +2,7 @@ using Subsidy.ServiceDefaults.Http;
 using Subsidy.ServiceDefaults.OpenApi;
 using ContributionImport;
 using ContributionImport.Apis;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();

@@ -2,9 +2,9 @@ using Document.Issuing;
 using Document.Rendering;
 using Subsidy.ServiceDefaults.Auth;
 using MassTransit;
-using Subsidy.ServiceDefaults.Divisions;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData.Divisions;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Messaging;
 
 namespace Document;
 

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using OpenIddict.Server;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Messaging;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Identity;

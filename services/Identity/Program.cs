@@ -5,7 +5,7 @@ using Identity.Commands;
 using Identity.Connect;
 using Identity.Seeding;
 using Identity.SignIn;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();

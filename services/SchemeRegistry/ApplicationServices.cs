@@ -4,8 +4,8 @@ using SchemeRegistry.Pilots;
 using SchemeRegistry.PolicyYears;
 using SchemeRegistry.Schemes;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Messaging;
 using Subsidy.ServiceDefaults.OpenApi;
 using Subsidy.ServiceDefaults.Time;
 

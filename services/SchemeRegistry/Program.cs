@@ -3,7 +3,7 @@ using SchemeRegistry;
 using SchemeRegistry.Apis;
 using SchemeRegistry.Divisions;
 using SchemeRegistry.PolicyYears;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,8 +13,8 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.UseErrorResponses();
 await app.MigrateDatabaseAsync(typeof(Program).Assembly);
-await app.Services.GetRequiredService<DivisionSeeder>().SeedAsync(CancellationToken.None);
-await app.Services.GetRequiredService<PolicyYearSeeder>().SeedAsync(CancellationToken.None);
+await app.Services.GetRequiredService<DivisionSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
+await app.Services.GetRequiredService<PolicyYearSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
 
 app.UseAuthentication();
 app.UseAuthorization();

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using MassTransit;
 using Subsidy.Contracts;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData.Messaging;
 
 namespace TaxBureauSimulator;
 

@@ -60,7 +60,7 @@ public static class CalculationBenchmark
         var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
             rabbit.Host(broker);
-            Subsidy.ServiceDefaults.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
+            Subsidy.ServiceData.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
         });
         await bus.StartAsync();
         var batchId = Guid.NewGuid();

@@ -102,6 +102,7 @@ public static class DocumentBenchmark
             ["credited.csv"] = CreditedExport.Csv(data),
             ["credited.xlsx"] = CreditedExport.Xlsx(data),
             ["statement.pdf"] = StatementDocument.Pdf(Statement(lines[1] with { IdNumber = "36022219850612002" + IdNumber.CheckCharacter("36022219850612002") }), data.VillageName, data.TownshipName),
+            ["assessment.pdf"] = Assessment(),
         };
         foreach (var (name, bytes) in files)
         {
@@ -113,6 +114,24 @@ public static class DocumentBenchmark
             Console.WriteLine($"{Path.ChangeExtension(path, ".png")}");
         }
         return 0;
+    }
+
+    /// <summary>浮梁县's 考核表 over four townships of made-up but plausible villages (one suspended, one not in the pilot).</summary>
+    private static byte[] Assessment()
+    {
+        var townships = new (string Code, string Name)[] { ("360222106", "蛟潭镇"), ("360222100", "浮梁镇"), ("360222103", "鹅湖镇"), ("360222109", "瑶里镇") };
+        var villages = townships.SelectMany((t, ti) => Enumerable.Range(1, 4).Select(v =>
+        {
+            var members = 800 + 150 * v + 90 * ti;
+            Document.Assessment.VillageYearFigures Figures(int year, decimal shift) => new("credited", members, members * 8 / 10, members * 7 / 10, members * 7 / 10 * (150 + 20 * v + shift), members * 7 / 10,
+                members * 7 / 10 * (600 + 100 * v + 80 * ti + shift), members * (2 + v + ti - (int)(shift / 100)) / 20);
+            var status = (ti, v) switch { (2, 4) => "suspended", (3, 4) => null, _ => "active" };
+            return new Document.Assessment.AssessedVillage($"{t.Code}2{v:00}", t.Code + "000", status, status is null ? null : Figures(2026, 0), status is null ? null : Figures(2025, -100));
+        })).ToList();
+        var names = townships.ToDictionary(t => t.Code + "000", t => t.Name);
+        var rows = Document.Assessment.AssessmentRules.Rows(villages, names);
+        var total = Document.Assessment.AssessmentRules.Total("360222000000", "浮梁县", villages);
+        return Document.Rendering.AssessmentDocument.Pdf("浮梁县", 2026, new DateOnly(2026, 12, 2), rows, total);
     }
 
     /// <summary>王秀英's statement (born 1985) under the sample village's scheme: 500 元 this year, two years credited before.</summary>

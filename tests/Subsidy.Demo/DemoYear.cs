@@ -16,7 +16,7 @@ public sealed record DemoOptions(IReadOnlyList<string> Townships, int VillagesPe
 
 public sealed record DemoResult(IReadOnlyList<string> Villages, string SuspendedVillage, string BudgetVillage, string ObjectionVillage, IReadOnlyList<string> DuplicateVillages,
     JsonObject CountySummary, IReadOnlyDictionary<string, int> Documents, IReadOnlyList<(string Stage, TimeSpan Time)> Stages,
-    int BackPaymentRows = 0, int LumpSumExcluded = 0);
+    int BackPaymentRows = 0, int LumpSumExcluded = 0, JsonObject? Statement = null, int StatementPdfBytes = 0, JsonObject? Assessment = null);
 
 /// <summary>
 /// Drives a county's subsidy year through the gateway as its users would (DESIGN §1–§8): villages and pilots,
@@ -163,8 +163,20 @@ public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log, I
             .Where(d => ours.Contains(d!["divisionCode"]!.GetValue<string>()))
             .GroupBy(d => d!["kind"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Count());
         Stage("到账与文书 credited, documents issued");
+
+        // 算清经济账: one resident of a credited village, as their clerk would explain it, and the 告知书 printed for them.
+        var resident = people.First(p => p.Eligible && payable.Contains(p.Village));
+        var residentClerk = await As("village-clerk", resident.Village);
+        var statement = await Read(await residentClerk.PostAsJsonAsync($"/api/calculation/village-years/{resident.Village}/{options.Year}/statements", new { idNumber = resident.IdNumber }), HttpStatusCode.OK);
+        var printed = await residentClerk.PostAsJsonAsync($"/api/documents/statements/{resident.Village}/{options.Year}", new { idNumber = resident.IdNumber });
+        if (printed.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"告知书 answered {(int)printed.StatusCode}: {await printed.Content.ReadAsStringAsync()}");
+        var statementPdf = (await printed.Content.ReadAsByteArrayAsync()).Length;
+        // 考核: the county's townships, from the events the document service received during the year.
+        var assessment = await Read(await county.PostAsync($"/api/documents/assessments/360222000000/{options.Year}", null), HttpStatusCode.OK);
+        Stage("算清经济账与考核 a resident's statement and the county's assessment");
         File.Delete(file);
-        return new DemoResult(villages, suspended, budgetLimited, objectionVillage, duplicateVillages, countySummary, documents, stages, backPaymentRows, lumpSumExcluded);
+        return new DemoResult(villages, suspended, budgetLimited, objectionVillage, duplicateVillages, countySummary, documents, stages, backPaymentRows, lumpSumExcluded,
+            statement, statementPdf, assessment);
     }
 
     private static string NameOf(int index) => NameParts[index % NameParts.Length] + (index >= NameParts.Length ? NameParts[index / NameParts.Length % NameParts.Length][..1] : "") + "村";

@@ -42,6 +42,23 @@ Console.WriteLine($"  状态 States:             {string.Join(", ", county["stat
 Console.WriteLine($"  文书 Documents:          {string.Join(", ", result.Documents.Select(d => $"{d.Key} {d.Value}"))}  → GET {gateway}api/documents?division=360222");
 Console.WriteLine($"  往年补缴 Back payments:   明细中 {result.BackPaymentRows:N0} 条为往年补缴（保留其缴费年度）; 一次性补缴人员 {result.LumpSumExcluded} 人不予补助 (LUMP_SUM_BACK_PAYMENT)");
 Console.WriteLine($"  暂停试点的村 suspended:   {result.SuspendedVillage};  预算受限的村 budget-limited: {result.BudgetVillage};  有异议的村 objection: {result.ObjectionVillage}");
+if (result.Statement is { } statement)
+{
+    var tiers = statement["tiers"]!.AsArray();
+    Console.WriteLine($"  告知书 Resident statement: {statement["name"]} {statement["idNumber"]}（{statement["villageCode"]}）: 所选档次 {statement["chosenTier"]} 元, 今年补助 {statement["currentSubsidy"]} 元"
+        + (statement["nextTier"] is { } next ? $", 改缴 {next} 元档可得 {statement["nextTierSubsidy"]} 元" : "")
+        + $"; 已到账 {statement["creditedTotal"]} 元, 60岁时每月约增 {statement["monthlyFromCredited"]} 元（{statement["formula"]}）; 告知书 PDF {result.StatementPdfBytes:N0} 字节");
+    Console.WriteLine($"    各档 tiers: {string.Join("; ", tiers.Take(6).Select(t => $"{t!["tier"]} 元档 补助 {t["subsidy"]} 元, 至60岁每月约 {t["monthlyAt60"]} 元"))} …");
+}
+if (result.Assessment is { } assessment)
+{
+    var total = assessment["total"]!;
+    Console.WriteLine($"  考核 Assessment:          全县 试点村 {total["pilotVillages"]}/{total["villages"]}, 享受 {total["subsidised"]} 人, 到账 {total["credited"]} 元; 前三名 top three:");
+    foreach (var row in assessment["rows"]!.AsArray().Take(3))
+    {
+        Console.WriteLine($"    {row!["rank"]}. {row["name"]}  试点村 {row["pilotVillages"]}/{row["villages"]}, 参保 {row["members"]} 人, 享受 {row["subsidised"]} 人, 到账 {row["credited"]} 元, 平均档次 {row["averageTier"]} 元, 千元及以上占比 {row["shareAt1000"]}");
+    }
+}
 Console.WriteLine($"  汇总接口 Roll-up:         GET {gateway}api/calculation/summaries/360222000000/{options.Year}");
 Console.WriteLine($"  用时 Time:               {result.Stages.Sum(s => s.Time.TotalSeconds):0} s ({string.Join("; ", result.Stages.Select(s => $"{s.Stage} {s.Time.TotalSeconds:0.0} s"))})");
 if (accounts is not null)

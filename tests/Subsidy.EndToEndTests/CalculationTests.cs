@@ -109,7 +109,7 @@ public class CalculationTests(SubsidySystem system)
         var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
             rabbit.Host(broker);
-            Subsidy.ServiceDefaults.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
+            Subsidy.ServiceData.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
         });
         await bus.StartAsync();
         var lateAnnouncement = Guid.NewGuid();

@@ -15,13 +15,13 @@ public class DeadLetterTests(SubsidySystem system)
         var before = (await ScrapedMetrics.ReadAsync(system, "document")).Sum("subsidy_dead_letters", ("queue", Queue + "_error"));
 
         // No division has this code: the documents of its confirmation cannot be made, on any retry.
-        var poison = new SettlementStepTaken(Guid.NewGuid(), "3602221002XX", 2026, "confirm", "calculated", "confirmed", "test", "village-clerk",
+        var poison = new SettlementStepTaken(Guid.NewGuid(), "3602221002XX", 2026, SettlementStep.Confirm, SettlementState.Calculated, SettlementState.Confirmed, "test", "village-clerk",
             DateTimeOffset.UtcNow, null, new SettlementSnapshot(Guid.NewGuid(), "测试合作社", null, 0, null, null, 0, 0, 0, null, []));
         var broker = new Uri(await system.BrokerConnectionStringAsync());
         var publisher = Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
             rabbit.Host(broker);
-            Subsidy.ServiceDefaults.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
+            Subsidy.ServiceData.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
         });
         await publisher.StartAsync();
         try

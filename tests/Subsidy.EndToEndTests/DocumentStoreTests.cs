@@ -1,7 +1,7 @@
 using Dapper;
 using Document.Issuing;
 using Npgsql;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 namespace Subsidy.EndToEndTests;
 

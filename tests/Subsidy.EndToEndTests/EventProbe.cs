@@ -14,7 +14,7 @@ public sealed class EventProbe : IAsyncDisposable
         _bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
             rabbit.Host(new Uri(brokerUri));
-            Subsidy.ServiceDefaults.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
+            Subsidy.ServiceData.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
             rabbit.ReceiveEndpoint(queue, endpoint =>
             {
                 endpoint.AutoDelete = true;

@@ -2,8 +2,8 @@ using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Messaging;
 
 namespace Subsidy.EndToEndTests;
 
@@ -55,7 +55,7 @@ public class MessagingGuaranteeTests(SubsidySystem system) : IAsyncLifetime
     private IBusControl PublisherBus() => Bus.Factory.CreateUsingRabbitMq(rabbit =>
     {
         rabbit.Host(new Uri(_brokerUri));
-        Subsidy.ServiceDefaults.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
+        Subsidy.ServiceData.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
     });
 
     private async Task<int> EffectsAsync(string batch, Guid? pingId = null)

@@ -4,8 +4,8 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Messaging;
 
 namespace Subsidy.EndToEndTests;
 

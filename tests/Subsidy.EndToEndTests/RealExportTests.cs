@@ -203,7 +203,7 @@ public class RealExportTests(SubsidySystem system)
         Assert.Contains("TIER_MISMATCH", await unknown.Content.ReadAsStringAsync());
 
         await SettlementDriver.StepAsync(await _driver.Registry.Clerk(village), village, "confirm", HttpStatusCode.OK);
-        var confirmed = await events.WaitForAsync<SettlementStepTaken>(e => e.VillageCode == village && e.Step == "confirm", "the confirmation event");
+        var confirmed = await events.WaitForAsync<SettlementStepTaken>(e => e.VillageCode == village && e.Step == SettlementStep.Confirm, "the confirmation event");
         var lines = confirmed.Snapshot.Lines.ToDictionary(l => l.IdNumber);
         Assert.Equal(["TIER_MISMATCH"], lines[Id(765001)].Flags);
         Assert.Equal(SpecialGroup.Dibao, lines[Id(765001)].SpecialGroup);

@@ -82,18 +82,18 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         Assert.Equal("credited", credited["state"]!.GetValue<string>());
         Assert.Equal("SW360222000001", credited["paymentNotice"]!["receiptNumber"]!.GetValue<string>());
 
-        var creditStep = await _events.WaitForAsync<SettlementStepTaken>(e => e.VillageCode == village && e.Step == "credit", "the credit step event");
+        var creditStep = await _events.WaitForAsync<SettlementStepTaken>(e => e.VillageCode == village && e.Step == SettlementStep.Credit, "the credit step event");
         Assert.Equal((900m, 3, "SW360222000001"), (creditStep.Snapshot.Total, creditStep.Snapshot.Lines.Count, creditStep.Snapshot.PaymentNotice!.ReceiptNumber));
         Assert.Equal("异议采纳调整", creditStep.Snapshot.Lines.Single(l => l.IdNumber == Id(711003)).Note);
         var steps = await Eventually.GetAsync(() => Task.FromResult(
-            _events.Received<SettlementStepTaken>().Where(e => e.VillageCode == village).DistinctBy(e => e.StepId).OrderBy(e => e.StepId).Select(e => e.Step).ToList() is { Count: 12 } all ? all : null),
+            _events.Received<SettlementStepTaken>().Where(e => e.VillageCode == village).DistinctBy(e => e.StepId).OrderBy(e => e.StepId).Select(e => EnumCodes.Of(e.Step)).ToList() is { Count: 12 } all ? all : null),
             "every step to be published");
         Assert.Equal(["confirm", "publish-notice", "file-objection", "resolve-objection", "close-notice", "submit-application", "reject", "submit-application",
             "approve", "issue-payment-notice", "record-payment", "credit"], steps);
         // Steps whose documents list no members (none, 申报表, 缴费通知单) carry the totals without the member lines.
         foreach (var step in new[] { "approve", "submit-application", "issue-payment-notice" })
         {
-            var taken = _events.Received<SettlementStepTaken>().First(e => e.VillageCode == village && e.Step == step);
+            var taken = _events.Received<SettlementStepTaken>().First(e => e.VillageCode == village && EnumCodes.Of(e.Step) == step);
             Assert.Empty(taken.Snapshot.Lines);
             Assert.Equal((900m, 3), (taken.Snapshot.Total, taken.Snapshot.Recipients));
         }
@@ -232,8 +232,8 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         await _driver.StateAsync(village, "suspended");
         var halted = await StepAsync(clerk, village, "notice/close", HttpStatusCode.Conflict, on: Today.AddDays(7));
         Assert.Contains("暂停", halted["detail"]!.GetValue<string>());
-        var suspension = await _events.WaitForAsync<SettlementStepTaken>(e => e.VillageCode == village && e.Step == "suspend", "the suspension step");
-        Assert.Equal(("notice-published", "集体经济困难，暂停补助"), (suspension.FromState, suspension.Reason));
+        var suspension = await _events.WaitForAsync<SettlementStepTaken>(e => e.VillageCode == village && e.Step == SettlementStep.Suspend, "the suspension step");
+        Assert.Equal(("notice-published", "集体经济困难，暂停补助"), (EnumCodes.Of(suspension.FromState), suspension.Reason));
 
         await RegistryDriver.ReadAsync(await clerk.PostAsJsonAsync($"/api/registry/pilots/{village}/apply", new { lastYearIncome = 400000, operatingIncome = 200000, plannedSubsidy = 60000 }), HttpStatusCode.OK);
         await RegistryDriver.ReadAsync(await county.PostAsJsonAsync($"/api/registry/pilots/{village}/approve", new { }), HttpStatusCode.OK);

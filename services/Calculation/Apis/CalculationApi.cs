@@ -6,8 +6,8 @@ using Calculation.Rules;
 using Calculation.Settlement;
 using Calculation.Statements;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Divisions;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Divisions;
 
 namespace Calculation.Apis;
 
@@ -62,33 +62,6 @@ public static class CalculationApi
         return group;
     }
 
-    private const string ResultsSql = """
-        SELECT id_number, name, exclusion, own, tier, special_group, floor, incentive, floor_part, incentive_part, subsidy, adjusted_subsidy, flags
-        FROM member_results WHERE run_id = @runId AND (@idNumber::text IS NULL OR id_number = @idNumber)
-        ORDER BY id_number
-        """;
-
-    // Dapper binds a text[] column to a settable string[] property, not to a constructor parameter.
-    private sealed class ResultRow
-    {
-        public string IdNumber { get; set; } = "";
-        public string Name { get; set; } = "";
-        public string? Exclusion { get; set; }
-        public decimal Own { get; set; }
-        public decimal? Tier { get; set; }
-        public string? SpecialGroup { get; set; }
-        public decimal Floor { get; set; }
-        public decimal Incentive { get; set; }
-        public decimal FloorPart { get; set; }
-        public decimal IncentivePart { get; set; }
-        public decimal Subsidy { get; set; }
-        public decimal? AdjustedSubsidy { get; set; }
-        public string[] Flags { get; set; } = [];
-
-        public ResultView ToView() => new(IdNumber, Name, Exclusion, Own, Tier, SpecialGroup, Floor, Incentive, FloorPart, IncentivePart, Subsidy, AdjustedSubsidy,
-            AdjustedSubsidy ?? Subsidy, Flags, null);
-    }
-
     private const string CalculatingSql = "SELECT EXISTS (SELECT 1 FROM pending_village_years WHERE village_code = @villageCode AND year = @year)";
 
     /// <summary>
@@ -108,7 +81,7 @@ public static class CalculationApi
         {
             return Problems.NotFound($"系统中没有村(居) {query.VillageCode}。");
         }
-        var status = standing is null ? null : StatusOf(query.VillageCode, query.Year, standing);
+        var status = standing is null ? null : SettlementStatus.Of(query.VillageCode, query.Year, standing);
         var state = status?.State ?? SettlementStates.WaitingForInputs;
         var waitingFor = state == SettlementStates.WaitingForInputs
             ? (await VillageYearInputs.LoadAsync(connection, null, query.VillageCode, query.Year, lockVillageYear: false, cancellationToken)).Missing
@@ -116,13 +89,13 @@ public static class CalculationApi
             : [];
         var calculating = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(CalculatingSql, new { query.VillageCode, query.Year }, cancellationToken: cancellationToken));
 
-        var results = status?.Run is null ? [] : await ResultsAsync(connection, null, status.Run.Id, null, cancellationToken);
+        var results = status?.Run is null ? [] : await SettlementStatus.ResultsAsync(connection, null, status.Run.Id, null, cancellationToken);
         var matching = results.Where(r => Matches(r, query)).ToList();
         var page = Math.Max(1, query.Page ?? 1);
         var shown = query.PageSize is { } size ? matching.Skip((page - 1) * size).Take(size).ToList() : matching;
         return TypedResults.Ok(new VillageYearView(query.VillageCode, query.Year, state, SettlementStates.ChineseName(state), status?.Stale ?? false, waitingFor, calculating,
             status?.NoticeStart, status?.NoticeEnd, status?.RejectionReason, status?.OpenObjections ?? 0, results.Sum(r => r.Amount), status?.Run, status?.PaymentNotice,
-            ResultCategories.Of(results), matching.Count, page, query.PageSize, shown.Select(Explained).ToList()));
+            ResultCategories.Of(results), matching.Count, page, query.PageSize, shown.Select(SettlementStatus.Explained).ToList()));
     }
 
     private static List<(string Field, string Message)> WhyInvalid(VillageYearQuery query)
@@ -140,30 +113,4 @@ public static class CalculationApi
     private static bool Matches(ResultView r, VillageYearQuery query) =>
         (query.Reason is null || r.Exclusion == query.Reason || r.Flags.Contains(query.Reason))
         && (string.IsNullOrWhiteSpace(query.Q) || r.Name.Contains(query.Q.Trim(), StringComparison.Ordinal) || r.IdNumber.Contains(query.Q.Trim().ToUpperInvariant(), StringComparison.Ordinal));
-
-    /// <summary>The village-year after a step, as the step read it in its own transaction, with one member's result when the step was about that member.</summary>
-    public static async Task<SettlementStatusView> StatusAsync(UnitOfWork work, string villageCode, int year, VillageYearStanding standing, string? memberIdNumber, CancellationToken cancellationToken)
-    {
-        var status = StatusOf(villageCode, year, standing);
-        if (memberIdNumber is null || status.Run is null) return status;
-        var member = await ResultsAsync(work.Connection, work.Transaction, status.Run.Id, memberIdNumber, cancellationToken);
-        return status with { Member = member.Select(Explained).FirstOrDefault() };
-    }
-
-    public static SettlementStatusView StatusOf(string villageCode, int year, VillageYearStanding s) => new(villageCode, year, s.State, SettlementStates.ChineseName(s.State), s.Stale,
-        s.NoticeStart, s.NoticeEnd, s.RejectionReason, s.OpenObjections, s.Amount, s.Recipients,
-        s.RunId is { } run ? new RunView(run, s.Fingerprint!, s.Members!.Value, s.Eligible!.Value, s.RunTotal!.Value, s.DurationMs!.Value, s.RunCreatedAt!.Value,
-            new RunInputsView(s.RunBatchId, s.RunLumpSumBatches ?? [], s.RunRosterBatchId, s.RunSchemeId, s.RunSchemeVersion, s.RunPolicyRegion, year, s.RunPolicyVersion, s.Budget, s.RunCap)) : null,
-        s.NoticeNumber is { } number
-            ? new PaymentNoticeView(number, s.NoticeAmount!.Value, s.NoticePayer!, s.NoticeCreditCode, s.NoticeIssuedOn!.Value, s.NoticeDueOn!.Value, s.NoticeReceiptNumber,
-                s.NoticePaidAmount, s.NoticePaidAt, s.NoticeCreditedOn, s.NoticeRejectionReason, s.NoticeRejectedAt)
-            : null,
-        null);
-
-    /// <summary>A run's results (or one member's), without explanations: the page shown gets them (<see cref="Explained"/>).</summary>
-    private static async Task<IReadOnlyList<ResultView>> ResultsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid runId, string? idNumber, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<ResultRow>(new CommandDefinition(ResultsSql, new { runId, idNumber }, transaction, cancellationToken: cancellationToken))).Select(r => r.ToView()).ToList();
-
-    private static ResultView Explained(ResultView r) =>
-        r with { Explanation = ResultTexts.Explain(r.Exclusion, r.Tier, r.SpecialGroup, r.FloorPart, r.IncentivePart, r.Flags, r.AdjustedSubsidy) };
 }

@@ -1,9 +1,10 @@
+using Subsidy.Contracts;
 using Calculation.Settlement;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Apis;
@@ -28,6 +29,10 @@ public static class TaxBureauApi
         answers.MapPost("/{id:guid}/resolution", Resolve).RequireRoles(Roles.CountyCentre);
         return group;
     }
+
+    private const string FindSql = $"SELECT {Columns} FROM tax_bureau_answers WHERE id = @id";
+
+    private const string ResolveSql = "UPDATE tax_bureau_answers SET decision = @Decision, resolution = @reason, resolved_by = @by, resolved_at = now() WHERE id = @id";
 
     private const string ListSql = $"""
         SELECT * FROM (SELECT {Columns} FROM tax_bureau_answers WHERE notice_number LIKE @scope || '%') a
@@ -54,7 +59,7 @@ public static class TaxBureauApi
         var caller = http.GetCaller();
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
         var answer = await work.Connection.QuerySingleOrDefaultAsync<TaxBureauAnswerView>(new CommandDefinition(
-            $"SELECT {Columns} FROM tax_bureau_answers WHERE id = @id FOR UPDATE", new { id }, work.Transaction, cancellationToken: cancellationToken));
+            FindSql + " FOR UPDATE", new { id }, work.Transaction, cancellationToken: cancellationToken));
         if (answer is null) return Problems.NotFound($"回执 {id} 不存在。");
         var county = PaymentRules.CountyOf(answer.NoticeNumber);
         if (!caller.Covers(county)) return Problems.OutOfScope(caller, county);
@@ -63,19 +68,17 @@ public static class TaxBureauApi
         {
             var notice = await TaxBureau.FindAsync(work, answer.NoticeNumber, cancellationToken);
             if (notice is null) return Problems.Conflict("缴费通知单不存在，不能确认缴费。");
-            var (refusal, _) = await SettlementSteps.TakeAsync(work, notice.VillageCode, notice.Year, SettlementAction.RecordPayment, caller, clock.Now,
+            var (refusal, _) = await SettlementSteps.TakeAsync(work, notice.VillageCode, notice.Year, SettlementStep.RecordPayment, caller, clock.Now,
                 $"按实缴金额确认：{body.Reason!.Trim()}",
                 // The receipt row stays as it is (its number is taken), now with the county's decision beside it.
                 step => PaymentNotices.RecordReceiptAsync(step, answer.ReceiptNumber, answer.Amount, answer.PaidAt is { } paidAt ? new DateTimeOffset(paidAt, TimeSpan.Zero) : step.At, allowDifference: true),
                 cancellationToken);
             if (refusal is not null) return Problems.Conflict(refusal.Message ?? string.Join("；", refusal.Errors.Select(e => e.Message)));
         }
-        await work.Connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE tax_bureau_answers SET decision = @Decision, resolution = @reason, resolved_by = @by, resolved_at = now() WHERE id = @id
-            """, new { body.Decision, reason = body.Reason!.Trim(), by = caller.UserId, id }, work.Transaction, cancellationToken: cancellationToken));
+        await work.Connection.ExecuteAsync(new CommandDefinition(ResolveSql, new { body.Decision, reason = body.Reason!.Trim(), by = caller.UserId, id }, work.Transaction, cancellationToken: cancellationToken));
         await work.RecordAsync(caller, "tax-bureau-answer", id.ToString(), county, body.Decision!, answer.Outcome, "resolved", body.Reason!.Trim(), cancellationToken);
         await work.CommitAsync(cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return TypedResults.Ok(await connection.QuerySingleAsync<TaxBureauAnswerView>(new CommandDefinition($"SELECT {Columns} FROM tax_bureau_answers WHERE id = @id", new { id }, cancellationToken: cancellationToken)));
+        return TypedResults.Ok(await connection.QuerySingleAsync<TaxBureauAnswerView>(new CommandDefinition(FindSql, new { id }, cancellationToken: cancellationToken)));
     }
 }

@@ -3,8 +3,8 @@ using Dapper;
 using Npgsql;
 using Calculation.Settlement;
 using Subsidy.Contracts;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Messaging;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Inputs;

@@ -64,7 +64,7 @@ public static class Readiness
         : currentState is { } state && !SettlementStates.Recalculates(state) ? Verdict.MarkStale
         : Verdict.Calculate;
 
-    public static string Code(MissingInput input) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(input.ToString());
+    public static string Code(MissingInput input) => EnumCodes.Of(input);
 
     public static string ChineseName(MissingInput input) => input switch
     {

@@ -3,7 +3,7 @@ using Calculation.Settlement;
 using Dapper;
 using NpgsqlTypes;
 using Subsidy.Contracts;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 namespace Calculation.Inputs;
 

@@ -5,7 +5,7 @@ using Calculation.Rules;
 using Calculation.Settlement;
 using Dapper;
 using Npgsql;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace Calculation.Inputs;

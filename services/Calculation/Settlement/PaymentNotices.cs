@@ -1,3 +1,4 @@
+using Subsidy.ServiceDefaults.Auth;
 using Dapper;
 using Subsidy.Contracts;
 
@@ -31,12 +32,12 @@ public static class PaymentNotices
 
     private sealed record Basis(Guid RunId, string? OrganisationName, string? CreditCode, decimal Total);
 
-    public static async Task<StepRefusal?> IssueAsync(StepContext step)
+    public static async Task<Refusal?> IssueAsync(StepContext step)
     {
         var c = step.Work.Connection;
         var t = step.Work.Transaction;
         var basis = await c.QuerySingleAsync<Basis>(new CommandDefinition(TotalSql, new { step.VillageCode, step.Year }, t, cancellationToken: step.CancellationToken));
-        if (PaymentRules.WhyCannotIssue(basis.Total, basis.OrganisationName) is { } why) return StepRefusal.Conflict(why);
+        if (PaymentRules.WhyCannotIssue(basis.Total, basis.OrganisationName) is { } why) return Refusal.Conflict(why);
         var county = step.VillageCode[..6];
         var sequence = await c.ExecuteScalarAsync<int>(new CommandDefinition(NextNumberSql, new { county, step.Year }, t, cancellationToken: step.CancellationToken));
         var number = PaymentRules.NoticeNumber(county, step.Year, sequence);
@@ -51,24 +52,29 @@ public static class PaymentNotices
         return null;
     }
 
+    private const string NoticeAmountSql = "SELECT number, amount FROM payment_notices WHERE village_code = @VillageCode AND year = @Year";
+
+    private const string ReceiptTakenSql = "SELECT EXISTS (SELECT 1 FROM tax_bureau_answers WHERE receipt_number = @receiptNumber AND outcome = 'matched')";
+
+    private const string RecordReceiptSql = """
+        INSERT INTO tax_bureau_answers (id, kind, notice_number, receipt_number, amount, paid_at, outcome)
+        VALUES (@id, 'receipt', @Number, @receiptNumber, @amount, @paidAt, 'matched')
+        ON CONFLICT (receipt_number) DO NOTHING;
+        UPDATE payment_notices SET receipt_number = @receiptNumber, paid_amount = @amount, paid_at = @paidAt
+        WHERE village_code = @VillageCode AND year = @Year;
+        """;
+
     /// <summary>A receipt that matches the notice: recorded (its number once only) and the notice marked paid.</summary>
-    public static async Task<StepRefusal?> RecordReceiptAsync(StepContext step, string? receiptNumber, decimal? amount, DateTimeOffset paidAt, bool allowDifference = false)
+    public static async Task<Refusal?> RecordReceiptAsync(StepContext step, string? receiptNumber, decimal? amount, DateTimeOffset paidAt, bool allowDifference = false)
     {
-        var notice = await step.Work.Connection.QuerySingleAsync<(string Number, decimal Amount)>(new CommandDefinition(
-            "SELECT number, amount FROM payment_notices WHERE village_code = @VillageCode AND year = @Year", new { step.VillageCode, step.Year }, step.Work.Transaction, cancellationToken: step.CancellationToken));
+        var notice = await step.QuerySingleAsync<(string Number, decimal Amount)>(NoticeAmountSql, new { step.VillageCode, step.Year });
         var errors = PaymentRules.WhyReceiptDoesNotMatch(notice.Amount, receiptNumber, amount).Where(e => !allowDifference || e.Field != "amount");
-        if (StepRefusal.Invalid(errors) is { } invalid) return invalid;
-        if (await step.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM tax_bureau_answers WHERE receipt_number = @receiptNumber AND outcome = 'matched')", new { receiptNumber }))
+        if (Refusal.Invalid(errors) is { } invalid) return invalid;
+        if (await step.ScalarAsync<bool>(ReceiptTakenSql, new { receiptNumber }))
         {
-            return StepRefusal.Conflict($"缴费凭证 {receiptNumber} 已登记过。");
+            return Refusal.Conflict($"缴费凭证 {receiptNumber} 已登记过。");
         }
-        await step.ExecuteAsync("""
-            INSERT INTO tax_bureau_answers (id, kind, notice_number, receipt_number, amount, paid_at, outcome)
-            VALUES (@id, 'receipt', @Number, @receiptNumber, @amount, @paidAt, 'matched')
-            ON CONFLICT (receipt_number) DO NOTHING;
-            UPDATE payment_notices SET receipt_number = @receiptNumber, paid_amount = @amount, paid_at = @paidAt
-            WHERE village_code = @VillageCode AND year = @Year;
-            """, new { id = Guid.CreateVersion7(), notice.Number, receiptNumber, amount, paidAt = paidAt.UtcDateTime, step.VillageCode, step.Year });
+        await step.ExecuteAsync(RecordReceiptSql, new { id = Guid.CreateVersion7(), notice.Number, receiptNumber, amount, paidAt = paidAt.UtcDateTime, step.VillageCode, step.Year });
         return null;
     }
 }

@@ -19,7 +19,7 @@ public static class SettlementSnapshots
     /// The steps whose documents list the members (花名册, 公示, 到账明细); the rest publish counts and totals only, which is
     /// all the one-page 申报表 and 缴费通知单 show (a city's year is thousands of steps, most of them needing no list).
     /// </summary>
-    public static bool CarriesLines(string step) => step is "confirm" or "publish-notice" or "credit";
+    public static bool CarriesLines(SettlementStep step) => step is SettlementStep.Confirm or SettlementStep.PublishNotice or SettlementStep.Credit;
 
     // Dapper binds a text[] column to a settable string[] property, not to a constructor parameter.
     public sealed class Line

@@ -1,8 +1,7 @@
 using Dapper;
 using Subsidy.Contracts;
-using Subsidy.ServiceDefaults;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Settlement;
@@ -18,20 +17,18 @@ public sealed record StepContext(UnitOfWork Work, string VillageCode, int Year, 
 
     public Task<T> ScalarAsync<T>(string sql, object? parameters = null) =>
         Work.Connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, parameters, Work.Transaction, cancellationToken: CancellationToken))!;
-}
 
-/// <summary>Why a step was refused: a state conflict (409) or invalid input (400, per field).</summary>
-public sealed record StepRefusal(int StatusCode, string? Message, IReadOnlyList<(string Field, string Message)> Errors)
-{
-    public static StepRefusal Conflict(string message) => new(409, message, []);
-    public static StepRefusal NotFound(string message) => new(404, message, []);
-    public static StepRefusal? Invalid(IEnumerable<(string Field, string Message)> errors) => errors.ToList() is { Count: > 0 } list ? new(400, null, list) : null;
+    public Task<T> QuerySingleAsync<T>(string sql, object? parameters = null) =>
+        Work.Connection.QuerySingleAsync<T>(new CommandDefinition(sql, parameters, Work.Transaction, cancellationToken: CancellationToken));
+
+    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters = null) =>
+        Work.Connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, parameters, Work.Transaction, cancellationToken: CancellationToken));
 }
 
 /// <summary>What a step came to: refused, or taken — then the village-year as it stands after it.</summary>
-public sealed record StepResult(StepRefusal? Refusal, VillageYearStanding? Standing)
+public sealed record StepResult(Refusal? Refusal, VillageYearStanding? Standing)
 {
-    public static StepResult Refused(StepRefusal refusal) => new(refusal, null);
+    public static StepResult Refused(Refusal refusal) => new(refusal, null);
 }
 
 /// <summary>
@@ -42,22 +39,22 @@ public sealed record StepResult(StepRefusal? Refusal, VillageYearStanding? Stand
 public static class SettlementSteps
 {
     /// <summary>The step inside a transaction the caller owns (an endpoint's or a consumer's); the caller commits.</summary>
-    public static async Task<StepResult> TakeAsync(UnitOfWork work, string villageCode, int year, SettlementAction action, Caller caller,
-        DateTimeOffset at, string? reason, Func<StepContext, Task<StepRefusal?>> effect, CancellationToken cancellationToken)
+    public static async Task<StepResult> TakeAsync(UnitOfWork work, string villageCode, int year, SettlementStep action, Caller caller,
+        DateTimeOffset at, string? reason, Func<StepContext, Task<Refusal?>> effect, CancellationToken cancellationToken)
     {
         var current = await work.Connection.QuerySingleOrDefaultAsync<(string State, bool Stale)?>(new CommandDefinition(
             "SELECT state, stale FROM village_years WHERE village_code = @villageCode AND year = @year FOR UPDATE", new { villageCode, year }, work.Transaction, cancellationToken: cancellationToken));
         if (current is null)
         {
-            return StepResult.Refused(caller.Covers(villageCode) ? StepRefusal.NotFound($"村 {villageCode} {year} 年度尚无测算。") : new StepRefusal(403, $"区划 {villageCode} 不在您的管辖范围（{caller.Scope}）内。", []));
+            return StepResult.Refused(caller.Covers(villageCode) ? Refusal.NotFound($"村 {villageCode} {year} 年度尚无测算。") : Refusal.OutOfScope(caller, villageCode));
         }
         if (SettlementWorkflow.WhyNot(action, current.Value.State, current.Value.Stale, caller, villageCode) is { } refusal)
         {
-            return StepResult.Refused(new StepRefusal(refusal.StatusCode, refusal.Message, []));
+            return StepResult.Refused(refusal);
         }
         if (await effect(new StepContext(work, villageCode, year, at, caller, cancellationToken)) is { } why) return StepResult.Refused(why);
         var to = SettlementWorkflow.Rule(action).To ?? current.Value.State;
-        return new StepResult(null, await RecordAsync(work, villageCode, year, KebabCase.Of(action), current.Value.State, to, caller, reason, at, cancellationToken, setState: to != current.Value.State));
+        return new StepResult(null, await RecordAsync(work, villageCode, year, action, current.Value.State, to, caller, reason, at, cancellationToken, setState: to != current.Value.State));
     }
 
     private const string SetStateSql = "UPDATE village_years SET state = @to WHERE village_code = @villageCode AND year = @year;";
@@ -67,13 +64,13 @@ public static class SettlementSteps
     /// The state, the audit record and the reads behind the event go to the database in one round trip: a city's year
     /// is thousands of steps, and each round trip costs the server about as much as the statements themselves.
     /// </summary>
-    public static async Task<VillageYearStanding> RecordAsync(UnitOfWork work, string villageCode, int year, string step, string from, string to, Caller caller, string? reason,
+    public static async Task<VillageYearStanding> RecordAsync(UnitOfWork work, string villageCode, int year, SettlementStep step, string from, string to, Caller caller, string? reason,
         DateTimeOffset at, CancellationToken cancellationToken, bool setState = false)
     {
         var withLines = SettlementSnapshots.CarriesLines(step);
         var sql = string.Concat(setState ? SetStateSql : "", AuditLog.InsertSql, ";", VillageYearStanding.Sql, ";", withLines ? SettlementSnapshots.LinesSql : "");
         var parameters = new DynamicParameters(new { villageCode, year, to });
-        parameters.AddDynamicParams(AuditLog.Parameters(caller, "village-year", $"{villageCode}/{year}", villageCode, step,
+        parameters.AddDynamicParams(AuditLog.Parameters(caller, "village-year", $"{villageCode}/{year}", villageCode, EnumCodes.Of(step),
             SettlementStates.ChineseName(from), SettlementStates.ChineseName(to), reason, at));
         long sequence;
         VillageYearStanding standing;
@@ -84,7 +81,8 @@ public static class SettlementSteps
             standing = await results.ReadSingleAsync<VillageYearStanding>();
             if (withLines) lines = (await results.ReadAsync<SettlementSnapshots.Line>()).Select(SettlementSnapshots.ToLine).ToList();
         }
-        await work.PublishAsync(new SettlementStepTaken(Guid.CreateVersion7(), villageCode, year, step, from, to, caller.UserId, caller.Role,
+        await work.PublishAsync(new SettlementStepTaken(Guid.CreateVersion7(), villageCode, year, step,
+            EnumCodes.Parse<SettlementState>(from), EnumCodes.Parse<SettlementState>(to), caller.UserId, caller.Role,
             at, reason, standing.ToSnapshot(lines), sequence), cancellationToken);
         return standing;
     }

@@ -1,8 +1,12 @@
+using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
 
 namespace Calculation.Settlement;
 
-/// <summary>The settlement steps of a village-year (DESIGN §6), in order.</summary>
+/// <summary>
+/// Where a village-year stands (DESIGN §6), as its table and the API spell it: each the code of a <see cref="SettlementState"/>
+/// (a unit test holds the two together), constants so that rules can match on them.
+/// </summary>
 public static class SettlementStates
 {
     public const string WaitingForInputs = "waiting-for-inputs";
@@ -37,16 +41,8 @@ public static class SettlementStates
     };
 }
 
-public enum SettlementAction
-{
-    Confirm, PublishNotice, FileObjection, ResolveObjection, CloseNotice, SubmitApplication, Approve, Reject,
-    IssuePaymentNotice, RecordPayment, Credit, Recalculate,
-}
-
 /// <summary>Where a step may start, where it leads (null: the state stays), and who may take it.</summary>
 public sealed record StepRule(IReadOnlyList<string> From, string? To, IReadOnlyList<string> Roles);
-
-public sealed record SettlementRefusal(int StatusCode, string Message);
 
 /// <summary>公示 dates: the notice runs <c>days</c> days from its start, the start day included.</summary>
 public static class NoticePeriod
@@ -67,56 +63,63 @@ public static class SettlementWorkflow
     private static readonly string[] Recalculable =
         [SettlementStates.Confirmed, SettlementStates.NoticePublished, SettlementStates.NoticeClosed, SettlementStates.ApplicationSubmitted, SettlementStates.Approved];
 
-    public static StepRule Rule(SettlementAction action) => action switch
+    /// <summary>The steps people take through this workflow; the others follow the registry and the tax bureau.</summary>
+    public static readonly IReadOnlyList<SettlementStep> Actions =
+    [
+        SettlementStep.Confirm, SettlementStep.PublishNotice, SettlementStep.FileObjection, SettlementStep.ResolveObjection,
+        SettlementStep.CloseNotice, SettlementStep.SubmitApplication, SettlementStep.Approve, SettlementStep.Reject,
+        SettlementStep.IssuePaymentNotice, SettlementStep.RecordPayment, SettlementStep.Credit, SettlementStep.Recalculate,
+    ];
+
+    public static StepRule Rule(SettlementStep action) => action switch
     {
-        SettlementAction.Confirm => new([SettlementStates.Calculated], SettlementStates.Confirmed, [Roles.VillageClerk]),
-        SettlementAction.PublishNotice => new([SettlementStates.Confirmed], SettlementStates.NoticePublished, [Roles.VillageClerk]),
-        SettlementAction.FileObjection => new([SettlementStates.NoticePublished], null, [Roles.VillageClerk, Roles.TownshipOfficer]),
-        SettlementAction.ResolveObjection => new([SettlementStates.NoticePublished], null, [Roles.TownshipOfficer]),
-        SettlementAction.CloseNotice => new([SettlementStates.NoticePublished], SettlementStates.NoticeClosed, [Roles.VillageClerk]),
-        SettlementAction.SubmitApplication => new([SettlementStates.NoticeClosed], SettlementStates.ApplicationSubmitted, [Roles.VillageClerk]),
-        SettlementAction.Approve => new([SettlementStates.ApplicationSubmitted], SettlementStates.Approved, [Roles.CountyCentre]),
-        SettlementAction.Reject => new([SettlementStates.ApplicationSubmitted], SettlementStates.NoticeClosed, [Roles.CountyCentre]),
-        SettlementAction.IssuePaymentNotice => new([SettlementStates.Approved], SettlementStates.PaymentNoticeIssued, [Roles.CountyCentre]),
-        SettlementAction.RecordPayment => new([SettlementStates.PaymentNoticeIssued], SettlementStates.Paid, [Roles.CountyCentre]),
-        SettlementAction.Credit => new([SettlementStates.Paid], SettlementStates.Credited, [Roles.CountyCentre]),
-        SettlementAction.Recalculate => new(Recalculable, SettlementStates.WaitingForInputs, [Roles.VillageClerk, Roles.CountyCentre]),
+        SettlementStep.Confirm => new([SettlementStates.Calculated], SettlementStates.Confirmed, [Roles.VillageClerk]),
+        SettlementStep.PublishNotice => new([SettlementStates.Confirmed], SettlementStates.NoticePublished, [Roles.VillageClerk]),
+        SettlementStep.FileObjection => new([SettlementStates.NoticePublished], null, [Roles.VillageClerk, Roles.TownshipOfficer]),
+        SettlementStep.ResolveObjection => new([SettlementStates.NoticePublished], null, [Roles.TownshipOfficer]),
+        SettlementStep.CloseNotice => new([SettlementStates.NoticePublished], SettlementStates.NoticeClosed, [Roles.VillageClerk]),
+        SettlementStep.SubmitApplication => new([SettlementStates.NoticeClosed], SettlementStates.ApplicationSubmitted, [Roles.VillageClerk]),
+        SettlementStep.Approve => new([SettlementStates.ApplicationSubmitted], SettlementStates.Approved, [Roles.CountyCentre]),
+        SettlementStep.Reject => new([SettlementStates.ApplicationSubmitted], SettlementStates.NoticeClosed, [Roles.CountyCentre]),
+        SettlementStep.IssuePaymentNotice => new([SettlementStates.Approved], SettlementStates.PaymentNoticeIssued, [Roles.CountyCentre]),
+        SettlementStep.RecordPayment => new([SettlementStates.PaymentNoticeIssued], SettlementStates.Paid, [Roles.CountyCentre]),
+        SettlementStep.Credit => new([SettlementStates.Paid], SettlementStates.Credited, [Roles.CountyCentre]),
+        SettlementStep.Recalculate => new(Recalculable, SettlementStates.WaitingForInputs, [Roles.VillageClerk, Roles.CountyCentre]),
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
     };
 
-    public static string ActionName(SettlementAction action) => action switch
+    public static string ActionName(SettlementStep action) => action switch
     {
-        SettlementAction.Confirm => "村确认",
-        SettlementAction.PublishNotice => "发布公示",
-        SettlementAction.FileObjection => "登记异议",
-        SettlementAction.ResolveObjection => "处理异议",
-        SettlementAction.CloseNotice => "结束公示",
-        SettlementAction.SubmitApplication => "提交申报表",
-        SettlementAction.Approve => "审核通过",
-        SettlementAction.Reject => "退回申报",
-        SettlementAction.IssuePaymentNotice => "出具缴费通知单",
-        SettlementAction.RecordPayment => "登记缴费",
-        SettlementAction.Credit => "登记到账",
-        SettlementAction.Recalculate => "重新测算",
+        SettlementStep.Confirm => "村确认",
+        SettlementStep.PublishNotice => "发布公示",
+        SettlementStep.FileObjection => "登记异议",
+        SettlementStep.ResolveObjection => "处理异议",
+        SettlementStep.CloseNotice => "结束公示",
+        SettlementStep.SubmitApplication => "提交申报表",
+        SettlementStep.Approve => "审核通过",
+        SettlementStep.Reject => "退回申报",
+        SettlementStep.IssuePaymentNotice => "出具缴费通知单",
+        SettlementStep.RecordPayment => "登记缴费",
+        SettlementStep.Credit => "登记到账",
+        SettlementStep.Recalculate => "重新测算",
+        SettlementStep.Suspend => "暂停试点",
+        SettlementStep.Resume => "恢复试点",
+        SettlementStep.PaymentRejected => "税务退回缴费",
         _ => action.ToString(),
     };
 
-    public static SettlementRefusal? WhyNot(SettlementAction action, string state, bool stale, Caller caller, string villageCode)
+    public static Refusal? WhyNot(SettlementStep action, string state, bool stale, Caller caller, string villageCode)
     {
         var rule = Rule(action);
-        if (!rule.Roles.Any(role => caller.HasRole(role)))
+        if (!rule.Roles.Any(role => caller.HasRole(role))) return Refusal.WrongRole(ActionName(action), rule.Roles, caller);
+        if (!caller.Covers(villageCode)) return Refusal.OutOfScope(caller, villageCode);
+        if (state == SettlementStates.Suspended) return Refusal.Conflict($"该村集体补助试点已暂停，暂停期间不能{ActionName(action)}。");
+        if (!rule.From.Contains(state)) return Refusal.Conflict($"当前状态为“{SettlementStates.ChineseName(state)}”，不能{ActionName(action)}。");
+        if (action == SettlementStep.Recalculate)
         {
-            var who = string.Join("或", rule.Roles.Select(Roles.DisplayName));
-            return new SettlementRefusal(403, $"{ActionName(action)}须由{who}办理，当前角色为{Roles.DisplayName(caller.Role)}。");
+            return stale ? null : Refusal.Conflict("测算所用数据未发生变化，无需重新测算。");
         }
-        if (!caller.Covers(villageCode)) return new SettlementRefusal(403, $"区划 {villageCode} 不在您的管辖范围（{caller.Scope}）内。");
-        if (state == SettlementStates.Suspended) return new SettlementRefusal(409, $"该村集体补助试点已暂停，暂停期间不能{ActionName(action)}。");
-        if (!rule.From.Contains(state)) return new SettlementRefusal(409, $"当前状态为“{SettlementStates.ChineseName(state)}”，不能{ActionName(action)}。");
-        if (action == SettlementAction.Recalculate)
-        {
-            return stale ? null : new SettlementRefusal(409, "测算所用数据未发生变化，无需重新测算。");
-        }
-        if (stale) return new SettlementRefusal(409, "测算结果已因数据变化而过期，须先重新测算后再办理。");
+        if (stale) return Refusal.Conflict("测算结果已因数据变化而过期，须先重新测算后再办理。");
         return null;
     }
 }

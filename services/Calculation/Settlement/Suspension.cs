@@ -1,6 +1,7 @@
+using Subsidy.Contracts;
 using Dapper;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 namespace Calculation.Settlement;
 
@@ -29,7 +30,7 @@ public static class Suspension
             """, new { villageCode, Unpaid }, work.Transaction, cancellationToken: cancellationToken));
         foreach (var (year, from) in halted)
         {
-            await SettlementSteps.RecordAsync(work, villageCode, year, "suspend", from, SettlementStates.Suspended, Registry, reason, at, cancellationToken);
+            await SettlementSteps.RecordAsync(work, villageCode, year, SettlementStep.Suspend, from, SettlementStates.Suspended, Registry, reason, at, cancellationToken);
         }
     }
 
@@ -43,7 +44,7 @@ public static class Suspension
             """, new { villageCode }, work.Transaction, cancellationToken: cancellationToken));
         foreach (var (year, to) in resumed)
         {
-            await SettlementSteps.RecordAsync(work, villageCode, year, "resume", SettlementStates.Suspended, to, Registry, null, at, cancellationToken);
+            await SettlementSteps.RecordAsync(work, villageCode, year, SettlementStep.Resume, SettlementStates.Suspended, to, Registry, null, at, cancellationToken);
         }
     }
 }

@@ -3,8 +3,8 @@ using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Messaging;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Settlement;
@@ -47,12 +47,12 @@ public sealed class PaymentReceivedConsumer(NpgsqlDataSource dataSource, Busines
             case ReceiptOutcome.Duplicate:
                 return;
             case ReceiptOutcome.Matched:
-                var (refusal, _) = await SettlementSteps.TakeAsync(work, notice!.VillageCode, notice.Year, SettlementAction.RecordPayment, TaxBureau.For(notice.VillageCode),
+                var (refusal, _) = await SettlementSteps.TakeAsync(work, notice!.VillageCode, notice.Year, SettlementStep.RecordPayment, TaxBureau.For(notice.VillageCode),
                     clock.Now, m.ReceiptNumber, step => PaymentNotices.RecordReceiptAsync(step, m.ReceiptNumber, m.Amount, m.PaidAt), cancellationToken);
                 if (refusal is not null) throw new InvalidOperationException($"receipt {m.ReceiptNumber} matched but could not be recorded: {refusal.Message}");
                 return;
             default:
-                await TaxBureau.ParkAsync(work, "receipt", m.NoticeNumber, m.ReceiptNumber, m.Amount, m.PaidAt, null, KebabCase.Of(outcome),
+                await TaxBureau.ParkAsync(work, "receipt", m.NoticeNumber, m.ReceiptNumber, m.Amount, m.PaidAt, null, EnumCodes.Of(outcome),
                     ReconciliationRules.Detail(outcome, notice?.Amount, m.Amount, notice?.State), cancellationToken);
                 return;
         }
@@ -75,6 +75,6 @@ public sealed class PaymentRejectedConsumer(NpgsqlDataSource dataSource, Busines
             UPDATE payment_notices SET rejection_reason = @Reason, rejected_at = @at WHERE number = @NoticeNumber;
             INSERT INTO tax_bureau_answers (id, kind, notice_number, reason, outcome) VALUES (@id, 'rejection', @NoticeNumber, @Reason, 'rejected');
             """, new { m.Reason, at = m.RejectedAt.UtcDateTime, m.NoticeNumber, id = Guid.CreateVersion7() }, work.Transaction, cancellationToken: cancellationToken));
-        await SettlementSteps.RecordAsync(work, notice.VillageCode, notice.Year, "payment-rejected", notice.State, notice.State, TaxBureau.For(notice.VillageCode), m.Reason, clock.Now, cancellationToken);
+        await SettlementSteps.RecordAsync(work, notice.VillageCode, notice.Year, SettlementStep.PaymentRejected, notice.State, notice.State, TaxBureau.For(notice.VillageCode), m.Reason, clock.Now, cancellationToken);
     }
 }

@@ -2,7 +2,7 @@ using ContributionImport.Imports;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Divisions;
+using Subsidy.ServiceData.Divisions;
 
 namespace ContributionImport.Apis;
 

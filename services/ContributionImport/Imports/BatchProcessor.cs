@@ -6,7 +6,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Subsidy.Contracts;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData.Messaging;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace ContributionImport.Imports;

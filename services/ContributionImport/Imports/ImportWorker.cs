@@ -1,6 +1,6 @@
 using Dapper;
 using Npgsql;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace ContributionImport.Imports;
@@ -19,17 +19,23 @@ public sealed partial class ImportWorker(NpgsqlDataSource dataSource, BatchProce
         FROM import_batches WHERE state IN ('received', 'processing') ORDER BY uploaded_at LIMIT 20
         """;
 
+    private const string TryLockSql = "SELECT pg_try_advisory_lock(@key)";
+    private const string UnlockSql = "SELECT pg_advisory_unlock(@key)";
+    private const string StateSql = "SELECT state FROM import_batches WHERE id = @Id";
+    private const string FailedSql = "UPDATE import_batches SET state = 'failed', failure = @failure, finished_at = now() WHERE id = @Id";
+    private const string AbandonedUploadsSql = "DELETE FROM import_batches WHERE state = 'uploading' AND uploaded_at < now() - interval '1 day'";
+
 
     protected override async Task<bool> WorkAsync(NpgsqlConnection session, CancellationToken cancellationToken)
     {
         foreach (var batch in await session.QueryAsync<Batch>(new CommandDefinition(CandidatesSql, cancellationToken: cancellationToken)))
         {
             var key = LockKey(batch.Id);
-            if (!await session.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@key)", new { key })) continue;
+            if (!await session.ExecuteScalarAsync<bool>(new CommandDefinition(TryLockSql, new { key }, cancellationToken: cancellationToken))) continue;
             try
             {
                 // Re-read under the lock: another instance may have finished it meanwhile.
-                var state = await session.ExecuteScalarAsync<string>("SELECT state FROM import_batches WHERE id = @Id", new { batch.Id });
+                var state = await session.ExecuteScalarAsync<string>(new CommandDefinition(StateSql, new { batch.Id }, cancellationToken: cancellationToken));
                 if (state is not ("received" or "processing")) continue;
                 try
                 {
@@ -39,18 +45,19 @@ public sealed partial class ImportWorker(NpgsqlDataSource dataSource, BatchProce
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     LogBatchFailed(logger, batch.Id, e);
-                    await session.ExecuteAsync("UPDATE import_batches SET state = 'failed', failure = @failure, finished_at = now() WHERE id = @Id",
-                        new { batch.Id, failure = IdNumberRedaction.Redact($"处理失败：{e.Message}") });
+                    await session.ExecuteAsync(new CommandDefinition(FailedSql, new { batch.Id, failure = IdNumberRedaction.Redact($"处理失败：{e.Message}") },
+                        cancellationToken: cancellationToken));
                 }
                 return true;
             }
             finally
             {
-                await session.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key });
+                // Not cancelled with the work: a lock left behind would keep the batch from any other instance.
+                await session.ExecuteAsync(new CommandDefinition(UnlockSql, new { key }, cancellationToken: CancellationToken.None));
             }
         }
         // An upload cut off by a crash of its instance leaves its batch "uploading" (listed nowhere); clear it away.
-        await session.ExecuteAsync("DELETE FROM import_batches WHERE state = 'uploading' AND uploaded_at < now() - interval '1 day'");
+        await session.ExecuteAsync(new CommandDefinition(AbandonedUploadsSql, cancellationToken: cancellationToken));
         return false;
     }
 

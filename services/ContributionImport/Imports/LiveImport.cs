@@ -30,7 +30,7 @@ public sealed partial class LiveImport
         var live = new LiveImport();
         var session = await dataSource.OpenConnectionAsync(stopping);
         var key = ImportWorker.LockKey(batch.Id);
-        await session.ExecuteAsync("SELECT pg_advisory_lock(@key)", new { key });
+        await session.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key }, cancellationToken: stopping));
         live._processing = Task.Run(async () =>
         {
             try
@@ -50,7 +50,8 @@ public sealed partial class LiveImport
                 await live._pipe.Reader.CompleteAsync();
                 await using (session)
                 {
-                    await session.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key });
+                    // Even when stopping: the lock goes with the session anyway, but a pooled session would keep it.
+                    await session.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@key)", new { key }, cancellationToken: CancellationToken.None));
                 }
             }
         }, CancellationToken.None);

@@ -1,8 +1,8 @@
 using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Messaging;
 
 namespace ContributionImport.Imports;
 

@@ -4,7 +4,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Subsidy.Contracts;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData.Messaging;
 
 namespace ContributionImport.Imports;
 

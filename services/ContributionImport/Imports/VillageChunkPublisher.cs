@@ -3,7 +3,7 @@ using System.Text;
 using Dapper;
 using MassTransit;
 using Npgsql;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.Contracts;
 
 namespace ContributionImport.Imports;

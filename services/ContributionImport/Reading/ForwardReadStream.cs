@@ -7,6 +7,9 @@ public abstract class ForwardReadStream : Stream
 
     public abstract override int Read(Span<byte> buffer);
 
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;

@@ -102,4 +102,10 @@ public sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : F
         _prefix = _prefix[n..];
         return n;
     }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_prefix.IsEmpty) return rest.ReadAsync(buffer, cancellationToken);
+        return ValueTask.FromResult(Read(buffer.Span));
+    }
 }

@@ -27,12 +27,6 @@ public static class DocumentsApi
         return group;
     }
 
-    private const string SummarySql = "SELECT id, kind, division_code, year, version, file_name, content_type, sha256, issued_at FROM documents WHERE id = @id";
-
-    /// <summary>What a list shows of one issued document.</summary>
-    public static Task<DocumentSummary> SummaryAsync(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<DocumentSummary>(new CommandDefinition(SummarySql, new { id }, cancellationToken: cancellationToken));
-
     /// <summary>Documents of the divisions under <paramref name="division"/> (default: the caller's whole scope), of one year or kind if asked.</summary>
     public static async Task<Results<Ok<IReadOnlyList<DocumentSummary>>, ProblemHttpResult>> ListDocuments(
         string? division, int? year, string? kind, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Subsidy.ServiceData.Divisions;
 using Dapper;
 using Document.Issuing;
 using Document.Rendering;
@@ -5,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Document.Apis;
@@ -26,22 +27,20 @@ public static class SummariesApi
     public static RouteGroupBuilder MapSummariesApi(this RouteGroupBuilder group)
     {
         group.MapPost("/summaries/{divisionCode}/{year:int}", IssueSummary)
-            .RequireRoles(Roles.TownshipOfficer, Roles.CountyCentre, Roles.CountyBureau, Roles.CityBureau);
+            .RequireRoles(AreaReports.Roles);
         return group;
     }
 
     public static async Task<Results<Ok<DocumentSummary>, ProblemHttpResult>> IssueSummary(string divisionCode, int year, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
-        if (!caller.Covers(divisionCode)) return Problems.OutOfScope(caller, divisionCode);
-        if (DivisionCode.LevelOf(divisionCode) is not { } level || level == DivisionLevel.Village) return Problems.NotFound($"区划代码 {divisionCode} 不是乡镇、县或市。");
+        if (AreaReports.WhyNot(caller, divisionCode, out var level) is { } refused) return refused;
         var childLength = DivisionCode.ChildPrefixLength(level);
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
         var rows = (await work.Connection.QueryAsync<Row>(new CommandDefinition(LinesSql, new { childLength, year, prefix = DivisionCode.ScopePrefix(divisionCode) }, work.Transaction, cancellationToken: cancellationToken))).AsList();
         if (rows.Count == 0) return Problems.NotFound($"{divisionCode} {year} 年度尚无结算数据。");
         var codes = rows.Select(r => r.Prefix.PadRight(DivisionCode.Length, '0')).Append(divisionCode).ToArray();
-        var names = (await work.Connection.QueryAsync<(string Code, string Name)>(new CommandDefinition("SELECT code, name FROM known_divisions WHERE code = ANY(@codes)",
-            new { codes }, work.Transaction, cancellationToken: cancellationToken))).ToDictionary(d => d.Code, d => d.Name);
+        var names = (await DivisionReplica.FindAllAsync(work.Connection, work.Transaction, codes, cancellationToken)).ToDictionary(d => d.Key, d => d.Value.Name);
         var lines = rows.Select(r =>
         {
             var code = r.Prefix.PadRight(DivisionCode.Length, '0');
@@ -51,8 +50,8 @@ public static class SummariesApi
         // Dated by the data it sums, not by the clock: the same data gives the same bytes.
         var asOf = BusinessClock.DateOf(new DateTimeOffset(DateTime.SpecifyKind(rows.Max(r => r.AsOf), DateTimeKind.Utc)));
         var content = SummaryDocument.Xlsx(name, year, asOf, lines);
-        var id = await DocumentStore.IssueAsync(work, new DocumentToIssue("summary-xlsx", divisionCode, year, $"{name}{year}年度集体补助汇总表.xlsx", SettlementDocumentsConsumer.Xlsx, content), cancellationToken);
+        var id = await DocumentStore.IssueAsync(work, new DocumentToIssue("summary-xlsx", divisionCode, year, $"{name}{year}年度集体补助汇总表.xlsx", ContentTypes.Xlsx, content), cancellationToken);
         await work.CommitAsync(cancellationToken);
-        return TypedResults.Ok(await DocumentsApi.SummaryAsync(work.Connection, id, cancellationToken));
+        return TypedResults.Ok(await DocumentStore.SummaryAsync(work.Connection, id, cancellationToken));
     }
 }

@@ -1,3 +1,4 @@
+using Subsidy.ServiceData.Divisions;
 using Dapper;
 using Document.Apis;
 using Document.Issuing;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 namespace Document.Assessment;
 
@@ -65,15 +66,14 @@ public static class AssessmentsApi
     public static RouteGroupBuilder MapAssessmentsApi(this RouteGroupBuilder group)
     {
         group.MapPost("/assessments/{divisionCode}/{year:int}", IssueAssessment)
-            .RequireRoles(Roles.TownshipOfficer, Roles.CountyCentre, Roles.CountyBureau, Roles.CityBureau);
+            .RequireRoles(AreaReports.Roles);
         return group;
     }
 
     public static async Task<Results<Ok<AssessmentView>, ProblemHttpResult>> IssueAssessment(string divisionCode, int year, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
-        if (!caller.Covers(divisionCode)) return Problems.OutOfScope(caller, divisionCode);
-        if (DivisionCode.LevelOf(divisionCode) is not ({ } level and (DivisionLevel.Township or DivisionLevel.County or DivisionLevel.City))) return Problems.NotFound($"区划代码 {divisionCode} 不是乡镇、县或市。");
+        if (AreaReports.WhyNot(caller, divisionCode, out var level) is { } refused) return refused;
         var childLength = DivisionCode.ChildPrefixLength(level);
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
         var found = (await work.Connection.QueryAsync<VillageRow>(new CommandDefinition(VillagesSql, new { childLength, year, prefix = DivisionCode.ScopePrefix(divisionCode) },
@@ -81,18 +81,17 @@ public static class AssessmentsApi
         if (found.Count == 0) return Problems.NotFound($"{divisionCode} 下没有村(居)。");
         var villages = found.Select(v => v.ToVillage()).ToList();
         var codes = villages.Select(v => v.UnitCode).Distinct().Append(divisionCode).ToArray();
-        var names = (await work.Connection.QueryAsync<(string Code, string Name)>(new CommandDefinition("SELECT code, name FROM known_divisions WHERE code = ANY(@codes)",
-            new { codes }, work.Transaction, cancellationToken: cancellationToken))).ToDictionary(d => d.Code, d => d.Name);
+        var names = (await DivisionReplica.FindAllAsync(work.Connection, work.Transaction, codes, cancellationToken)).ToDictionary(d => d.Key, d => d.Value.Name);
         var area = names.GetValueOrDefault(divisionCode, divisionCode);
         var rows = AssessmentRules.Rows(villages, names);
         var total = AssessmentRules.Total(divisionCode, area, villages);
         // Dated by the data it counts, not by the clock: the same data gives the same bytes.
         var asOf = found.Max(v => v.AsOf) is { } latest ? Subsidy.ServiceDefaults.Time.BusinessClock.DateOf(new DateTimeOffset(DateTime.SpecifyKind(latest, DateTimeKind.Utc))) : new DateOnly(year, 1, 1);
         var xlsx = await DocumentStore.IssueAsync(work, new DocumentToIssue("assessment-xlsx", divisionCode, year, $"{area}{year}年度集体补助试点考核表.xlsx",
-            SettlementDocumentsConsumer.Xlsx, AssessmentDocument.Xlsx(area, year, asOf, rows, total)), cancellationToken);
+            ContentTypes.Xlsx, AssessmentDocument.Xlsx(area, year, asOf, rows, total)), cancellationToken);
         var pdf = await DocumentStore.IssueAsync(work, new DocumentToIssue("assessment-pdf", divisionCode, year, $"{area}{year}年度集体补助试点考核表.pdf",
-            SettlementDocumentsConsumer.Pdf, AssessmentDocument.Pdf(area, year, asOf, rows, total)), cancellationToken);
+            ContentTypes.Pdf, AssessmentDocument.Pdf(area, year, asOf, rows, total)), cancellationToken);
         await work.CommitAsync(cancellationToken);
-        return TypedResults.Ok(new AssessmentView(rows, total, await DocumentsApi.SummaryAsync(work.Connection, xlsx, cancellationToken), await DocumentsApi.SummaryAsync(work.Connection, pdf, cancellationToken)));
+        return TypedResults.Ok(new AssessmentView(rows, total, await DocumentStore.SummaryAsync(work.Connection, xlsx, cancellationToken), await DocumentStore.SummaryAsync(work.Connection, pdf, cancellationToken)));
     }
 }

@@ -1,8 +1,8 @@
 using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Messaging;
 
 namespace Document.Assessment;
 
@@ -16,6 +16,6 @@ public sealed class PilotStatusConsumer(NpgsqlDataSource dataSource) : Idempoten
         """;
 
     protected override Task HandleAsync(PilotStatusChanged m, UnitOfWork work, CancellationToken cancellationToken) =>
-        work.Connection.ExecuteAsync(new CommandDefinition(UpsertSql, new { m.VillageCode, Status = System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(m.Status.ToString()), m.Version },
+        work.Connection.ExecuteAsync(new CommandDefinition(UpsertSql, new { m.VillageCode, Status = EnumCodes.Of(m.Status), m.Version },
             work.Transaction, cancellationToken: cancellationToken));
 }

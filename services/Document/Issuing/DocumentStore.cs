@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
+using Dapper;
+using Document.Apis;
 using Npgsql;
 using NpgsqlTypes;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 namespace Document.Issuing;
 
@@ -11,6 +13,12 @@ public sealed record DocumentToIssue(string Kind, string DivisionCode, int Year,
 /// <summary>Documents are immutable: a re-issue with other content is a new version; the same content again changes nothing.</summary>
 public static class DocumentStore
 {
+    private const string SummarySql = "SELECT id, kind, division_code, year, version, file_name, content_type, sha256, issued_at FROM documents WHERE id = @id";
+
+    /// <summary>What a list shows of one issued document.</summary>
+    public static Task<DocumentSummary> SummaryAsync(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<DocumentSummary>(new CommandDefinition(SummarySql, new { id }, cancellationToken: cancellationToken));
+
     /// <summary>
     /// One statement: a new version unless the latest has the same content; answers the id of the document now
     /// current. Two issuers racing for the same next version meet the unique (kind, subject, version) key.

@@ -2,9 +2,9 @@ using Document.Rendering;
 using Npgsql;
 using NpgsqlTypes;
 using Subsidy.Contracts;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Divisions;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Divisions;
+using Subsidy.ServiceData.Messaging;
 using Subsidy.ServiceDefaults.Time;
 
 namespace Document.Issuing;
@@ -15,11 +15,6 @@ namespace Document.Issuing;
 /// </summary>
 public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<SettlementStepTaken>(dataSource)
 {
-    public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    public const string Pdf = "application/pdf";
-
-    public const string Csv = "text/csv; charset=utf-8";
-
     private static readonly System.Diagnostics.Metrics.Histogram<double> RenderDuration =
         Subsidy.ServiceDefaults.Telemetry.SubsidyTelemetry.Meter.CreateHistogram<double>("subsidy.document.render.duration", "ms", "Time to render one document");
 
@@ -52,11 +47,11 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
             {
                 new("VillageCode", NpgsqlDbType.Text) { Value = m.VillageCode },
                 new("Year", NpgsqlDbType.Integer) { Value = m.Year },
-                new("State", NpgsqlDbType.Text) { Value = m.State },
+                new("State", NpgsqlDbType.Text) { Value = EnumCodes.Of(m.State) },
                 new("Recipients", NpgsqlDbType.Integer) { Value = m.Snapshot.Recipients },
                 new("Total", NpgsqlDbType.Numeric) { Value = m.Snapshot.Total },
                 new("Paid", NpgsqlDbType.Numeric) { Value = m.Snapshot.PaymentNotice is { ReceiptNumber: not null } notice ? notice.Amount : 0m },
-                new("Credited", NpgsqlDbType.Boolean) { Value = m.State == "credited" },
+                new("Credited", NpgsqlDbType.Boolean) { Value = m.State == SettlementState.Credited },
                 new("At", NpgsqlDbType.TimestampTz) { Value = m.At.UtcDateTime },
                 new("Sequence", NpgsqlDbType.Bigint) { Value = m.Sequence },
                 new("Members", NpgsqlDbType.Integer) { Value = m.Snapshot.Members },
@@ -73,13 +68,13 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
     private sealed record Kind(string Name, string FileSuffix, string ContentType, Func<VillageYearData, byte[]> Render);
 
     /// <summary>The documents a step issues; none for the others (closing the notice, approval, payment).</summary>
-    private static IReadOnlyList<Kind> KindsOf(string step) => step switch
+    private static IReadOnlyList<Kind> KindsOf(SettlementStep step) => step switch
     {
-        "confirm" => [new("roster-xlsx", "集体补助花名册.xlsx", Xlsx, RosterDocument.Xlsx), new("roster-pdf", "集体补助花名册.pdf", Pdf, RosterDocument.Pdf)],
-        "publish-notice" => [new("notice-pdf", "集体补助公示.pdf", Pdf, NoticeDocument.Pdf)],
-        "submit-application" => [new("application-pdf", "集体补助试点申报表.pdf", Pdf, FormDocuments.Application)],
-        "issue-payment-notice" => [new("payment-notice-pdf", "集体补助缴费通知单.pdf", Pdf, FormDocuments.PaymentNotice)],
-        "credit" => [new("credited-xlsx", "集体补助到账明细.xlsx", Xlsx, CreditedExport.Xlsx), new("credited-csv", "集体补助到账明细.csv", Csv, CreditedExport.Csv)],
+        SettlementStep.Confirm => [new("roster-xlsx", "集体补助花名册.xlsx", ContentTypes.Xlsx, RosterDocument.Xlsx), new("roster-pdf", "集体补助花名册.pdf", ContentTypes.Pdf, RosterDocument.Pdf)],
+        SettlementStep.PublishNotice => [new("notice-pdf", "集体补助公示.pdf", ContentTypes.Pdf, NoticeDocument.Pdf)],
+        SettlementStep.SubmitApplication => [new("application-pdf", "集体补助试点申报表.pdf", ContentTypes.Pdf, FormDocuments.Application)],
+        SettlementStep.IssuePaymentNotice => [new("payment-notice-pdf", "集体补助缴费通知单.pdf", ContentTypes.Pdf, FormDocuments.PaymentNotice)],
+        SettlementStep.Credit => [new("credited-xlsx", "集体补助到账明细.xlsx", ContentTypes.Xlsx, CreditedExport.Xlsx), new("credited-csv", "集体补助到账明细.csv", ContentTypes.Csv, CreditedExport.Csv)],
         _ => [],
     };
 

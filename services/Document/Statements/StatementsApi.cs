@@ -4,7 +4,7 @@ using Document.Rendering;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Divisions;
+using Subsidy.ServiceData.Divisions;
 
 namespace Document.Statements;
 

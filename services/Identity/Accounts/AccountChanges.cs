@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Messaging;
 
 namespace Identity.Accounts;
 

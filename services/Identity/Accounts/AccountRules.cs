@@ -48,7 +48,7 @@ public static class AccountRules
         }
         else if (!administrator.Covers(scope))
         {
-            errors.Add(("scope", $"区划 {scope} 不在您的管辖范围（{administrator.Scope}）内。"));
+            errors.Add(("scope", Refusal.OutOfScopeMessage(administrator, scope)));
         }
         return errors;
     }

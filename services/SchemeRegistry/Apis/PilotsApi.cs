@@ -4,7 +4,7 @@ using SchemeRegistry.Divisions;
 using SchemeRegistry.Pilots;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Time;
 
 namespace SchemeRegistry.Apis;
@@ -49,12 +49,12 @@ public static class PilotsApi
         string villageCode, PilotApplication application, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
-        if (Refusal(caller, villageCode, PilotAction.Apply) is { } refusal) return refusal;
+        if (WhyNot(caller, villageCode, PilotAction.Apply) is { } refusal) return Problems.From(refusal);
         var errors = PilotWorkflow.ValidateApplication(application);
         if (errors.Count > 0) return Problems.Invalid(errors);
 
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
-        if (await VillageProblemAsync(work, villageCode, cancellationToken) is { } missing) return missing;
+        if (await DivisionStore.WhyNotAnActiveVillageAsync(work, villageCode, cancellationToken) is { } missing) return Problems.From(missing);
         var current = await PilotStore.FindForUpdateAsync(work, villageCode, cancellationToken);
         if (PilotWorkflow.WhyNot(current?.Status, PilotAction.Apply) is { } why) return Problems.Conflict(why);
         var saved = await PilotStore.ApplyAsync(work, caller, current, villageCode, application, clock.Today, cancellationToken);
@@ -66,7 +66,7 @@ public static class PilotsApi
         string villageCode, PilotAction action, PilotDecisionRequest? request, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
-        if (Refusal(caller, villageCode, action) is { } refusal) return refusal;
+        if (WhyNot(caller, villageCode, action) is { } refusal) return Problems.From(refusal);
         var reason = request?.Reason?.Trim();
         var errors = new List<(string, string)>();
         if (action is PilotAction.Reject or PilotAction.Suspend && string.IsNullOrEmpty(reason)) errors.Add(("reason", $"{PilotWorkflow.ActionName(action)}须说明理由。"));
@@ -88,19 +88,11 @@ public static class PilotsApi
         return TypedResults.Ok(saved);
     }
 
-    private static ProblemHttpResult? Refusal(Caller caller, string villageCode, PilotAction action)
+    private static Refusal? WhyNot(Caller caller, string villageCode, PilotAction action)
     {
         var role = PilotWorkflow.RoleFor(action);
-        if (!caller.HasRole(role)) return Problems.Forbidden($"{PilotWorkflow.ActionName(action)}须由{Roles.DisplayName(role)}办理，当前角色为{Roles.DisplayName(caller.Role)}。");
-        if (!caller.Covers(villageCode)) return Problems.OutOfScope(caller, villageCode);
-        return null;
-    }
-
-    internal static async Task<ProblemHttpResult?> VillageProblemAsync(UnitOfWork work, string villageCode, CancellationToken cancellationToken)
-    {
-        var village = await DivisionStore.FindForUpdateAsync(work, villageCode, cancellationToken);
-        if (village is null || village.Level != DivisionLevel.Village) return Problems.NotFound($"村(居) {villageCode} 不存在。");
-        if (!village.Active) return Problems.Conflict($"村(居) {village.Name}（{villageCode}）已停用。");
+        if (!caller.HasRole(role)) return Refusal.WrongRole(PilotWorkflow.ActionName(action), [role], caller);
+        if (!caller.Covers(villageCode)) return Refusal.OutOfScope(caller, villageCode);
         return null;
     }
 }

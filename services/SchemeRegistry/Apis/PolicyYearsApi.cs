@@ -3,7 +3,7 @@ using Npgsql;
 using SchemeRegistry.PolicyYears;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 namespace SchemeRegistry.Apis;
 

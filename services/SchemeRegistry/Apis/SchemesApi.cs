@@ -1,3 +1,4 @@
+using SchemeRegistry.Divisions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using SchemeRegistry.Pilots;
@@ -5,7 +6,7 @@ using SchemeRegistry.PolicyYears;
 using SchemeRegistry.Schemes;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Time;
 
 namespace SchemeRegistry.Apis;
@@ -15,6 +16,9 @@ public sealed record CopySchemeRequest(string? VillageCode, int? Year);
 public sealed record RejectSchemeRequest(string? Reason);
 public sealed record CarryOverRequest(int? Year);
 public sealed record CarryOverResult(int Year, int CarriedOver, IReadOnlyList<Scheme> Schemes);
+
+/// <summary>What every command on schemes is given besides its own input: the caller, the database, the business clock.</summary>
+public sealed record SchemeCommand(HttpContext Http, NpgsqlDataSource DataSource, BusinessClock Clock, CancellationToken CancellationToken);
 
 public static class SchemesApi
 {
@@ -27,11 +31,11 @@ public static class SchemesApi
         group.MapPost("/", CreateScheme);
         group.MapPost("/copy", CopyLastYearsScheme);
         group.MapPut("/{id:guid}", EditScheme);
-        group.MapPost("/{id:guid}/submit", (Guid id, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) => Transition(id, SchemeAction.Submit, null, http, db, clock, ct));
-        group.MapPost("/{id:guid}/township-approve", (Guid id, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) => Transition(id, SchemeAction.ApproveTownship, null, http, db, clock, ct));
-        group.MapPost("/{id:guid}/county-approve", (Guid id, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) => Transition(id, SchemeAction.ApproveCounty, null, http, db, clock, ct));
-        group.MapPost("/{id:guid}/file", (Guid id, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) => Transition(id, SchemeAction.File, null, http, db, clock, ct));
-        group.MapPost("/{id:guid}/reject", (Guid id, RejectSchemeRequest request, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) => Transition(id, SchemeAction.Reject, request.Reason, http, db, clock, ct));
+        group.MapPost("/{id:guid}/submit", Submit);
+        group.MapPost("/{id:guid}/township-approve", ApproveTownship);
+        group.MapPost("/{id:guid}/county-approve", ApproveCounty);
+        group.MapPost("/{id:guid}/file", File);
+        group.MapPost("/{id:guid}/reject", Reject);
         group.MapPost("/carry-over", CarryOver).RequireRoles(Roles.CountyBureau);
         return group;
     }
@@ -63,10 +67,11 @@ public static class SchemesApi
     }
 
     public static async Task<Results<Created<Scheme>, ValidationProblem, ProblemHttpResult>> CreateScheme(
-        CreateSchemeRequest request, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
+        CreateSchemeRequest request, [AsParameters] SchemeCommand command)
     {
+        var (http, dataSource, clock, cancellationToken) = command;
         // Only a village clerk drafts, before anything about the request is looked at.
-        if (SchemeWorkflow.WhyNotDraft(http.GetCaller()) is { } role) return Refuse(role);
+        if (SchemeWorkflow.WhyNotDraft(http.GetCaller()) is { } role) return Problems.From(role);
         var missing = new List<(string, string)>();
         if (!DivisionCode.IsWellFormed(request.VillageCode)) missing.Add(("villageCode", "须填写12位村(居)区划代码。"));
         if (request.Year is null) missing.Add(("year", "须填写补助年度。"));
@@ -77,10 +82,11 @@ public static class SchemesApi
 
     /// <summary>A new draft for the year with the terms in force last year; the democratic procedure starts afresh.</summary>
     public static async Task<Results<Created<Scheme>, ValidationProblem, ProblemHttpResult>> CopyLastYearsScheme(
-        CopySchemeRequest request, HttpContext http, SchemeStore store, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
+        CopySchemeRequest request, SchemeStore store, [AsParameters] SchemeCommand command)
     {
+        var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
-        if (SchemeWorkflow.WhyNotDraft(caller) is { } role) return Refuse(role);
+        if (SchemeWorkflow.WhyNotDraft(caller) is { } role) return Problems.From(role);
         if (!DivisionCode.IsWellFormed(request.VillageCode) || request.Year is null)
         {
             return Problems.Invalid([("villageCode", "须填写12位村(居)区划代码和补助年度。")]);
@@ -97,11 +103,11 @@ public static class SchemesApi
     private static async Task<Results<Created<Scheme>, ValidationProblem, ProblemHttpResult>> CreateDraftAsync(
         string villageCode, int year, SchemeTermsInput input, Caller caller, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
     {
-        if (SchemeWorkflow.WhyNot(SchemeAction.Edit, SchemeState.Draft, caller, villageCode) is { } refusal) return Refuse(refusal);
+        if (SchemeWorkflow.WhyNot(SchemeAction.Edit, SchemeState.Draft, caller, villageCode) is { } refusal) return Problems.From(refusal);
         var today = clock.Today;
 
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
-        if (await PilotsApi.VillageProblemAsync(work, villageCode, cancellationToken) is { } villageProblem) return villageProblem;
+        if (await DivisionStore.WhyNotAnActiveVillageAsync(work, villageCode, cancellationToken) is { } villageProblem) return Problems.From(villageProblem);
         if (await WindowProblemAsync(work, villageCode, year, today, cancellationToken) is { } closed) return closed;
         if (await SchemeStore.CurrentForUpdateAsync(work, villageCode, year, cancellationToken) is { } existing)
         {
@@ -117,14 +123,15 @@ public static class SchemesApi
     }
 
     public static async Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> EditScheme(
-        Guid id, SchemeTermsInput input, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
+        Guid id, SchemeTermsInput input, [AsParameters] SchemeCommand command)
     {
+        var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
         var today = clock.Today;
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
         var scheme = await SchemeStore.FindForUpdateAsync(work, id, cancellationToken);
         if (scheme is null) return Problems.NotFound($"方案 {id} 不存在。");
-        if (SchemeWorkflow.WhyNot(SchemeAction.Edit, scheme.State, caller, scheme.VillageCode) is { } refusal) return Refuse(refusal);
+        if (SchemeWorkflow.WhyNot(SchemeAction.Edit, scheme.State, caller, scheme.VillageCode) is { } refusal) return Problems.From(refusal);
         if (await WindowProblemAsync(work, scheme.VillageCode, scheme.Year, today, cancellationToken) is { } closed) return closed;
         var policy = await PolicyYearStore.EffectiveAsync(work.Connection, work.Transaction, scheme.VillageCode, scheme.Year, cancellationToken);
         var validation = SchemeValidator.Validate(input, policy, scheme.Year, forSubmission: false, today);
@@ -135,16 +142,31 @@ public static class SchemesApi
         return TypedResults.Ok(updated);
     }
 
-    public static async Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Transition(
-        Guid id, SchemeAction action, string? reason, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Submit(Guid id, [AsParameters] SchemeCommand command) =>
+        Transition(id, SchemeAction.Submit, null, command);
+
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> ApproveTownship(Guid id, [AsParameters] SchemeCommand command) =>
+        Transition(id, SchemeAction.ApproveTownship, null, command);
+
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> ApproveCounty(Guid id, [AsParameters] SchemeCommand command) =>
+        Transition(id, SchemeAction.ApproveCounty, null, command);
+
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> File(Guid id, [AsParameters] SchemeCommand command) =>
+        Transition(id, SchemeAction.File, null, command);
+
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Reject(Guid id, RejectSchemeRequest request, [AsParameters] SchemeCommand command) =>
+        Transition(id, SchemeAction.Reject, request.Reason, command);
+
+    private static async Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Transition(Guid id, SchemeAction action, string? reason, SchemeCommand command)
     {
+        var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
         var today = clock.Today;
 
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
         var scheme = await SchemeStore.FindForUpdateAsync(work, id, cancellationToken);
         if (scheme is null) return Problems.NotFound($"方案 {id} 不存在。");
-        if (SchemeWorkflow.WhyNot(action, scheme.State, caller, scheme.VillageCode) is { } refusal) return Refuse(refusal);
+        if (SchemeWorkflow.WhyNot(action, scheme.State, caller, scheme.VillageCode) is { } refusal) return Problems.From(refusal);
         if (action == SchemeAction.Reject && string.IsNullOrWhiteSpace(reason)) return Problems.Invalid([("reason", "退回方案须说明理由。")]);
 
         if (action is SchemeAction.Submit or SchemeAction.ApproveTownship or SchemeAction.ApproveCounty)
@@ -164,15 +186,16 @@ public static class SchemesApi
         }
 
         var to = SchemeWorkflow.Target(action, scheme.State)!.Value;
-        var updated = await SchemeStore.UpdateAsync(work, caller, scheme, to, scheme.Terms, Codes.Kebab(action), reason?.Trim(), cancellationToken);
+        var updated = await SchemeStore.UpdateAsync(work, caller, scheme, to, scheme.Terms, EnumCodes.Of(action), reason?.Trim(), cancellationToken);
         await work.CommitAsync(cancellationToken);
         return TypedResults.Ok(updated);
     }
 
     /// <summary>From 1 January, last year's terms carry over for every village of the caller's scope without new approved terms.</summary>
     public static async Task<Results<Ok<CarryOverResult>, ValidationProblem, ProblemHttpResult>> CarryOver(
-        CarryOverRequest request, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
+        CarryOverRequest request, [AsParameters] SchemeCommand command)
     {
+        var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
         var year = request.Year ?? clock.Today.Year;
         if (!ChangeWindow.CarryOverDue(year, clock.Today))
@@ -192,6 +215,4 @@ public static class SchemesApi
         return why is null ? null : Problems.Conflict(why);
     }
 
-    private static ProblemHttpResult Refuse(Refusal refusal) =>
-        refusal.StatusCode == 403 ? Problems.Forbidden(refusal.Message) : Problems.Conflict(refusal.Message);
 }

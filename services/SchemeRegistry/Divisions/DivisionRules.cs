@@ -41,7 +41,7 @@ public static class DivisionRules
     public static string? WhyCannotMaintain(Caller caller, string code)
     {
         if (WhyCannotMaintainAny(caller) is { } role) return role;
-        if (!caller.Covers(code)) return $"区划 {code} 不在您的管辖范围（{caller.Scope}）内。";
+        if (!caller.Covers(code)) return Refusal.OutOfScopeMessage(caller, code);
         if (DivisionCode.ScopePrefix(code).Length <= caller.Scope.Length) return $"不能维护本级或上级区划 {code}。";
         return null;
     }

@@ -2,7 +2,7 @@ using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 namespace SchemeRegistry.Divisions;
 
@@ -73,6 +73,15 @@ public sealed class DivisionStore(NpgsqlDataSource dataSource)
 
     public static async Task<Division?> FindForUpdateAsync(UnitOfWork work, string code, CancellationToken cancellationToken) =>
         await work.Connection.QuerySingleOrDefaultAsync<Division>(new CommandDefinition(FindSql + " FOR UPDATE", new { Code = code }, work.Transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Null when the code is an active village (locked for the transaction); else why a village's scheme or pilot cannot name it.</summary>
+    public static async Task<Refusal?> WhyNotAnActiveVillageAsync(UnitOfWork work, string villageCode, CancellationToken cancellationToken)
+    {
+        var village = await FindForUpdateAsync(work, villageCode, cancellationToken);
+        if (village is null || village.Level != DivisionLevel.Village) return Refusal.NotFound($"村(居) {villageCode} 不存在。");
+        if (!village.Active) return Refusal.Conflict($"村(居) {village.Name}（{villageCode}）已停用。");
+        return null;
+    }
 
     public static async Task<Division> UpdateAsync(UnitOfWork work, Caller caller, Division current, string name, bool active, string? reason, CancellationToken cancellationToken)
     {

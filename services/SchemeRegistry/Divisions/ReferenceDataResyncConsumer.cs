@@ -1,7 +1,7 @@
 using Npgsql;
 using Subsidy.Contracts;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Messaging;
 
 namespace SchemeRegistry.Divisions;
 

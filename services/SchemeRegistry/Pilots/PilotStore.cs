@@ -2,7 +2,7 @@ using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 namespace SchemeRegistry.Pilots;
 

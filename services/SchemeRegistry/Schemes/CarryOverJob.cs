@@ -1,6 +1,6 @@
 using Npgsql;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Time;
 
 namespace SchemeRegistry.Schemes;

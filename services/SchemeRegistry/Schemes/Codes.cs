@@ -39,15 +39,13 @@ public static class Codes
         ["direct"] = DonationManagement.Direct, ["直接资助"] = DonationManagement.Direct,
     };
 
-    public static string Kebab<TEnum>(TEnum value) where TEnum : struct, Enum => Subsidy.ServiceDefaults.KebabCase.Of(value);
-
     public static SchemeTermsInput ToInput(SchemeTerms terms) => new(
-        Kebab(terms.MembershipBasis),
-        Kebab(terms.Stacking),
-        terms.Floors.Select(f => new FloorInput(Kebab(f.Group), f.Amount)).ToList(),
+        EnumCodes.Of(terms.MembershipBasis),
+        EnumCodes.Of(terms.Stacking),
+        terms.Floors.Select(f => new FloorInput(EnumCodes.Of(f.Group), f.Amount)).ToList(),
         terms.Incentives.Select(i => new IncentiveInput(i.MinTier, i.Amount)).ToList(),
         terms.CollectiveIncome,
-        terms.Donations.Select(d => new DonationInput(d.Donor, Kebab(d.Kind), d.Amount, Kebab(d.ManagedBy))).ToList(),
+        terms.Donations.Select(d => new DonationInput(d.Donor, EnumCodes.Of(d.Kind), d.Amount, EnumCodes.Of(d.ManagedBy))).ToList(),
         terms.Procedure,
         terms.OrganisationName,
         terms.CreditCode);

@@ -4,7 +4,7 @@ using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
 namespace SchemeRegistry.Schemes;
 
@@ -33,7 +33,7 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
         ORDER BY village_code, year, changed_at
         """;
 
-    private const string CurrentSql = $"SELECT {Columns} FROM schemes WHERE village_code = @VillageCode AND year = @Year AND state <> 7";
+    private const string CurrentSql = $"SELECT {Columns} FROM schemes WHERE village_code = @VillageCode AND year = @Year AND state <> @Lapsed";
 
     private const string InsertSql = $"""
         INSERT INTO schemes (id, village_code, year, state, terms, budget, carried_over_from, created_by, changed_by)
@@ -51,11 +51,15 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
     // Villages whose previous-year terms are in force and that have no terms in force for the year.
     private const string CarryOverCandidatesSql = $"""
         SELECT {Columns} FROM schemes s
-        WHERE s.year = @Year - 1 AND s.state IN (4, 5, 6) AND s.village_code LIKE @Prefix || '%'
-          AND NOT EXISTS (SELECT 1 FROM schemes n WHERE n.village_code = s.village_code AND n.year = @Year AND n.state IN (4, 5, 6))
+        WHERE s.year = @Year - 1 AND s.state = ANY(@InForce) AND s.village_code LIKE @Prefix || '%'
+          AND NOT EXISTS (SELECT 1 FROM schemes n WHERE n.village_code = s.village_code AND n.year = @Year AND n.state = ANY(@InForce))
         ORDER BY s.village_code
         FOR UPDATE OF s
         """;
+
+    /// <summary>The scheme states the SQL names, as numbers the way the table stores them.</summary>
+    private static readonly short Lapsed = (short)SchemeState.Lapsed;
+    private static readonly short[] InForce = SchemeWorkflow.InForce.Select(s => (short)s).ToArray();
 
     private sealed record Row(Guid Id, string VillageCode, int Year, short State, string Terms, decimal Budget,
         string? RejectionReason, Guid? CarriedOverFrom, long Version, string CreatedBy, DateTime ChangedAt, string ChangedBy)
@@ -80,7 +84,7 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
     public async Task<Scheme?> CurrentAsync(string villageCode, int year, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(CurrentSql, new { VillageCode = villageCode, Year = year }, cancellationToken: cancellationToken)))?.ToScheme();
+        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(CurrentSql, new { VillageCode = villageCode, Year = year, Lapsed }, cancellationToken: cancellationToken)))?.ToScheme();
     }
 
     public static async Task<Scheme?> FindForUpdateAsync(UnitOfWork work, Guid id, CancellationToken cancellationToken) =>
@@ -88,7 +92,7 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
 
     /// <summary>The village's live (not lapsed) scheme for a year, locked for the transaction.</summary>
     public static async Task<Scheme?> CurrentForUpdateAsync(UnitOfWork work, string villageCode, int year, CancellationToken cancellationToken) =>
-        (await work.Connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(CurrentSql + " FOR UPDATE", new { VillageCode = villageCode, Year = year }, work.Transaction, cancellationToken: cancellationToken)))?.ToScheme();
+        (await work.Connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(CurrentSql + " FOR UPDATE", new { VillageCode = villageCode, Year = year, Lapsed }, work.Transaction, cancellationToken: cancellationToken)))?.ToScheme();
 
     public static async Task<Scheme> InsertAsync(UnitOfWork work, Caller caller, string villageCode, int year, SchemeState state, SchemeTerms terms, Guid? carriedOverFrom, string action, CancellationToken cancellationToken)
     {
@@ -132,7 +136,7 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
     /// </summary>
     public static async Task<IReadOnlyList<Scheme>> CarryOverAsync(UnitOfWork work, Caller caller, string prefix, int year, CancellationToken cancellationToken)
     {
-        var previous = (await work.Connection.QueryAsync<Row>(new CommandDefinition(CarryOverCandidatesSql, new { Year = year, Prefix = prefix }, work.Transaction, cancellationToken: cancellationToken)))
+        var previous = (await work.Connection.QueryAsync<Row>(new CommandDefinition(CarryOverCandidatesSql, new { Year = year, Prefix = prefix, InForce }, work.Transaction, cancellationToken: cancellationToken)))
             .Select(r => r.ToScheme()).ToList();
         var carried = new List<Scheme>();
         foreach (var last in previous)

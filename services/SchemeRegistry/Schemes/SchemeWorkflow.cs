@@ -17,8 +17,6 @@ public enum SchemeState
 
 public enum SchemeAction { Edit, Submit, ApproveTownship, ApproveCounty, File, Reject }
 
-public sealed record Refusal(int StatusCode, string Message);
-
 /// <summary>
 /// draft → submitted → township approved → county approved (人社局) → filed with the city (备案); rejection
 /// returns it to draft with a reason (DESIGN §3). Once county-approved a scheme is locked for its year.
@@ -78,26 +76,26 @@ public static class SchemeWorkflow
     /// <summary>Null when the caller may take the action on a scheme of this village in this state; else why not (403 or 409).</summary>
     /// <summary>Who may draft a scheme at all: the role, before anything of the request (its village among it) is read.</summary>
     public static Refusal? WhyNotDraft(Caller caller) => caller.HasRole(RoleFor(SchemeAction.Edit, SchemeState.Draft)) ? null
-        : new Refusal(403, $"{ActionName(SchemeAction.Edit)}须由{Roles.DisplayName(RoleFor(SchemeAction.Edit, SchemeState.Draft))}办理，当前角色为{Roles.DisplayName(caller.Role)}。");
+        : Refusal.WrongRole(ActionName(SchemeAction.Edit), [RoleFor(SchemeAction.Edit, SchemeState.Draft)], caller);
 
     public static Refusal? WhyNot(SchemeAction action, SchemeState from, Caller caller, string villageCode)
     {
         // Scope before anything about the scheme: an outsider learns neither its state nor who may act on it.
-        if (!caller.Covers(villageCode)) return new Refusal(403, $"区划 {villageCode} 不在您的管辖范围（{caller.Scope}）内。");
+        if (!caller.Covers(villageCode)) return Refusal.OutOfScope(caller, villageCode);
         // A role that could never take the step (the auditor, who only reads) is refused before the scheme's state is told.
         var able = Enum.GetValues<SchemeState>().Where(s => Target(action, s) is not null).Select(s => RoleFor(action, s)).Distinct().ToList();
         if (!able.Any(r => caller.HasRole(r)))
         {
-            return new Refusal(403, $"{ActionName(action)}须由{string.Join("或", able.Select(Roles.DisplayName))}办理，当前角色为{Roles.DisplayName(caller.Role)}。");
+            return Refusal.WrongRole(ActionName(action), able, caller);
         }
         var role = RoleFor(action, from);
         if (Target(action, from) is null)
         {
             return IsInForce(from)
-                ? new Refusal(409, $"方案{StateName(from)}，已锁定，本年度不能{ActionName(action)}。")
-                : new Refusal(409, $"方案状态为“{StateName(from)}”，不能{ActionName(action)}。");
+                ? Refusal.Conflict($"方案{StateName(from)}，已锁定，本年度不能{ActionName(action)}。")
+                : Refusal.Conflict($"方案状态为“{StateName(from)}”，不能{ActionName(action)}。");
         }
-        if (!caller.HasRole(role)) return new Refusal(403, $"{ActionName(action)}须由{Roles.DisplayName(role)}办理，当前角色为{Roles.DisplayName(caller.Role)}。");
+        if (!caller.HasRole(role)) return Refusal.WrongRole(ActionName(action), [role], caller);
         return null;
     }
 }

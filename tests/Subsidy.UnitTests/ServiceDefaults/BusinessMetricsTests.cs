@@ -1,3 +1,4 @@
+using Subsidy.ServiceData.Telemetry;
 using System.Diagnostics.Metrics;
 using Subsidy.ServiceDefaults.Telemetry;
 

@@ -1,3 +1,4 @@
+using OpenTelemetry.Trace;
 using System.Reflection;
 using Dapper;
 using DbUp;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Subsidy.ServiceDefaults.Data;
+namespace Subsidy.ServiceData;
 
 /// <summary>The one database a service owns on the shared PostgreSQL server.</summary>
 public sealed record ServiceDatabase(string Name, string ConnectionString);
@@ -31,6 +32,8 @@ public static class ServiceDatabaseExtensions
     /// </summary>
     public static TBuilder AddServiceDatabase<TBuilder>(this TBuilder builder, string databaseName, bool keepsSessionState = false) where TBuilder : IHostApplicationBuilder
     {
+        // The database's spans beside the requests and messages that cause them.
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
         var server = builder.Configuration.GetConnectionString(ServerConnectionName)
             ?? throw new InvalidOperationException($"缺少数据库连接配置 ConnectionStrings:{ServerConnectionName}。");
         var connection = new NpgsqlConnectionStringBuilder(server) { Database = databaseName };

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using Dapper;
 using MassTransit;
 using Npgsql;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 
-namespace Subsidy.ServiceDefaults.Messaging;
+namespace Subsidy.ServiceData.Messaging;
 
 /// <summary>
 /// Base of every consumer whose effect is a database write. The message id is recorded in the same

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using Subsidy.ServiceDefaults.Auth;
 
-namespace Subsidy.ServiceDefaults.Data;
+namespace Subsidy.ServiceData;
 
 /// <summary>GET {group}/audit: every recorded change within the caller's scope, for auditors and the bureaus.</summary>
 public static class AuditApi

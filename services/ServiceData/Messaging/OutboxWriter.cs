@@ -3,7 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 
-namespace Subsidy.ServiceDefaults.Messaging;
+namespace Subsidy.ServiceData.Messaging;
 
 /// <summary>Writes events into the outbox table inside the caller's transaction.</summary>
 public static class OutboxWriter

@@ -9,10 +9,10 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Data;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Messaging;
 
-namespace Subsidy.ServiceDefaults.Divisions;
+namespace Subsidy.ServiceData.Divisions;
 
 public sealed record KnownDivision(string Code, string Name, DivisionLevel Level, string? ParentCode, bool Active, long Version, DateTime ChangedAt);
 

@@ -1,3 +1,4 @@
+using Subsidy.ServiceData.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Telemetry;
 
-namespace Subsidy.ServiceDefaults.Messaging;
+namespace Subsidy.ServiceData.Messaging;
 
 public static class MessagingExtensions
 {

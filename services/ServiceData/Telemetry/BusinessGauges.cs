@@ -1,3 +1,4 @@
+using Subsidy.ServiceDefaults.Telemetry;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Dapper;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Subsidy.ServiceDefaults.Telemetry;
+namespace Subsidy.ServiceData.Telemetry;
 
 /// <summary>
 /// Business gauges read from the service's own database every few seconds (not on every metrics scrape): the

@@ -1,7 +1,7 @@
 using Npgsql;
-using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceData.Messaging;
 
-namespace Subsidy.ServiceDefaults.Data;
+namespace Subsidy.ServiceData;
 
 /// <summary>
 /// One business transaction: its writes and the events it raises commit together or not at all.

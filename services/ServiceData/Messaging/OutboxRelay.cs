@@ -4,15 +4,16 @@ using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Subsidy.ServiceDefaults.Data;
+using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Telemetry;
 
-namespace Subsidy.ServiceDefaults.Messaging;
+namespace Subsidy.ServiceData.Messaging;
 
 /// <summary>
-/// Publishes committed outbox rows to RabbitMQ. Rows are claimed with SKIP LOCKED so several instances
-/// share the work; a row is marked published only after the broker confirmed it, and carries its own id as
-/// MessageId, so a crash between publish and mark leads to a duplicate that consumers' guards discard.
+/// Publishes committed outbox rows to RabbitMQ. Rows are claimed for a lease in a short transaction (SKIP LOCKED,
+/// so several instances share the work) and no transaction stays open while the broker confirms; a row is marked
+/// published only after the broker confirmed it, and carries its own id as MessageId, so a crash between publish
+/// and mark leads to a duplicate (after the lease) that consumers' guards discard.
 /// </summary>
 public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> logger)
     : NotifiedWorker(dataSource, logger, "outbox", TimeSpan.FromSeconds(5))
@@ -26,16 +27,24 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
     /// </summary>
     protected override TimeSpan Gathering => TimeSpan.FromMilliseconds(20);
 
+    /// <summary>Longer than a batch's confirms ever take; a claim that outlives it is taken again.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
     private const string ClaimSql = """
-        SELECT id AS "Id", message_type AS "MessageType", body::text AS "Body", trace_parent AS "TraceParent", trace_state AS "TraceState"
-        FROM outbox_messages
-        WHERE published_at IS NULL
-        ORDER BY id
-        LIMIT @BatchSize
-        FOR UPDATE SKIP LOCKED
+        UPDATE outbox_messages o SET claimed_until = now() + @Lease
+        FROM (
+            SELECT id FROM outbox_messages
+            WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+            ORDER BY id
+            LIMIT @BatchSize
+            FOR UPDATE SKIP LOCKED
+        ) c
+        WHERE o.id = c.id
+        RETURNING o.id AS "Id", o.message_type AS "MessageType", o.body::text AS "Body", o.trace_parent AS "TraceParent", o.trace_state AS "TraceState"
         """;
 
-    private const string MarkPublishedSql = "UPDATE outbox_messages SET published_at = now() WHERE id = ANY(@Ids)";
+    private const string MarkPublishedSql = "UPDATE outbox_messages SET published_at = now(), claimed_until = NULL WHERE id = ANY(@Ids)";
+    private const string ReleaseSql = "UPDATE outbox_messages SET claimed_until = NULL WHERE id = ANY(@Ids) AND published_at IS NULL";
     private const string MarkFailedSql = "UPDATE outbox_messages SET published_at = now(), failure = @Failure WHERE id = @Id";
     private const string PurgeSql = "DELETE FROM outbox_messages WHERE published_at < now() - @Retention";
 
@@ -48,7 +57,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
         if (await PublishBatchAsync(cancellationToken) == BatchSize) return true;
         if (DateTime.UtcNow - _lastPurge > TimeSpan.FromHours(1))
         {
-            await session.ExecuteAsync(PurgeSql, new { Retention });
+            await session.ExecuteAsync(new CommandDefinition(PurgeSql, new { Retention }, cancellationToken: cancellationToken));
             _lastPurge = DateTime.UtcNow;
         }
         return false;
@@ -58,8 +67,9 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
     public async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(ClaimSql, new { BatchSize }, transaction, cancellationToken: cancellationToken))).AsList();
+        // Autocommitted: the claim holds the rows by its lease, not by locks kept open across the broker's confirms.
+        var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(ClaimSql, new { BatchSize, Lease }, cancellationToken: cancellationToken)))
+            .OrderBy(r => r.Id).ToList();
         if (rows.Count == 0) return 0;
 
         var published = new List<Guid>(rows.Count);
@@ -70,17 +80,25 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
             if (type is null)
             {
                 LogUnknownType(logger, row.MessageType, row.Id);
-                await connection.ExecuteAsync(new CommandDefinition(MarkFailedSql, new { row.Id, Failure = $"未知消息类型 {row.MessageType}" }, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(MarkFailedSql, new { row.Id, Failure = $"未知消息类型 {row.MessageType}" }, cancellationToken: cancellationToken));
                 continue;
             }
             publishing.Add(PublishAsync(row, type, cancellationToken));
             published.Add(row.Id);
         }
-        // The whole batch is in flight at once: awaiting each broker confirm in turn held the relay to one message
-        // per broker round trip. If any publish fails, nothing is marked and the batch goes again.
-        await Task.WhenAll(publishing);
-        await connection.ExecuteAsync(new CommandDefinition(MarkPublishedSql, new { Ids = published.ToArray() }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
+        // The whole batch is in flight at once rather than one confirm at a time. If any publish fails, nothing is
+        // marked: the claim is released and the batch goes again (those that did reach the broker are duplicates
+        // that the consumers' guards discard).
+        try
+        {
+            await Task.WhenAll(publishing);
+        }
+        catch
+        {
+            await connection.ExecuteAsync(new CommandDefinition(ReleaseSql, new { Ids = published.ToArray() }, cancellationToken: CancellationToken.None));
+            throw;
+        }
+        await connection.ExecuteAsync(new CommandDefinition(MarkPublishedSql, new { Ids = published.ToArray() }, cancellationToken: cancellationToken));
         return rows.Count;
     }
 

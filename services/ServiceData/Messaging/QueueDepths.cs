@@ -1,10 +1,11 @@
+using Subsidy.ServiceData.Telemetry;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using Subsidy.ServiceDefaults.Telemetry;
 
-namespace Subsidy.ServiceDefaults.Messaging;
+namespace Subsidy.ServiceData.Messaging;
 
 /// <summary>The queues this service consumes from: one per consumer endpoint, named as it is configured.</summary>
 public sealed class ConsumedQueues

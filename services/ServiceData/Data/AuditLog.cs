@@ -1,7 +1,7 @@
 using Dapper;
 using Subsidy.ServiceDefaults.Auth;
 
-namespace Subsidy.ServiceDefaults.Data;
+namespace Subsidy.ServiceData;
 
 public sealed record AuditEntry(long Id, string Entity, string EntityKey, string DivisionCode, string Action, string? FromState, string? ToState, string? Reason, string Actor, string ActorRole, DateTime At);
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Subsidy.ServiceDefaults.Data;
+namespace Subsidy.ServiceData;
 
 /// <summary>
 /// Background work woken by a PostgreSQL NOTIFY on <paramref name="channel"/> (sent in the transaction that made

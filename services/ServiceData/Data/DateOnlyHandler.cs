@@ -1,7 +1,7 @@
 using System.Data;
 using Dapper;
 
-namespace Subsidy.ServiceDefaults.Data;
+namespace Subsidy.ServiceData;
 
 /// <summary>Maps SQL date to DateOnly both ways (Dapper reads dates as DateTime otherwise).</summary>
 public sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
