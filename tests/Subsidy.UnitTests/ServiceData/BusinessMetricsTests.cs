@@ -2,7 +2,7 @@ using Subsidy.ServiceData.Telemetry;
 using System.Diagnostics.Metrics;
 using Subsidy.ServiceDefaults.Telemetry;
 
-namespace Subsidy.UnitTests.ServiceDefaults;
+namespace Subsidy.UnitTests.ServiceData;
 
 public class BusinessMetricsTests
 {
