@@ -54,21 +54,25 @@ public class CompetingCalculatorTests(SubsidySystem system)
             }
             var taken = await Task.WhenAll(RunAsync("competing-calculator-a"), RunAsync("competing-calculator-b"));
 
-            Assert.All(taken, count => Assert.True(count > 0, $"each instance takes a share: {string.Join(" + ", taken)}"));
             var states = (await check.QueryAsync<(string Village, string State)>(
                 "SELECT village_code, state FROM village_years WHERE year = @year", new { year = Year })).ToList();
             Assert.Equal(villages.Order(), states.Select(s => s.Village).Order());
             Assert.All(states, s => Assert.Equal("waiting-for-inputs", s.State));
             Assert.Equal(0, await check.ExecuteScalarAsync<int>("SELECT count(*)::int FROM pending_village_years WHERE year = @year", new { year = Year }));
 
-            // Each village-year was written once, by one calculator; each instance wrote exactly what it says it took.
+            // Each village-year was written once, by one calculator (a second take would write it again), and each
+            // instance took a share. An instance may also take other years' pending village-years that other tests
+            // left behind: what it took is at least what it wrote here.
             var writes = (await check.QueryAsync<(string Village, string Writer)>(
                 "SELECT village_code, writer FROM test_village_year_writes WHERE year = @year", new { year = Year })).ToList();
             var twice = writes.GroupBy(w => w.Village).Where(g => g.Count() > 1).Select(g => $"{g.Key} by {string.Join(", ", g.Select(w => w.Writer))}").ToList();
             Assert.True(twice.Count == 0, $"village-years taken more than once: {string.Join("; ", twice)}");
             Assert.Equal(villages.Order(), writes.Select(w => w.Village).Order());
-            Assert.Equal(taken[0], writes.Count(w => w.Writer == "competing-calculator-a"));
-            Assert.Equal(taken[1], writes.Count(w => w.Writer == "competing-calculator-b"));
+            foreach (var (name, took) in new[] { ("competing-calculator-a", taken[0]), ("competing-calculator-b", taken[1]) })
+            {
+                var wrote = writes.Count(w => w.Writer == name);
+                Assert.True(wrote > 0 && wrote <= took, $"{name} took {took} village-years and wrote {wrote} of this year's");
+            }
         }
         finally
         {

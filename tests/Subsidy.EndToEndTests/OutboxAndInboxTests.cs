@@ -135,6 +135,32 @@ public class OutboxAndInboxTests(SubsidySystem system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_relays_at_once_share_the_outbox_and_publish_each_message_once()
+    {
+        await using var provider = Harness();
+        var harness = await StartAsync(provider);
+        var publishes = new Publishes();
+        using var observing = harness.Bus.ConnectPublishObserver(publishes);
+        const int count = 600;
+        for (var number = 0; number < count; number++) await EnqueueAsync(new OutboxProbe(number, _run));
+
+        async Task<int> DrainAsync()
+        {
+            var relay = new OutboxRelay(_dataSource, harness.Bus, NullLogger<OutboxRelay>.Instance);
+            var handled = 0;
+            for (int batch; (batch = await relay.PublishBatchAsync(CancellationToken.None)) > 0;) handled += batch;
+            return handled;
+        }
+        var handled = await Task.WhenAll(DrainAsync(), DrainAsync());
+
+        Assert.Equal(count, handled.Sum());
+        Assert.All(await StoredAsync(), row => Assert.NotNull(row.PublishedAt));
+        var stored = (await StoredAsync()).Select(row => row.Id).ToHashSet();
+        Assert.Equal(count, publishes.Of(_run).Count);
+        Assert.Equal(stored, publishes.Of(_run).ToHashSet());
+    }
+
+    [Fact]
     public async Task The_relay_leaves_a_message_it_could_not_publish_and_publishes_it_once_the_broker_takes_it()
     {
         var refusing = new RefusingBroker();
@@ -211,6 +237,24 @@ public class OutboxAndInboxTests(SubsidySystem system) : IAsyncLifetime
         var harness = provider.GetRequiredService<ITestHarness>();
         await harness.Start();
         return harness;
+    }
+
+    /// <summary>Every publish the bus completed, by MessageId (the harness's own list keeps one entry per MessageId).</summary>
+    private sealed class Publishes : IPublishObserver
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Run, Guid Id)> _done = new();
+
+        public IReadOnlyList<Guid> Of(string run) => _done.Where(p => p.Run == run).Select(p => p.Id).ToList();
+
+        public Task PrePublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
+
+        public Task PostPublish<T>(PublishContext<T> context) where T : class
+        {
+            if (context.Message is OutboxProbe probe) _done.Enqueue((probe.Run, context.MessageId!.Value));
+            return Task.CompletedTask;
+        }
+
+        public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
     }
 
     /// <summary>
