@@ -61,7 +61,7 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name, int? port = nul
 // Accounts, sign-in and tokens (DESIGN §9). Identity:DemoAccountsFile (the demo's accounts, Development and Testing only)
 // and Identity:PortalRedirectUris (the portal's sign-in callback) pass through.
 var identity = Service<Projects.Identity>("identity", identityPort).WithEnvironment("Identity__Issuer", publicUrl);
-foreach (var setting in new[] { "DemoAccountsFile", "PortalRedirectUris", "PortalPostLogoutRedirectUris", "AccessTokenMinutes" })
+foreach (var setting in new[] { "DemoAccountsFile", "PortalRedirectUris", "PortalPostLogoutRedirectUris", "AccessTokenMinutes", "PortalAccessTokenSeconds" })
 {
     if (builder.Configuration[$"Identity:{setting}"] is { Length: > 0 } value) identity.WithEnvironment($"Identity__{setting}", value);
 }

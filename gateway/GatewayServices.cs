@@ -39,25 +39,27 @@ internal static class GatewayServices
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (context, cancellationToken) =>
             {
-                var permits = limits.For(context.HttpContext.User.FindFirstValue(Caller.RoleClaim));
-                context.HttpContext.Response.Headers.RetryAfter = "10";
-                context.HttpContext.Response.ContentType = "application/problem+json";
-                await context.HttpContext.Response.WriteAsJsonAsync(new
+                var http = context.HttpContext;
+                var budget = limits.BudgetOf(http.User, http.Request.Path, http.Connection.RemoteIpAddress?.ToString());
+                http.Response.Headers.RetryAfter = "10";
+                http.Response.ContentType = "application/problem+json";
+                await http.Response.WriteAsJsonAsync(new
                 {
                     title = "请求过于频繁",
                     status = 429,
-                    detail = $"您的账号每分钟最多 {permits} 次请求，请稍后再试。",
+                    detail = $"{budget.Whose}每分钟最多 {budget.PermitsPerMinute} 次请求，请稍后再试。",
                 }, cancellationToken);
             };
-            // One budget per signed-in user, sized by role; anonymous callers share one per address.
-            limiter.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.User.FindFirstValue(Caller.SubjectClaim) ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
-                _ => new FixedWindowRateLimiterOptions
+            limiter.AddPolicy(RateLimitPolicy, http =>
+            {
+                var budget = limits.BudgetOf(http.User, http.Request.Path, http.Connection.RemoteIpAddress?.ToString());
+                return RateLimitPartition.GetFixedWindowLimiter(budget.Key, _ => new FixedWindowRateLimiterOptions
                 {
-                    PermitLimit = limits.For(http.User.FindFirstValue(Caller.RoleClaim)),
+                    PermitLimit = budget.PermitsPerMinute,
                     Window = TimeSpan.FromMinutes(1),
                     QueueLimit = 0,
-                }));
+                });
+            });
         });
 
         if (DevTokenIssuer.IsAllowedIn(builder.Environment) && !string.IsNullOrWhiteSpace(builder.Configuration["Auth:DevSigningKey"]))

@@ -9,6 +9,7 @@ public static class Texts
     private static readonly TimeZoneInfo ChinaTime = TimeZoneInfo.CreateCustomTimeZone("CST", TimeSpan.FromHours(8), "中国标准时间", "中国标准时间");
 
     public static string Money(decimal? amount) => amount is { } a ? a.ToString("N2", Chinese) + " 元" : "—";
+    public static string Percent(decimal? share) => share is { } s ? (s * 100).ToString("0.##", Chinese) + "%" : "—";
     public static string Count(long count) => count.ToString("N0", Chinese);
     public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—";
 
@@ -104,10 +105,12 @@ public static class Texts
         "credited-xlsx" => "到账明细（XLSX）",
         "credited-csv" => "到账明细（CSV）",
         "summary-xlsx" => "年度汇总表（XLSX）",
+        "assessment-xlsx" => "考核表（XLSX）",
+        "assessment-pdf" => "考核表（PDF）",
         _ => kind,
     };
 
-    public static readonly string[] DocumentKinds = ["roster-xlsx", "roster-pdf", "notice-pdf", "application-pdf", "payment-notice-pdf", "credited-xlsx", "credited-csv", "summary-xlsx"];
+    public static readonly string[] DocumentKinds = ["roster-xlsx", "roster-pdf", "notice-pdf", "application-pdf", "payment-notice-pdf", "credited-xlsx", "credited-csv", "summary-xlsx", "assessment-xlsx", "assessment-pdf"];
 
     public static string ObjectionState(string state) => state switch
     {

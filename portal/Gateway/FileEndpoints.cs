@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Portal.SignIn;
@@ -21,6 +22,12 @@ public static class FileEndpoints
             DownloadAsync($"/api/documents/{id}", inline == true, http, clients, sessions));
         files.MapGet("/batches/{id:guid}/errors.{format:regex(^(csv|xlsx)$)}", (Guid id, string format, HttpContext http, IHttpClientFactory clients, UserSessions sessions) =>
             DownloadAsync($"/api/imports/batches/{id}/errors.{format}", false, http, clients, sessions));
+        // A resident's 告知书: the ID number travels in the form's body, never in an address (logs and proxies keep those).
+        // Printing changes nothing and the answer goes only to the browser that asked (the cookie is SameSite=Lax): no
+        // antiforgery token is needed, as for the downloads above.
+        files.MapPost("/statements/{village:regex(^\\d{{12}}$)}/{year:int}", ([FromForm] string? idNumber, string village, int year, HttpContext http, IHttpClientFactory clients, UserSessions sessions) =>
+            DownloadAsync($"/api/documents/statements/{village}/{year}", false, http, clients, sessions, HttpMethod.Post, JsonContent.Create(new { idNumber })))
+            .DisableAntiforgery();
         files.MapPost("/imports/contributions", (string? scope, int? year, HttpContext http, IHttpClientFactory clients, UserSessions sessions) =>
             UploadAsync($"/api/imports/contributions?scope={Uri.EscapeDataString(scope ?? "")}&year={year}", http, clients, sessions))
             .DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(2L << 30));
@@ -30,10 +37,12 @@ public static class FileEndpoints
         return app;
     }
 
-    private static async Task DownloadAsync(string path, bool inline, HttpContext http, IHttpClientFactory clients, UserSessions sessions)
+    private static async Task DownloadAsync(string path, bool inline, HttpContext http, IHttpClientFactory clients, UserSessions sessions,
+        HttpMethod? method = null, HttpContent? body = null)
     {
-        if (SessionOf(http, sessions) is not { } session) { await RefuseAsync(http, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。"); return; }
-        using var request = GatewayApi.Request(HttpMethod.Get, path, session);
+        if (await SessionOf(http, sessions) is not { } session) { await RefuseAsync(http, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。"); return; }
+        using var request = GatewayApi.Request(method ?? HttpMethod.Get, path, session);
+        request.Content = body;
         using var response = await clients.CreateClient(GatewayApi.ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, http.RequestAborted);
         if (!response.IsSuccessStatusCode)
         {
@@ -54,7 +63,7 @@ public static class FileEndpoints
     private static async Task UploadAsync(string path, HttpContext http, IHttpClientFactory clients, UserSessions sessions)
     {
         if (!http.Request.Headers.ContainsKey(UploadHeader)) { await RefuseAsync(http, HttpStatusCode.BadRequest, "上传须从门户页面发起。"); return; }
-        if (SessionOf(http, sessions) is not { } session) { await RefuseAsync(http, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。"); return; }
+        if (await SessionOf(http, sessions) is not { } session) { await RefuseAsync(http, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。"); return; }
         var boundary = MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) ? HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
         if (string.IsNullOrEmpty(boundary)) { await RefuseAsync(http, HttpStatusCode.BadRequest, "请选择要上传的文件。"); return; }
         var reader = new MultipartReader(boundary, http.Request.Body);
@@ -73,8 +82,8 @@ public static class FileEndpoints
         await RefuseAsync(http, HttpStatusCode.BadRequest, "请选择要上传的文件。");
     }
 
-    private static UserSession? SessionOf(HttpContext http, UserSessions sessions) =>
-        PortalUser.From(http.User) is { } user ? sessions.Find(user.SessionId) : null;
+    private static async Task<UserSession?> SessionOf(HttpContext http, UserSessions sessions) =>
+        PortalUser.From(http.User) is { } user ? await sessions.FindAsync(user.SessionId, http.RequestAborted) : null;
 
     private static Task RefuseAsync(HttpContext http, HttpStatusCode status, string reason)
     {

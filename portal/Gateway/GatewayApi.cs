@@ -22,6 +22,8 @@ public sealed record ApiResult<T>(T? Value, HttpStatusCode Status, string? Messa
     public string? ErrorAt(string field) => FieldErrors.TryGetValue(field, out var messages) ? string.Join("；", messages) : null;
 }
 
+public sealed record ListPage<T>(IReadOnlyList<T> Items, int Total);
+
 /// <summary>
 /// The portal's only way to the system: the gateway's public API, called with the signed-in user's own token.
 /// The portal decides nothing: what is allowed, and why not, is what the services answer.
@@ -58,7 +60,7 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
     public async Task<ApiResult<List<string>>> GetLinesAsync(string path, int maxLines, CancellationToken cancellationToken = default)
     {
         var user = await UserAsync();
-        if ((user is null ? null : sessions.Find(user.SessionId)) is not { } session) return new ApiResult<List<string>>(null, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。", Empty);
+        if ((user is null ? null : await sessions.FindAsync(user.SessionId, cancellationToken)) is not { } session) return new ApiResult<List<string>>(null, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。", Empty);
         using var request = Request(HttpMethod.Get, path, session);
         using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode) return new ApiResult<List<string>>(null, response.StatusCode, (await ReadProblemAsync(response, cancellationToken)).Detail, Empty);
@@ -68,10 +70,20 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
         return new ApiResult<List<string>>(lines, response.StatusCode, null, Empty);
     }
 
-    public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken = default)
+    /// <summary>One page of a list whose API gives the number of matches in X-Total-Count.</summary>
+    public async Task<ApiResult<ListPage<T>>> GetPageAsync<T>(string path, CancellationToken cancellationToken = default)
+    {
+        var total = 0;
+        var result = await SendAsync<List<T>>(HttpMethod.Get, path, null, cancellationToken,
+            response => total = response.Headers.TryGetValues("X-Total-Count", out var values) && int.TryParse(values.FirstOrDefault(), CultureInfo.InvariantCulture, out var n) ? n : 0);
+        return new ApiResult<ListPage<T>>(result.Ok ? new ListPage<T>(result.Value ?? [], Math.Max(total, result.Value?.Count ?? 0)) : null, result.Status, result.Message, result.FieldErrors);
+    }
+
+    public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken = default,
+        Action<HttpResponseMessage>? answered = null)
     {
         var user = await UserAsync();
-        var session = user is null ? null : sessions.Find(user.SessionId);
+        var session = user is null ? null : await sessions.FindAsync(user.SessionId, cancellationToken);
         if (session is null)
         {
             SignInAgain();
@@ -82,6 +94,7 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
         try
         {
             using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
+            answered?.Invoke(response);
             return await ReadAsync<T>(response, cancellationToken);
         }
         catch (HttpRequestException)

@@ -80,3 +80,25 @@ public sealed record DocumentView(Guid Id, string Kind, string DivisionCode, int
 
 public sealed record AuditEntryView(long Id, string Entity, string EntityKey, string DivisionCode, string Action, string? FromState, string? ToState,
     string? Reason, string Actor, string ActorRole, DateTime At);
+
+public sealed record StatementTierView(decimal Tier, decimal OwnPayment, decimal FloorPart, decimal IncentivePart, decimal Subsidy, decimal AccountAt60, decimal MonthlyAt60);
+
+public sealed record CreditedYearView(int Year, string VillageCode, decimal Amount);
+
+/// <summary>算清经济账: a resident's statement as the calculation works it out (DESIGN §13).</summary>
+public sealed record StatementView(string VillageCode, int Year, string Name, string IdNumber, string? SpecialGroup, string? SpecialGroupName,
+    bool Eligible, string? Exclusion, string? ExclusionName, decimal? ChosenTier, decimal CurrentSubsidy, decimal? NextTier, decimal? NextTierSubsidy,
+    bool Prorated, IReadOnlyList<StatementTierView> Tiers, IReadOnlyList<CreditedYearView> Credited, decimal CreditedTotal, decimal MonthlyFromCredited,
+    int ContributionYearsLeft, int MonthsDivisor, string Formula);
+
+public sealed record AssessmentRowView(string Code, string Name, int Rank, int Villages, int PilotVillages, decimal Coverage, int SuspendedVillages,
+    int Members, int Eligible, int Subsidised, decimal Credited, decimal? AverageTier, decimal? AverageTierLastYear, decimal? ShareAt1000, decimal? ShareAt1000LastYear);
+
+/// <summary>考核表: the rows, the area's total, and the two documents the document service issued for it.</summary>
+public sealed record AssessmentView(IReadOnlyList<AssessmentRowView> Rows, AssessmentRowView Total, DocumentView Xlsx, DocumentView Pdf);
+
+public sealed record AccountView(string UserName, string DisplayName, string Role, string RoleName, string Scope, bool Enabled,
+    bool MustChangePassword, bool TwoFactorEnabled, DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt);
+
+/// <summary>The one-time password the administrator hands over; the person replaces it at first sign-in.</summary>
+public sealed record IssuedPasswordView(AccountView Account, string OneTimePassword);

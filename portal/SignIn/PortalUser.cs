@@ -30,25 +30,3 @@ public sealed record PortalUser(string UserId, string Name, string Role, string 
     /// <summary>The county this user works in (the first six digits of the scope), when the scope is that deep.</summary>
     public string? County => Scope.Length >= 6 ? Scope[..6] : null;
 }
-
-/// <summary>The roles of DESIGN §9 as the token carries them, with their Chinese names.</summary>
-public static class PortalRoles
-{
-    public const string VillageClerk = "village-clerk";
-    public const string TownshipOfficer = "township-officer";
-    public const string CountyCentre = "county-centre";
-    public const string CountyBureau = "county-bureau";
-    public const string CityBureau = "city-bureau";
-    public const string Auditor = "auditor";
-
-    public static string Name(string role) => role switch
-    {
-        VillageClerk => "村级经办",
-        TownshipOfficer => "乡镇社保所",
-        CountyCentre => "县社保中心",
-        CountyBureau => "县人社局",
-        CityBureau => "市人社局",
-        Auditor => "审计人员",
-        _ => role,
-    };
-}

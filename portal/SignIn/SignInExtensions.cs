@@ -54,7 +54,7 @@ public static class SignInExtensions
             authentication.AddOpenIdConnect(OidcScheme, options =>
             {
                 options.Authority = builder.Configuration["Auth:Authority"];
-                options.ClientId = builder.Configuration["Portal:ClientId"] ?? "subsidy-portal";
+                options.ClientId = builder.Configuration["Portal:ClientId"] ?? "portal";
                 options.ClientSecret = builder.Configuration["Portal:ClientSecret"];
                 options.ResponseType = "code";
                 options.UsePkce = true;
@@ -67,7 +67,7 @@ public static class SignInExtensions
                 options.CallbackPath = "/signin-oidc";
                 options.SignedOutCallbackPath = "/signout-callback-oidc";
                 options.Scope.Clear();
-                foreach (var scope in (builder.Configuration["Portal:Scopes"] ?? "openid profile subsidy-api").Split(' ', StringSplitOptions.RemoveEmptyEntries)) options.Scope.Add(scope);
+                foreach (var scope in (builder.Configuration["Portal:Scopes"] ?? "openid profile offline_access").Split(' ', StringSplitOptions.RemoveEmptyEntries)) options.Scope.Add(scope);
                 options.TokenValidationParameters.NameClaimType = "name";
                 options.TokenValidationParameters.RoleClaimType = "role";
                 options.Events.OnTokenValidated = context =>

@@ -26,6 +26,7 @@ internal static class ApplicationServices
     {
         var settings = builder.Configuration.GetSection(IdentitySettings.Section).Get<IdentitySettings>() ?? new IdentitySettings();
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(settings);
         builder.AddServiceDatabase(ServiceName);
         builder.Services.AddDbContext<IdentityDb>((services, db) => db.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>()).UseOpenIddict());
         builder.Services.AddScoped<AccountChanges>();

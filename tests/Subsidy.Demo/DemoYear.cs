@@ -181,7 +181,7 @@ public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log, I
 
     private static string NameOf(int index) => NameParts[index % NameParts.Length] + (index >= NameParts.Length ? NameParts[index / NameParts.Length % NameParts.Length][..1] : "") + "村";
 
-    private static object Terms(string membership, string stacking, decimal budget, string villageName, DateOnly today) => new
+    public static object Terms(string membership, string stacking, decimal budget, string villageName, DateOnly today) => new
     {
         membershipBasis = membership,
         stacking,

@@ -106,6 +106,47 @@ public sealed partial class ProductionStartTests(ProductionSystem production) : 
         Assert.Contains(state.Snapshot.Properties, p => p.Name == Subsidy.AppHost.Supervisor.RestartsProperty && Convert.ToInt64(p.Value) == 1);
     }
 
+    [Fact]
+    public async Task An_official_signs_in_to_the_portal_at_the_identity_services_pages_and_works_with_that_token()
+    {
+        using var admin = Bearer(await AdminTokenAsync());
+        var created = await admin.PostAsJsonAsync("/api/accounts", new { userName = "fl-portal-1", displayName = "湘湖镇社保所 李四", role = "township-officer", scope = "360222103" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var oneTime = (await created.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["oneTimePassword"]!.GetValue<string>();
+
+        await production.App.ResourceNotifications.WaitForResourceHealthyAsync("portal").WaitAsync(TimeSpan.FromMinutes(2));
+        await using var browser = await Subsidy.Portal.Testing.PortalBrowser.LaunchAsync(production.Gateway.BaseAddress!.ToString());
+        var context = await browser.Browser.NewContextAsync(new Microsoft.Playwright.BrowserNewContextOptions { BaseURL = browser.BaseUrl, Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        // A page asked for while signed out leads to the identity service's sign-in page (the portal's code flow with PKCE).
+        await page.GotoAsync("/village-years");
+        await page.WaitForSelectorAsync("#userName");
+        Assert.Contains("/account/login", page.Url);
+        await page.FillAsync("#userName", "fl-portal-1");
+        await page.FillAsync("#password", oneTime);
+        await page.ClickAsync("button[type=submit]");
+        // The administrator's password is replaced at the first sign-in, then the portal has the user back where they were going.
+        await page.WaitForSelectorAsync("#newPassword");
+        await page.FillAsync("#newPassword", "湘湖镇李四的密码-2026");
+        await page.FillAsync("#confirmPassword", "湘湖镇李四的密码-2026");
+        await page.ClickAsync("button[type=submit]");
+        Assert.Contains("李四", await (await page.WaitForSelectorAsync("[data-test=user-name]", new Microsoft.Playwright.PageWaitForSelectorOptions { Timeout = 60_000 }))!.TextContentAsync());
+        await Portal.PageSteps.ReadyAsync(page);
+        Assert.Equal("/village-years", new Uri(page.Url).AbsolutePath);
+        Assert.Equal(0, await page.Locator(".api-error, .ant-result-error").CountAsync());
+
+        // The portal's access tokens live 40 s here: past that, the portal renews the token with its refresh token and
+        // the official goes on working without signing in again.
+        await Task.Delay(TimeSpan.FromSeconds(45));
+        await page.GotoAsync("/documents");
+        await Portal.PageSteps.ReadyAsync(page);
+        Assert.Equal("/documents", new Uri(page.Url).AbsolutePath);
+        Assert.Equal(0, await page.Locator("#userName").CountAsync());
+        Assert.Equal(0, await page.Locator(".api-error, .ant-result-error").CountAsync());
+        Assert.Contains("李四", await page.Locator("[data-test=user-name]").TextContentAsync());
+        await context.CloseAsync();
+    }
+
     /// <summary>The service's own process: the orchestrator's process for a project is `dotnet run`, the service its child.</summary>
     private int ServiceProcessId(string resource)
     {

@@ -56,7 +56,7 @@ public class SubsidySystem : IAsyncLifetime
             "--Telemetry:ScrapeEndpoint=true",
             // A stalled upload is cut off after 3 s here (30 s in a deployment), so the test of it need not wait long.
             "--Import:StallSeconds=3",
-            .. testing ? new[] { $"--Identity:DemoAccountsFile={accountsFile}" } : [],
+            .. testing ? new[] { $"--Identity:DemoAccountsFile={accountsFile}" } : ["--Identity:PortalAccessTokenSeconds=40"],
         ],
         // The dashboard runs as it does for a developer: it is where the services send their telemetry,
         // and without it their exporters would wait on shutdown for a collector that is not there.

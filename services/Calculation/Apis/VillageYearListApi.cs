@@ -11,6 +11,9 @@ public sealed record VillageYearListItem(string VillageCode, string? VillageName
 
 public sealed record VillageYearPage(int Total, int Page, int PageSize, IReadOnlyList<VillageYearListItem> Items);
 
+/// <summary>An area's village-years a page at a time: of one year, under a division (default the caller's scope), in a state, by name or code, with open objections.</summary>
+public sealed record VillageYearListQuery(int? Year, string? Division, string? State, string? Q, bool? OpenObjections, int? Page, int? PageSize);
+
 /// <summary>
 /// The village-years of an area, one page at a time: what the portal's lists of a township's or a county's villages
 /// (and its to-do list: applications to approve, notices to issue, objections to decide) are made of.
@@ -50,9 +53,10 @@ public static class VillageYearListApi
         return group;
     }
 
-    public static async Task<Results<Ok<VillageYearPage>, ValidationProblem, ProblemHttpResult>> List(int? year, string? division, string? state, string? q, bool? openObjections,
-        int? page, int? pageSize, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<VillageYearPage>, ValidationProblem, ProblemHttpResult>> List(
+        [AsParameters] VillageYearListQuery query, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
+        var (year, division, state, q, openObjections, page, pageSize) = query;
         if (year is not (>= 2000 and <= 2100)) return Problems.Invalid([("year", "须指定4位年度。")]);
         var caller = http.GetCaller();
         var prefix = division ?? caller.Scope;

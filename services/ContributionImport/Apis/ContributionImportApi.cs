@@ -30,8 +30,8 @@ public static class ContributionImportApi
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(64L << 20));
         group.MapGet("/batches", ListBatches);
         group.MapGet("/batches/{id:guid}", GetBatch);
-        group.MapGet("/batches/{id:guid}/errors.csv", (Guid id, HttpContext http, BatchStore store, NpgsqlDataSource db, CancellationToken ct) => DownloadErrors(id, "csv", http, store, db, ct));
-        group.MapGet("/batches/{id:guid}/errors.xlsx", (Guid id, HttpContext http, BatchStore store, NpgsqlDataSource db, CancellationToken ct) => DownloadErrors(id, "xlsx", http, store, db, ct));
+        group.MapGet("/batches/{id:guid}/errors.csv", DownloadErrorsCsv);
+        group.MapGet("/batches/{id:guid}/errors.xlsx", DownloadErrorsXlsx);
         return group;
     }
 
@@ -115,7 +115,13 @@ public static class ContributionImportApi
         return TypedResults.Ok(batch.State == BatchStates.Rejected ? view with { Errors = await ErrorReport.FirstAsync(dataSource, id, cancellationToken) } : view);
     }
 
-    public static async Task<IResult> DownloadErrors(Guid id, string format, HttpContext http, BatchStore store, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static Task<IResult> DownloadErrorsCsv(Guid id, HttpContext http, BatchStore store, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
+        DownloadErrors(id, "csv", http, store, dataSource, cancellationToken);
+
+    public static Task<IResult> DownloadErrorsXlsx(Guid id, HttpContext http, BatchStore store, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
+        DownloadErrors(id, "xlsx", http, store, dataSource, cancellationToken);
+
+    private static async Task<IResult> DownloadErrors(Guid id, string format, HttpContext http, BatchStore store, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
         var batch = await store.FindAsync(id, cancellationToken);

@@ -57,12 +57,36 @@ public static class AccountsApi
         return await next(context);
     }
 
-    public static async Task<Results<Ok<List<AccountView>>, ProblemHttpResult>> List(string? scope, HttpContext http, IdentityDb db, CancellationToken cancellationToken)
+    public const int MaxPageSize = 500;
+    private const int MaxListed = 5000;
+
+    /// <summary>
+    /// The administered accounts, filtered (user name or display name containing q, a role) and, with page and pageSize,
+    /// one page of them; X-Total-Count carries how many match, so a page of a city's accounts is all that travels.
+    /// </summary>
+    public static async Task<Results<Ok<List<AccountView>>, ValidationProblem, ProblemHttpResult>> List(string? scope, string? q, string? role, int? page, int? pageSize,
+        HttpContext http, IdentityDb db, CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
         var prefix = string.IsNullOrEmpty(scope) ? caller.Scope : scope;
         if (!caller.Covers(prefix)) return Problems.OutOfScope(caller, prefix);
-        var accounts = await db.Users.AsNoTracking().Where(a => a.Scope.StartsWith(prefix)).OrderBy(a => a.Scope).ThenBy(a => a.Id).Take(5000).ToListAsync(cancellationToken);
+        var errors = new List<(string, string)>();
+        if (page is < 1) errors.Add(("page", "页码须为正整数。"));
+        if (pageSize is < 1 or > MaxPageSize) errors.Add(("pageSize", $"每页条数须在1至{MaxPageSize}之间。"));
+        if (role is { Length: > 0 } && !Roles.All.Contains(role)) errors.Add(("role", $"角色须为以下之一：{string.Join("、", Roles.All)}。"));
+        if (q is { Length: > 64 }) errors.Add(("q", "查询内容最多64个字。"));
+        if (errors.Count > 0) return Problems.Invalid(errors);
+
+        var query = db.Users.AsNoTracking().Where(a => a.Scope.StartsWith(prefix));
+        if (q?.Trim() is { Length: > 0 } text)
+        {
+            var lower = text.ToLowerInvariant();
+            query = query.Where(a => a.Id.Contains(lower) || a.DisplayName.Contains(text));
+        }
+        if (role is { Length: > 0 }) query = query.Where(a => a.Role == role);
+        http.Response.Headers["X-Total-Count"] = (await query.CountAsync(cancellationToken)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var size = pageSize ?? (page is null ? MaxListed : 20);
+        var accounts = await query.OrderBy(a => a.Scope).ThenBy(a => a.Id).Skip(((page ?? 1) - 1) * size).Take(size).ToListAsync(cancellationToken);
         return TypedResults.Ok(accounts.Select(AccountView.Of).ToList());
     }
 

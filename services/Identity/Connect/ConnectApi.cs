@@ -1,3 +1,4 @@
+using Identity.Seeding;
 using System.Security.Claims;
 using Identity.Accounts;
 using Identity.SignIn;
@@ -48,7 +49,7 @@ public static class ConnectApi
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    public static async Task<IResult> Exchange(HttpContext http, UserManager<Account> users, IOpenIddictApplicationManager applications, CancellationToken cancellationToken)
+    public static async Task<IResult> Exchange(HttpContext http, UserManager<Account> users, IOpenIddictApplicationManager applications, IdentitySettings settings, CancellationToken cancellationToken)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("不是 OpenID Connect 请求。");
         if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
@@ -61,6 +62,10 @@ public static class ConnectApi
             // The role and scope as they stand now: a change by the administrator applies from the next refresh.
             var identity = TokenClaims.For(account);
             identity.SetScopes(granted.Principal!.GetScopes());
+            if (request.ClientId == Seeder.PortalClientId && settings.PortalAccessTokenSeconds is { } seconds)
+            {
+                identity.SetAccessTokenLifetime(TimeSpan.FromSeconds(Math.Clamp(seconds, 30, settings.AccessTokenMinutes * 60)));
+            }
             return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
         if (request.IsClientCredentialsGrantType())

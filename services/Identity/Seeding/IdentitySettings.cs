@@ -12,6 +12,12 @@ public sealed class IdentitySettings
     public string Issuer { get; set; } = "http://localhost:5080/";
 
     public int AccessTokenMinutes { get; set; } = 10;
+
+    /// <summary>
+    /// Shorter access tokens for the portal only (seconds, at least 30; unset: <see cref="AccessTokenMinutes"/>): the
+    /// portal renews them with its refresh token, so a deployment may keep what a stolen one is worth smaller still.
+    /// </summary>
+    public int? PortalAccessTokenSeconds { get; set; }
     public int RefreshTokenHours { get; set; } = 10;
 
     /// <summary>Redirect addresses of the portal's code flow (";"-separated); default: the issuer's /signin-oidc.</summary>

@@ -19,12 +19,9 @@ public static class PilotsApi
         group.MapGet("/", ListPilots);
         group.MapGet("/{villageCode}", GetPilot);
         group.MapPost("/{villageCode}/apply", ApplyForPilot);
-        group.MapPost("/{villageCode}/approve", (string villageCode, PilotDecisionRequest? request, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) =>
-            DecidePilot(villageCode, PilotAction.Approve, request, http, db, clock, ct));
-        group.MapPost("/{villageCode}/reject", (string villageCode, PilotDecisionRequest? request, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) =>
-            DecidePilot(villageCode, PilotAction.Reject, request, http, db, clock, ct));
-        group.MapPost("/{villageCode}/suspend", (string villageCode, PilotDecisionRequest? request, HttpContext http, NpgsqlDataSource db, BusinessClock clock, CancellationToken ct) =>
-            DecidePilot(villageCode, PilotAction.Suspend, request, http, db, clock, ct));
+        group.MapPost("/{villageCode}/approve", ApprovePilot);
+        group.MapPost("/{villageCode}/reject", RejectPilot);
+        group.MapPost("/{villageCode}/suspend", SuspendPilot);
         return group;
     }
 
@@ -46,8 +43,9 @@ public static class PilotsApi
     }
 
     public static async Task<Results<Ok<Pilot>, ValidationProblem, ProblemHttpResult>> ApplyForPilot(
-        string villageCode, PilotApplication application, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
+        string villageCode, PilotApplication application, [AsParameters] RegistryCommand command)
     {
+        var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
         if (WhyNot(caller, villageCode, PilotAction.Apply) is { } refusal) return Problems.From(refusal);
         var errors = PilotWorkflow.ValidateApplication(application);
@@ -62,9 +60,18 @@ public static class PilotsApi
         return TypedResults.Ok(saved);
     }
 
-    public static async Task<Results<Ok<Pilot>, ValidationProblem, ProblemHttpResult>> DecidePilot(
-        string villageCode, PilotAction action, PilotDecisionRequest? request, HttpContext http, NpgsqlDataSource dataSource, BusinessClock clock, CancellationToken cancellationToken)
+    public static Task<Results<Ok<Pilot>, ValidationProblem, ProblemHttpResult>> ApprovePilot(string villageCode, PilotDecisionRequest? request, [AsParameters] RegistryCommand command) =>
+        DecidePilot(villageCode, PilotAction.Approve, request, command);
+
+    public static Task<Results<Ok<Pilot>, ValidationProblem, ProblemHttpResult>> RejectPilot(string villageCode, PilotDecisionRequest? request, [AsParameters] RegistryCommand command) =>
+        DecidePilot(villageCode, PilotAction.Reject, request, command);
+
+    public static Task<Results<Ok<Pilot>, ValidationProblem, ProblemHttpResult>> SuspendPilot(string villageCode, PilotDecisionRequest? request, [AsParameters] RegistryCommand command) =>
+        DecidePilot(villageCode, PilotAction.Suspend, request, command);
+
+    private static async Task<Results<Ok<Pilot>, ValidationProblem, ProblemHttpResult>> DecidePilot(string villageCode, PilotAction action, PilotDecisionRequest? request, RegistryCommand command)
     {
+        var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
         if (WhyNot(caller, villageCode, action) is { } refusal) return Problems.From(refusal);
         var reason = request?.Reason?.Trim();

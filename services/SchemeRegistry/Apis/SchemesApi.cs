@@ -17,9 +17,6 @@ public sealed record RejectSchemeRequest(string? Reason);
 public sealed record CarryOverRequest(int? Year);
 public sealed record CarryOverResult(int Year, int CarriedOver, IReadOnlyList<Scheme> Schemes);
 
-/// <summary>What every command on schemes is given besides its own input: the caller, the database, the business clock.</summary>
-public sealed record SchemeCommand(HttpContext Http, NpgsqlDataSource DataSource, BusinessClock Clock, CancellationToken CancellationToken);
-
 public static class SchemesApi
 {
     public static RouteGroupBuilder MapSchemesApi(this IEndpointRouteBuilder app)
@@ -67,7 +64,7 @@ public static class SchemesApi
     }
 
     public static async Task<Results<Created<Scheme>, ValidationProblem, ProblemHttpResult>> CreateScheme(
-        CreateSchemeRequest request, [AsParameters] SchemeCommand command)
+        CreateSchemeRequest request, [AsParameters] RegistryCommand command)
     {
         var (http, dataSource, clock, cancellationToken) = command;
         // Only a village clerk drafts, before anything about the request is looked at.
@@ -82,7 +79,7 @@ public static class SchemesApi
 
     /// <summary>A new draft for the year with the terms in force last year; the democratic procedure starts afresh.</summary>
     public static async Task<Results<Created<Scheme>, ValidationProblem, ProblemHttpResult>> CopyLastYearsScheme(
-        CopySchemeRequest request, SchemeStore store, [AsParameters] SchemeCommand command)
+        CopySchemeRequest request, SchemeStore store, [AsParameters] RegistryCommand command)
     {
         var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
@@ -123,7 +120,7 @@ public static class SchemesApi
     }
 
     public static async Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> EditScheme(
-        Guid id, SchemeTermsInput input, [AsParameters] SchemeCommand command)
+        Guid id, SchemeTermsInput input, [AsParameters] RegistryCommand command)
     {
         var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
@@ -142,22 +139,22 @@ public static class SchemesApi
         return TypedResults.Ok(updated);
     }
 
-    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Submit(Guid id, [AsParameters] SchemeCommand command) =>
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Submit(Guid id, [AsParameters] RegistryCommand command) =>
         Transition(id, SchemeAction.Submit, null, command);
 
-    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> ApproveTownship(Guid id, [AsParameters] SchemeCommand command) =>
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> ApproveTownship(Guid id, [AsParameters] RegistryCommand command) =>
         Transition(id, SchemeAction.ApproveTownship, null, command);
 
-    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> ApproveCounty(Guid id, [AsParameters] SchemeCommand command) =>
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> ApproveCounty(Guid id, [AsParameters] RegistryCommand command) =>
         Transition(id, SchemeAction.ApproveCounty, null, command);
 
-    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> File(Guid id, [AsParameters] SchemeCommand command) =>
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> File(Guid id, [AsParameters] RegistryCommand command) =>
         Transition(id, SchemeAction.File, null, command);
 
-    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Reject(Guid id, RejectSchemeRequest request, [AsParameters] SchemeCommand command) =>
+    public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Reject(Guid id, RejectSchemeRequest request, [AsParameters] RegistryCommand command) =>
         Transition(id, SchemeAction.Reject, request.Reason, command);
 
-    private static async Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Transition(Guid id, SchemeAction action, string? reason, SchemeCommand command)
+    private static async Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Transition(Guid id, SchemeAction action, string? reason, RegistryCommand command)
     {
         var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
@@ -193,7 +190,7 @@ public static class SchemesApi
 
     /// <summary>From 1 January, last year's terms carry over for every village of the caller's scope without new approved terms.</summary>
     public static async Task<Results<Ok<CarryOverResult>, ValidationProblem, ProblemHttpResult>> CarryOver(
-        CarryOverRequest request, [AsParameters] SchemeCommand command)
+        CarryOverRequest request, [AsParameters] RegistryCommand command)
     {
         var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();

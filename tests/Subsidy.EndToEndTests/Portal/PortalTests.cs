@@ -235,7 +235,7 @@ public sealed class PortalTests(SubsidySystem system, PortalFixture portal) : IC
         await _settlement.CalculatedAsync(village, "门户键盘村", [(7_500_001, ""), (7_500_002, "")], [Row(7_500_001, village, Year, 1000), Row(7_500_002, village, Year, 300)]);
 
         var centre = await portal.Browser.SignInAsync(demoUser: "county-centre");
-        foreach (var path in new[] { "/", "/village-years", "/imports", "/tax-bureau", "/reports", "/documents", "/audit", $"/village-years/{village}/{Year}" })
+        foreach (var path in new[] { "/", "/village-years", "/imports", "/tax-bureau", "/reports", "/assessments", "/documents", "/audit", $"/village-years/{village}/{Year}" })
         {
             await centre.OpenAsync(path);
             var check = JsonNode.Parse(await centre.EvaluateAsync<string>("""

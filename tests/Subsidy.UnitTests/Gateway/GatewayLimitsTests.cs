@@ -14,6 +14,19 @@ public class GatewayLimitsTests
     [InlineData(null, 600)]
     public void Each_role_has_its_budget_and_the_rest_the_default(string? role, int permits) => Assert.Equal(permits, Limits().For(role));
 
+    [Fact]
+    public void Callers_without_a_token_share_a_budget_per_address_and_sign_in_pages_have_their_own()
+    {
+        var anonymous = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
+        var signIn = Limits().BudgetOf(anonymous, "/connect/authorize", "10.0.0.7");
+        var api = Limits().BudgetOf(anonymous, "/api/registry/divisions", "10.0.0.7");
+        Assert.Equal(("sign-in:10.0.0.7", 3000), (signIn.Key, signIn.PermitsPerMinute));
+        Assert.Equal(("address:10.0.0.7", 600), (api.Key, api.PermitsPerMinute));
+        var clerk = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim("sub", "u1"), new System.Security.Claims.Claim("role", "county-centre")], "test"));
+        Assert.Equal(("user:u1", 2400), (Limits().BudgetOf(clerk, "/account/login", "10.0.0.7").Key, Limits().BudgetOf(clerk, "/account/login", "10.0.0.7").PermitsPerMinute));
+    }
+
     [Theory]
     [InlineData("/api/imports/contributions", 2L << 30)]
     [InlineData("/api/imports/rosters", 64L << 20)]

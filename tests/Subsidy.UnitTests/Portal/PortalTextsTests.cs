@@ -1,3 +1,4 @@
+using RoleNames = Subsidy.ServiceDefaults.Auth.Roles;
 using System.Text.Json;
 using Portal.Components;
 using Portal.Gateway;
@@ -24,7 +25,7 @@ public class PortalTextsTests
     [Fact]
     public void A_scope_covers_only_the_divisions_under_it()
     {
-        var clerk = new PortalUser("u", "村级经办", PortalRoles.VillageClerk, "360222100201", "s");
+        var clerk = new PortalUser("u", "村级经办", RoleNames.VillageClerk, "360222100201", "s");
         Assert.True(clerk.Covers("360222100201"));
         Assert.False(clerk.Covers("360222100202"));
         Assert.False(PortalUser.Nobody.Covers("360222100201"));
