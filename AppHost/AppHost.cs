@@ -45,7 +45,7 @@ IResourceBuilder<ProjectResource> Sampled(IResourceBuilder<ProjectResource> proj
 }
 
 // Endpoints are not proxied: DCP's proxy would carry every request between the gateway and the services (and
-// every byte of an upload) through one more process, which on two cores cost ~10 % of a core during the settlement.
+// every byte of an upload) through one more process, which on two cores takes CPU from the services themselves.
 // Telemetry:ScrapeEndpoint=true: the services also serve their metrics at /metrics (the end-to-end tests read them).
 IResourceBuilder<ProjectResource> Service<TProject>(string name, int? port = null) where TProject : IProjectMetadata, new()
 {

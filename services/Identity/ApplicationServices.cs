@@ -50,8 +50,8 @@ internal static class ApplicationServices
             .AddEntityFrameworkStores<IdentityDb>()
             .AddDefaultTokenProviders();
 
-        // The demo signs in some 180 people at once on two cores: in Development and Testing a password hash costs 10,000
-        // PBKDF2 iterations instead of Identity's 100,000 (a tenth of the time). Production keeps Identity's default.
+        // The demo signs in a whole county's officers at once on two cores: in Development and Testing a password hash
+        // costs a tenth of Identity's PBKDF2 iterations. Production keeps Identity's default.
         if (builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment(DevTokenIssuer.TestingEnvironment))
         {
             builder.Services.Configure<PasswordHasherOptions>(hasher => hasher.IterationCount = 10_000);

@@ -15,9 +15,9 @@ public static class YearBenchmark
 {
     public static async Task<int> RunAsync(int rows, int villagesPerTownship)
     {
-        // A city-sized year is some 40,000 requests and messages: one trace in a hundred is kept (still ~400 whole
-        // traces) and metrics go out every 10 s rather than every second, as a deployment of that size would have it.
-        // At one in ten the dashboard alone took ~20 of the settlement stage's ~270 core-seconds.
+        // A city-sized year is tens of thousands of requests and messages: one trace in a hundred is kept (still
+        // hundreds of whole traces) and metrics go out every 10 s rather than every second, as a deployment of that
+        // size would have it. At one in ten the dashboard alone took a noticeable share of the settlement's CPU.
         await using var system = await BenchSystem.StartAsync("--Gateway:PermitsPerMinute=1000000", "--TaxBureau:DelaySeconds=0.1",
             "--Telemetry:TraceSampleRatio=0.01", "--Telemetry:MetricExportIntervalMs=10000");
         var app = system.App;

@@ -23,8 +23,8 @@ public static class Pending
 
     /// <summary>
     /// Several villages of a year in one statement, in code order (two transactions marking overlapping villages
-    /// then lock them in the same order): a city's batch marked one village at a time held 2,000 marks locked for
-    /// seconds while the chunks that followed waited on them.
+    /// then lock them in the same order): marked one village at a time, a city's batch held all its marks locked
+    /// while the chunks that followed waited on them.
     /// </summary>
     public static Task MarkVillagesAsync(UnitOfWork work, IReadOnlyCollection<string> villageCodes, int year, CancellationToken cancellationToken) =>
         villageCodes.Count == 0 ? Task.CompletedTask : work.Connection.ExecuteAsync(new CommandDefinition("""

@@ -91,7 +91,7 @@ public static class RunStore
         work.Connection.ExecuteAsync(new CommandDefinition(sql, new { village = inputs.VillageCode, year = inputs.Year }, work.Transaction, cancellationToken: cancellationToken));
 
     /// <summary>
-    /// A city-sized year is some 700,000 results: binary COPY instead of one INSERT per member. The writes are
+    /// A city-sized year is hundreds of thousands of results: binary COPY instead of one INSERT per member. The writes are
     /// synchronous: the importer buffers and flushes in large blocks, and an awaited call per field cost more than the
     /// copying itself. This runs on the calculator's worker, never on a request thread.
     /// </summary>

@@ -17,7 +17,7 @@ public static class SettlementSnapshots
 
     /// <summary>
     /// The steps whose documents list the members (花名册, 公示, 到账明细); the rest publish counts and totals only, which is
-    /// all the one-page 申报表 and 缴费通知单 show (a city's year is ~14,000 steps).
+    /// all the one-page 申报表 and 缴费通知单 show (a city's year is thousands of steps, most of them needing no list).
     /// </summary>
     public static bool CarriesLines(SettlementStep step) => step is SettlementStep.Confirm or SettlementStep.PublishNotice or SettlementStep.Credit;
 

@@ -62,7 +62,7 @@ public static class SettlementSteps
     /// <summary>
     /// Audits a step (setting the new state first when asked) and publishes it with the village-year as it now stands.
     /// The state, the audit record and the reads behind the event go to the database in one round trip: a city's year
-    /// is some 16,000 steps, and each round trip costs the server about as much as the statements themselves.
+    /// is thousands of steps, and each round trip costs the server about as much as the statements themselves.
     /// </summary>
     public static async Task<VillageYearStanding> RecordAsync(UnitOfWork work, string villageCode, int year, SettlementStep step, string from, string to, Caller caller, string? reason,
         DateTimeOffset at, CancellationToken cancellationToken, bool setState = false)

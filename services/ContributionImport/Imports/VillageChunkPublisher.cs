@@ -65,7 +65,7 @@ public sealed class VillageChunkPublisher(NpgsqlDataSource dataSource, IBus bus,
                 ORDER BY 1
                 """, new { batchId }, cancellationToken: cancellationToken));
             // Villages go out a few at a time: one after another, each waiting for its broker confirms, a city's
-            // 2,000 villages took longer to send than the calculation took to use them.
+            // villages took longer to send than the calculation took to use them.
             await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = ParallelVillages, CancellationToken = cancellationToken },
                 async (village, ct) => await PublishVillageAsync(batchId, year, village, ct));
             await connection.ExecuteAsync(new CommandDefinition("UPDATE import_batches SET published_at = now() WHERE id = @batchId", new { batchId }, cancellationToken: cancellationToken));

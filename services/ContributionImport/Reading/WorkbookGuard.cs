@@ -6,8 +6,8 @@ namespace ContributionImport.Reading;
 /// A workbook is a zip: a small file can expand into a sheet of gigabytes (a zip bomb) that would take the reader
 /// minutes of CPU before any row is refused. Before the rows are read, each part is decompressed once, counting, and
 /// the workbook is refused as soon as its parts together pass the bound — the larger of <see cref="FloorBytes"/> and
-/// <see cref="MaxExpansion"/> times the file's own size. Real exports expand some 5 to 10 times (a 1,048,576-row
-/// sheet, the most a workbook holds, is some 300 MB of XML from 30–40 MB).
+/// <see cref="MaxExpansion"/> times the file's own size. Real exports expand well within that bound, even a sheet
+/// of the most rows a workbook holds (docs/benchmarks.md).
 /// </summary>
 public static class WorkbookGuard
 {

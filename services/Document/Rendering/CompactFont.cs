@@ -5,8 +5,8 @@ namespace Document.Rendering;
 
 /// <summary>
 /// A TrueType font cut down to a set of characters and renumbered. PDFsharp keeps a font's glyph numbers in the
-/// subset it embeds, so every PDF carried the per-glyph tables of all 49,382 glyphs of Droid Sans Fallback and
-/// 6,253 of DejaVu Sans (some 400 KB to build and deflate per file) however few characters it used. The common
+/// subset it embeds, so every PDF carried the per-glyph tables of every glyph of Droid Sans Fallback and DejaVu
+/// Sans (built and deflated again for each file) however few characters it used. The common
 /// characters (GB 2312; Latin-1) come from the cut-down fonts, the rare ones of some names from the full fonts.
 /// </summary>
 public static class CompactFont
@@ -216,8 +216,8 @@ public static class CompactFont
 
     /// <summary>
     /// A format 4 map with one segment per block of 256 characters. PDFsharp looks a character up by walking the
-    /// segments from the first: a segment per run of consecutive glyphs made some 3,500 segments for GB 2312, and
-    /// that walk was a seventh of the document service's time. A block's characters that run on consecutive glyphs
+    /// segments from the first: a segment per run of consecutive glyphs made thousands of segments for GB 2312, and
+    /// that walk was a large share of the document service's time. A block's characters that run on consecutive glyphs
     /// are one delta segment; any other block lists its glyphs (0 for the characters it lacks). The characters come in order.
     /// </summary>
     private static byte[] Cmap(IEnumerable<(char Character, int Glyph)> glyphs)

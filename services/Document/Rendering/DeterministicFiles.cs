@@ -18,13 +18,13 @@ public static partial class DeterministicFiles
         document.Info.ModificationDate = date;
         document.Internals.FirstDocumentID = Placeholder;
         document.Internals.SecondDocumentID = Placeholder;
-        // Each PDF embeds a subset of the CJK font that still carries the font's full glyph index (~350 KB before
-        // compression); compressing it at the default level was half the cost of a one-page form.
+        // Each PDF embeds font subsets: compressing them at the default level was a large part of a one-page form's
+        // cost, and the fastest level costs only somewhat larger files.
         document.Options.FlateEncodeMode = PdfFlateEncodeMode.BestSpeed;
         using var stream = new MemoryStream();
         document.Save(stream);
         // Font subset tags and XMP uuids are random; replacing them in place with equally long values keeps every
-        // offset valid. Done on the bytes: a PDF is some 100 KB, and text copies of it were most of this step's cost.
+        // offset valid. Done on the bytes: text copies of a whole PDF were most of this step's cost.
         var bytes = stream.ToArray();
         var tags = new Dictionary<string, string>();
         foreach (var at in SubsetTags(bytes))
@@ -94,8 +94,9 @@ public static partial class DeterministicFiles
     }
 
     /// <summary>
-    /// How every workbook is written. MiniExcel's default 512 KB write buffer made each 70-row 花名册 allocate some
-    /// 15 MB and set off a full garbage collection; 16 KB writes the same bytes in a fifth of the time.
+    /// How every workbook is written. MiniExcel's default write buffer is far larger than a roster's workbook: each
+    /// 花名册 allocated many times its own size and set off a full garbage collection; a small buffer writes the same
+    /// bytes in much less time.
     /// </summary>
     public static MiniExcelLibs.OpenXml.OpenXmlConfiguration Workbook => new() { BufferSize = 16 * 1024 };
 

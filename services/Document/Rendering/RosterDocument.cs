@@ -75,8 +75,8 @@ public static class RosterDocument
 
 /// <summary>
 /// A ruled table: a header row on grey, then the rows, each cell's text centred in its box. The rules are drawn
-/// once for the whole table — a line per row and per column — rather than a box per cell: a roster page's 190
-/// boxes were an eighth of its rendering and a third of its page content.
+/// once for the whole table — a line per row and per column — rather than a box per cell: a roster page's boxes
+/// were a good part of its rendering and of its page content.
 /// </summary>
 public static class PdfTable
 {

@@ -51,7 +51,7 @@ public abstract partial class NotifiedWorker(NpgsqlDataSource dataSource, ILogge
 
     /// <summary>
     /// A burst of commits sends a notification each, and one round of work serves them all: taken one at a time, the
-    /// 8,000 events of a city's reference data kept the outbox relay claiming empty batches for minutes afterwards.
+    /// events of a city's reference data kept the outbox relay claiming empty batches long after they had gone out.
     /// </summary>
     private static async Task DrainAsync(NpgsqlConnection session, CancellationToken cancellationToken)
     {

@@ -22,8 +22,8 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
     private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// Woken by a commit, the relay lets the next few commits gather before it claims: at some 200 settlement steps a
-    /// second, claiming at once took one or two rows per claim, three round trips each; a short wait takes several.
+    /// Woken by a commit, the relay lets the next few commits gather before it claims: under a steady stream of
+    /// settlement steps, claiming at once took one or two rows per claim, three round trips each; a short wait takes several.
     /// </summary>
     protected override TimeSpan Gathering => TimeSpan.FromMilliseconds(20);
 

@@ -1,0 +1,31 @@
+using Subsidy.Contracts;
+
+namespace Subsidy.UnitTests.Contracts;
+
+public class IdNumberTests
+{
+    [Theory]
+    [InlineData("11010519491231002X")]      // the standard's own example
+    [InlineData("110105194912310029")]
+    public void Check_character_follows_ISO_7064_MOD_11_2(string id)
+    {
+        var valid = IdNumber.IsValid(id);
+        Assert.Equal(id.EndsWith('X'), valid);
+    }
+
+    [Theory]
+    [InlineData("36022219800230001", "应为18位")]
+    [InlineData("3602221980023000AX", "前17位须为数字")]
+    [InlineData("360222198002300016", "出生日期 19800230 不存在")]
+    [InlineData("360222180001010010", "出生日期")]
+    public void Invalid_numbers_say_why(string id, string reason) =>
+        Assert.Contains(reason, IdNumber.WhyInvalid(id));
+
+    [Fact]
+    public void Lower_case_x_counts_as_the_check_character() =>
+        Assert.True(IdNumber.IsValid("11010519491231002x"));
+
+    [Fact]
+    public void Mask_keeps_the_first_six_and_last_four() =>
+        Assert.Equal("110105********002X", IdNumber.Mask("11010519491231002X"));
+}

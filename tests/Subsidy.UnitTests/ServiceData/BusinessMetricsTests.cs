@@ -1,0 +1,31 @@
+using Subsidy.ServiceData.Telemetry;
+using System.Diagnostics.Metrics;
+using Subsidy.ServiceDefaults.Telemetry;
+
+namespace Subsidy.UnitTests.ServiceData;
+
+public class BusinessMetricsTests
+{
+    [Fact]
+    public void Village_years_per_state_and_the_backlog_are_reported_on_the_Subsidy_meter_with_their_tags()
+    {
+        BusinessGauges.Set("village_years", "unit-test-state", 42);
+        BusinessGauges.Set("backlog", "unit-test-queue", 7);
+        var seen = new List<(string Instrument, string Tag, long Value)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == SubsidyTelemetry.MeterName) l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            foreach (var tag in tags) seen.Add((instrument.Name, $"{tag.Key}={tag.Value}", value));
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        Assert.Contains(("subsidy.village_years", "state=unit-test-state", 42L), seen);
+        Assert.Contains(("subsidy.backlog", "queue=unit-test-queue", 7L), seen);
+    }
+}
