@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -41,7 +42,13 @@ public sealed record SettlementStatusView(string VillageCode, int Year, string S
     string? RejectionReason, int OpenObjections, decimal Total, int Recipients, RunView? Run, PaymentNoticeView? PaymentNotice, ResultView? Member);
 
 /// <summary>The member list's filters and paging: a reason or flag code, a name or ID number to look for, a page.</summary>
-public sealed record VillageYearQuery(string VillageCode, int Year, string? Reason, string? Q, int? Page, int? PageSize);
+public sealed record VillageYearQuery(
+    [property: FromRoute(Name = "villageCode")] string VillageCode,
+    [property: FromRoute(Name = "year")] int Year,
+    [property: FromQuery(Name = "reason")] string? Reason,
+    [property: FromQuery(Name = "q")] string? Q,
+    [property: FromQuery(Name = "page")] int? Page,
+    [property: FromQuery(Name = "pageSize")] int? PageSize);
 
 public static class CalculationApi
 {

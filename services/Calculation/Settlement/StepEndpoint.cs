@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Calculation.Apis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -9,7 +10,10 @@ using Subsidy.ServiceDefaults.Time;
 namespace Calculation.Settlement;
 
 /// <summary>What every step's endpoint is given: the village-year from the route, the caller, the database and the clock.</summary>
-public sealed record StepRequest(string VillageCode, int Year, HttpContext Http, NpgsqlDataSource DataSource, BusinessClock Clock, CancellationToken CancellationToken);
+public sealed record StepRequest(
+    [property: FromRoute(Name = "villageCode")] string VillageCode,
+    [property: FromRoute(Name = "year")] int Year,
+    HttpContext Http, NpgsqlDataSource DataSource, BusinessClock Clock, CancellationToken CancellationToken);
 
 /// <summary>A settlement step as an endpoint takes it: one transaction, the step, and the village-year as it then stands, or the refusal.</summary>
 public static class StepEndpoint
