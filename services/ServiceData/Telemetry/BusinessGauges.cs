@@ -18,6 +18,9 @@ public sealed partial class BusinessGauges(NpgsqlDataSource dataSource, IEnumera
 {
     private static readonly ConcurrentDictionary<(string Name, string Tag), long> Values = new();
 
+    /// <summary>The tags each query has answered for so far.</summary>
+    private readonly Dictionary<GaugeQuery, HashSet<string>> _seen = [];
+
     static BusinessGauges()
     {
         SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.backlog", () => Observe("backlog", "queue"),
@@ -43,10 +46,10 @@ public sealed partial class BusinessGauges(NpgsqlDataSource dataSource, IEnumera
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
                 foreach (var query in queries.Prepend(GaugeQuery.Outbox))
                 {
-                    foreach (var (tag, value) in await connection.QueryAsync<(string, long)>(new CommandDefinition(query.Sql, cancellationToken: stoppingToken)))
-                    {
-                        Set(query.Name, tag, value);
-                    }
+                    var rows = (await connection.QueryAsync<(string Tag, long Value)>(new CommandDefinition(query.Sql, cancellationToken: stoppingToken))).ToList();
+                    var seen = _seen.GetValueOrDefault(query) ?? [];
+                    foreach (var (tag, value) in Reading(seen, rows)) Set(query.Name, tag, value);
+                    _seen[query] = [.. seen.Union(rows.Select(r => r.Tag))];
                 }
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
@@ -63,6 +66,13 @@ public sealed partial class BusinessGauges(NpgsqlDataSource dataSource, IEnumera
             }
         }
     }
+
+    /// <summary>
+    /// What one reading of a query sets: its rows, and 0 for every tag it answered for before but not now (the last
+    /// village-year left a state), which would otherwise go on showing its last count.
+    /// </summary>
+    public static IEnumerable<(string Tag, long Value)> Reading(IReadOnlyCollection<string> seenBefore, IReadOnlyList<(string Tag, long Value)> rows) =>
+        rows.Concat(seenBefore.Except(rows.Select(r => r.Tag)).Select(gone => (gone, 0L)));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Business gauges could not be read")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -28,4 +28,11 @@ public class BusinessMetricsTests
         Assert.Contains(("subsidy.village_years", "state=unit-test-state", 42L), seen);
         Assert.Contains(("subsidy.backlog", "queue=unit-test-queue", 7L), seen);
     }
+
+    [Fact]
+    public void A_state_that_no_village_year_is_in_any_more_reads_zero_instead_of_its_last_count()
+    {
+        var reading = BusinessGauges.Reading(["calculated", "confirmed"], [("confirmed", 5), ("notice-published", 3)]).OrderBy(r => r.Tag).ToList();
+        Assert.Equal([("calculated", 0L), ("confirmed", 5L), ("notice-published", 3L)], reading);
+    }
 }
