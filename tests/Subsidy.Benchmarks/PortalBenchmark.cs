@@ -29,7 +29,9 @@ public static class PortalBenchmark
         using var http = await people.ClientAsync(people.Find("county-centre", "360222"));
         var year = DateTime.Now.Year;
         var page = (await http.GetFromJsonAsync<JsonObject>($"/api/calculation/village-years?year={year}&pageSize=200"))!;
-        var villages = page["items"]!.AsArray().Select(v => v!.AsObject()).ToList();
+        // The benchmark's own 3,000-member village (from an earlier run) has no demo clerk: the demo's villages only.
+        var villages = page["items"]!.AsArray().Select(v => v!.AsObject())
+            .Where(v => !v["villageCode"]!.GetValue<string>().StartsWith(LargeVillage.Township, StringComparison.Ordinal)).ToList();
         var largest = villages.OrderByDescending(v => v["members"]!.GetValue<int>()).First()["villageCode"]!.GetValue<string>();
         var township = largest[..9];
         var clerk = people.Find("village-clerk", largest);
