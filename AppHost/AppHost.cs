@@ -102,6 +102,11 @@ var gateway = Sampled(builder.AddProject<Projects.Gateway>("gateway", launchProf
     // The gateway hears of disabled accounts over RabbitMQ, like the services.
     .WithReference(infrastructure.RabbitMq, "rabbitmq")
     .WithEnvironment("RateLimits__PermitsPerMinute", builder.Configuration["Gateway:PermitsPerMinute"] ?? "600")
+    // A deployment sizes each role's budget to the work its users do (Gateway:RoleLimits:{role}, e.g. a county centre of 400 villages).
+    .WithEnvironment(context =>
+    {
+        foreach (var role in builder.Configuration.GetSection("Gateway:RoleLimits").GetChildren()) context.EnvironmentVariables[$"RateLimits__Roles__{role.Key}"] = role.Value ?? "";
+    })
     // Every answer names the system it comes from, so a client (the tests) can tell its own system from another's.
     .WithEnvironment("Gateway__InstanceId", builder.Configuration["Gateway:InstanceId"] is { Length: > 0 } instance ? instance : Guid.NewGuid().ToString("N"))
     .WithReference(identity).WaitFor(identity)
