@@ -74,6 +74,11 @@ if (builder.Configuration["Import:StallSeconds"] is { Length: > 0 } stall) impor
 var calculation = Service<Projects.Calculation>("calculation");
 // The document service prints a resident's statement from the calculation's answer (its API, never its tables).
 var documents = Service<Projects.Document>("document").WithReference(calculation);
+// The services keep copies of the registry's reference data and ask for all of it when they start. The registry runs
+// first, so its queue for that request exists when they ask: started together, a request sent before the registry's
+// queue was declared was dropped by RabbitMQ, and a calculation that had also missed the seeded policy years waited
+// for them for ever (seen in a city-sized benchmark run).
+foreach (var consumer in new[] { imports, calculation, documents }) consumer.WaitFor(registry);
 
 // The tax bureau's stand-in answers payment requests in local and test set-ups only (DESIGN §8).
 if (builder.Configuration.GetValue("TaxBureau:Simulator", builder.Environment.IsDevelopment() || testing))
