@@ -165,9 +165,17 @@ public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log, I
         Stage("到账与文书 credited, documents issued");
 
         // 算清经济账: one resident of a credited village, as their clerk would explain it, and the 告知书 printed for them.
-        var resident = people.First(p => p.Eligible && payable.Contains(p.Village));
-        var residentClerk = await As("village-clerk", resident.Village);
-        var statement = await Read(await residentClerk.PostAsJsonAsync($"/api/calculation/village-years/{resident.Village}/{options.Year}/statements", new { idNumber = resident.IdNumber }), HttpStatusCode.OK);
+        // The first eligible resident who was subsidised this year, so the statement has something to explain.
+        Person resident = null!;
+        HttpClient residentClerk = null!;
+        JsonObject statement = null!;
+        foreach (var candidate in people.Where(p => p.Eligible && payable.Contains(p.Village)).Take(50))
+        {
+            resident = candidate;
+            residentClerk = await As("village-clerk", resident.Village);
+            statement = await Read(await residentClerk.PostAsJsonAsync($"/api/calculation/village-years/{resident.Village}/{options.Year}/statements", new { idNumber = resident.IdNumber }), HttpStatusCode.OK);
+            if (statement["currentSubsidy"]!.GetValue<decimal>() > 0) break;
+        }
         var printed = await residentClerk.PostAsJsonAsync($"/api/documents/statements/{resident.Village}/{options.Year}", new { idNumber = resident.IdNumber });
         if (printed.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"告知书 answered {(int)printed.StatusCode}: {await printed.Content.ReadAsStringAsync()}");
         var statementPdf = (await printed.Content.ReadAsByteArrayAsync()).Length;

@@ -37,7 +37,7 @@ Console.WriteLine($"  网关 Gateway:            {gateway}  (登录 sign-in: {ga
 Console.WriteLine($"  业务工作台 Portal:        {gateway}  (用下列演示账号登录 sign in with the demo accounts below)");
 Console.WriteLine($"  API 文档 API reference:  {gateway}api/reference");
 Console.WriteLine("  控制台 Dashboard:        http://localhost:15080  (traces, logs; business metrics under meter Subsidy: subsidy.import.rows_accepted/rows_rejected, subsidy.village_years, subsidy.calculation.duration, subsidy.document.render.duration, subsidy.backlog, subsidy.dead_letters)");
-Console.WriteLine($"  县汇总 County totals:     {county["villageYears"]} 村, 享受 {county["eligible"]} 人, 补助 {county["amount"]} 元, 已缴 {county["paidAmount"]} 元, 已到账 {county["creditedAmount"]} 元");
+Console.WriteLine($"  县汇总 County totals:     {county["villageYears"]} 村, 符合条件 {county["eligible"]} 人, 补助 {county["amount"]} 元, 已缴 {county["paidAmount"]} 元, 已到账 {county["creditedAmount"]} 元");
 Console.WriteLine($"  状态 States:             {string.Join(", ", county["states"]!.AsObject().Select(s => $"{s.Key} {s.Value}"))}");
 Console.WriteLine($"  文书 Documents:          {string.Join(", ", result.Documents.Select(d => $"{d.Key} {d.Value}"))}  → GET {gateway}api/documents?division=360222");
 Console.WriteLine($"  往年补缴 Back payments:   明细中 {result.BackPaymentRows:N0} 条为往年补缴（保留其缴费年度）; 一次性补缴人员 {result.LumpSumExcluded} 人不予补助 (LUMP_SUM_BACK_PAYMENT)");
@@ -45,7 +45,7 @@ Console.WriteLine($"  暂停试点的村 suspended:   {result.SuspendedVillage};
 if (result.Statement is { } statement)
 {
     var tiers = statement["tiers"]!.AsArray();
-    Console.WriteLine($"  告知书 Resident statement: {statement["name"]} {statement["idNumber"]}（{statement["villageCode"]}）: 所选档次 {statement["chosenTier"]} 元, 今年补助 {statement["currentSubsidy"]} 元"
+    Console.WriteLine($"  告知书 Resident statement: {statement["name"]} {IdNumber.Mask(statement["idNumber"]!.GetValue<string>())}（{statement["villageCode"]}）: 所选档次 {statement["chosenTier"]} 元, 今年补助 {statement["currentSubsidy"]} 元"
         + (statement["nextTier"] is { } next ? $", 改缴 {next} 元档可得 {statement["nextTierSubsidy"]} 元" : "")
         + $"; 已到账 {statement["creditedTotal"]} 元, 60岁时每月约增 {statement["monthlyFromCredited"]} 元（{statement["formula"]}）; 告知书 PDF {result.StatementPdfBytes:N0} 字节");
     Console.WriteLine($"    各档 tiers: {string.Join("; ", tiers.Take(6).Select(t => $"{t!["tier"]} 元档 补助 {t["subsidy"]} 元, 至60岁每月约 {t["monthlyAt60"]} 元"))} …");
