@@ -165,17 +165,7 @@ public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log, I
         Stage("到账与文书 credited, documents issued");
 
         // 算清经济账: one resident of a credited village, as their clerk would explain it, and the 告知书 printed for them.
-        // The first eligible resident who was subsidised this year, so the statement has something to explain.
-        Person resident = null!;
-        HttpClient residentClerk = null!;
-        JsonObject statement = null!;
-        foreach (var candidate in people.Where(p => p.Eligible && payable.Contains(p.Village)).Take(50))
-        {
-            resident = candidate;
-            residentClerk = await As("village-clerk", resident.Village);
-            statement = await Read(await residentClerk.PostAsJsonAsync($"/api/calculation/village-years/{resident.Village}/{options.Year}/statements", new { idNumber = resident.IdNumber }), HttpStatusCode.OK);
-            if (statement["currentSubsidy"]!.GetValue<decimal>() > 0) break;
-        }
+        var (resident, residentClerk, statement) = await StatementOfASubsidisedResidentAsync(people.Where(p => p.Eligible && payable.Contains(p.Village)));
         var printed = await residentClerk.PostAsJsonAsync($"/api/documents/statements/{resident.Village}/{options.Year}", new { idNumber = resident.IdNumber });
         if (printed.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"告知书 answered {(int)printed.StatusCode}: {await printed.Content.ReadAsStringAsync()}");
         var statementPdf = (await printed.Content.ReadAsByteArrayAsync()).Length;
@@ -185,6 +175,21 @@ public sealed class DemoYear(Uri gateway, DemoOptions options, TextWriter log, I
         File.Delete(file);
         return new DemoResult(villages, suspended, budgetLimited, objectionVillage, duplicateVillages, countySummary, documents, stages, backPaymentRows, lumpSumExcluded,
             statement, statementPdf, assessment);
+    }
+
+    /// <summary>The statement of the first of these residents who was subsidised this year (of the last one asked when
+    /// none of the first 50 was), so the demo's statement has something to explain.</summary>
+    private async Task<(Person Resident, HttpClient Clerk, JsonObject Statement)> StatementOfASubsidisedResidentAsync(IEnumerable<Person> candidates)
+    {
+        (Person, HttpClient, JsonObject)? asked = null;
+        foreach (var person in candidates.Take(50))
+        {
+            var clerk = await As("village-clerk", person.Village);
+            var statement = await Read(await clerk.PostAsJsonAsync($"/api/calculation/village-years/{person.Village}/{options.Year}/statements", new { idNumber = person.IdNumber }), HttpStatusCode.OK);
+            asked = (person, clerk, statement);
+            if (statement["currentSubsidy"]!.GetValue<decimal>() > 0) break;
+        }
+        return asked ?? throw new InvalidOperationException("没有已到账村的符合条件的参保人，无法演示算清经济账");
     }
 
     private static string NameOf(int index) => NameParts[index % NameParts.Length] + (index >= NameParts.Length ? NameParts[index / NameParts.Length % NameParts.Length][..1] : "") + "村";
