@@ -31,7 +31,7 @@ public sealed record ImportErrorView(long RowNumber, string? Column, string? Val
 
 public sealed record BatchView(Guid Id, string Kind, string ScopeCode, int Year, string FileName, long FileSize, string? Sha256,
     string State, string StateName, long RowsRead, long RowsAccepted, int ErrorCount, string? Failure, string UploadedBy,
-    DateTime UploadedAt, DateTime? FinishedAt, Guid? SupersededBy, bool SameFileAsBefore, List<ImportErrorView>? Errors)
+    DateTime UploadedAt, DateTime? FinishedAt, Guid? SupersededBy, bool SameFileAsBefore, string? Note, List<ImportErrorView>? Errors)
 {
     public bool Finished => State is "accepted" or "rejected" or "superseded" or "failed";
 }

@@ -8,10 +8,10 @@ namespace ContributionImport.Apis;
 
 public sealed record BatchView(Guid Id, string Kind, string ScopeCode, int Year, string FileName, long FileSize, string? Sha256,
     string State, string StateName, long RowsRead, long RowsAccepted, int ErrorCount, string? Failure, string UploadedBy,
-    DateTime UploadedAt, DateTime? FinishedAt, Guid? SupersededBy, bool SameFileAsBefore, IReadOnlyList<ErrorView>? Errors = null)
+    DateTime UploadedAt, DateTime? FinishedAt, Guid? SupersededBy, bool SameFileAsBefore, string? Note, IReadOnlyList<ErrorView>? Errors = null)
 {
     public static BatchView From(Batch b, bool sameFile = false) => new(b.Id, b.Kind, b.ScopeCode, b.Year, b.FileName, b.FileSize, b.Sha256,
-        b.State, b.StateName, b.RowsRead, b.RowsAccepted, b.ErrorCount, b.Failure, b.UploadedBy, b.UploadedAt, b.FinishedAt, b.SupersededBy, sameFile);
+        b.State, b.StateName, b.RowsRead, b.RowsAccepted, b.ErrorCount, b.Failure, b.UploadedBy, b.UploadedAt, b.FinishedAt, b.SupersededBy, sameFile, b.Note);
 }
 
 public static class ContributionImportApi

@@ -31,7 +31,7 @@ public static class BatchStates
 
 public sealed record Batch(Guid Id, string Kind, string ScopeCode, int Year, string? Sha256, string FileName, long FileSize,
     string State, long RowsRead, long RowsAccepted, int ErrorCount, string? Failure, string UploadedBy,
-    DateTime UploadedAt, DateTime? StartedAt, DateTime? FinishedAt, Guid? SupersededBy, DateTime? PublishedAt)
+    DateTime UploadedAt, DateTime? StartedAt, DateTime? FinishedAt, Guid? SupersededBy, DateTime? PublishedAt, string? Note = null)
 {
     public string StateName => BatchStates.ChineseName(State);
 }

@@ -76,7 +76,8 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var copier = new RowCopier(connection, batch.Id);
         var errors = new ErrorSink();
-        var rowsRead = await ReadAsync(batch, live, context, copier, errors, cancellationToken);
+        var totals = new TotalRows();
+        var rowsRead = await ReadAsync(batch, live, context, copier, errors, totals, cancellationToken);
         activity?.SetTag("subsidy.import.read_seconds", Stopwatch.GetElapsedTime(started).TotalSeconds);
         if (!await UploadStoredAsync(live, stored))
         {
@@ -94,13 +95,14 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
             LogRejected(logger, batch.Id, errors.Count, rowsRead);
             return;
         }
-        await AcceptAsync(connection, batch, rowsRead, copier.Written, cancellationToken);
+        await AcceptAsync(connection, batch, rowsRead, copier.Written, totals.Note, cancellationToken);
         RowsImported.Add(copier.Written);
         LogAccepted(logger, batch.Id, copier.Written, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     /// <summary>Reads and checks every row, copying the good ones until the first error (after which the file is known to be rejected).</summary>
-    private async Task<long> ReadAsync(Batch batch, PipeReader? live, ImportContext context, RowCopier copier, ErrorSink errors, CancellationToken cancellationToken)
+    private async Task<long> ReadAsync(Batch batch, PipeReader? live, ImportContext context, RowCopier copier, ErrorSink errors, TotalRows totals,
+        CancellationToken cancellationToken)
     {
         await using var progress = await dataSource.OpenConnectionAsync(cancellationToken);
         long rowsRead = 0;
@@ -137,11 +139,23 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
             {
                 var row = rows.Current;
                 if (row.IsEmpty) continue;
+                if (TotalRows.KindOf(row.Cells, map) is { } total)
+                {
+                    if (totals.Check(row.RowNumber, row.Cells, map, total) is { } wrongTotal) errors.Add(wrongTotal);
+                    continue;
+                }
                 rowsRead++;
                 var (record, rowErrors) = ContributionRowParser.Parse(row.RowNumber, row.Cells, map, context);
-                if (record is null) errors.AddRange(rowErrors);
+                if (record is null)
+                {
+                    errors.AddRange(rowErrors);
+                    // A total below is still checked against what this row pays, so it is not reported wrong as well.
+                    if (ContributionRowParser.TryParseMoney(map.Cell(row.Cells, Field.Amount), out var given)) totals.Add(given);
+                    continue;
+                }
+                totals.Add(record.Amount);
                 // Once the file is known to be rejected its records are no longer written.
-                else if (!errors.Any) copier.Write(record);
+                if (!errors.Any) copier.Write(record);
                 if (rowsRead % ProgressEvery == 0)
                 {
                     await progress.ExecuteAsync(new CommandDefinition(ProgressSql, new { rowsRead, batch.Id }, cancellationToken: cancellationToken));
@@ -199,7 +213,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
     }
 
     /// <summary>Marks the batch accepted, supersedes older accepted batches it covers, and announces it, in one transaction.</summary>
-    private static async Task AcceptAsync(NpgsqlConnection data, Batch batch, long rowsRead, long accepted, CancellationToken cancellationToken)
+    private static async Task AcceptAsync(NpgsqlConnection data, Batch batch, long rowsRead, long accepted, string? note, CancellationToken cancellationToken)
     {
         await using var transaction = await data.BeginTransactionAsync(cancellationToken);
         var superseded = (await data.QueryAsync<Guid>(new CommandDefinition("""
@@ -211,9 +225,9 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
             SELECT village_code, count(*)::int FROM contribution_rows WHERE batch_id = @Id GROUP BY village_code ORDER BY village_code
             """, new { batch.Id }, transaction, cancellationToken: cancellationToken))).AsList();
         await data.ExecuteAsync(new CommandDefinition("""
-            UPDATE import_batches SET state = 'accepted', rows_read = @rowsRead, rows_accepted = @accepted, finished_at = now() WHERE id = @Id;
+            UPDATE import_batches SET state = 'accepted', rows_read = @rowsRead, rows_accepted = @accepted, note = @note, finished_at = now() WHERE id = @Id;
             SELECT pg_notify('import_published', @Id::text);
-            """, new { rowsRead, accepted, batch.Id }, transaction, cancellationToken: cancellationToken));
+            """, new { rowsRead, accepted, note, batch.Id }, transaction, cancellationToken: cancellationToken));
         await OutboxWriter.EnqueueAsync(data, transaction, new ContributionBatchAccepted(batch.Id, batch.ScopeCode, batch.Year, DateTimeOffset.UtcNow,
             villages.Select(v => new VillageRowCount(v.VillageCode, v.Rows, (v.Rows + ChunkRows - 1) / ChunkRows)).ToList(), superseded), cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -12,9 +12,10 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImpo
 {
     public const int ChunkSize = 1 << 20;
 
-    private const string Columns = """
+    /// <summary>A <see cref="Batch"/>'s columns in the order of its constructor, for every query that reads one.</summary>
+    public const string Columns = """
         id, kind, scope_code, year, sha256, file_name, file_size, state, rows_read, rows_accepted, error_count, failure,
-        uploaded_by, uploaded_at, started_at, finished_at, superseded_by, published_at
+        uploaded_by, uploaded_at, started_at, finished_at, superseded_by, published_at, note
         """;
 
     private const string FindSql = $"SELECT {Columns} FROM import_batches WHERE id = @Id";
@@ -32,7 +33,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImpo
         await connection.ExecuteAsync(new CommandDefinition("""
             DELETE FROM import_errors WHERE batch_id = @batchId;
             DELETE FROM contribution_rows WHERE batch_id = @batchId;
-            UPDATE import_batches SET state = 'processing', started_at = now(), rows_read = 0, error_count = 0, failure = NULL WHERE id = @batchId;
+            UPDATE import_batches SET state = 'processing', started_at = now(), rows_read = 0, error_count = 0, failure = NULL, note = NULL WHERE id = @batchId;
             """, new { batchId }, cancellationToken: cancellationToken));
     }
 

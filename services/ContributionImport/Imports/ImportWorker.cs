@@ -14,8 +14,7 @@ public sealed partial class ImportWorker(NpgsqlDataSource dataSource, BatchProce
     : NotifiedWorker(dataSource, logger, "import_batches", TimeSpan.FromSeconds(5))
 {
     private const string CandidatesSql = $"""
-        SELECT id, kind, scope_code, year, sha256, file_name, file_size, state, rows_read, rows_accepted, error_count, failure,
-               uploaded_by, uploaded_at, started_at, finished_at, superseded_by, published_at
+        SELECT {BatchStore.Columns}
         FROM import_batches WHERE state IN ('received', 'processing') ORDER BY uploaded_at LIMIT 20
         """;
 

@@ -83,7 +83,8 @@ public sealed record HeaderMap(int HeaderRowIndex, IReadOnlyDictionary<Field, in
     public string? Cell(string?[] row, Field field)
     {
         var c = _columns[(int)field];
-        if (c < 0 || c >= row.Length || row[c] is not { } value) return null;
+        if (c < 0 || c >= row.Length || row[c] is not { } cell) return null;
+        var value = FullWidth.ToAscii(cell);
         return value.Length > 0 && (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])) ? value.Trim() : value;
     }
 

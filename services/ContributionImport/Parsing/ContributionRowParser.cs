@@ -31,7 +31,7 @@ public static class ContributionRowParser
 
         var id = map.Cell(cells, Field.IdNumber);
         if (id is { Length: 18 } && id[17] == 'x') id = id[..17] + "X";
-        if (IdNumber.WhyInvalid(id) is { } idProblem) Fail(Field.IdNumber, id, idProblem);
+        if (IdNumber.WhyInvalid(id) is { } idProblem) Fail(Field.IdNumber, id, SpreadsheetNumbers.WhyIdLostDigits(id, idProblem) ?? idProblem);
 
         var village = map.Cell(cells, Field.VillageCode);
         if (!DivisionCode.IsWellFormed(village)) Fail(Field.VillageCode, village, "村(居)编码须为12位数字");

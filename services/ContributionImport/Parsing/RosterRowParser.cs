@@ -13,7 +13,7 @@ public static class RosterRowParser
         var name = map.Cell(cells, Field.Name);
         if (string.IsNullOrEmpty(name)) Fail(Field.Name, name, "姓名不能为空");
         var id = map.Cell(cells, Field.IdNumber)?.ToUpperInvariant();
-        if (IdNumber.WhyInvalid(id) is { } problem) Fail(Field.IdNumber, id, problem);
+        if (IdNumber.WhyInvalid(id) is { } problem) Fail(Field.IdNumber, id, SpreadsheetNumbers.WhyIdLostDigits(id, problem) ?? problem);
         var village = map.Cell(cells, Field.VillageCode);
         if (!string.IsNullOrEmpty(village) && village != villageCode) Fail(Field.VillageCode, village, $"名册属于村(居) {villageCode}，本行却是 {village}");
         SpecialGroup? group = null;

@@ -82,7 +82,9 @@ public static class TabularReader
         null => null,
         string s => s,
         DateTime d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        double d when d == Math.Floor(d) && Math.Abs(d) < 1e15 => ((long)d).ToString(CultureInfo.InvariantCulture),
+        // Past 15 digits a number has lost its last ones (an ID number kept as a number): shown as the spreadsheet shows it.
+        double d when Math.Abs(d) >= 1e15 => d.ToString("0.##############E+0", CultureInfo.InvariantCulture),
+        double d when d == Math.Floor(d) => ((long)d).ToString(CultureInfo.InvariantCulture),
         double d => ((decimal)d).ToString(CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
