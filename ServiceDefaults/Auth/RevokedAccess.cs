@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Subsidy.Contracts;
+using Subsidy.ServiceDefaults.Messaging;
 
 namespace Subsidy.ServiceDefaults.Auth;
 
@@ -58,29 +59,31 @@ public static class RevokedAccessExtensions
             endpoint.Temporary = true;
             endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
         });
+        bus.AddConsumer<AccountRevocationsResyncAnsweredConsumer>().Endpoint(endpoint =>
+        {
+            endpoint.Temporary = true;
+            endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
+        });
         bus.TryAddSingleton(TimeProvider.System);
         bus.TryAddSingleton<RevokedAccess>();
+        bus.TryAddSingleton<StartupRequests>();
         bus.AddHostedService<RevocationsResyncOnStart>();
     }
 }
 
-internal sealed class RevocationsResyncOnStart(IBus bus, IHostApplicationLifetime lifetime, ILogger<RevocationsResyncOnStart> logger) : IHostedService
+/// <summary>Asks the identity service for the recent revocations once the bus is healthy, and again until it answers.</summary>
+internal sealed class RevocationsResyncOnStart(IBusControl bus, StartupRequests requests) : BackgroundService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        requests.SendUntilAnsweredAsync("近期停用账号", bus,
+            (requestId, cancellationToken) => bus.Publish(new AccountRevocationsResyncRequested(DateTimeOffset.UtcNow, requestId), cancellationToken), stoppingToken);
+}
+
+public sealed class AccountRevocationsResyncAnsweredConsumer(StartupRequests requests) : IConsumer<AccountRevocationsResyncAnswered>
+{
+    public Task Consume(ConsumeContext<AccountRevocationsResyncAnswered> context)
     {
-        lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
-        {
-            try
-            {
-                await bus.Publish(new AccountRevocationsResyncRequested(DateTimeOffset.UtcNow), lifetime.ApplicationStopping);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "未能请求近期停用的账号；只收到此后的停用通知。");
-            }
-        }));
+        requests.Answered(context.Message.RequestId);
         return Task.CompletedTask;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

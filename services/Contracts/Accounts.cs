@@ -8,4 +8,7 @@ namespace Subsidy.Contracts;
 public sealed record AccountAccessRevoked(string Subject, DateTimeOffset RevokedAt);
 
 /// <summary>Asks the identity service to publish the revocations still within an access token's lifetime (a listener that just started).</summary>
-public sealed record AccountRevocationsResyncRequested(DateTimeOffset RequestedAt);
+public sealed record AccountRevocationsResyncRequested(DateTimeOffset RequestedAt, Guid RequestId = default);
+
+/// <summary>Published by the identity service after the revocations it sent again for <see cref="RequestId"/>: the requester stops asking.</summary>
+public sealed record AccountRevocationsResyncAnswered(Guid RequestId);

@@ -28,4 +28,7 @@ public sealed record DivisionChanged(
 /// Asks scheme-registry to publish every division and policy year again. A service sends it at start-up so that a copy
 /// that missed events (first start, restored database) catches up without reading the registry's tables.
 /// </summary>
-public sealed record ReferenceDataResyncRequested(string RequestedBy, DateTimeOffset RequestedAt);
+public sealed record ReferenceDataResyncRequested(string RequestedBy, DateTimeOffset RequestedAt, Guid RequestId = default);
+
+/// <summary>Published by scheme-registry after the reference data it sent again for <see cref="RequestId"/>: the requester stops asking.</summary>
+public sealed record ReferenceDataResyncAnswered(string RequestedBy, Guid RequestId, DateTimeOffset AnsweredAt);

@@ -20,5 +20,6 @@ public sealed class RevocationsResyncConsumer(NpgsqlDataSource dataSource) : ICo
         {
             await context.Publish(new AccountAccessRevoked(subject, new DateTimeOffset(revokedAt, TimeSpan.Zero)), context.CancellationToken);
         }
+        await context.Publish(new AccountRevocationsResyncAnswered(context.Message.RequestId), context.CancellationToken);
     }
 }

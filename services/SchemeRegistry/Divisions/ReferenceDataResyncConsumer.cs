@@ -22,5 +22,7 @@ public sealed class ReferenceDataResyncConsumer(NpgsqlDataSource dataSource) : I
         {
             await work.PublishAsync(Pilots.PilotStore.ToEvent(pilot), cancellationToken);
         }
+        // Last, so the requester knows everything before it has been sent.
+        await work.PublishAsync(new ReferenceDataResyncAnswered(message.RequestedBy, message.RequestId, DateTimeOffset.UtcNow), cancellationToken);
     }
 }

@@ -5,10 +5,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
+using Subsidy.ServiceDefaults.Messaging;
 using Subsidy.ServiceData;
 using Subsidy.ServiceData.Messaging;
 
@@ -48,6 +50,7 @@ public sealed class DivisionReplica(NpgsqlDataSource dataSource)
     {
         services.AddSingleton(new MigrationSource(typeof(DivisionReplica).Assembly, "Subsidy.ServiceDefaults.Divisions.Migrations."));
         services.AddSingleton<DivisionReplica>();
+        services.TryAddSingleton<StartupRequests>();
         services.AddHostedService<DivisionResyncOnStart>();
         return services;
     }
@@ -61,8 +64,16 @@ public static class DivisionReplicaExtensions
         return builder;
     }
 
-    public static void AddDivisionReplicaConsumer(this IBusRegistrationConfigurator bus) =>
+    public static void AddDivisionReplicaConsumer(this IBusRegistrationConfigurator bus)
+    {
         bus.AddConsumer<DivisionChangedConsumer, IdempotentConsumerDefinition<DivisionChangedConsumer>>();
+        // On a queue of this instance's own: the instance that asked must hear the answer, not a sibling.
+        bus.AddConsumer<ReferenceDataResyncAnsweredConsumer>().Endpoint(endpoint =>
+        {
+            endpoint.Temporary = true;
+            endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
+        });
+    }
 
     /// <summary>GET {group}/divisions/{code}: what this service knows of a division.</summary>
     public static RouteGroupBuilder MapKnownDivisions(this RouteGroupBuilder group)
@@ -105,15 +116,28 @@ public sealed class DivisionChangedConsumer(NpgsqlDataSource dataSource) : Idemp
         }, work.Transaction, cancellationToken: cancellationToken));
 }
 
-/// <summary>At start-up, asks the registry for every division, so a copy that missed events catches up.</summary>
-internal sealed class DivisionResyncOnStart(NpgsqlDataSource dataSource, IHostEnvironment environment) : IHostedService
+/// <summary>
+/// At start-up, asks the registry for every division and policy year, so a copy that missed events catches up: once
+/// the bus is healthy, and again until the registry answers (<see cref="StartupRequests"/>).
+/// </summary>
+internal sealed class DivisionResyncOnStart(NpgsqlDataSource dataSource, IHostEnvironment environment, IBusControl bus, StartupRequests requests)
+    : BackgroundService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
-        await work.PublishAsync(new ReferenceDataResyncRequested(environment.ApplicationName, DateTimeOffset.UtcNow), cancellationToken);
-        await work.CommitAsync(cancellationToken);
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        requests.SendUntilAnsweredAsync("区划与政策参数", bus, async (requestId, cancellationToken) =>
+        {
+            await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
+            await work.PublishAsync(new ReferenceDataResyncRequested(environment.ApplicationName, DateTimeOffset.UtcNow, requestId), cancellationToken);
+            await work.CommitAsync(cancellationToken);
+        }, stoppingToken);
+}
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+/// <summary>The registry has sent everything again for a request: whichever instance asked stops asking.</summary>
+public sealed class ReferenceDataResyncAnsweredConsumer(StartupRequests requests) : IConsumer<ReferenceDataResyncAnswered>
+{
+    public Task Consume(ConsumeContext<ReferenceDataResyncAnswered> context)
+    {
+        requests.Answered(context.Message.RequestId);
+        return Task.CompletedTask;
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Subsidy.ServiceDefaults.Auth;
+using Subsidy.ServiceDefaults.Messaging;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace Subsidy.ServiceData.Messaging;
@@ -43,7 +44,7 @@ public static class MessagingExtensions
             // An instance's own revocation queue is exclusive to its connection: not one to measure from another.
             bus.AddConfigureEndpointsCallback((name, _) =>
             {
-                if (!name.Contains(RevokedAccessExtensions.QueueName, StringComparison.Ordinal)) queues.Add(name);
+                if (!name.Contains(RevokedAccessExtensions.QueueName, StringComparison.Ordinal) && !name.Contains(StartupRequests.AnswerQueueMarker, StringComparison.Ordinal)) queues.Add(name);
             });
             bus.UsingRabbitMq((context, rabbit) =>
             {
