@@ -58,7 +58,7 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name, int? port = nul
     return service;
 }
 
-// Accounts, sign-in and tokens (DESIGN §9). Identity:DemoAccountsFile (the demo's accounts, Development and Testing only)
+// Accounts, sign-in and tokens (docs/design/08-access-and-roles.md). Identity:DemoAccountsFile (the demo's accounts, Development and Testing only)
 // and Identity:PortalRedirectUris (the portal's sign-in callback) pass through.
 var identity = Service<Projects.Identity>("identity", identityPort).WithEnvironment("Identity__Issuer", publicUrl);
 foreach (var setting in new[] { "DemoAccountsFile", "PortalRedirectUris", "PortalPostLogoutRedirectUris", "AccessTokenMinutes", "PortalAccessTokenSeconds" })
@@ -80,7 +80,7 @@ var documents = Service<Projects.Document>("document").WithReference(calculation
 // for them for ever (seen in a city-sized benchmark run).
 foreach (var consumer in new[] { imports, calculation, documents }) consumer.WaitFor(registry);
 
-// The tax bureau's stand-in answers payment requests in local and test set-ups only (DESIGN §8).
+// The tax bureau's stand-in answers payment requests in local and test set-ups only (docs/design/07-tax-bureau.md).
 if (builder.Configuration.GetValue("TaxBureau:Simulator", builder.Environment.IsDevelopment() || testing))
 {
     Service<Projects.TaxBureauSimulator>("tax-bureau-simulator")

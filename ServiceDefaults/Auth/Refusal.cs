@@ -17,7 +17,7 @@ public sealed record Refusal(int StatusCode, string? Message, IReadOnlyList<(str
 
     /// <summary>
     /// The one answer for a division outside the caller's scope. It names only what the caller sent and their own scope,
-    /// so it tells nothing about the division (DESIGN §9: scope is checked before anything is read about the target).
+    /// so it tells nothing about the division (docs/design/08-access-and-roles.md: scope is checked before anything is read about the target).
     /// </summary>
     public static string OutOfScopeMessage(Caller caller, string divisionCode) => $"区划 {divisionCode} 不在您的管辖范围（{caller.Scope}）内。";
 

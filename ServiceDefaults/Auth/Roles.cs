@@ -1,6 +1,6 @@
 namespace Subsidy.ServiceDefaults.Auth;
 
-/// <summary>The actors of DESIGN §9. Values travel in the token's "role" claim.</summary>
+/// <summary>The actors of docs/design/08-access-and-roles.md. Values travel in the token's "role" claim.</summary>
 public static class Roles
 {
     public const string VillageClerk = "village-clerk";

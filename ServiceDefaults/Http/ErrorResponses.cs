@@ -12,7 +12,7 @@ namespace Subsidy.ServiceDefaults.Http;
 
 /// <summary>
 /// Every error a caller sees is a problem document in Chinese with the request's trace id — never a stack trace, SQL
-/// text or the caller's own headers, in any environment (DESIGN §9). What a hostile or broken request causes (bad
+/// text or the caller's own headers, in any environment (docs/design/08-access-and-roles.md). What a hostile or broken request causes (bad
 /// JSON, wrong types, characters the database cannot keep, an oversized body) is a 4xx saying what was wrong; anything
 /// else is a 500 that says only that the request failed and under which trace id it was logged.
 /// </summary>

@@ -5,7 +5,7 @@ namespace Subsidy.ServiceDefaults.Http;
 
 /// <summary>
 /// Refuses a request whose path or query holds a control character (a NUL, say) or bytes that are not UTF-8, before
-/// any handler sees it: no code or database is asked to deal with them, and the caller learns why (DESIGN §9).
+/// any handler sees it: no code or database is asked to deal with them, and the caller learns why (docs/design/08-access-and-roles.md).
 /// </summary>
 public sealed class HostileInput(RequestDelegate next, IProblemDetailsService problems)
 {

@@ -7,7 +7,7 @@ using Subsidy.ServiceDefaults.Auth;
 namespace Subsidy.ServiceDefaults.Time;
 
 /// <summary>
-/// The one clock of every rule (DESIGN §2): the business day is the date in China Standard Time (UTC+8, no daylight
+/// The one clock of every rule (docs/design/01-purpose-and-reference-data.md): the business day is the date in China Standard Time (UTC+8, no daylight
 /// saving), whatever the server's zone — deadlines, the 31 December change window, notice dates, document dates, due
 /// dates. A step taken at 00:30 Beijing time on 1 October is on 1 October.
 /// In the Development and Testing environments only, a request may name its business date (<c>yyyy-MM-dd</c>) or its

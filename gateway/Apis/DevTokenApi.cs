@@ -7,7 +7,7 @@ public sealed record DevTokenRequest(string? User, string? Role, string? Scope, 
 public sealed record DevTokenResponse(string AccessToken, string TokenType, int ExpiresIn, DemoUser User);
 
 /// <summary>
-/// The development token issuer (DESIGN §9): demo users for every role and scope. Mapped only in the
+/// The development token issuer (docs/design/08-access-and-roles.md): demo users for every role and scope. Mapped only in the
 /// Development and Testing environments; production has no such endpoint and trusts its OIDC issuer.
 /// </summary>
 public static class DevTokenApi

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Gateway.Proxy;
 
 /// <summary>
-/// Request bodies are bounded per route (DESIGN §9): the contribution export up to 2 GiB (streamed, never buffered), a
+/// Request bodies are bounded per route (docs/design/08-access-and-roles.md): the contribution export up to 2 GiB (streamed, never buffered), a
 /// village's roster 64 MiB, and everything else — JSON forms, steps, sign-in — 1 MiB. A body declared larger is refused
 /// at once with 413 and the reason, before anything is forwarded; one that turns out larger while it streams is cut
 /// off by the server at the same bound.

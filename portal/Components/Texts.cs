@@ -140,7 +140,7 @@ public static class Texts
         _ => decision,
     };
 
-    /// <summary>The settlement of a village-year (DESIGN §6), in order, for the Steps bar.</summary>
+    /// <summary>The settlement of a village-year (docs/design/05-settlement.md), in order, for the Steps bar.</summary>
     public static readonly (string State, string Title)[] SettlementSteps =
     [
         ("calculated", "已测算"), ("confirmed", "村确认"), ("notice-published", "公示"), ("notice-closed", "公示结束"),

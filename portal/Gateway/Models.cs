@@ -85,7 +85,7 @@ public sealed record StatementTierView(decimal Tier, decimal OwnPayment, decimal
 
 public sealed record CreditedYearView(int Year, string VillageCode, decimal Amount);
 
-/// <summary>算清经济账: a resident's statement as the calculation works it out (DESIGN §13).</summary>
+/// <summary>算清经济账: a resident's statement as the calculation works it out (docs/design/11-beyond-paperwork.md).</summary>
 public sealed record StatementView(string VillageCode, int Year, string Name, string IdNumber, string? SpecialGroup, string? SpecialGroupName,
     bool Eligible, string? Exclusion, string? ExclusionName, decimal? ChosenTier, decimal CurrentSubsidy, decimal? NextTier, decimal? NextTierSubsidy,
     bool Prorated, IReadOnlyList<StatementTierView> Tiers, IReadOnlyList<CreditedYearView> Credited, decimal CreditedTotal, decimal MonthlyFromCredited,

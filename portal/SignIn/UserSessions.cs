@@ -13,7 +13,7 @@ public sealed record UserSession(string AccessToken, DateTimeOffset ExpiresAt, D
 /// <summary>
 /// The access tokens of the signed-in users, kept on the server by session id: a circuit calls the gateway with its
 /// user's token, and the browser never sees it. The token also rides in the encrypted sign-in cookie, so a restarted
-/// portal takes it up again from the user's next request. An access token lives minutes (DESIGN §9); shortly before
+/// portal takes it up again from the user's next request. An access token lives minutes (docs/design/08-access-and-roles.md); shortly before
 /// it ends the session's refresh token gets a new pair from the identity service, one renewal at a time per session
 /// because the identity service rotates refresh tokens (a refresh token used twice is refused).
 /// </summary>

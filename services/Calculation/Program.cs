@@ -7,7 +7,7 @@ using Subsidy.ServiceData;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
-builder.AddSubsidyOpenApi("补助测算 Calculation", "逐人测算、村年度结算、异议、缴费通知与税务回执、汇总（DESIGN §5、§6、§8）。");
+builder.AddSubsidyOpenApi("补助测算 Calculation", "逐人测算、村年度结算、异议、缴费通知与税务回执、汇总（docs/design/04-calculation.md、docs/design/05-settlement.md、docs/design/07-tax-bureau.md）。");
 
 var app = builder.Build();
 app.UseErrorResponses();

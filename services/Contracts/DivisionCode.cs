@@ -1,7 +1,7 @@
 namespace Subsidy.Contracts;
 
 /// <summary>
-/// The 12-digit statistical division code (DESIGN §2): province 2 + city 2 + county 2 + township 3 + village 3.
+/// The 12-digit statistical division code (docs/design/01-purpose-and-reference-data.md): province 2 + city 2 + county 2 + township 3 + village 3.
 /// Pure rules, shared because every service reads codes in messages and files.
 /// </summary>
 public static class DivisionCode

@@ -1,7 +1,7 @@
 namespace Subsidy.Contracts;
 
 /// <summary>
-/// Which policy year applies to a division (DESIGN §2): its county's override when the county set one for the year,
+/// Which policy year applies to a division (docs/design/01-purpose-and-reference-data.md): its county's override when the county set one for the year,
 /// else its province's default. Every service that keeps policy years picks with this, from the candidates of
 /// <see cref="RegionsOf"/>.
 /// </summary>

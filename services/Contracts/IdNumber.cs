@@ -35,6 +35,6 @@ public static class IdNumber
         return CheckCharacters[sum % 11];
     }
 
-    /// <summary>For the public: the first 6, eight asterisks, the last 4 (DESIGN §7).</summary>
+    /// <summary>For the public: the first 6, eight asterisks, the last 4 (docs/design/06-documents.md).</summary>
     public static string Mask(string value) => value.Length == 18 ? value[..6] + "********" + value[14..] : new string('*', value.Length);
 }

@@ -1,11 +1,11 @@
 namespace Subsidy.Contracts;
 
 /// <summary>
-/// A settlement step of a village-year was taken (DESIGN §6): confirmed, notice published or closed, objection
+/// A settlement step of a village-year was taken (docs/design/05-settlement.md): confirmed, notice published or closed, objection
 /// resolved, application submitted, approved or rejected, payment notice issued, paid, credited, suspended or
 /// resumed. Carries the village-year as it stands after the step, so the document service can render its
 /// documents without reading the calculation's tables; one village's lines are bounded by its membership.
-/// <see cref="At"/> is the step's business instant (DESIGN §2); <see cref="Sequence"/> orders a village-year's steps as
+/// <see cref="At"/> is the step's business instant (docs/design/01-purpose-and-reference-data.md); <see cref="Sequence"/> orders a village-year's steps as
 /// they were committed (it only grows), so a consumer keeps the latest even when events arrive out of order.
 /// </summary>
 public sealed record SettlementStepTaken(
@@ -38,7 +38,7 @@ public sealed record SettlementSnapshot(
 
 /// <summary>
 /// One member's result as the documents show it; <see cref="Subsidy"/> includes an upheld objection's adjustment.
-/// <see cref="Exclusion"/> and <see cref="Flags"/> are the codes of DESIGN §5 (<c>PAID_AFTER_DEADLINE</c>, <c>TIER_MISMATCH</c>).
+/// <see cref="Exclusion"/> and <see cref="Flags"/> are the codes of docs/design/04-calculation.md (<c>PAID_AFTER_DEADLINE</c>, <c>TIER_MISMATCH</c>).
 /// </summary>
 public sealed record SettlementLine(
     string IdNumber,

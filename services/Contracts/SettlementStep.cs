@@ -1,7 +1,7 @@
 namespace Subsidy.Contracts;
 
 /// <summary>
-/// The steps of a village-year's settlement (DESIGN §6) as they cross services, spelt by <see cref="EnumCodes"/>
+/// The steps of a village-year's settlement (docs/design/05-settlement.md) as they cross services, spelt by <see cref="EnumCodes"/>
 /// ("publish-notice"). The first twelve are taken by people through the workflow; <see cref="Suspend"/>,
 /// <see cref="Resume"/> and <see cref="PaymentRejected"/> follow the registry and the tax bureau.
 /// </summary>
@@ -11,7 +11,7 @@ public enum SettlementStep
     IssuePaymentNotice, RecordPayment, Credit, Recalculate, Suspend, Resume, PaymentRejected,
 }
 
-/// <summary>Where a village-year stands (DESIGN §6), in order; spelt by <see cref="EnumCodes"/> ("notice-published").</summary>
+/// <summary>Where a village-year stands (docs/design/05-settlement.md), in order; spelt by <see cref="EnumCodes"/> ("notice-published").</summary>
 public enum SettlementState
 {
     WaitingForInputs, Suspended, Calculated, Confirmed, NoticePublished, NoticeClosed, ApplicationSubmitted, Approved,

@@ -1,6 +1,6 @@
 namespace Subsidy.Contracts;
 
-/// <summary>Special groups (特殊群体) that a scheme may give a floor subsidy (DESIGN §2).</summary>
+/// <summary>Special groups (特殊群体) that a scheme may give a floor subsidy (docs/design/01-purpose-and-reference-data.md).</summary>
 public enum SpecialGroup
 {
     /// <summary>低保对象</summary>

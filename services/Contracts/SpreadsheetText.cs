@@ -2,7 +2,7 @@ namespace Subsidy.Contracts;
 
 /// <summary>
 /// A CSV value that a spreadsheet would run as a formula — starting with = + - @, a tab or a carriage return — is
-/// written with a leading apostrophe, so it shows as the text it is (DESIGN §4), and quoted when it holds a comma, a
+/// written with a leading apostrophe, so it shows as the text it is (docs/design/03-import.md), and quoted when it holds a comma, a
 /// quote or a line break. An amount the system formats never starts so; anything a file or a user supplied may.
 /// (Workbooks need neither: their cells are written as text cells, never as formulas.)
 /// </summary>

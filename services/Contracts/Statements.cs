@@ -1,7 +1,7 @@
 namespace Subsidy.Contracts;
 
 /// <summary>
-/// 算清经济账和长远账 (DESIGN §13, seed §七(三)): what the collective subsidy is worth to one resident — this year's subsidy
+/// 算清经济账和长远账 (docs/design/11-beyond-paperwork.md, 实施方案 §七(三)): what the collective subsidy is worth to one resident — this year's subsidy
 /// at every tier they might choose, what has been credited to their account so far, and the estimated monthly addition
 /// to their pension at 60. The calculation works it out with its own rules; the document service prints it.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Subsidy.Contracts;
 
-// The tax-bureau contract (DESIGN §8), documented with examples in docs/integration/tax-bureau.md.
+// The tax-bureau contract (docs/design/07-tax-bureau.md), documented with examples in docs/integration/tax-bureau.md.
 // Version 1. Fields are only ever added, with defaults; a change of meaning is a new message type (…V2).
 
 /// <summary>

@@ -7,7 +7,7 @@ using Subsidy.ServiceData;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
-builder.AddSubsidyOpenApi("缴费明细导入 Contribution import", "参保缴费明细与成员名册的导入、批次与错误清单（DESIGN §4）。");
+builder.AddSubsidyOpenApi("缴费明细导入 Contribution import", "参保缴费明细与成员名册的导入、批次与错误清单（docs/design/03-import.md）。");
 
 var app = builder.Build();
 app.UseErrorResponses();

@@ -34,7 +34,7 @@ internal static class ApplicationServices
 
         builder.Services.AddIdentityCore<Account>(identity =>
             {
-                // The policy of DESIGN §9 is PasswordPolicyValidator's (Chinese reasons); Identity's own character rules are off.
+                // The policy of docs/design/08-access-and-roles.md is PasswordPolicyValidator's (Chinese reasons); Identity's own character rules are off.
                 identity.Password.RequiredLength = 1;
                 identity.Password.RequireDigit = false;
                 identity.Password.RequireLowercase = false;

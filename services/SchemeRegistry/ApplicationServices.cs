@@ -22,7 +22,7 @@ internal static class ApplicationServices
         builder.AddMessaging(ServiceName, bus =>
             bus.AddConsumer<ReferenceDataResyncConsumer, IdempotentConsumerDefinition<ReferenceDataResyncConsumer>>());
         builder.Services.AddBusinessClock();
-        builder.AddSubsidyOpenApi("方案登记 Scheme registry", "区划、年度政策参数、试点与补助方案（DESIGN §2、§3）。");
+        builder.AddSubsidyOpenApi("方案登记 Scheme registry", "区划、年度政策参数、试点与补助方案（docs/design/01-purpose-and-reference-data.md、docs/design/02-schemes.md）。");
         builder.Services.AddSingleton<DivisionStore>();
         builder.Services.AddSingleton<DivisionSeeder>();
         builder.Services.AddSingleton<PolicyYearStore>();

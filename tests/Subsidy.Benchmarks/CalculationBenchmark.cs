@@ -11,7 +11,7 @@ using Subsidy.Demo;
 namespace Subsidy.Benchmarks;
 
 /// <summary>
-/// DESIGN §11: calculation of a city-sized year — 1 M contribution rows over ~2,000 villages — within 30 s.
+/// docs/design/09-performance-targets.md: calculation of a city-sized year — 1 M contribution rows over ~2,000 villages — within 30 s.
 /// The benchmark stands in for scheme-registry and contribution-import: it publishes on RabbitMQ exactly the events
 /// they publish (pilot status, scheme terms, rosters, the accepted batch and its per-village chunks) and times the
 /// running calculation service from the first event to the last village-year calculated. Side by side it times the

@@ -9,7 +9,7 @@ using Subsidy.Demo;
 namespace Subsidy.Benchmarks;
 
 /// <summary>
-/// DESIGN §11: all rosters (XLSX and PDF) of a city-sized year within 60 s. Renders every village's 花名册 from the
+/// docs/design/09-performance-targets.md: all rosters (XLSX and PDF) of a city-sized year within 60 s. Renders every village's 花名册 from the
 /// same realistic year the other benchmarks use, on all cores as the document service's consumers do, and times,
 /// side by side, writing the same rows as plain CSV — the least any rendering can cost.
 /// Also writes one sample of each document, with a PNG of its first page, for the README (<c>samples</c>).

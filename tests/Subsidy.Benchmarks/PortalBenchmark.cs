@@ -56,7 +56,7 @@ public static class PortalBenchmark
         };
         if (withLargeVillage)
         {
-            // DESIGN §11: a 3,000-member village's results table. The demo's villages are a few hundred members each,
+            // docs/design/09-performance-targets.md: a 3,000-member village's results table. The demo's villages are a few hundred members each,
             // so the benchmark adds one of its own (timed only, no screenshot).
             var (village, user) = await LargeVillage.EnsureAsync(people, year);
             shots.Add(new("village-year-3000.png", "村年度结算（3,000人）", $"/village-years/{village}/{year}", user, TimingOnly: true));

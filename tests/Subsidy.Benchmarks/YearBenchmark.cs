@@ -6,7 +6,7 @@ using Subsidy.Demo;
 namespace Subsidy.Benchmarks;
 
 /// <summary>
-/// DESIGN §11: a city-sized year end to end (≤ 3 min) through the running system and its gateway, driven by the
+/// docs/design/09-performance-targets.md: a city-sized year end to end (≤ 3 min) through the running system and its gateway, driven by the
 /// demo's users: reference data first (villages, pilots, schemes, rosters — set up once a year, timed apart), then
 /// the year itself from the export's upload to every village credited. Each stage is printed; beside the import
 /// stage, `psql \copy` of the same file is the baseline.

@@ -59,7 +59,7 @@ public static class DemoExport
             written++;
             if (backPayment is not null && written < rows)
             {
-                // Back payments pay for earlier years (DESIGN §4): the row carries the year it pays for. A lump sum
+                // Back payments pay for earlier years (docs/design/03-import.md): the row carries the year it pays for. A lump sum
                 // (一次性补缴) covers several missed years at once and names no tier; it bars the subsidy for good.
                 var missed = 1 + random.Next(Math.Min(10, year - 2012));
                 var forYear = year - missed;

@@ -19,7 +19,7 @@ public sealed record DemoResult(IReadOnlyList<string> Villages, string Suspended
     int BackPaymentRows = 0, int LumpSumExcluded = 0, JsonObject? Statement = null, int StatementPdfBytes = 0, JsonObject? Assessment = null);
 
 /// <summary>
-/// Drives a county's subsidy year through the gateway as its users would (DESIGN §1–§8): villages and pilots,
+/// Drives a county's subsidy year through the gateway as its users would (docs/design/): villages and pilots,
 /// one scheme per village of every shape, rosters, the county's contribution export, and then each village's
 /// settlement from confirmation to credited, with one objection, one suspended village and one on a tight budget.
 /// </summary>

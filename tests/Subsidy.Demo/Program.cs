@@ -6,7 +6,7 @@ using Subsidy.Demo;
 //   Subsidy.Demo accounts <file>                  — writes the demo's accounts (the identity service creates them at its start)
 //   Subsidy.Demo <gateway> --accounts <file>      — runs the year, its people signing in with those accounts
 var gateway = new Uri(args.FirstOrDefault(a => a.StartsWith("http", StringComparison.Ordinal)) ?? "http://localhost:5080");
-// The business day is the date in China (DESIGN §2), whatever the machine's zone.
+// The business day is the date in China (docs/design/01-purpose-and-reference-data.md), whatever the machine's zone.
 var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime);
 var options = DemoOptions.County(today);
 string? accountsFile = null;

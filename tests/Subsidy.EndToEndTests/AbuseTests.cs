@@ -9,7 +9,7 @@ using static Subsidy.EndToEndTests.ContributionFiles;
 namespace Subsidy.EndToEndTests;
 
 /// <summary>
-/// Abusive uploads from a legitimate county centre (DESIGN §4, §9): each is refused with a Chinese reason, holds no
+/// Abusive uploads from a legitimate county centre (docs/design/03-import.md, docs/design/08-access-and-roles.md): each is refused with a Chinese reason, holds no
 /// database transaction while its client stalls, and leaves the import service healthy and back near its idle memory.
 /// </summary>
 [Collection(SystemCollection.Name)]

@@ -3,7 +3,7 @@ using Subsidy.Contracts;
 
 namespace Subsidy.EndToEndTests;
 
-/// <summary>DESIGN §10: poison messages land in error queues and are visible — here, in the business metrics.</summary>
+/// <summary>docs/architecture.md: poison messages land in error queues and are visible — here, in the business metrics.</summary>
 [Collection(SystemCollection.Name)]
 public class DeadLetterTests(SubsidySystem system)
 {

@@ -5,7 +5,7 @@ using Subsidy.ServiceData;
 
 namespace Subsidy.EndToEndTests;
 
-/// <summary>DESIGN §7: documents are stored immutably and versioned on re-issue — against the document service's own database.</summary>
+/// <summary>docs/design/06-documents.md: documents are stored immutably and versioned on re-issue — against the document service's own database.</summary>
 [Collection(SystemCollection.Name)]
 public class DocumentStoreTests(SubsidySystem system)
 {

@@ -9,7 +9,7 @@ using static Subsidy.EndToEndTests.ContributionFiles;
 namespace Subsidy.EndToEndTests;
 
 /// <summary>
-/// The year's records as counties really export them (DESIGN §2, §4, §5): back payments for earlier years, corrected
+/// The year's records as counties really export them (docs/design/01-purpose-and-reference-data.md, docs/design/03-import.md, docs/design/04-calculation.md): back payments for earlier years, corrected
 /// exports that no longer list a village, spreadsheets that stored codes as numbers, China's business day, and one
 /// spelling of the codes — each through the gateway.
 /// </summary>

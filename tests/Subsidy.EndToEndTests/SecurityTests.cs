@@ -11,7 +11,7 @@ namespace Subsidy.EndToEndTests;
 /// without editing this test — as callers who must learn nothing of a target village: no token, a clerk of another
 /// village of its township, an officer of another township, and the auditor (who reads but never writes). Every
 /// answer is a refusal or a read of what the caller may see; none is a 500, none reveals the target's state (409),
-/// none carries a stack trace, SQL, or the caller's headers, and every refusal says why in Chinese (DESIGN §9).
+/// none carries a stack trace, SQL, or the caller's headers, and every refusal says why in Chinese (docs/design/08-access-and-roles.md).
 /// </summary>
 [Collection(SystemCollection.Name)]
 public class SecurityTests(SubsidySystem system) : IAsyncLifetime

@@ -13,7 +13,7 @@ using Subsidy.Demo;
 namespace Subsidy.EndToEndTests;
 
 /// <summary>
-/// Signing in at the identity service through the gateway, as the portal and a county's upload script will (DESIGN §9):
+/// Signing in at the identity service through the gateway, as the portal and a county's upload script will (docs/design/08-access-and-roles.md):
 /// the real sign-in pages by form posts, real tokens, checked by the gateway and by the services themselves.
 /// </summary>
 [Collection(SystemCollection.Name)]

@@ -8,7 +8,7 @@ using static Subsidy.EndToEndTests.ContributionFiles;
 namespace Subsidy.EndToEndTests;
 
 /// <summary>
-/// 算清经济账 and 考核 (DESIGN §13) through the gateway, on a township of their own (考核镇, 360222120) so that every
+/// 算清经济账 and 考核 (docs/design/11-beyond-paperwork.md) through the gateway, on a township of their own (考核镇, 360222120) so that every
 /// figure can be checked against the data this test loaded.
 /// </summary>
 [Collection(SystemCollection.Name)]

@@ -5,7 +5,7 @@ using static Subsidy.EndToEndTests.SettlementDriver;
 
 namespace Subsidy.EndToEndTests;
 
-/// <summary>DESIGN §8 with the real broker: every answer the simulated tax bureau can give, each ending in the right state.</summary>
+/// <summary>docs/design/07-tax-bureau.md with the real broker: every answer the simulated tax bureau can give, each ending in the right state.</summary>
 [Collection(SystemCollection.Name)]
 public class TaxBureauTests(SubsidySystem system)
 {

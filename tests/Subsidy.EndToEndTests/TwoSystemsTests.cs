@@ -7,7 +7,7 @@ using System.Text;
 namespace Subsidy.EndToEndTests;
 
 /// <summary>
-/// Two systems on one machine (DESIGN §9, issue 17): this run's requests reach only the system it started (its gateway
+/// Two systems on one machine (docs/design/08-access-and-roles.md, issue 17): this run's requests reach only the system it started (its gateway
 /// names itself in every answer, and the fixture checks), a system told to use a port another holds stops with the reason
 /// instead of starting half-bound, and bodies are bounded per route at the gateway.
 /// </summary>

@@ -12,7 +12,7 @@ using Subsidy.ServiceData.Divisions;
 
 namespace Calculation.Apis;
 
-/// <summary>What a run used (DESIGN §5): the export batch (and the batches whose 一次性补缴 records counted), the roster, the scheme and its version, the policy year, the budget B and the cap.</summary>
+/// <summary>What a run used (docs/design/04-calculation.md): the export batch (and the batches whose 一次性补缴 records counted), the roster, the scheme and its version, the policy year, the budget B and the cap.</summary>
 public sealed record RunInputsView(Guid? BatchId, IReadOnlyList<Guid> LumpSumBatches, Guid? RosterBatchId, Guid? SchemeId, long? SchemeVersion,
     string? PolicyRegion, int PolicyYear, long? PolicyVersion, decimal Budget, decimal? Cap);
 

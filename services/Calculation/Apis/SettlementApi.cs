@@ -14,7 +14,7 @@ public sealed record ReasonRequest(string? Reason);
 public sealed record PaymentRequest(string? ReceiptNumber, decimal? Amount, DateTimeOffset? PaidAt);
 
 
-/// <summary>The steps of DESIGN §6 after calculation, each for its role; every one audited and published.</summary>
+/// <summary>The steps of docs/design/05-settlement.md after calculation, each for its role; every one audited and published.</summary>
 public static class SettlementApi
 {
     public static RouteGroupBuilder MapSettlementApi(this RouteGroupBuilder group)

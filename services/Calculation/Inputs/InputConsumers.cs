@@ -135,7 +135,7 @@ public sealed class RosterConsumer(NpgsqlDataSource dataSource) : IdempotentCons
 }
 
 /// <summary>
-/// A newer accepted export replaces the older one for every village of its scope (DESIGN §4), listed or not: the
+/// A newer accepted export replaces the older one for every village of its scope (docs/design/03-import.md), listed or not: the
 /// village-years of the scope are marked, and each finds the latest batch covering it (<see cref="VillageYearInputs"/>).
 /// Later years are marked too: a 一次性补缴 in this export (or one no longer in it) changes their rule 3.
 /// </summary>

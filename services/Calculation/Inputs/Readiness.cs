@@ -3,7 +3,7 @@ using Subsidy.Contracts;
 
 namespace Calculation.Inputs;
 
-/// <summary>An input a village-year cannot be calculated without (DESIGN §5).</summary>
+/// <summary>An input a village-year cannot be calculated without (docs/design/04-calculation.md).</summary>
 public enum MissingInput
 {
     /// <summary>No scheme county-approved or carried over for the year.</summary>

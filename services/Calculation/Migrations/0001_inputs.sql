@@ -1,4 +1,4 @@
--- The calculation's own copies of its inputs, kept from other services' events (DESIGN §10).
+-- The calculation's own copies of its inputs, kept from other services' events (docs/architecture.md).
 CREATE TABLE policy_years (
     region_code            text            NOT NULL,
     year                   int             NOT NULL,

@@ -1,4 +1,4 @@
--- What the tax bureau answered (DESIGN §8): receipts and rejections, matched to payment notices or parked for the county.
+-- What the tax bureau answered (docs/design/07-tax-bureau.md): receipts and rejections, matched to payment notices or parked for the county.
 CREATE TABLE tax_bureau_answers (
     id              uuid          PRIMARY KEY,
     kind            text          NOT NULL CHECK (kind IN ('receipt', 'rejection')),

@@ -1,4 +1,4 @@
--- Supersession (DESIGN §4): a newer accepted batch replaces the older for every village of its scope, listed or not.
+-- Supersession (docs/design/03-import.md): a newer accepted batch replaces the older for every village of its scope, listed or not.
 -- A village's contributions for a year are those of the latest accepted batch whose scope covers it (none when that
 -- batch does not list it); each batch's chunk count per listed village is kept beside it.
 CREATE TABLE contribution_batches (
@@ -25,7 +25,7 @@ FROM village_batches GROUP BY batch_id;
 INSERT INTO batch_villages (batch_id, village_code, chunk_count) SELECT batch_id, village_code, chunk_count FROM village_batches;
 DROP TABLE village_batches;
 
--- 一次性补缴 excludes a person whatever year it paid for and whichever export carried it (DESIGN §5 rule 3):
+-- 一次性补缴 excludes a person whatever year it paid for and whichever export carried it (docs/design/04-calculation.md rule 3):
 -- who made one, by batch, so a later year's calculation finds them with one index lookup.
 CREATE TABLE lump_sum_payments (
     batch_id      uuid  NOT NULL,
@@ -45,7 +45,7 @@ ALTER TABLE policy_years ADD COLUMN cap numeric(12,2);
 UPDATE policy_years SET cap = (SELECT max(t) FROM unnest(tiers) t);
 ALTER TABLE policy_years ALTER COLUMN cap SET NOT NULL;
 
--- What a run used (DESIGN §5: a run names its batches, roster, scheme version and policy year).
+-- What a run used (docs/design/04-calculation.md: a run names its batches, roster, scheme version and policy year).
 ALTER TABLE calculation_runs ADD COLUMN batch_id uuid;
 ALTER TABLE calculation_runs ADD COLUMN lump_sum_batches uuid[] NOT NULL DEFAULT '{}';
 ALTER TABLE calculation_runs ADD COLUMN roster_batch_id uuid;
@@ -54,7 +54,7 @@ ALTER TABLE calculation_runs ADD COLUMN scheme_version bigint;
 ALTER TABLE calculation_runs ADD COLUMN policy_region text;
 ALTER TABLE calculation_runs ADD COLUMN policy_version bigint;
 
--- One spelling of the codes (DESIGN §5): reasons and flags as DESIGN writes them, flags as a list, groups as the
+-- One spelling of the codes (docs/design/04-calculation.md): reasons and flags as that page writes them, flags as a list, groups as the
 -- scheme API writes them.
 UPDATE member_results SET exclusion = CASE exclusion
     WHEN 'NoContribution' THEN 'NO_CONTRIBUTION'

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Calculation.Rules;
 
 /// <summary>
-/// The reason and flag codes exactly as DESIGN §5 writes them (<c>PAID_AFTER_DEADLINE</c>, <c>BUDGET_PRORATED</c>): the one
+/// The reason and flag codes exactly as docs/design/04-calculation.md writes them (<c>PAID_AFTER_DEADLINE</c>, <c>BUDGET_PRORATED</c>): the one
 /// spelling of the API, the events, the exports and the stored results. Flags travel as a list of codes.
 /// </summary>
 public static class ResultCodes

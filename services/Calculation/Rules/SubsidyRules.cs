@@ -2,7 +2,7 @@ using Subsidy.Contracts;
 
 namespace Calculation.Rules;
 
-/// <summary>Why a member gets no subsidy (first match, in this order) — DESIGN §5.</summary>
+/// <summary>Why a member gets no subsidy (first match, in this order) — docs/design/04-calculation.md.</summary>
 public enum ExclusionReason
 {
     NoContribution = 1,
@@ -62,7 +62,7 @@ public sealed record MemberResult(
 }
 
 /// <summary>
-/// The subsidy rules of DESIGN §5 as one pure function: a scheme, a policy year, a village's members and their
+/// The subsidy rules of docs/design/04-calculation.md as one pure function: a scheme, a policy year, a village's members and their
 /// contribution records in; one result per member out, ordered by ID number, the same bytes for the same inputs.
 /// </summary>
 public static class SubsidyRules

@@ -1,6 +1,6 @@
 namespace Calculation.Settlement;
 
-/// <summary>异议 (DESIGN §6): filed during the notice against one member's result; upheld within cap and budget, or dismissed. Pure.</summary>
+/// <summary>异议 (docs/design/05-settlement.md): filed during the notice against one member's result; upheld within cap and budget, or dismissed. Pure.</summary>
 public static class ObjectionRules
 {
     public const string Open = "open";

@@ -2,7 +2,7 @@ namespace Calculation.Settlement;
 
 public enum ReceiptOutcome { Matched, Discrepancy, Duplicate, UnknownNotice, NotAwaitingPayment }
 
-/// <summary>How a tax-bureau receipt is reconciled with its payment notice (DESIGN §8). Pure.</summary>
+/// <summary>How a tax-bureau receipt is reconciled with its payment notice (docs/design/07-tax-bureau.md). Pure.</summary>
 public static class ReconciliationRules
 {
     public static ReceiptOutcome Reconcile(bool receiptAlreadySeen, decimal? noticeAmount, string? villageYearState, decimal paid) =>

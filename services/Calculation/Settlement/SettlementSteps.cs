@@ -9,7 +9,7 @@ namespace Calculation.Settlement;
 /// <summary>What a step's own check and effect can see: the open transaction, the village-year, the business instant and the caller.</summary>
 public sealed record StepContext(UnitOfWork Work, string VillageCode, int Year, DateTimeOffset At, Caller Caller, CancellationToken CancellationToken)
 {
-    /// <summary>The step's business day (DESIGN §2: the date in China Standard Time).</summary>
+    /// <summary>The step's business day (docs/design/01-purpose-and-reference-data.md: the date in China Standard Time).</summary>
     public DateOnly Today => BusinessClock.DateOf(At);
 
     public Task<int> ExecuteAsync(string sql, object? parameters = null) =>

@@ -4,7 +4,7 @@ using Subsidy.ServiceDefaults.Auth;
 namespace Calculation.Settlement;
 
 /// <summary>
-/// Where a village-year stands (DESIGN §6), as its table and the API spell it: each the code of a <see cref="SettlementState"/>
+/// Where a village-year stands (docs/design/05-settlement.md), as its table and the API spell it: each the code of a <see cref="SettlementState"/>
 /// (a unit test holds the two together), constants so that rules can match on them.
 /// </summary>
 public static class SettlementStates

@@ -8,7 +8,7 @@ public sealed record StatementInputs(SchemeInput Scheme, PolicyInput Policy, str
     ExclusionReason? Exclusion, decimal? ChosenTier, decimal CurrentSubsidy, bool Prorated, IReadOnlyList<CreditedYear> Credited);
 
 /// <summary>
-/// 算清经济账 (DESIGN §13), pure. Every tier's amount comes from <see cref="SubsidyRules.AtTier"/>, the calculation's own
+/// 算清经济账 (docs/design/11-beyond-paperwork.md), pure. Every tier's amount comes from <see cref="SubsidyRules.AtTier"/>, the calculation's own
 /// rule, never a copy of it. The estimate at 60: the collective subsidies in the personal account ÷ 139 (the national
 /// 计发月数 at 60), for what is credited so far and for continuing at each tier every year until 60 — no interest.
 /// </summary>

@@ -147,7 +147,7 @@ public static class ContributionImportApi
 
     /// <summary>
     /// A batch, its rows and its reports hold every resident of its scope: only a caller whose scope covers the whole
-    /// batch scope may read them (DESIGN §4) — a township officer not a county's batch, a village clerk not a township's.
+    /// batch scope may read them (docs/design/03-import.md) — a township officer not a county's batch, a village clerk not a township's.
     /// </summary>
     private static bool Covers(Caller caller, Batch batch) => caller.Covers(batch.ScopeCode);
 }

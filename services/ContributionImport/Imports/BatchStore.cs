@@ -61,7 +61,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImpo
         return (await connection.QueryAsync<Batch>(new CommandDefinition(ListSql, new { Prefix = prefix, Year = year }, cancellationToken: cancellationToken))).AsList();
     }
 
-    /// <summary>How long an upload may send nothing before it is cut off (DESIGN §9: a stalled client loses its slot); Import:StallSeconds.</summary>
+    /// <summary>How long an upload may send nothing before it is cut off (docs/design/08-access-and-roles.md: a stalled client loses its slot); Import:StallSeconds.</summary>
     private readonly TimeSpan _stallTimeout = TimeSpan.FromSeconds(configuration.GetValue("Import:StallSeconds", 30));
 
     /// <summary>

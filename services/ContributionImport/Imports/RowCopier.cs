@@ -7,7 +7,7 @@ namespace ContributionImport.Imports;
 /// <summary>
 /// Binary-COPYs a batch's records into contribution_rows in segments, each committed when it ends. A segment ends
 /// when <see cref="Flush"/> is called — before the reader waits on the uploading client — so no transaction stays
-/// open while a client stalls (DESIGN §9). Rows of a batch count only once the batch is accepted; a rejected or
+/// open while a client stalls (docs/design/08-access-and-roles.md). Rows of a batch count only once the batch is accepted; a rejected or
 /// abandoned batch's rows are deleted (<see cref="DeleteAsync"/>), and a batch taken up again starts from none.
 /// </summary>
 public sealed class RowCopier(NpgsqlConnection connection, Guid batchId) : IAsyncDisposable

@@ -7,7 +7,7 @@ namespace ContributionImport.Imports;
 /// <summary>
 /// Reads an uploaded file back from its stored pieces, one piece in memory at a time. Copying a workbook out to its
 /// temporary file reads asynchronously; the CSV row loop reads synchronously, on the one thread its import holds,
-/// because the parser's synchronous path is what keeps an export's rows flowing at the speed DESIGN §11 asks.
+/// because the parser's synchronous path is what keeps an export's rows flowing at the speed docs/design/09-performance-targets.md asks.
 /// </summary>
 public sealed class UploadChunkStream(NpgsqlDataSource dataSource, Guid batchId) : ForwardReadStream
 {

@@ -1,4 +1,4 @@
--- Uploaded files and their processing (DESIGN §4).
+-- Uploaded files and their processing (docs/design/03-import.md).
 CREATE TABLE import_batches (
     id            uuid        PRIMARY KEY,
     kind          text        NOT NULL,

@@ -2,7 +2,7 @@ namespace ContributionImport.Parsing;
 
 public enum Field { Name, IdNumber, VillageCode, Year, Item, Type, Tier, Amount, PaidOn, Identity, BenefitStatus }
 
-/// <summary>The business system's export columns and every header they are known by (DESIGN §4).</summary>
+/// <summary>The business system's export columns and every header they are known by (docs/design/03-import.md).</summary>
 public static class Columns
 {
     public static readonly IReadOnlyDictionary<Field, string[]> Headers = new Dictionary<Field, string[]>

@@ -15,7 +15,7 @@ public sealed record ImportContext(int Year, string ScopeCode, IReadOnlySet<stri
     public const int FirstYear = 2009;
 }
 
-/// <summary>Turns one row of the export into a record, or into every error it has (DESIGN §4). Pure.</summary>
+/// <summary>Turns one row of the export into a record, or into every error it has (docs/design/03-import.md). Pure.</summary>
 public static class ContributionRowParser
 {
     private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy/M/d", "yyyyMMdd", "yyyy-M-d", "yyyy/MM/dd", "yyyy-MM-dd HH:mm:ss", "yyyy/M/d H:mm:ss"];
@@ -151,7 +151,7 @@ public static class ContributionRowParser
     }
 }
 
-/// <summary>参保身份 (aac066) codes and texts, and the special group each names (DESIGN §2).</summary>
+/// <summary>参保身份 (aac066) codes and texts, and the special group each names (docs/design/01-purpose-and-reference-data.md).</summary>
 public static class Identities
 {
     /// <summary>A spreadsheet that stored the code as a number drops its leading zeros: 61 is the code 061.</summary>

@@ -14,7 +14,7 @@ public sealed record AssessmentRow(
     decimal? AverageTier, decimal? AverageTierLastYear, decimal? ShareAt1000, decimal? ShareAt1000LastYear);
 
 /// <summary>
-/// 考核 (DESIGN §13, seed §七(二)), pure: per unit (the townships of a county, the counties of a city, the villages of a
+/// 考核 (docs/design/11-beyond-paperwork.md, 实施方案 §七(二)), pure: per unit (the townships of a county, the counties of a city, the villages of a
 /// township) — villages in the pilot against all villages; insured members of pilot villages, eligible, subsidised;
 /// amounts credited; the average own-contribution tier of pilot villages' paying members this year against the year
 /// before (where that year was settled here), and the share paying at 1000 元 or more; villages suspended. Units are

@@ -1,4 +1,4 @@
--- Issued documents (DESIGN §7): immutable, identified by content hash, versioned on re-issue.
+-- Issued documents (docs/design/06-documents.md): immutable, identified by content hash, versioned on re-issue.
 CREATE TABLE documents (
     id             uuid        PRIMARY KEY,
     kind           text        NOT NULL,

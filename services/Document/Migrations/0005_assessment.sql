@@ -1,4 +1,4 @@
--- 考核 (DESIGN §13): what the assessment counts, kept from the events the service receives. A village-year's members,
+-- 考核 (docs/design/11-beyond-paperwork.md): what the assessment counts, kept from the events the service receives. A village-year's members,
 -- eligible members and the tiers its paying members chose come with each settlement step (the tiers with the steps
 -- that list the members); a village's pilot status comes from the registry's PilotStatusChanged.
 ALTER TABLE village_years ADD COLUMN members int NOT NULL DEFAULT 0;

@@ -6,7 +6,7 @@ using PdfSharp.Pdf;
 
 namespace Document.Rendering;
 
-/// <summary>考核表 (DESIGN §13): one row per township (county, or village), ranked, with the area's total, as XLSX and PDF.</summary>
+/// <summary>考核表 (docs/design/11-beyond-paperwork.md): one row per township (county, or village), ranked, with the area's total, as XLSX and PDF.</summary>
 public static class AssessmentDocument
 {
     public static readonly string[] Columns =

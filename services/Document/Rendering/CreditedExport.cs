@@ -5,7 +5,7 @@ using MiniExcelLibs;
 namespace Document.Rendering;
 
 /// <summary>
-/// 集体补助到账明细 for the business system (DESIGN §7): one 集体补助 (item 6) record per credited member, in the
+/// 集体补助到账明细 for the business system (docs/design/06-documents.md): one 集体补助 (item 6) record per credited member, in the
 /// contribution export's own columns, so the business system — and this system's own import — can take it back.
 /// </summary>
 public static class CreditedExport

@@ -6,7 +6,7 @@ using PdfSharp.Pdf;
 namespace Document.Rendering;
 
 /// <summary>
-/// The same data must give the same bytes (DESIGN §7, a document is identified by its SHA-256). The libraries
+/// The same data must give the same bytes (docs/design/06-documents.md, a document is identified by its SHA-256). The libraries
 /// stamp files with the clock and random identifiers; these are replaced by values derived from the data.
 /// </summary>
 public static partial class DeterministicFiles

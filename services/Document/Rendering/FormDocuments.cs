@@ -4,7 +4,7 @@ using PdfSharp.Pdf;
 
 namespace Document.Rendering;
 
-/// <summary>The two one-page official forms: 申报表 and 缴费通知单 (DESIGN §7), drawn as ruled A4 forms.</summary>
+/// <summary>The two one-page official forms: 申报表 and 缴费通知单 (docs/design/06-documents.md), drawn as ruled A4 forms.</summary>
 public static class FormDocuments
 {
     public const string ApplicationTitle = "城乡居民养老保险村集体经济补助试点申报表";

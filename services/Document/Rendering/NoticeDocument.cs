@@ -5,7 +5,7 @@ using PdfSharp.Pdf;
 namespace Document.Rendering;
 
 /// <summary>
-/// 公示 (DESIGN §7): the period, where to object, and each recipient with masked name and ID number — never the
+/// 公示 (docs/design/06-documents.md): the period, where to object, and each recipient with masked name and ID number — never the
 /// special-group category, which is sensitive personal information.
 /// </summary>
 public static class NoticeDocument

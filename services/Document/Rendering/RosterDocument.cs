@@ -5,7 +5,7 @@ using PdfSharp.Pdf;
 
 namespace Document.Rendering;
 
-/// <summary>花名册 (DESIGN §7), as XLSX and as PDF, with the same rows.</summary>
+/// <summary>花名册 (docs/design/06-documents.md), as XLSX and as PDF, with the same rows.</summary>
 public static class RosterDocument
 {
     public static readonly string[] Columns = ["序号", "姓名", "公民身份号码", "参保身份", "缴费档次", "个人缴费金额", "集体补助金额", "备注"];

@@ -6,7 +6,7 @@ using Subsidy.Contracts;
 namespace Document.Rendering;
 
 /// <summary>
-/// 集体补助告知书 (DESIGN §13): one A4 page for one resident — full name, masked ID number, nobody else's data — with the
+/// 集体补助告知书 (docs/design/11-beyond-paperwork.md): one A4 page for one resident — full name, masked ID number, nobody else's data — with the
 /// subsidy at every tier, what has been credited so far, and the estimate at 60 with its formula printed.
 /// </summary>
 public static class StatementDocument

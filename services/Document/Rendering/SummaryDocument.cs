@@ -5,7 +5,7 @@ namespace Document.Rendering;
 
 public sealed record SummaryLine(string Code, string Name, int VillageYears, int Recipients, decimal Amount, decimal PaidAmount, decimal CreditedAmount);
 
-/// <summary>年度汇总表 of a township, county or city (DESIGN §7): one row per division below it, and the total in capitals.</summary>
+/// <summary>年度汇总表 of a township, county or city (docs/design/06-documents.md): one row per division below it, and the total in capitals.</summary>
 public static class SummaryDocument
 {
     public static readonly string[] Columns = ["序号", "区划代码", "名称", "结算村数", "享受人数", "集体补助金额", "已缴费金额", "已到账金额"];

@@ -12,7 +12,7 @@ public sealed class Account : IdentityUser
     public string DisplayName { get; set; } = "";
     public string Role { get; set; } = "";
 
-    /// <summary>Division-code prefix the account acts within (DESIGN §9).</summary>
+    /// <summary>Division-code prefix the account acts within (docs/design/08-access-and-roles.md).</summary>
     public string Scope { get; set; } = "";
     public bool Enabled { get; set; } = true;
 

@@ -2,7 +2,7 @@ using Subsidy.ServiceDefaults.Auth;
 
 namespace Identity.Accounts;
 
-/// <summary>Who may hold which account and who administers it (DESIGN §9). Pure rules.</summary>
+/// <summary>Who may hold which account and who administers it (docs/design/08-access-and-roles.md). Pure rules.</summary>
 public static class AccountRules
 {
     /// <summary>County and city roles sign in with a second factor.</summary>

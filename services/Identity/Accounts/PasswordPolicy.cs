@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Identity.Accounts;
 
-/// <summary>At least 10 characters and not containing the user name (DESIGN §9); the rest of the policy is Identity's own options.</summary>
+/// <summary>At least 10 characters and not containing the user name (docs/design/08-access-and-roles.md); the rest of the policy is Identity's own options.</summary>
 public static class PasswordPolicy
 {
     public const int MinimumLength = 10;

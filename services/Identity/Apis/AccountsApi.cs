@@ -24,7 +24,7 @@ public sealed record Reason(string? Text);
 public sealed record IssuedPassword(AccountView Account, string OneTimePassword);
 
 /// <summary>
-/// Account administration (DESIGN §9): the county bureau administers its county's accounts, the city bureau the city's.
+/// Account administration (docs/design/08-access-and-roles.md): the county bureau administers its county's accounts, the city bureau the city's.
 /// An account outside the administrator's scope answers 404 like one that does not exist, so nothing about another
 /// county's accounts shows. Every change is audited (GET /api/accounts/audit).
 /// </summary>

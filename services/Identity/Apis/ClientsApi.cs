@@ -19,7 +19,7 @@ public sealed record NewClient(string? ClientId, string? DisplayName, string? Ro
 public sealed record IssuedSecret(ClientView Client, string ClientSecret);
 
 /// <summary>
-/// Machine clients (DESIGN §9): a county's upload script signs in with client credentials and acts with the role and
+/// Machine clients (docs/design/08-access-and-roles.md): a county's upload script signs in with client credentials and acts with the role and
 /// scope given here, administered like accounts and audited the same way.
 /// </summary>
 public static class ClientsApi

@@ -5,7 +5,7 @@ using Subsidy.ServiceData;
 namespace SchemeRegistry.Divisions;
 
 /// <summary>
-/// The reference divisions of DESIGN §2: 江西省, 景德镇市, 浮梁县 and its 16 townships (1xx 镇, 2xx 乡).
+/// The reference divisions of docs/design/01-purpose-and-reference-data.md: 江西省, 景德镇市, 浮梁县 and its 16 townships (1xx 镇, 2xx 乡).
 /// Villages are not seeded: county officers (or the demo data) add them.
 /// </summary>
 public sealed class DivisionSeeder(NpgsqlDataSource dataSource)

@@ -1,4 +1,4 @@
--- The division tree (DESIGN §2), maintained by county officers.
+-- The division tree (docs/design/01-purpose-and-reference-data.md), maintained by county officers.
 CREATE TABLE divisions (
     code         text        PRIMARY KEY CHECK (code ~ '^[0-9]{12}$'),
     name         text        NOT NULL CHECK (length(name) BETWEEN 1 AND 50),

@@ -1,4 +1,4 @@
--- 年度政策参数: a province default, or a county override, per year (DESIGN §2).
+-- 年度政策参数: a province default, or a county override, per year (docs/design/01-purpose-and-reference-data.md).
 CREATE TABLE policy_years (
     region_code            text          NOT NULL CHECK (region_code ~ '^[0-9]{12}$'),
     year                   int           NOT NULL,

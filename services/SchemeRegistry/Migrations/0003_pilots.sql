@@ -1,4 +1,4 @@
--- Pilot participation per village (DESIGN §3): apply → county approves → active → suspended → apply again.
+-- Pilot participation per village (docs/design/02-schemes.md): apply → county approves → active → suspended → apply again.
 CREATE TABLE pilots (
     village_code      text          PRIMARY KEY REFERENCES divisions (code),
     status            text          NOT NULL,

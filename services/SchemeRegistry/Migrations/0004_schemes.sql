@@ -1,4 +1,4 @@
--- 补助方案: one per village per year ("一村一策"), with its approval chain (DESIGN §3).
+-- 补助方案: one per village per year ("一村一策"), with its approval chain (docs/design/02-schemes.md).
 CREATE TABLE schemes (
     id                 uuid        PRIMARY KEY,
     village_code       text        NOT NULL REFERENCES divisions (code),

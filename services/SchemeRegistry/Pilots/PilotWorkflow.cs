@@ -8,7 +8,7 @@ public enum PilotAction { Apply, Approve, Reject, Suspend }
 public sealed record PilotApplication(decimal? LastYearIncome, decimal? OperatingIncome, decimal? PlannedSubsidy);
 
 /// <summary>
-/// 自主申请 → 县人社局批准 → 实施; 暂停 filed with the county; resume by applying again (DESIGN §3).
+/// 自主申请 → 县人社局批准 → 实施; 暂停 filed with the county; resume by applying again (docs/design/02-schemes.md).
 /// Pure: which action is allowed from which state for which role.
 /// </summary>
 public static class PilotWorkflow

@@ -42,7 +42,7 @@ public sealed record ProcedureRecord(
     }
 }
 
-/// <summary>A scheme's terms (DESIGN §3), validated and typed.</summary>
+/// <summary>A scheme's terms (docs/design/02-schemes.md), validated and typed.</summary>
 public sealed record SchemeTerms(
     MembershipBasis MembershipBasis,
     StackingRule Stacking,

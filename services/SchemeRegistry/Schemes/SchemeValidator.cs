@@ -4,7 +4,7 @@ using Subsidy.Contracts;
 namespace SchemeRegistry.Schemes;
 
 /// <summary>
-/// The rules of DESIGN §3 for a scheme's terms. Reports every violation at once, each with its field and a
+/// The rules of docs/design/02-schemes.md for a scheme's terms. Reports every violation at once, each with its field and a
 /// Chinese message. A draft must already be sound; submission also needs the democratic procedure record
 /// and the collective's name and credit code.
 /// </summary>
@@ -50,7 +50,7 @@ public static class SchemeValidator
         return new Result(errors, errors.Count == 0 ? terms : null);
     }
 
-    /// <summary>Who the members are (DESIGN §3: the roster unless the scheme says otherwise) and how the two parts combine.</summary>
+    /// <summary>Who the members are (docs/design/02-schemes.md: the roster unless the scheme says otherwise) and how the two parts combine.</summary>
     private static (MembershipBasis, StackingRule) Basis(List<(string, string)> errors, SchemeTermsInput input)
     {
         var membership = MembershipBasis.Roster;

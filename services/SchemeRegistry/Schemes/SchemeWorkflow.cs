@@ -19,7 +19,7 @@ public enum SchemeAction { Edit, Submit, ApproveTownship, ApproveCounty, File, R
 
 /// <summary>
 /// draft → submitted → township approved → county approved (人社局) → filed with the city (备案); rejection
-/// returns it to draft with a reason (DESIGN §3). Once county-approved a scheme is locked for its year.
+/// returns it to draft with a reason (docs/design/02-schemes.md). Once county-approved a scheme is locked for its year.
 /// </summary>
 public static class SchemeWorkflow
 {

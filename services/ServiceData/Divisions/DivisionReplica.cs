@@ -19,7 +19,7 @@ namespace Subsidy.ServiceData.Divisions;
 public sealed record KnownDivision(string Code, string Name, DivisionLevel Level, string? ParentCode, bool Active, long Version, DateTime ChangedAt);
 
 /// <summary>
-/// A service's own copy of the division tree, learnt from scheme-registry's events (DESIGN §10: no service
+/// A service's own copy of the division tree, learnt from scheme-registry's events (docs/architecture.md: no service
 /// reads another's tables). Services that need divisions opt in with <see cref="AddDivisionReplica"/>.
 /// </summary>
 public sealed class DivisionReplica(NpgsqlDataSource dataSource)

@@ -19,7 +19,7 @@ public sealed class ConsumedQueues
 
 /// <summary>
 /// How many messages wait in each of this service's queues (the backlog the broker holds, which the outbox gauge
-/// does not see), and how many failed every retry and lie in the queue's error queue (poison messages, DESIGN §10).
+/// does not see), and how many failed every retry and lie in the queue's error queue (poison messages, docs/architecture.md).
 /// Read every ten seconds on a broker connection of its own.
 /// </summary>
 public sealed partial class QueueDepths(ConsumedQueues queues, string brokerUri, string serviceName, ILogger<QueueDepths> logger) : BackgroundService

@@ -9,7 +9,7 @@ using static Subsidy.EndToEndTests.ContributionFiles;
 
 namespace Subsidy.EndToEndTests.Portal;
 
-/// <summary>算清经济账 and 考核 (DESIGN §13) through the portal's pages, checked against the services' own answers.</summary>
+/// <summary>算清经济账 and 考核 (docs/design/11-beyond-paperwork.md) through the portal's pages, checked against the services' own answers.</summary>
 [Collection(SystemCollection.Name)]
 public sealed class PortalStatementAndAssessmentTests(SubsidySystem system, PortalFixture portal) : IClassFixture<PortalFixture>, IAsyncLifetime
 {

@@ -58,7 +58,7 @@ public class SettlementWorkflowTests
     }
 
     [Fact]
-    public void The_steps_run_in_the_order_of_DESIGN_6()
+    public void The_steps_run_in_the_order_of_the_settlement_design()
     {
         SettlementStep[] path = [SettlementStep.Confirm, SettlementStep.PublishNotice, SettlementStep.CloseNotice,
             SettlementStep.SubmitApplication, SettlementStep.Approve, SettlementStep.IssuePaymentNotice, SettlementStep.RecordPayment, SettlementStep.Credit];

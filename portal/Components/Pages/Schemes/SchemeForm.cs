@@ -2,7 +2,7 @@ using Portal.Gateway;
 
 namespace Portal.Components.Pages.Schemes;
 
-/// <summary>The scheme's terms as the form edits them (DESIGN §3); sent to the API as they are, for it to judge.</summary>
+/// <summary>The scheme's terms as the form edits them (docs/design/02-schemes.md); sent to the API as they are, for it to judge.</summary>
 public sealed class SchemeForm
 {
     public string MembershipBasis { get; set; } = "roster";
