@@ -24,9 +24,9 @@ public class HealthEndpointsTests
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         using var http = new HttpClient { BaseAddress = new Uri(address) };
 
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(Extensions.LivenessEndpointPath)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(Microsoft.Extensions.Hosting.Extensions.LivenessEndpointPath)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/alive")).StatusCode);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync(Extensions.ReadinessEndpointPath)).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync(Microsoft.Extensions.Hosting.Extensions.ReadinessEndpointPath)).StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health")).StatusCode);
         await app.StopAsync();
     }
