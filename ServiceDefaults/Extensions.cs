@@ -18,6 +18,15 @@ public static class Extensions
 {
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
+
+    /// <summary>Kubernetes' liveness and startup probes: the process answers (no dependency is asked).</summary>
+    public const string LivenessEndpointPath = "/health/live";
+
+    /// <summary>
+    /// Kubernetes' readiness probe: the checks tagged "ready" — the service's database and its RabbitMQ bus (MassTransit
+    /// tags its bus check "ready"). Migrations run before a service listens, so one that answers has them applied.
+    /// </summary>
+    public const string ReadinessEndpointPath = "/health/ready";
     private const string MetricsEndpointPath = "/metrics";
 
     /// <summary>
@@ -99,6 +108,8 @@ public static class Extensions
         // Health endpoints answer in every environment: the orchestrator waits on them.
         app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
+        app.MapHealthChecks(LivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
+        app.MapHealthChecks(ReadinessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("ready") }).AllowAnonymous();
         if (app.Configuration.GetValue<bool>(ScrapeEndpointSetting)) app.MapPrometheusScrapingEndpoint(MetricsEndpointPath).AllowAnonymous();
         return app;
     }

@@ -12,6 +12,11 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)        # the Latin digits and letters Droid lacks
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v chromium >/dev/null || need+=(chromium)   # the portal's browser tests and screenshots (Playwright drives it)
+# deploy/k8s: rendered by kubectl kustomize (kustomize v5: the kubectl package of the image's apt sources — Debian's own
+# kubernetes-client is 1.20, whose kustomize is too old) and validated on Node (deploy/k8s/validate).
+command -v kubectl >/dev/null || need+=(kubectl)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> installing: ${need[*]}"
@@ -25,6 +30,13 @@ fi
 if command -v service >/dev/null 2>&1; then
   service rabbitmq-server stop >/dev/null 2>&1 || true
   service postgresql stop >/dev/null 2>&1 || true
+fi
+
+# The Kubernetes schemas the manifests are validated against (kubernetes-models, pinned in package-lock.json).
+validate="$(cd "$(dirname "$0")/.." && pwd)/deploy/k8s/validate"
+if [ ! -d "$validate/node_modules" ] && [ -f "$validate/package-lock.json" ]; then
+  echo "==> npm ci in deploy/k8s/validate"
+  (cd "$validate" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
 command -v dotnet >/dev/null || { echo "the .NET 10 SDK (dotnet) is required on PATH" >&2; exit 1; }

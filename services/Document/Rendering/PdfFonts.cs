@@ -32,16 +32,28 @@ public sealed class PdfFonts : IFontResolver
         lock (Gate)
         {
             if (GlobalFontSettings.FontResolver is PdfFonts) return;
-            foreach (var file in new[] { CjkPath, LatinPath })
+            var (cjkPath, latinPath) = (Locate(CjkPath), Locate(LatinPath));
+            foreach (var file in new[] { cjkPath, latinPath })
             {
                 if (!File.Exists(file)) throw new FileNotFoundException($"Font {file} is missing: install fonts-droid-fallback and fonts-dejavu-core (scripts/setup.sh).", file);
             }
-            var (cjk, latin) = (File.ReadAllBytes(CjkPath), File.ReadAllBytes(LatinPath));
+            var (cjk, latin) = (File.ReadAllBytes(cjkPath), File.ReadAllBytes(latinPath));
             var (cjkCommon, cjkCovered) = CompactFont.Build(cjk, CompactFont.Gb2312Characters(), "Droid Sans Fallback GB2312");
             var (latinCommon, latinCovered) = CompactFont.Build(latin, CompactFont.Latin1Characters(), "DejaVu Sans Latin-1");
             (CjkCovered, LatinCovered) = (cjkCovered, latinCovered);
             GlobalFontSettings.FontResolver = new PdfFonts(new() { [Cjk] = cjk, [CjkCommon] = cjkCommon, [Latin] = latin, [LatinCommon] = latinCommon });
         }
+    }
+
+    /// <summary>
+    /// The Debian package's file, or where a container image has no such package the same file published beside the
+    /// service (fonts/, copied from the build machine by Document.csproj).
+    /// </summary>
+    public static string Locate(string systemPath)
+    {
+        if (File.Exists(systemPath)) return systemPath;
+        var published = Path.Combine(AppContext.BaseDirectory, "fonts", Path.GetFileName(systemPath));
+        return File.Exists(published) ? published : systemPath;
     }
 
     public FontResolverInfo ResolveTypeface(string familyName, bool isBold, bool isItalic) => new(_faces.ContainsKey(familyName) ? familyName : Cjk, isBold, false);
