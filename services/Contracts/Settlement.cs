@@ -51,6 +51,7 @@ public sealed record SettlementLine(
     IReadOnlyList<string> Flags,
     string? Note);
 
+/// <param name="PaidAmount">What the tax bureau received: the notice's amount, or the amount of a discrepancy the county accepted.</param>
 public sealed record PaymentNoticeInfo(
     string Number,
     string CountyCode,
@@ -58,4 +59,12 @@ public sealed record PaymentNoticeInfo(
     DateOnly IssuedOn,
     DateOnly DueOn,
     string? ReceiptNumber,
-    DateTimeOffset? PaidAt);
+    DateTimeOffset? PaidAt,
+    decimal? PaidAmount = null)
+{
+    /// <summary>
+    /// The one figure of what was paid, which the calculation's summaries and the printed 汇总表 both show: nothing
+    /// before a receipt; then the amount received (an event written before it was carried falls back on the notice's).
+    /// </summary>
+    public decimal Paid => ReceiptNumber is null ? 0m : PaidAmount ?? Amount;
+}

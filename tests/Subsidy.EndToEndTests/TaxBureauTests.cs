@@ -61,6 +61,20 @@ public class TaxBureauTests(SubsidySystem system)
         var paid = await VillageYearAsync(village);
         Assert.Equal(("paid", 290m), (paid["state"]!.GetValue<string>(), paid["paymentNotice"]!["paidAmount"]!.GetValue<decimal>()));
         Assert.Equal(HttpStatusCode.Conflict, (await centre.PostAsJsonAsync(path, new { decision = "dismiss", reason = "again" })).StatusCode);
+
+        // One figure of what was paid: the screen's summary and the printed 汇总表 both show the 290.00 received.
+        var township = village[..9] + "000";
+        var onScreen = (await centre.GetFromJsonAsync<JsonObject>($"/api/calculation/summaries/{township}/{Year}"))!["children"]!.AsArray()
+            .Single(c => c!["code"]!.GetValue<string>() == village)!["paidAmount"]!.GetValue<decimal>();
+        Assert.Equal(290m, onScreen);
+        var officer = await _driver.Registry.Township(village);
+        await Eventually.TrueAsync(async () =>
+        {
+            var summary = await RegistryDriver.ReadAsync(await officer.PostAsync($"/api/documents/summaries/{township}/{Year}", null), HttpStatusCode.OK);
+            var rows = MiniExcelLibs.MiniExcel.Query(new MemoryStream(await officer.GetByteArrayAsync($"/api/documents/{summary["id"]}")), useHeaderRow: false)
+                .Cast<IDictionary<string, object?>>();
+            return rows.Any(r => village.Equals(r["B"]) && Convert.ToDecimal(r["G"], System.Globalization.CultureInfo.InvariantCulture) == onScreen);
+        }, "the printed summary to show what the tax bureau received");
     }
 
     [Fact]

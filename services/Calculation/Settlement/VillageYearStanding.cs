@@ -78,6 +78,6 @@ public sealed class VillageYearStanding
     public SettlementSnapshot ToSnapshot(IReadOnlyList<SettlementLine> lines) => new(RunId, OrganisationName, CreditCode, Budget, NoticeStart, NoticeEnd,
         Members ?? 0, Eligible ?? 0, Amount,
         NoticeNumber is null ? null : new PaymentNoticeInfo(NoticeNumber, NoticeCountyCode!, NoticeAmount!.Value, NoticeIssuedOn!.Value, NoticeDueOn!.Value, NoticeReceiptNumber,
-            NoticePaidAt is { } paid ? new DateTimeOffset(DateTime.SpecifyKind(paid, DateTimeKind.Utc)) : null),
+            NoticePaidAt is { } paid ? new DateTimeOffset(DateTime.SpecifyKind(paid, DateTimeKind.Utc)) : null, NoticePaidAmount),
         lines, Recipients);
 }

@@ -50,7 +50,7 @@ public sealed class SettlementDocumentsConsumer(NpgsqlDataSource dataSource) : I
                 new("State", NpgsqlDbType.Text) { Value = EnumCodes.Of(m.State) },
                 new("Recipients", NpgsqlDbType.Integer) { Value = m.Snapshot.Recipients },
                 new("Total", NpgsqlDbType.Numeric) { Value = m.Snapshot.Total },
-                new("Paid", NpgsqlDbType.Numeric) { Value = m.Snapshot.PaymentNotice is { ReceiptNumber: not null } notice ? notice.Amount : 0m },
+                new("Paid", NpgsqlDbType.Numeric) { Value = m.Snapshot.PaymentNotice?.Paid ?? 0m },
                 new("Credited", NpgsqlDbType.Boolean) { Value = m.State == SettlementState.Credited },
                 new("At", NpgsqlDbType.TimestampTz) { Value = m.At.UtcDateTime },
                 new("Sequence", NpgsqlDbType.Bigint) { Value = m.Sequence },
