@@ -29,9 +29,21 @@ public sealed class KeyRing
                 await db.SaveChangesAsync(cancellationToken);
             }
         }
-        var keys = await db.SigningKeys.AsNoTracking()
+        Use(await db.SigningKeys.AsNoTracking()
             .Where(k => k.RetiredAt == null || k.RetiredAt > DateTimeOffset.UtcNow - RetainRetired)
-            .ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken));
+    }
+
+    /// <summary>Loads the keys from files the deployment gives (<see cref="KeyFiles"/>); the database's are then not used.</summary>
+    public void LoadFrom(string directory)
+    {
+        var (keys, problem) = KeyFiles.Read(directory);
+        if (problem is not null) throw new InvalidOperationException($"无法读取令牌密钥：{problem}");
+        Use(keys);
+    }
+
+    private void Use(IReadOnlyList<SigningKey> keys)
+    {
         // Newest first: OpenIddict signs with the first signing key and publishes them all.
         var ordered = keys.OrderBy(k => k.RetiredAt is null ? 0 : 1).ThenByDescending(k => k.CreatedAt).ToList();
         Signing = ordered.Where(k => k.Use == SigningKey.Signing).Select(k =>

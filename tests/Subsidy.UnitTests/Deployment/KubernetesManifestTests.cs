@@ -196,6 +196,20 @@ public class KubernetesManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
+    public void The_identity_service_signs_with_keys_from_a_secret_mounted_read_only_where_it_is_told_to_look(string overlay)
+    {
+        var identity = Of(Render(overlay), "Deployment").Single(d => Name(d) == "identity");
+        var pod = identity["spec"]!["template"]!["spec"]!;
+        var container = pod["containers"]![0]!;
+        var folder = (string?)Items(container["env"]).Single(e => (string?)e!["name"] == "Identity__KeysDirectory")!["value"];
+        var mount = Items(container["volumeMounts"]).Single(m => (string?)m!["mountPath"] == folder)!;
+        Assert.True((bool?)mount["readOnly"]);
+        var volume = Items(pod["volumes"]).Single(v => (string?)v!["name"] == (string?)mount["name"])!;
+        Assert.Equal("subsidy-identity-keys", (string?)volume["secret"]!["secretName"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
     public void The_engines_are_three_synchronous_PostgreSQL_instances_backed_up_to_object_storage_and_three_RabbitMQ_members_of_quorum_queues(string overlay)
     {
         var objects = Render(overlay);
