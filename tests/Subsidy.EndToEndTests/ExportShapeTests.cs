@@ -18,8 +18,8 @@ namespace Subsidy.EndToEndTests;
 public class ExportShapeTests(SubsidySystem system) : IAsyncLifetime
 {
     private static readonly int Year = BusinessDay.Today.Year;
-    private const string Township = "360222106";
-    private static readonly string[] Villages = ["360222106201", "360222106202"];
+    private const string Township = "360222111";
+    private static readonly string[] Villages = ["360222111201", "360222111202"];
     private static readonly string[] ExportHeader = ["序号", .. Header, "联系电话"];
 
     public async Task InitializeAsync()
