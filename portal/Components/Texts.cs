@@ -1,4 +1,5 @@
 using System.Globalization;
+using Subsidy.Contracts;
 
 namespace Portal.Components;
 
@@ -140,21 +141,28 @@ public static class Texts
         _ => decision,
     };
 
-    /// <summary>The settlement of a village-year (docs/design/05-settlement.md), in order, for the Steps bar.</summary>
+    /// <summary>
+    /// The settlement of a village-year (docs/design/05-settlement.md), in order, for the Steps bar: short step titles,
+    /// not the states' names (<see cref="SettlementStates"/>).
+    /// </summary>
     public static readonly (string State, string Title)[] SettlementSteps =
     [
         ("calculated", "已测算"), ("confirmed", "村确认"), ("notice-published", "公示"), ("notice-closed", "公示结束"),
         ("application-submitted", "申报"), ("approved", "县审核"), ("payment-notice-issued", "缴费通知"), ("paid", "已缴费"), ("credited", "已到账"),
     ];
 
+    /// <summary>
+    /// Every settlement state with its name from the contracts, in the order of the settlement; a suspended pilot is
+    /// off that path, so lists and charts show it last.
+    /// </summary>
     public static readonly (string State, string Name)[] SettlementStates =
     [
-        ("waiting-for-inputs", "等待数据"), ("calculated", "已测算"), ("confirmed", "村已确认"), ("notice-published", "公示中"), ("notice-closed", "公示结束"),
-        ("application-submitted", "已提交申报表"), ("approved", "县社保中心已审核"), ("payment-notice-issued", "已出具缴费通知单"), ("paid", "已缴费"),
-        ("credited", "已到账"), ("suspended", "试点已暂停"),
+        .. Enum.GetValues<Subsidy.Contracts.SettlementState>()
+            .OrderBy(state => state == Subsidy.Contracts.SettlementState.Suspended)
+            .Select(state => (EnumCodes.Of(state), SettlementStateNames.ChineseName(state))),
     ];
 
-    public static string SettlementState(string state) => SettlementStates.FirstOrDefault(s => s.State == state).Name ?? state;
+    public static string SettlementState(string state) => SettlementStateNames.ChineseName(state);
 
     public static string StateColor(string state) => state switch
     {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Subsidy.Contracts;
 using Calculation.Inputs;
 using Calculation.Rules;
 using Calculation.Settlement;
@@ -100,7 +101,7 @@ public static class CalculationApi
         var matching = results.Where(r => Matches(r, query)).ToList();
         var page = Math.Max(1, query.Page ?? 1);
         var shown = query.PageSize is { } size ? matching.Skip((page - 1) * size).Take(size).ToList() : matching;
-        return TypedResults.Ok(new VillageYearView(query.VillageCode, query.Year, state, SettlementStates.ChineseName(state), status?.Stale ?? false, waitingFor, calculating,
+        return TypedResults.Ok(new VillageYearView(query.VillageCode, query.Year, state, SettlementStateNames.ChineseName(state), status?.Stale ?? false, waitingFor, calculating,
             status?.NoticeStart, status?.NoticeEnd, status?.RejectionReason, status?.OpenObjections ?? 0, results.Sum(r => r.Amount), status?.Run, status?.PaymentNotice,
             ResultCategories.Of(results), matching.Count, page, query.PageSize, shown.Select(SettlementStatus.Explained).ToList()));
     }

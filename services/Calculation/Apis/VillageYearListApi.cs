@@ -3,6 +3,7 @@ using Dapper;
 using Calculation.Settlement;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
 
 namespace Calculation.Apis;
@@ -84,7 +85,7 @@ public static class VillageYearListApi
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(CountSql, parameters, cancellationToken: cancellationToken));
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(PageSql, parameters, cancellationToken: cancellationToken));
-        var items = rows.Select(r => new VillageYearListItem(r.VillageCode, r.VillageName, r.Year, r.State, SettlementStates.ChineseName(r.State), r.Stale,
+        var items = rows.Select(r => new VillageYearListItem(r.VillageCode, r.VillageName, r.Year, r.State, SettlementStateNames.ChineseName(r.State), r.Stale,
             r.Members, r.Eligible, r.Amount, r.OpenObjections, r.NoticeEnd, r.RejectionReason)).ToList();
         return TypedResults.Ok(new VillageYearPage(total, number, size, items));
     }

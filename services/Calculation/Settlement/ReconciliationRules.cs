@@ -1,3 +1,5 @@
+using Subsidy.Contracts;
+
 namespace Calculation.Settlement;
 
 public enum ReceiptOutcome { Matched, Discrepancy, Duplicate, UnknownNotice, NotAwaitingPayment }
@@ -17,7 +19,7 @@ public static class ReconciliationRules
         ReceiptOutcome.Discrepancy when paid < noticeAmount => $"少缴 {noticeAmount - paid:0.00} 元：通知单 {noticeAmount:0.00} 元，实缴 {paid:0.00} 元。",
         ReceiptOutcome.Discrepancy => $"多缴 {paid - noticeAmount:0.00} 元：通知单 {noticeAmount:0.00} 元，实缴 {paid:0.00} 元。",
         ReceiptOutcome.UnknownNotice => "系统中没有这张缴费通知单。",
-        ReceiptOutcome.NotAwaitingPayment => $"该村年度当前状态为“{SettlementStates.ChineseName(state ?? "")}”，不在待缴费状态。",
+        ReceiptOutcome.NotAwaitingPayment => $"该村年度当前状态为“{SettlementStateNames.ChineseName(state)}”，不在待缴费状态。",
         _ => null,
     };
 

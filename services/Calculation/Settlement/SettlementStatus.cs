@@ -2,6 +2,7 @@ using Calculation.Apis;
 using Calculation.Rules;
 using Dapper;
 using Npgsql;
+using Subsidy.Contracts;
 using Subsidy.ServiceData;
 
 namespace Calculation.Settlement;
@@ -45,7 +46,7 @@ public static class SettlementStatus
         return status with { Member = member.Select(Explained).FirstOrDefault() };
     }
 
-    public static SettlementStatusView Of(string villageCode, int year, VillageYearStanding s) => new(villageCode, year, s.State, SettlementStates.ChineseName(s.State), s.Stale,
+    public static SettlementStatusView Of(string villageCode, int year, VillageYearStanding s) => new(villageCode, year, s.State, SettlementStateNames.ChineseName(s.State), s.Stale,
         s.NoticeStart, s.NoticeEnd, s.RejectionReason, s.OpenObjections, s.Amount, s.Recipients,
         s.RunId is { } run ? new RunView(run, s.Fingerprint!, s.Members!.Value, s.Eligible!.Value, s.RunTotal!.Value, s.DurationMs!.Value, s.RunCreatedAt!.Value,
             new RunInputsView(s.RunBatchId, s.RunLumpSumBatches ?? [], s.RunRosterBatchId, s.RunSchemeId, s.RunSchemeVersion, s.RunPolicyRegion, year, s.RunPolicyVersion, s.Budget, s.RunCap)) : null,

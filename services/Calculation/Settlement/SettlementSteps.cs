@@ -71,7 +71,7 @@ public static class SettlementSteps
         var sql = string.Concat(setState ? SetStateSql : "", AuditLog.InsertSql, ";", VillageYearStanding.Sql, ";", withLines ? SettlementSnapshots.LinesSql : "");
         var parameters = new DynamicParameters(new { villageCode, year, to });
         parameters.AddDynamicParams(AuditLog.Parameters(caller, "village-year", $"{villageCode}/{year}", villageCode, EnumCodes.Of(step),
-            SettlementStates.ChineseName(from), SettlementStates.ChineseName(to), reason, at));
+            SettlementStateNames.ChineseName(from), SettlementStateNames.ChineseName(to), reason, at));
         long sequence;
         VillageYearStanding standing;
         IReadOnlyList<SettlementLine> lines = [];

@@ -68,7 +68,7 @@ public sealed class PaymentRejectedConsumer(NpgsqlDataSource dataSource, Busines
         if (notice is null || notice.State != SettlementStates.PaymentNoticeIssued)
         {
             await TaxBureau.ParkAsync(work, "rejection", m.NoticeNumber, null, null, null, m.Reason, notice is null ? "unknown-notice" : "not-awaiting-payment",
-                notice is null ? "系统中没有这张缴费通知单。" : $"该村年度当前状态为“{SettlementStates.ChineseName(notice.State)}”。", cancellationToken);
+                notice is null ? "系统中没有这张缴费通知单。" : $"该村年度当前状态为“{SettlementStateNames.ChineseName(notice.State)}”。", cancellationToken);
             return;
         }
         await work.Connection.ExecuteAsync(new CommandDefinition("""
