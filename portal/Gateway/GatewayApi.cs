@@ -32,6 +32,8 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
 {
     public const string ClientName = "gateway";
 
+    // Not the services' StoredJson: these read and write the gateway's public API, where a number may arrive as a
+    // string and a result's flags in more than one shape; the portal's models hold codes as strings, not enums.
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = JsonNumberHandling.AllowReadingFromString,

@@ -11,7 +11,12 @@ public sealed record DemoAccount(string UserName, string DisplayName, string Rol
 
 public static class DemoAccountsFile
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // People open this file to find a password: indented, and the Chinese names written as they are, not escaped.
+    private static readonly JsonSerializerOptions Json = new(StoredJson.Options)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static void Write(string path, IEnumerable<DemoAccount> accounts) => File.WriteAllText(path, JsonSerializer.Serialize(accounts.ToList(), Json));
 

@@ -16,8 +16,6 @@ namespace Calculation.Inputs;
 /// </summary>
 public static class Pending
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static Task MarkAsync(UnitOfWork work, string villageCode, int year, CancellationToken cancellationToken) =>
         MarkVillagesAsync(work, [villageCode], year, cancellationToken);
 
@@ -90,7 +88,7 @@ public sealed class SchemeTermsConsumer(NpgsqlDataSource dataSource) : Idempoten
             VALUES (@VillageCode, @Year, @SchemeId, CAST(@Terms AS jsonb), @Version)
             ON CONFLICT (village_code, year) DO UPDATE SET scheme_id = excluded.scheme_id, terms = excluded.terms, version = excluded.version
             WHERE schemes_in_force.scheme_id <> excluded.scheme_id OR schemes_in_force.version < excluded.version
-            """, new { m.VillageCode, m.Year, m.SchemeId, Terms = JsonSerializer.Serialize(m, Pending.Json), m.Version }, work.Transaction, cancellationToken: cancellationToken));
+            """, new { m.VillageCode, m.Year, m.SchemeId, Terms = JsonSerializer.Serialize(m, StoredJson.Options), m.Version }, work.Transaction, cancellationToken: cancellationToken));
         if (changed > 0) await Pending.MarkAsync(work, m.VillageCode, m.Year, cancellationToken);
     }
 }
@@ -128,7 +126,7 @@ public sealed class RosterConsumer(NpgsqlDataSource dataSource) : IdempotentCons
             ON CONFLICT (village_code, year) DO UPDATE SET since = pending_village_years.since;
             DELETE FROM roster_members WHERE village_code = @VillageCode AND year = @Year;
             INSERT INTO roster_members (year, id_number, village_code) SELECT DISTINCT @Year, unnest(@Ids), @VillageCode;
-            """, new { m.VillageCode, m.Year, m.BatchId, Members = JsonSerializer.Serialize(m.Members, Pending.Json), Ids = m.Members.Select(x => x.IdNumber).ToArray() },
+            """, new { m.VillageCode, m.Year, m.BatchId, Members = JsonSerializer.Serialize(m.Members, StoredJson.Options), Ids = m.Members.Select(x => x.IdNumber).ToArray() },
             work.Transaction, cancellationToken: cancellationToken));
         await Pending.MarkAsync(work, m.VillageCode, m.Year, cancellationToken);
     }
@@ -171,7 +169,7 @@ public sealed class VillageContributionsConsumer(NpgsqlDataSource dataSource) : 
     protected override async Task HandleAsync(VillageContributions m, UnitOfWork work, CancellationToken cancellationToken)
     {
         var lumpSumPayers = m.Records.Where(r => r.Type == PaymentType.LumpSum).Select(r => r.IdNumber).Distinct().ToArray();
-        await work.Connection.ExecuteAsync(new CommandDefinition(StoreSql, new { m.BatchId, m.VillageCode, m.ChunkIndex, m.Year, Records = JsonSerializer.Serialize(m.Records, Pending.Json), LumpSumPayers = lumpSumPayers },
+        await work.Connection.ExecuteAsync(new CommandDefinition(StoreSql, new { m.BatchId, m.VillageCode, m.ChunkIndex, m.Year, Records = JsonSerializer.Serialize(m.Records, StoredJson.Options), LumpSumPayers = lumpSumPayers },
             work.Transaction, cancellationToken: cancellationToken));
         await Pending.MarkAsync(work, m.VillageCode, m.Year, cancellationToken);
         if (lumpSumPayers.Length > 0) await Pending.MarkPeopleAsync(work, lumpSumPayers, afterYear: m.Year, cancellationToken);

@@ -7,6 +7,7 @@ using Dapper;
 using Npgsql;
 using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Telemetry;
+using Subsidy.Contracts;
 
 namespace Calculation.Inputs;
 
@@ -84,7 +85,7 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
             data.Records,
             Elsewhere = data.Elsewhere.MembersOfOtherVillages.Order(StringComparer.Ordinal).ToList(),
             LumpSumPayers = data.Elsewhere.LumpSumPayers.Order(StringComparer.Ordinal).ToList(),
-        }, Pending.Json)));
+        }, StoredJson.Options)));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Village {Village} year {Year}: {State}")]
     private static partial void LogCalculated(ILogger logger, string village, int year, string state);

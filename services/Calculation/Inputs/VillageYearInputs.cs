@@ -103,7 +103,7 @@ public sealed class VillageYearInputs
         return new VillageYearInputs
         {
             VillageCode = village, Year = year,
-            Scheme = schemeJson is null ? null : JsonSerializer.Deserialize<SchemeTermsPublished>(schemeJson, Pending.Json),
+            Scheme = schemeJson is null ? null : JsonSerializer.Deserialize<SchemeTermsPublished>(schemeJson, StoredJson.Options),
             Policy = policy, PilotStatus = pilot, Batch = batch, RosterBatchId = roster, Current = current,
         };
     }
@@ -133,8 +133,8 @@ public sealed record VillageYearData(IReadOnlyList<Member> Members, IReadOnlyLis
         List<RosterMember> roster = [];
         await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(RecordsSql, new { batchId = inputs.Batch!.BatchId, village, year }, transaction, cancellationToken: cancellationToken)))
         {
-            foreach (var chunk in await results.ReadAsync<string>()) records.AddRange(JsonSerializer.Deserialize<List<ContributionRecord>>(chunk, Pending.Json)!);
-            if (await results.ReadSingleOrDefaultAsync<string>() is { } members) roster = JsonSerializer.Deserialize<List<RosterMember>>(members, Pending.Json)!;
+            foreach (var chunk in await results.ReadAsync<string>()) records.AddRange(JsonSerializer.Deserialize<List<ContributionRecord>>(chunk, StoredJson.Options)!);
+            if (await results.ReadSingleOrDefaultAsync<string>() is { } members) roster = JsonSerializer.Deserialize<List<RosterMember>>(members, StoredJson.Options)!;
         }
         var byRoster = inputs.Scheme!.MembershipBasis == MembershipBasis.Roster;
         var ids = (byRoster ? roster.Select(m => m.IdNumber) : records.Select(r => r.IdNumber)).Distinct().ToArray();

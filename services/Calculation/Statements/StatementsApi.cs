@@ -40,7 +40,7 @@ public static class StatementsApi
         {
             return Problems.Conflict($"村 {villageCode} {year} 年度的补助方案或政策参数尚未到位，无法测算各档次的补助。");
         }
-        var scheme = JsonSerializer.Deserialize<SchemeTermsPublished>(terms, Pending.Json)!;
+        var scheme = JsonSerializer.Deserialize<SchemeTermsPublished>(terms, StoredJson.Options)!;
 
         return TypedResults.Ok(StatementRules.Compose(new StatementInputs(
             new SchemeInput(scheme.MembershipBasis, scheme.Stacking, scheme.Floors, scheme.Incentives, scheme.Budget),

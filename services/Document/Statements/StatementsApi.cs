@@ -43,12 +43,11 @@ public static class StatementsApi
             var problem = await answer.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>(cancellationToken);
             return TypedResults.Problem(detail: problem?.Detail ?? "无法取得测算结果。", statusCode: (int)answer.StatusCode, title: problem?.Title);
         }
-        var statement = (await answer.Content.ReadFromJsonAsync<ResidentStatement>(Json, cancellationToken))!;
+        // Read as the problem above is, with the web defaults the calculation answers in.
+        var statement = (await answer.Content.ReadFromJsonAsync<ResidentStatement>(cancellationToken))!;
         var village = await divisions.FindAsync(villageCode, cancellationToken);
         var township = await divisions.FindAsync(DivisionCode.ParentOf(villageCode)!, cancellationToken);
         var pdf = StatementDocument.Pdf(statement, village?.Name ?? villageCode, township?.Name ?? "");
         return TypedResults.File(pdf, "application/pdf", $"{village?.Name ?? villageCode}{year}年度集体补助告知书.pdf");
     }
-
-    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 }

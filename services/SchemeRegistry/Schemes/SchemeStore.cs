@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
@@ -18,11 +17,6 @@ public sealed record Scheme(Guid Id, string VillageCode, int Year, SchemeState S
 
 public sealed class SchemeStore(NpgsqlDataSource dataSource)
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
     private const string Columns = "id, village_code, year, state, terms::text AS terms, budget, rejection_reason, carried_over_from, version, created_by, changed_at, changed_by";
 
     private const string FindSql = $"SELECT {Columns} FROM schemes WHERE id = @Id";
@@ -64,7 +58,7 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
     private sealed record Row(Guid Id, string VillageCode, int Year, short State, string Terms, decimal Budget,
         string? RejectionReason, Guid? CarriedOverFrom, long Version, string CreatedBy, DateTime ChangedAt, string ChangedBy)
     {
-        public Scheme ToScheme() => new(Id, VillageCode, Year, (SchemeState)State, JsonSerializer.Deserialize<SchemeTerms>(Terms, Json)!,
+        public Scheme ToScheme() => new(Id, VillageCode, Year, (SchemeState)State, JsonSerializer.Deserialize<SchemeTerms>(Terms, StoredJson.EnumsAsCodes)!,
             Budget, RejectionReason, CarriedOverFrom, Version, CreatedBy, ChangedAt, ChangedBy);
     }
 
@@ -102,7 +96,7 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
             VillageCode = villageCode,
             Year = year,
             State = (short)state,
-            Terms = JsonSerializer.Serialize(terms, Json),
+            Terms = JsonSerializer.Serialize(terms, StoredJson.EnumsAsCodes),
             terms.Budget,
             CarriedOverFrom = carriedOverFrom,
             ChangedBy = caller.UserId,
@@ -119,7 +113,7 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
         {
             before.Id,
             State = (short)to,
-            Terms = JsonSerializer.Serialize(terms, Json),
+            Terms = JsonSerializer.Serialize(terms, StoredJson.EnumsAsCodes),
             terms.Budget,
             RejectionReason = to == SchemeState.Draft && before.State != SchemeState.Draft ? reason : to == SchemeState.Draft ? before.RejectionReason : null,
             ChangedBy = caller.UserId,

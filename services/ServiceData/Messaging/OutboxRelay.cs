@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Telemetry;
+using Subsidy.Contracts;
 
 namespace Subsidy.ServiceData.Messaging;
 
@@ -104,7 +105,7 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
 
     private async Task PublishAsync(OutboxRow row, Type type, CancellationToken cancellationToken)
     {
-        var message = JsonSerializer.Deserialize(row.Body, type, OutboxWriter.Json)!;
+        var message = JsonSerializer.Deserialize(row.Body, type, StoredJson.Options)!;
         ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
         using var activity = SubsidyTelemetry.ActivitySource.StartActivity("outbox relay", ActivityKind.Internal, parent);
         activity?.SetTag("messaging.message.id", row.Id);

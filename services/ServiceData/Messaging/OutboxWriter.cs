@@ -2,14 +2,13 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using Subsidy.Contracts;
 
 namespace Subsidy.ServiceData.Messaging;
 
 /// <summary>Writes events into the outbox table inside the caller's transaction.</summary>
 public static class OutboxWriter
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private const string InsertSql = """
         INSERT INTO outbox_messages (id, message_type, body, trace_parent, trace_state)
         VALUES (@Id, @MessageType, CAST(@Body AS json), @TraceParent, @TraceState);
@@ -28,7 +27,7 @@ public static class OutboxWriter
         {
             Id = Guid.CreateVersion7(),
             MessageType = TypeName(typeof(T)),
-            Body = JsonSerializer.Serialize(message, Json),
+            Body = JsonSerializer.Serialize(message, StoredJson.Options),
             TraceParent = activity?.Id,
             TraceState = activity?.TraceStateString,
         };
