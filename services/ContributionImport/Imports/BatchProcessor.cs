@@ -192,8 +192,8 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await errors.WriteAsync(connection, batch.Id, cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE import_batches SET state = 'rejected', rows_read = @rowsRead, error_count = @Count, finished_at = now() WHERE id = @Id
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            UPDATE import_batches SET state = '{BatchStates.Rejected}', rows_read = @rowsRead, error_count = @Count, finished_at = now() WHERE id = @Id
             """, new { rowsRead, errors.Count, batch.Id }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
@@ -216,16 +216,16 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
     private static async Task AcceptAsync(NpgsqlConnection data, Batch batch, long rowsRead, long accepted, string? note, CancellationToken cancellationToken)
     {
         await using var transaction = await data.BeginTransactionAsync(cancellationToken);
-        var superseded = (await data.QueryAsync<Guid>(new CommandDefinition("""
-            UPDATE import_batches SET state = 'superseded', superseded_by = @Id
-            WHERE kind = @Kind AND year = @Year AND state = 'accepted' AND id <> @Id AND scope_code LIKE @ScopeCode || '%'
+        var superseded = (await data.QueryAsync<Guid>(new CommandDefinition($"""
+            UPDATE import_batches SET state = '{BatchStates.Superseded}', superseded_by = @Id
+            WHERE kind = @Kind AND year = @Year AND state = '{BatchStates.Accepted}' AND id <> @Id AND scope_code LIKE @ScopeCode || '%'
             RETURNING id
             """, new { batch.Id, batch.Kind, batch.Year, batch.ScopeCode }, transaction, cancellationToken: cancellationToken))).AsList();
         var villages = (await data.QueryAsync<(string VillageCode, int Rows)>(new CommandDefinition("""
             SELECT village_code, count(*)::int FROM contribution_rows WHERE batch_id = @Id GROUP BY village_code ORDER BY village_code
             """, new { batch.Id }, transaction, cancellationToken: cancellationToken))).AsList();
-        await data.ExecuteAsync(new CommandDefinition("""
-            UPDATE import_batches SET state = 'accepted', rows_read = @rowsRead, rows_accepted = @accepted, note = @note, finished_at = now() WHERE id = @Id;
+        await data.ExecuteAsync(new CommandDefinition($"""
+            UPDATE import_batches SET state = '{BatchStates.Accepted}', rows_read = @rowsRead, rows_accepted = @accepted, note = @note, finished_at = now() WHERE id = @Id;
             SELECT pg_notify('import_published', @Id::text);
             """, new { rowsRead, accepted, note, batch.Id }, transaction, cancellationToken: cancellationToken));
         await OutboxWriter.EnqueueAsync(data, transaction, new ContributionBatchAccepted(batch.Id, batch.ScopeCode, batch.Year, DateTimeOffset.UtcNow,

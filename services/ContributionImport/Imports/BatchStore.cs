@@ -21,7 +21,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImpo
     private const string FindSql = $"SELECT {Columns} FROM import_batches WHERE id = @Id";
     private const string ListSql = $"""
         SELECT {Columns} FROM import_batches
-        WHERE scope_code LIKE @Prefix || '%' AND (@Year::int IS NULL OR year = @Year) AND state <> 'uploading'
+        WHERE scope_code LIKE @Prefix || '%' AND (@Year::int IS NULL OR year = @Year) AND state <> '{BatchStates.Uploading}'
         ORDER BY uploaded_at DESC LIMIT 200
         """;
     private const string SameFileSql = $"SELECT {Columns} FROM import_batches WHERE kind = @Kind AND scope_code = @ScopeCode AND year = @Year AND sha256 = @Sha256";
@@ -30,10 +30,10 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImpo
     public static async Task StartProcessingAsync(NpgsqlDataSource dataSource, Guid batchId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("""
+        await connection.ExecuteAsync(new CommandDefinition($"""
             DELETE FROM import_errors WHERE batch_id = @batchId;
             DELETE FROM contribution_rows WHERE batch_id = @batchId;
-            UPDATE import_batches SET state = 'processing', started_at = now(), rows_read = 0, error_count = 0, failure = NULL, note = NULL WHERE id = @batchId;
+            UPDATE import_batches SET state = '{BatchStates.Processing}', started_at = now(), rows_read = 0, error_count = 0, failure = NULL, note = NULL WHERE id = @batchId;
             """, new { batchId }, cancellationToken: cancellationToken));
     }
 
@@ -44,7 +44,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImpo
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("INSERT INTO import_errors (batch_id, row_no, column_name, value, reason) VALUES (@batchId, @RowNumber, @Column, @Value, @Reason)",
             errors.Select(e => new { batchId, e.RowNumber, e.Column, e.Value, e.Reason }), transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition("UPDATE import_batches SET state = 'rejected', rows_read = @rowsRead, error_count = @count, finished_at = now() WHERE id = @batchId",
+        await connection.ExecuteAsync(new CommandDefinition($"UPDATE import_batches SET state = '{BatchStates.Rejected}', rows_read = @rowsRead, error_count = @count, finished_at = now() WHERE id = @batchId",
             new { batchId, rowsRead, count = errors.Count }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
@@ -145,15 +145,15 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImpo
     }
 
     private static Task InsertUploadingAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Batch batch, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("""
+        connection.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO import_batches (id, kind, scope_code, year, file_name, state, uploaded_by)
-            VALUES (@Id, @Kind, @ScopeCode, @Year, @FileName, 'uploading', @UploadedBy)
+            VALUES (@Id, @Kind, @ScopeCode, @Year, @FileName, '{BatchStates.Uploading}', @UploadedBy)
             """, batch, transaction, cancellationToken: cancellationToken));
 
     /// <summary>An upload that was not stored leaves nothing behind, its pieces included (the request may be cancelled already, hence no token).</summary>
     private async Task DeleteUploadingAsync(Guid id)
     {
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-        await connection.ExecuteAsync("DELETE FROM import_batches WHERE id = @id AND state = 'uploading'", new { id });
+        await connection.ExecuteAsync($"DELETE FROM import_batches WHERE id = @id AND state = '{BatchStates.Uploading}'", new { id });
     }
 }

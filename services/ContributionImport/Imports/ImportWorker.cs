@@ -15,14 +15,16 @@ public sealed partial class ImportWorker(NpgsqlDataSource dataSource, BatchProce
 {
     private const string CandidatesSql = $"""
         SELECT {BatchStore.Columns}
-        FROM import_batches WHERE state IN ('received', 'processing') ORDER BY uploaded_at LIMIT 20
+        FROM import_batches WHERE state IN ('{BatchStates.Received}', '{BatchStates.Processing}') ORDER BY uploaded_at LIMIT 20
         """;
 
     private const string TryLockSql = "SELECT pg_try_advisory_lock(@key)";
     private const string UnlockSql = "SELECT pg_advisory_unlock(@key)";
     private const string StateSql = "SELECT state FROM import_batches WHERE id = @Id";
-    private const string FailedSql = "UPDATE import_batches SET state = 'failed', failure = @failure, finished_at = now() WHERE id = @Id";
-    private const string AbandonedUploadsSql = "DELETE FROM import_batches WHERE state = 'uploading' AND uploaded_at < now() - interval '1 day'";
+    private const string FailedSql =
+        $"UPDATE import_batches SET state = '{BatchStates.Failed}', failure = @failure, finished_at = now() WHERE id = @Id";
+    private const string AbandonedUploadsSql =
+        $"DELETE FROM import_batches WHERE state = '{BatchStates.Uploading}' AND uploaded_at < now() - interval '1 day'";
 
 
     protected override async Task<bool> WorkAsync(NpgsqlConnection session, CancellationToken cancellationToken)

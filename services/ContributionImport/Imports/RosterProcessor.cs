@@ -96,13 +96,13 @@ public sealed class RosterProcessor(NpgsqlDataSource dataSource)
             }
             await copy.CompleteAsync(cancellationToken);
         }
-        var superseded = (await connection.QueryAsync<Guid>(new CommandDefinition("""
-            UPDATE import_batches SET state = 'superseded', superseded_by = @Id
-            WHERE kind = @Kind AND year = @Year AND state = 'accepted' AND id <> @Id AND scope_code = @ScopeCode
+        var superseded = (await connection.QueryAsync<Guid>(new CommandDefinition($"""
+            UPDATE import_batches SET state = '{BatchStates.Superseded}', superseded_by = @Id
+            WHERE kind = @Kind AND year = @Year AND state = '{BatchStates.Accepted}' AND id <> @Id AND scope_code = @ScopeCode
             RETURNING id
             """, new { batch.Id, batch.Kind, batch.Year, batch.ScopeCode }, transaction, cancellationToken: cancellationToken))).AsList();
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE import_batches SET state = 'accepted', rows_read = @rowsRead, rows_accepted = @count, finished_at = now(), published_at = now() WHERE id = @Id
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            UPDATE import_batches SET state = '{BatchStates.Accepted}', rows_read = @rowsRead, rows_accepted = @count, finished_at = now(), published_at = now() WHERE id = @Id
             """, new { batch.Id, rowsRead, count = members.Count }, transaction, cancellationToken: cancellationToken));
         await OutboxWriter.EnqueueAsync(connection, transaction, new RosterAccepted(batch.Id, batch.ScopeCode, batch.Year, members, superseded), cancellationToken);
         await transaction.CommitAsync(cancellationToken);

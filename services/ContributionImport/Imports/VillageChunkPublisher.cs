@@ -56,7 +56,7 @@ public sealed class VillageChunkPublisher(NpgsqlDataSource dataSource, IBus bus,
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var batches = (await connection.QueryAsync<(Guid Id, int Year)>(new CommandDefinition(
-            "SELECT id, year FROM import_batches WHERE state = 'accepted' AND published_at IS NULL ORDER BY finished_at", cancellationToken: cancellationToken))).AsList();
+            $"SELECT id, year FROM import_batches WHERE state = '{BatchStates.Accepted}' AND published_at IS NULL ORDER BY finished_at", cancellationToken: cancellationToken))).AsList();
         foreach (var (batchId, year) in batches)
         {
             var pending = await connection.QueryAsync<string>(new CommandDefinition("""
