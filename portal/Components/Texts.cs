@@ -3,11 +3,15 @@ using Subsidy.Contracts;
 
 namespace Portal.Components;
 
-/// <summary>How the portal writes what it shows: dates yyyy-MM-dd, amounts with thousands separators and 元, and the Chinese labels of codes.</summary>
+/// <summary>
+/// How the portal writes what it shows: dates yyyy-MM-dd, amounts with thousands separators and 元, and the Chinese
+/// labels of codes.
+/// </summary>
 public static class Texts
 {
     private static readonly CultureInfo Chinese = CultureInfo.GetCultureInfo("zh-CN");
-    private static readonly TimeZoneInfo ChinaTime = TimeZoneInfo.CreateCustomTimeZone("CST", TimeSpan.FromHours(8), "中国标准时间", "中国标准时间");
+    private static readonly TimeZoneInfo ChinaTime =
+        TimeZoneInfo.CreateCustomTimeZone("CST", TimeSpan.FromHours(8), "中国标准时间", "中国标准时间");
 
     public static string Money(decimal? amount) => amount is { } a ? a.ToString("N2", Chinese) + " 元" : "—";
     public static string Percent(decimal? share) => share is { } s ? (s * 100).ToString("0.##", Chinese) + "%" : "—";
@@ -16,7 +20,8 @@ public static class Texts
 
     /// <summary>A moment in China Standard Time, the business day's zone.</summary>
     public static string Time(DateTime? at) => at is { } t
-        ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(t, DateTimeKind.Utc), ChinaTime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
+        ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(t, DateTimeKind.Utc), ChinaTime)
+            .ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
         : "—";
 
     public static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, ChinaTime));
@@ -75,11 +80,13 @@ public static class Texts
 
     public static readonly (string Code, string Name)[] SpecialGroups =
     [
-        ("dibao", "低保对象"), ("tekun", "特困人员"), ("severe-disability", "重度残疾人"), ("wubao", "五保户"), ("poverty-monitoring", "脱贫/防止返贫监测对象"),
+        ("dibao", "低保对象"), ("tekun", "特困人员"), ("severe-disability", "重度残疾人"), ("wubao", "五保户"),
+        ("poverty-monitoring", "脱贫/防止返贫监测对象"),
     ];
 
     public static string SpecialGroup(string? code) => code is null ? "一般参保人员"
-        : SpecialGroups.FirstOrDefault(g => string.Equals(g.Code, code, StringComparison.OrdinalIgnoreCase) || string.Equals(g.Code.Replace("-", ""), code, StringComparison.OrdinalIgnoreCase)).Name ?? code;
+        : SpecialGroups.FirstOrDefault(g => string.Equals(g.Code, code, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(g.Code.Replace("-", ""), code, StringComparison.OrdinalIgnoreCase)).Name ?? code;
 
     public static string DonorKind(string? kind) => kind switch
     {
@@ -111,7 +118,11 @@ public static class Texts
         _ => kind,
     };
 
-    public static readonly string[] DocumentKinds = ["roster-xlsx", "roster-pdf", "notice-pdf", "application-pdf", "payment-notice-pdf", "credited-xlsx", "credited-csv", "summary-xlsx", "assessment-xlsx", "assessment-pdf"];
+    public static readonly string[] DocumentKinds =
+    [
+        "roster-xlsx", "roster-pdf", "notice-pdf", "application-pdf", "payment-notice-pdf", "credited-xlsx",
+        "credited-csv", "summary-xlsx", "assessment-xlsx", "assessment-pdf",
+    ];
 
     public static string ObjectionState(string state) => state switch
     {
@@ -148,7 +159,8 @@ public static class Texts
     public static readonly (string State, string Title)[] SettlementSteps =
     [
         ("calculated", "已测算"), ("confirmed", "村确认"), ("notice-published", "公示"), ("notice-closed", "公示结束"),
-        ("application-submitted", "申报"), ("approved", "县审核"), ("payment-notice-issued", "缴费通知"), ("paid", "已缴费"), ("credited", "已到账"),
+        ("application-submitted", "申报"), ("approved", "县审核"), ("payment-notice-issued", "缴费通知"), ("paid", "已缴费"),
+        ("credited", "已到账"),
     ];
 
     /// <summary>

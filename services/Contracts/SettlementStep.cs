@@ -2,8 +2,9 @@ namespace Subsidy.Contracts;
 
 /// <summary>
 /// The steps of a village-year's settlement (docs/design/05-settlement.md) as they cross services, spelt by
-/// <see cref="EnumCodes"/> ("publish-notice"). The first twelve are taken by people through the workflow; <see cref="Suspend"/>,
-/// <see cref="Resume"/> and <see cref="PaymentRejected"/> follow the registry and the tax bureau.
+/// <see cref="EnumCodes"/> ("publish-notice"). The first twelve are taken by people through the workflow;
+/// <see cref="Suspend"/>, <see cref="Resume"/> and <see cref="PaymentRejected"/> follow the registry and the tax
+/// bureau.
 /// </summary>
 public enum SettlementStep
 {
@@ -43,7 +44,9 @@ public static class SettlementStateNames
         _ => EnumCodes.Of(state),
     };
 
-    /// <summary>The name of the state with this code ("notice-published"); a code of no state is shown as it is.</summary>
+    /// <summary>
+    /// The name of the state with this code ("notice-published"); a code of no state is shown as it is.
+    /// </summary>
     public static string ChineseName(string? code) =>
         EnumCodes.TryParse<SettlementState>(code, out var state) ? ChineseName(state) : code ?? "";
 }

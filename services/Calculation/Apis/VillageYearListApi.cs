@@ -7,12 +7,16 @@ using Subsidy.ServiceDefaults.Auth;
 
 namespace Calculation.Apis;
 
-public sealed record VillageYearListItem(string VillageCode, string? VillageName, int Year, string State, string StateName, bool Stale,
-    int Members, int Eligible, decimal Amount, int OpenObjections, DateOnly? NoticeEnd, string? RejectionReason);
+public sealed record VillageYearListItem(string VillageCode, string? VillageName, int Year, string State,
+    string StateName, bool Stale, int Members, int Eligible, decimal Amount, int OpenObjections, DateOnly? NoticeEnd,
+    string? RejectionReason);
 
 public sealed record VillageYearPage(int Total, int Page, int PageSize, IReadOnlyList<VillageYearListItem> Items);
 
-/// <summary>An area's village-years a page at a time: of one year, under a division (default the caller's scope), in a state, by name or code, with open objections.</summary>
+/// <summary>
+/// An area's village-years a page at a time: of one year, under a division (default the caller's scope), in a state, by
+/// name or code, with open objections.
+/// </summary>
 public sealed record VillageYearListQuery(
     [property: FromQuery(Name = "year")] int? Year,
     [property: FromQuery(Name = "division")] string? Division,
