@@ -1,12 +1,17 @@
 using System.Globalization;
+using Subsidy.Contracts;
 
 namespace Portal.Components;
 
-/// <summary>How the portal writes what it shows: dates yyyy-MM-dd, amounts with thousands separators and 元, and the Chinese labels of codes.</summary>
+/// <summary>
+/// How the portal writes what it shows: dates yyyy-MM-dd, amounts with thousands separators and 元, and the Chinese
+/// labels of codes.
+/// </summary>
 public static class Texts
 {
     private static readonly CultureInfo Chinese = CultureInfo.GetCultureInfo("zh-CN");
-    private static readonly TimeZoneInfo ChinaTime = TimeZoneInfo.CreateCustomTimeZone("CST", TimeSpan.FromHours(8), "中国标准时间", "中国标准时间");
+    private static readonly TimeZoneInfo ChinaTime =
+        TimeZoneInfo.CreateCustomTimeZone("CST", TimeSpan.FromHours(8), "中国标准时间", "中国标准时间");
 
     public static string Money(decimal? amount) => amount is { } a ? a.ToString("N2", Chinese) + " 元" : "—";
     public static string Percent(decimal? share) => share is { } s ? (s * 100).ToString("0.##", Chinese) + "%" : "—";
@@ -15,7 +20,8 @@ public static class Texts
 
     /// <summary>A moment in China Standard Time, the business day's zone.</summary>
     public static string Time(DateTime? at) => at is { } t
-        ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(t, DateTimeKind.Utc), ChinaTime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
+        ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(t, DateTimeKind.Utc), ChinaTime)
+            .ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
         : "—";
 
     public static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, ChinaTime));
@@ -74,11 +80,13 @@ public static class Texts
 
     public static readonly (string Code, string Name)[] SpecialGroups =
     [
-        ("dibao", "低保对象"), ("tekun", "特困人员"), ("severe-disability", "重度残疾人"), ("wubao", "五保户"), ("poverty-monitoring", "脱贫/防止返贫监测对象"),
+        ("dibao", "低保对象"), ("tekun", "特困人员"), ("severe-disability", "重度残疾人"), ("wubao", "五保户"),
+        ("poverty-monitoring", "脱贫/防止返贫监测对象"),
     ];
 
     public static string SpecialGroup(string? code) => code is null ? "一般参保人员"
-        : SpecialGroups.FirstOrDefault(g => string.Equals(g.Code, code, StringComparison.OrdinalIgnoreCase) || string.Equals(g.Code.Replace("-", ""), code, StringComparison.OrdinalIgnoreCase)).Name ?? code;
+        : SpecialGroups.FirstOrDefault(g => string.Equals(g.Code, code, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(g.Code.Replace("-", ""), code, StringComparison.OrdinalIgnoreCase)).Name ?? code;
 
     public static string DonorKind(string? kind) => kind switch
     {
@@ -110,7 +118,11 @@ public static class Texts
         _ => kind,
     };
 
-    public static readonly string[] DocumentKinds = ["roster-xlsx", "roster-pdf", "notice-pdf", "application-pdf", "payment-notice-pdf", "credited-xlsx", "credited-csv", "summary-xlsx", "assessment-xlsx", "assessment-pdf"];
+    public static readonly string[] DocumentKinds =
+    [
+        "roster-xlsx", "roster-pdf", "notice-pdf", "application-pdf", "payment-notice-pdf", "credited-xlsx",
+        "credited-csv", "summary-xlsx", "assessment-xlsx", "assessment-pdf",
+    ];
 
     public static string ObjectionState(string state) => state switch
     {
@@ -140,21 +152,29 @@ public static class Texts
         _ => decision,
     };
 
-    /// <summary>The settlement of a village-year (docs/design/05-settlement.md), in order, for the Steps bar.</summary>
+    /// <summary>
+    /// The settlement of a village-year (docs/design/05-settlement.md), in order, for the Steps bar: short step titles,
+    /// not the states' names (<see cref="SettlementStates"/>).
+    /// </summary>
     public static readonly (string State, string Title)[] SettlementSteps =
     [
         ("calculated", "已测算"), ("confirmed", "村确认"), ("notice-published", "公示"), ("notice-closed", "公示结束"),
-        ("application-submitted", "申报"), ("approved", "县审核"), ("payment-notice-issued", "缴费通知"), ("paid", "已缴费"), ("credited", "已到账"),
+        ("application-submitted", "申报"), ("approved", "县审核"), ("payment-notice-issued", "缴费通知"), ("paid", "已缴费"),
+        ("credited", "已到账"),
     ];
 
+    /// <summary>
+    /// Every settlement state with its name from the contracts, in the order of the settlement; a suspended pilot is
+    /// off that path, so lists and charts show it last.
+    /// </summary>
     public static readonly (string State, string Name)[] SettlementStates =
     [
-        ("waiting-for-inputs", "等待数据"), ("calculated", "已测算"), ("confirmed", "村已确认"), ("notice-published", "公示中"), ("notice-closed", "公示结束"),
-        ("application-submitted", "已提交申报表"), ("approved", "县社保中心已审核"), ("payment-notice-issued", "已出具缴费通知单"), ("paid", "已缴费"),
-        ("credited", "已到账"), ("suspended", "试点已暂停"),
+        .. Enum.GetValues<Subsidy.Contracts.SettlementState>()
+            .OrderBy(state => state == Subsidy.Contracts.SettlementState.Suspended)
+            .Select(state => (EnumCodes.Of(state), SettlementStateNames.ChineseName(state))),
     ];
 
-    public static string SettlementState(string state) => SettlementStates.FirstOrDefault(s => s.State == state).Name ?? state;
+    public static string SettlementState(string state) => SettlementStateNames.ChineseName(state);
 
     public static string StateColor(string state) => state switch
     {

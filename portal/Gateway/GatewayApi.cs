@@ -9,17 +9,23 @@ using Portal.SignIn;
 
 namespace Portal.Gateway;
 
-/// <summary>What the gateway answered: the value, or the refusal with its Chinese reason and the fields it names.</summary>
-public sealed record ApiResult<T>(T? Value, HttpStatusCode Status, string? Message, IReadOnlyDictionary<string, string[]> FieldErrors)
+/// <summary>
+/// What the gateway answered: the value, or the refusal with its Chinese reason and the fields it names.
+/// </summary>
+public sealed record ApiResult<T>(T? Value, HttpStatusCode Status, string? Message,
+    IReadOnlyDictionary<string, string[]> FieldErrors)
 {
     public bool Ok => (int)Status is >= 200 and < 300;
     public bool Forbidden => Status == HttpStatusCode.Forbidden;
     public bool NotFound => Status == HttpStatusCode.NotFound;
 
     /// <summary>The reason to show: the problem's detail, else every field message.</summary>
-    public string Reason => Message ?? (FieldErrors.Count > 0 ? string.Join("；", FieldErrors.SelectMany(e => e.Value)) : $"请求未成功（{(int)Status}）。");
+    public string Reason => Message ?? (FieldErrors.Count > 0
+        ? string.Join("；", FieldErrors.SelectMany(e => e.Value))
+        : $"请求未成功（{(int)Status}）。");
 
-    public string? ErrorAt(string field) => FieldErrors.TryGetValue(field, out var messages) ? string.Join("；", messages) : null;
+    public string? ErrorAt(string field) =>
+        FieldErrors.TryGetValue(field, out var messages) ? string.Join("；", messages) : null;
 }
 
 public sealed record ListPage<T>(IReadOnlyList<T> Items, int Total);
@@ -28,10 +34,13 @@ public sealed record ListPage<T>(IReadOnlyList<T> Items, int Total);
 /// The portal's only way to the system: the gateway's public API, called with the signed-in user's own token.
 /// The portal decides nothing: what is allowed, and why not, is what the services answer.
 /// </summary>
-public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStateProvider authentication, UserSessions sessions, NavigationManager navigation)
+public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStateProvider authentication,
+    UserSessions sessions, NavigationManager navigation)
 {
     public const string ClientName = "gateway";
 
+    // Not the services' StoredJson: these read and write the gateway's public API, where a number may arrive as a
+    // string and a result's flags in more than one shape; the portal's models hold codes as strings, not enums.
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
@@ -50,20 +59,30 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
     public Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken cancellationToken = default) =>
         SendAsync<T>(HttpMethod.Get, path, null, cancellationToken);
 
-    public Task<ApiResult<T>> PostAsync<T>(string path, object? body = null, CancellationToken cancellationToken = default) =>
+    public Task<ApiResult<T>> PostAsync<T>(string path, object? body = null,
+        CancellationToken cancellationToken = default) =>
         SendAsync<T>(HttpMethod.Post, path, JsonContent.Create(body ?? new { }, options: Json), cancellationToken);
 
     public Task<ApiResult<T>> PutAsync<T>(string path, object body, CancellationToken cancellationToken = default) =>
         SendAsync<T>(HttpMethod.Put, path, JsonContent.Create(body, options: Json), cancellationToken);
 
     /// <summary>A text answer (a CSV report), at most <paramref name="maxLines"/> lines of it.</summary>
-    public async Task<ApiResult<List<string>>> GetLinesAsync(string path, int maxLines, CancellationToken cancellationToken = default)
+    public async Task<ApiResult<List<string>>> GetLinesAsync(string path, int maxLines,
+        CancellationToken cancellationToken = default)
     {
         var user = await UserAsync();
-        if ((user is null ? null : await sessions.FindAsync(user.SessionId, cancellationToken)) is not { } session) return new ApiResult<List<string>>(null, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。", Empty);
+        if ((user is null ? null : await sessions.FindAsync(user.SessionId, cancellationToken)) is not { } session)
+        {
+            return new ApiResult<List<string>>(null, HttpStatusCode.Unauthorized, "登录已过期，请重新登录。", Empty);
+        }
         using var request = Request(HttpMethod.Get, path, session);
-        using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (!response.IsSuccessStatusCode) return new ApiResult<List<string>>(null, response.StatusCode, (await ReadProblemAsync(response, cancellationToken)).Detail, Empty);
+        using var response = await clients.CreateClient(ClientName)
+            .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var problem = await ReadProblemAsync(response, cancellationToken);
+            return new ApiResult<List<string>>(null, response.StatusCode, problem.Detail, Empty);
+        }
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
         var lines = new List<string>();
         while (lines.Count < maxLines && await reader.ReadLineAsync(cancellationToken) is { } line) lines.Add(line);
@@ -71,16 +90,21 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
     }
 
     /// <summary>One page of a list whose API gives the number of matches in X-Total-Count.</summary>
-    public async Task<ApiResult<ListPage<T>>> GetPageAsync<T>(string path, CancellationToken cancellationToken = default)
+    public async Task<ApiResult<ListPage<T>>> GetPageAsync<T>(string path,
+        CancellationToken cancellationToken = default)
     {
         var total = 0;
         var result = await SendAsync<List<T>>(HttpMethod.Get, path, null, cancellationToken,
-            response => total = response.Headers.TryGetValues("X-Total-Count", out var values) && int.TryParse(values.FirstOrDefault(), CultureInfo.InvariantCulture, out var n) ? n : 0);
-        return new ApiResult<ListPage<T>>(result.Ok ? new ListPage<T>(result.Value ?? [], Math.Max(total, result.Value?.Count ?? 0)) : null, result.Status, result.Message, result.FieldErrors);
+            response => total = response.Headers.TryGetValues("X-Total-Count", out var values)
+                && int.TryParse(values.FirstOrDefault(), CultureInfo.InvariantCulture, out var n) ? n : 0);
+        var page = result.Ok
+            ? new ListPage<T>(result.Value ?? [], Math.Max(total, result.Value?.Count ?? 0))
+            : null;
+        return new ApiResult<ListPage<T>>(page, result.Status, result.Message, result.FieldErrors);
     }
 
-    public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken = default,
-        Action<HttpResponseMessage>? answered = null)
+    public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content,
+        CancellationToken cancellationToken = default, Action<HttpResponseMessage>? answered = null)
     {
         var user = await UserAsync();
         var session = user is null ? null : await sessions.FindAsync(user.SessionId, cancellationToken);
@@ -108,7 +132,10 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
     {
         var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.AccessToken);
-        if (session.BusinessDate is { } date) request.Headers.Add("X-Business-Date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (session.BusinessDate is { } date)
+        {
+            request.Headers.Add("X-Business-Date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
         return request;
     }
 
@@ -116,20 +143,25 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
     {
         if (response.IsSuccessStatusCode)
         {
-            var value = response.Content.Headers.ContentLength == 0 ? default : await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken);
+            var value = response.Content.Headers.ContentLength == 0
+                ? default
+                : await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken);
             return new ApiResult<T>(value, response.StatusCode, null, Empty);
         }
         if (response.StatusCode == HttpStatusCode.Unauthorized) SignInAgain();
         var problem = await ReadProblemAsync(response, cancellationToken);
-        return new ApiResult<T>(default, response.StatusCode, problem.Detail ?? (problem.Errors is { Count: > 0 } ? null : problem.Title ?? DefaultMessage(response.StatusCode)),
-            problem.Errors ?? Empty);
+        var message = problem.Detail
+            ?? (problem.Errors is { Count: > 0 } ? null : problem.Title ?? DefaultMessage(response.StatusCode));
+        return new ApiResult<T>(default, response.StatusCode, message, problem.Errors ?? Empty);
     }
 
-    public static async Task<Problem> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async Task<Problem> ReadProblemAsync(HttpResponseMessage response,
+        CancellationToken cancellationToken)
     {
         try
         {
-            return await response.Content.ReadFromJsonAsync<Problem>(Json, cancellationToken) ?? new Problem(null, null, null);
+            return await response.Content.ReadFromJsonAsync<Problem>(Json, cancellationToken)
+                ?? new Problem(null, null, null);
         }
         catch (JsonException) { return new Problem(null, null, null); }
         catch (NotSupportedException) { return new Problem(null, null, null); }
@@ -155,15 +187,21 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
     private static readonly IReadOnlyDictionary<string, string[]> Empty = new Dictionary<string, string[]>();
 }
 
-/// <summary>A list of codes, whether the API sends a JSON array or the older comma-separated text ("Capped, TierMismatch"; "None" for none).</summary>
+/// <summary>
+/// A list of codes, whether the API sends a JSON array or the older comma-separated text ("Capped, TierMismatch";
+/// "None" for none).
+/// </summary>
 public sealed class CodeListConverter : JsonConverter<IReadOnlyList<string>>
 {
-    public override IReadOnlyList<string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override IReadOnlyList<string> Read(ref Utf8JsonReader reader, Type typeToConvert,
+        JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.Null) return [];
         if (reader.TokenType == JsonTokenType.String)
         {
-            return reader.GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(c => c != "None").ToList();
+            return reader.GetString()!
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(c => c != "None").ToList();
         }
         var list = new List<string>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)

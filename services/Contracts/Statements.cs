@@ -29,7 +29,8 @@ public sealed record ResidentStatement(
     string Formula);
 
 /// <summary>One tier a resident might choose: what they pay, what the collective adds, and where it leads by 60.</summary>
-public sealed record StatementTier(decimal Tier, decimal OwnPayment, decimal FloorPart, decimal IncentivePart, decimal Subsidy, decimal AccountAt60, decimal MonthlyAt60);
+public sealed record StatementTier(decimal Tier, decimal OwnPayment, decimal FloorPart, decimal IncentivePart,
+    decimal Subsidy, decimal AccountAt60, decimal MonthlyAt60);
 
 /// <summary>A year's collective subsidy credited to the resident's personal account.</summary>
 public sealed record CreditedYear(int Year, string VillageCode, decimal Amount);

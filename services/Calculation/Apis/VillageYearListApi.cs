@@ -1,18 +1,22 @@
 using Microsoft.AspNetCore.Mvc;
-using Dapper;
-using Calculation.Settlement;
+using Calculation.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
 
 namespace Calculation.Apis;
 
-public sealed record VillageYearListItem(string VillageCode, string? VillageName, int Year, string State, string StateName, bool Stale,
-    int Members, int Eligible, decimal Amount, int OpenObjections, DateOnly? NoticeEnd, string? RejectionReason);
+public sealed record VillageYearListItem(string VillageCode, string? VillageName, int Year, string State,
+    string StateName, bool Stale, int Members, int Eligible, decimal Amount, int OpenObjections, DateOnly? NoticeEnd,
+    string? RejectionReason);
 
 public sealed record VillageYearPage(int Total, int Page, int PageSize, IReadOnlyList<VillageYearListItem> Items);
 
-/// <summary>An area's village-years a page at a time: of one year, under a division (default the caller's scope), in a state, by name or code, with open objections.</summary>
+/// <summary>
+/// An area's village-years a page at a time: of one year, under a division (default the caller's scope), in a state, by
+/// name or code, with open objections.
+/// </summary>
 public sealed record VillageYearListQuery(
     [property: FromQuery(Name = "year")] int? Year,
     [property: FromQuery(Name = "division")] string? Division,
@@ -30,31 +34,6 @@ public static class VillageYearListApi
 {
     public const int MaxPageSize = 200;
 
-    private const string Filter = """
-        FROM village_years v
-        LEFT JOIN calculation_runs r ON r.id = v.run_id
-        LEFT JOIN known_divisions d ON d.code = v.village_code
-        WHERE v.year = @year AND v.village_code LIKE @prefix || '%'
-          AND (@state::text IS NULL OR v.state = @state)
-          AND (@q::text IS NULL OR v.village_code LIKE @q || '%' OR d.name LIKE '%' || @q || '%')
-          AND (@openObjections::boolean IS NOT TRUE OR EXISTS (SELECT 1 FROM objections o WHERE o.village_code = v.village_code AND o.year = v.year AND o.state = 'open'))
-        """;
-
-    private const string CountSql = $"SELECT count(*)::int {Filter}";
-
-    private const string PageSql = $"""
-        SELECT v.village_code, d.name AS village_name, v.year, v.state, v.stale,
-               coalesce(r.members, 0) AS members, coalesce(r.eligible, 0) AS eligible, coalesce(r.amount, 0) AS amount,
-               (SELECT count(*)::int FROM objections o WHERE o.village_code = v.village_code AND o.year = v.year AND o.state = 'open') AS open_objections,
-               v.notice_end, v.rejection_reason
-        {Filter}
-        ORDER BY v.village_code
-        LIMIT @pageSize OFFSET @offset
-        """;
-
-    private sealed record Row(string VillageCode, string? VillageName, int Year, string State, bool Stale, int Members, int Eligible, decimal Amount,
-        int OpenObjections, DateOnly? NoticeEnd, string? RejectionReason);
-
     public static RouteGroupBuilder MapVillageYearListApi(this RouteGroupBuilder group)
     {
         group.MapGet("/village-years", List);
@@ -62,7 +41,8 @@ public static class VillageYearListApi
     }
 
     public static async Task<Results<Ok<VillageYearPage>, ValidationProblem, ProblemHttpResult>> List(
-        [AsParameters] VillageYearListQuery query, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        [AsParameters] VillageYearListQuery query, HttpContext http, NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken)
     {
         var (year, division, state, q, openObjections, page, pageSize) = query;
         if (year is not (>= 2000 and <= 2100)) return Problems.Invalid([("year", "须指定4位年度。")]);
@@ -71,20 +51,16 @@ public static class VillageYearListApi
         if (!caller.Covers(prefix)) return Problems.OutOfScope(caller, prefix);
         var size = Math.Clamp(pageSize ?? 50, 1, MaxPageSize);
         var number = Math.Max(page ?? 1, 1);
-        var parameters = new
-        {
-            year,
+        var filter = new VillageYearListFilter(
+            year.Value,
             prefix,
-            state = string.IsNullOrWhiteSpace(state) ? null : state.Trim(),
-            q = string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
-            openObjections,
-            pageSize = size,
-            offset = (number - 1) * size,
-        };
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition(CountSql, parameters, cancellationToken: cancellationToken));
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(PageSql, parameters, cancellationToken: cancellationToken));
-        var items = rows.Select(r => new VillageYearListItem(r.VillageCode, r.VillageName, r.Year, r.State, SettlementStates.ChineseName(r.State), r.Stale,
+            string.IsNullOrWhiteSpace(state) ? null : state.Trim(),
+            string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
+            openObjections);
+        var (total, rows) = await VillageYearListQueries.PageAsync(
+            dataSource, filter, size, (number - 1) * size, cancellationToken);
+        var items = rows.Select(r => new VillageYearListItem(
+            r.VillageCode, r.VillageName, r.Year, r.State, SettlementStateNames.ChineseName(r.State), r.Stale,
             r.Members, r.Eligible, r.Amount, r.OpenObjections, r.NoticeEnd, r.RejectionReason)).ToList();
         return TypedResults.Ok(new VillageYearPage(total, number, size, items));
     }

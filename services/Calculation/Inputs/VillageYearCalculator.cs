@@ -7,6 +7,7 @@ using Dapper;
 using Npgsql;
 using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Telemetry;
+using Subsidy.Contracts;
 
 namespace Calculation.Inputs;
 
@@ -15,14 +16,19 @@ namespace Calculation.Inputs;
 /// inputs, decides (<see cref="Readiness"/>) and, when they are complete and changed, runs the rules and records the
 /// run. The pending mark is removed in the same transaction as the result, so a crash leaves it pending.
 /// </summary>
-public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, ILogger<VillageYearCalculator> logger, IConfiguration configuration)
+public sealed partial class VillageYearCalculator(
+    NpgsqlDataSource dataSource, ILogger<VillageYearCalculator> logger, IConfiguration configuration)
     : NotifiedWorker(dataSource, logger, "calculation", TimeSpan.FromSeconds(5))
 {
-    /// <summary>Village-years calculated side by side: each waits on the database part of the time, so a few overlap well even on two cores.</summary>
+    /// <summary>
+    /// Village-years calculated side by side: each waits on the database part of the time, so a few overlap well even
+    /// on two cores.
+    /// </summary>
     private readonly int _parallel = Math.Max(1, configuration.GetValue("Calculation:Parallel", 3));
 
     private static readonly System.Diagnostics.Metrics.Histogram<double> Duration =
-        SubsidyTelemetry.Meter.CreateHistogram<double>("subsidy.calculation.duration", "ms", "Time to calculate one village-year");
+        SubsidyTelemetry.Meter.CreateHistogram<double>(
+            "subsidy.calculation.duration", "ms", "Time to calculate one village-year");
 
     private const string ClaimSql = """
         DELETE FROM pending_village_years
@@ -32,14 +38,16 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
 
     protected override async Task<bool> WorkAsync(NpgsqlConnection session, CancellationToken cancellationToken)
     {
-        var claimed = await Task.WhenAll(Enumerable.Range(0, _parallel).Select(_ => CalculateNextAsync(cancellationToken)));
+        var claimed = await Task.WhenAll(
+            Enumerable.Range(0, _parallel).Select(_ => CalculateNextAsync(cancellationToken)));
         return claimed.Any(c => c);
     }
 
     public async Task<bool> CalculateNextAsync(CancellationToken cancellationToken)
     {
         await using var work = await UnitOfWork.BeginAsync(DataSource, cancellationToken);
-        var claimed = await work.Connection.QuerySingleOrDefaultAsync<(string VillageCode, int Year)?>(new CommandDefinition(ClaimSql, transaction: work.Transaction, cancellationToken: cancellationToken));
+        var claimed = await work.Connection.QuerySingleOrDefaultAsync<(string VillageCode, int Year)?>(
+            new CommandDefinition(ClaimSql, transaction: work.Transaction, cancellationToken: cancellationToken));
         if (claimed is not { } next) return false;
         var started = Stopwatch.GetTimestamp();
         var state = await CalculateAsync(work, next.VillageCode, next.Year, started, cancellationToken);
@@ -49,9 +57,11 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
         return true;
     }
 
-    private static async Task<string> CalculateAsync(UnitOfWork work, string village, int year, long started, CancellationToken cancellationToken)
+    private static async Task<string> CalculateAsync(UnitOfWork work, string village, int year, long started,
+        CancellationToken cancellationToken)
     {
-        var inputs = await VillageYearInputs.LoadAsync(work.Connection, work.Transaction, village, year, lockVillageYear: true, cancellationToken);
+        var inputs = await VillageYearInputs.LoadAsync(
+            work.Connection, work.Transaction, village, year, lockVillageYear: true, cancellationToken);
         switch (Readiness.BeforeLoading(inputs.PilotStatus, inputs.Current?.State, inputs.Missing))
         {
             case Verdict.Suspended: return await RunStore.SuspendedAsync(work, inputs, cancellationToken);
@@ -59,7 +69,8 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
         }
 
         var data = await VillageYearData.LoadAsync(work.Connection, work.Transaction, inputs, cancellationToken);
-        var scheme = new SchemeInput(inputs.Scheme!.MembershipBasis, inputs.Scheme.Stacking, inputs.Scheme.Floors, inputs.Scheme.Incentives, inputs.Scheme.Budget);
+        var scheme = new SchemeInput(inputs.Scheme!.MembershipBasis, inputs.Scheme.Stacking, inputs.Scheme.Floors,
+            inputs.Scheme.Incentives, inputs.Scheme.Budget);
         var policy = inputs.Policy!.ToInput();
         var fingerprint = Fingerprint(scheme, policy, data);
         switch (Readiness.AfterFingerprint(inputs.Current?.State, inputs.Current?.Fingerprint == fingerprint))
@@ -70,11 +81,15 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
         }
 
         var results = SubsidyRules.Calculate(scheme, policy, data.Members, data.Records, data.Elsewhere);
-        return await RunStore.SaveAsync(work, new RunRecord(Guid.CreateVersion7(), village, year, fingerprint, results, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-            inputs.Scheme, inputs.Policy, inputs.Batch!.BatchId, data.LumpSumBatches, inputs.RosterBatchId), cancellationToken);
+        var run = new RunRecord(Guid.CreateVersion7(), village, year, fingerprint, results,
+            (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds, inputs.Scheme, inputs.Policy,
+            inputs.Batch!.BatchId, data.LumpSumBatches, inputs.RosterBatchId);
+        return await RunStore.SaveAsync(work, run, cancellationToken);
     }
 
-    /// <summary>Everything the rules read, in a fixed order: the same inputs always give the same fingerprint.</summary>
+    /// <summary>
+    /// Everything the rules read, in a fixed order: the same inputs always give the same fingerprint.
+    /// </summary>
     private static string Fingerprint(SchemeInput scheme, PolicyInput policy, VillageYearData data) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new
         {
@@ -84,7 +99,7 @@ public sealed partial class VillageYearCalculator(NpgsqlDataSource dataSource, I
             data.Records,
             Elsewhere = data.Elsewhere.MembersOfOtherVillages.Order(StringComparer.Ordinal).ToList(),
             LumpSumPayers = data.Elsewhere.LumpSumPayers.Order(StringComparer.Ordinal).ToList(),
-        }, Pending.Json)));
+        }, StoredJson.Options)));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Village {Village} year {Year}: {State}")]
     private static partial void LogCalculated(ILogger logger, string village, int year, string state);

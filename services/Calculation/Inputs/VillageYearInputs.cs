@@ -27,16 +27,22 @@ public sealed class PolicyYearRow
         WHERE year = @year AND region_code IN (@county, @province)
         """;
 
-    /// <summary>The policy year that applies to a village (<see cref="EffectivePolicyYear"/>), or null while none is known.</summary>
-    public static async Task<PolicyYearRow?> EffectiveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string village, int year, CancellationToken cancellationToken)
+    /// <summary>
+    /// The policy year that applies to a village (<see cref="EffectivePolicyYear"/>), or null while none is known.
+    /// </summary>
+    public static async Task<PolicyYearRow?> EffectiveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        string village, int year, CancellationToken cancellationToken)
     {
         var (county, province) = EffectivePolicyYear.RegionsOf(village);
-        var candidates = await connection.QueryAsync<PolicyYearRow>(new CommandDefinition(CandidatesSql, new { year, county, province }, transaction, cancellationToken: cancellationToken));
+        var candidates = await connection.QueryAsync<PolicyYearRow>(new CommandDefinition(
+            CandidatesSql, new { year, county, province }, transaction, cancellationToken: cancellationToken));
         return EffectivePolicyYear.Pick(candidates, p => p.RegionCode, village);
     }
 }
 
-/// <summary>The export whose records count for a village-year: the latest accepted batch whose scope covers the village.</summary>
+/// <summary>
+/// The export whose records count for a village-year: the latest accepted batch whose scope covers the village.
+/// </summary>
 public sealed record CurrentBatch(Guid BatchId, int ChunkCount, int ChunksArrived)
 {
     public bool Complete => ChunksArrived >= ChunkCount;
@@ -60,7 +66,8 @@ public sealed class VillageYearInputs
     public Guid? RosterBatchId { get; init; }
     public CurrentState? Current { get; init; }
 
-    public InputPresence Presence => new(Scheme is not null, Scheme?.MembershipBasis, Policy is not null, PilotStatus, Batch is { Complete: true }, RosterBatchId is not null);
+    public InputPresence Presence => new(Scheme is not null, Scheme?.MembershipBasis, Policy is not null, PilotStatus,
+        Batch is { Complete: true }, RosterBatchId is not null);
 
     public IReadOnlyList<MissingInput> Missing => Readiness.Missing(Presence);
 
@@ -89,11 +96,13 @@ public sealed class VillageYearInputs
         WHERE v.village_code = @village AND v.year = @year
         """;
 
-    public static async Task<VillageYearInputs> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string village, int year, bool lockVillageYear, CancellationToken cancellationToken)
+    public static async Task<VillageYearInputs> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        string village, int year, bool lockVillageYear, CancellationToken cancellationToken)
     {
         var (county, province) = EffectivePolicyYear.RegionsOf(village);
         var sql = PresenceSql + CurrentSql + (lockVillageYear ? " FOR UPDATE OF v" : "");
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { village, year, county, province }, transaction, cancellationToken: cancellationToken));
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            sql, new { village, year, county, province }, transaction, cancellationToken: cancellationToken));
         var schemeJson = await results.ReadSingleOrDefaultAsync<string>();
         var policy = EffectivePolicyYear.Pick(await results.ReadAsync<PolicyYearRow>(), p => p.RegionCode, village);
         var pilot = await results.ReadSingleOrDefaultAsync<string>();
@@ -103,14 +112,17 @@ public sealed class VillageYearInputs
         return new VillageYearInputs
         {
             VillageCode = village, Year = year,
-            Scheme = schemeJson is null ? null : JsonSerializer.Deserialize<SchemeTermsPublished>(schemeJson, Pending.Json),
+            Scheme = schemeJson is null
+                ? null
+                : JsonSerializer.Deserialize<SchemeTermsPublished>(schemeJson, StoredJson.Options),
             Policy = policy, PilotStatus = pilot, Batch = batch, RosterBatchId = roster, Current = current,
         };
     }
 }
 
 /// <summary>The records, members and the people's standing elsewhere that a village-year's rules run on.</summary>
-public sealed record VillageYearData(IReadOnlyList<Member> Members, IReadOnlyList<ContributionRecord> Records, Elsewhere Elsewhere, IReadOnlyList<Guid> LumpSumBatches)
+public sealed record VillageYearData(IReadOnlyList<Member> Members, IReadOnlyList<ContributionRecord> Records,
+    Elsewhere Elsewhere, IReadOnlyList<Guid> LumpSumBatches)
 {
     private const string RecordsSql = """
         SELECT records::text FROM contribution_chunks WHERE batch_id = @batchId AND village_code = @village ORDER BY chunk_index;
@@ -126,27 +138,39 @@ public sealed record VillageYearData(IReadOnlyList<Member> Members, IReadOnlyLis
                             ORDER BY c.accepted_at DESC, c.batch_id DESC LIMIT 1);
         """;
 
-    public static async Task<VillageYearData> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, VillageYearInputs inputs, CancellationToken cancellationToken)
+    public static async Task<VillageYearData> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        VillageYearInputs inputs, CancellationToken cancellationToken)
     {
         var (village, year) = (inputs.VillageCode, inputs.Year);
         List<ContributionRecord> records = [];
         List<RosterMember> roster = [];
-        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(RecordsSql, new { batchId = inputs.Batch!.BatchId, village, year }, transaction, cancellationToken: cancellationToken)))
+        var recordsCommand = new CommandDefinition(RecordsSql, new { batchId = inputs.Batch!.BatchId, village, year },
+            transaction, cancellationToken: cancellationToken);
+        await using (var results = await connection.QueryMultipleAsync(recordsCommand))
         {
-            foreach (var chunk in await results.ReadAsync<string>()) records.AddRange(JsonSerializer.Deserialize<List<ContributionRecord>>(chunk, Pending.Json)!);
-            if (await results.ReadSingleOrDefaultAsync<string>() is { } members) roster = JsonSerializer.Deserialize<List<RosterMember>>(members, Pending.Json)!;
+            foreach (var chunk in await results.ReadAsync<string>())
+            {
+                records.AddRange(JsonSerializer.Deserialize<List<ContributionRecord>>(chunk, StoredJson.Options)!);
+            }
+            if (await results.ReadSingleOrDefaultAsync<string>() is { } members)
+            {
+                roster = JsonSerializer.Deserialize<List<RosterMember>>(members, StoredJson.Options)!;
+            }
         }
         var byRoster = inputs.Scheme!.MembershipBasis == MembershipBasis.Roster;
         var ids = (byRoster ? roster.Select(m => m.IdNumber) : records.Select(r => r.IdNumber)).Distinct().ToArray();
         HashSet<string> otherVillages;
         List<(string IdNumber, Guid BatchId)> lumpSums;
-        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(ElsewhereSql, new { village, year, ids }, transaction, cancellationToken: cancellationToken)))
+        var elsewhereCommand = new CommandDefinition(ElsewhereSql, new { village, year, ids }, transaction,
+            cancellationToken: cancellationToken);
+        await using (var results = await connection.QueryMultipleAsync(elsewhereCommand))
         {
             otherVillages = (await results.ReadAsync<string>()).ToHashSet(StringComparer.Ordinal);
             lumpSums = (await results.ReadAsync<(string, Guid)>()).AsList();
         }
         return new VillageYearData(
-            roster.Select(m => new Member(m.IdNumber, m.Name, m.SpecialGroup)).OrderBy(m => m.IdNumber, StringComparer.Ordinal).ToList(),
+            roster.Select(m => new Member(m.IdNumber, m.Name, m.SpecialGroup))
+                .OrderBy(m => m.IdNumber, StringComparer.Ordinal).ToList(),
             records.OrderBy(r => r.IdNumber, StringComparer.Ordinal).ThenBy(r => r.RowNumber).ToList(),
             new Elsewhere(otherVillages, lumpSums.Select(l => l.IdNumber).ToHashSet(StringComparer.Ordinal)),
             lumpSums.Select(l => l.BatchId).Where(b => b != inputs.Batch.BatchId).Distinct().Order().ToList());

@@ -4,8 +4,9 @@ using Subsidy.ServiceDefaults.Auth;
 namespace Calculation.Settlement;
 
 /// <summary>
-/// Where a village-year stands (docs/design/05-settlement.md), as its table and the API spell it: each the code of a <see cref="SettlementState"/>
-/// (a unit test holds the two together), constants so that rules can match on them.
+/// Where a village-year stands (docs/design/05-settlement.md), as its table and the API spell it: each the code of a
+/// <see cref="SettlementState"/> (a unit test holds the two together), constants so that rules and SQL can match on
+/// them. Their Chinese names are <see cref="SettlementStateNames"/>.
 /// </summary>
 public static class SettlementStates
 {
@@ -21,24 +22,10 @@ public static class SettlementStates
     public const string Paid = "paid";
     public const string Credited = "credited";
 
-    /// <summary>Before the village confirms, a changed input recalculates; from confirmation on it marks the result stale.</summary>
+    /// <summary>
+    /// Before the village confirms, a changed input recalculates; from confirmation on it marks the result stale.
+    /// </summary>
     public static bool Recalculates(string state) => state is WaitingForInputs or Calculated;
-
-    public static string ChineseName(string state) => state switch
-    {
-        WaitingForInputs => "等待数据",
-        Suspended => "试点已暂停",
-        Calculated => "已测算",
-        Confirmed => "村已确认",
-        NoticePublished => "公示中",
-        NoticeClosed => "公示结束",
-        ApplicationSubmitted => "已提交申报表",
-        Approved => "县社保中心已审核",
-        PaymentNoticeIssued => "已出具缴费通知单",
-        Paid => "已缴费",
-        Credited => "已到账",
-        _ => state,
-    };
 }
 
 /// <summary>Where a step may start, where it leads (null: the state stays), and who may take it.</summary>
@@ -59,32 +46,52 @@ public static class NoticePeriod
 /// <summary>Which step may be taken from which state, by whom. Pure.</summary>
 public static class SettlementWorkflow
 {
-    /// <summary>A stale result can be recalculated until the county issues the payment notice; after that the amount is owed.</summary>
+    /// <summary>
+    /// A stale result can be recalculated until the county issues the payment notice; after that the amount is owed.
+    /// </summary>
     private static readonly string[] Recalculable =
-        [SettlementStates.Confirmed, SettlementStates.NoticePublished, SettlementStates.NoticeClosed, SettlementStates.ApplicationSubmitted, SettlementStates.Approved];
+    [
+        SettlementStates.Confirmed, SettlementStates.NoticePublished, SettlementStates.NoticeClosed,
+        SettlementStates.ApplicationSubmitted, SettlementStates.Approved,
+    ];
 
-    /// <summary>The steps people take through this workflow; the others follow the registry and the tax bureau.</summary>
+    /// <summary>
+    /// The steps people take through this workflow; the others follow the registry and the tax bureau.
+    /// </summary>
     public static readonly IReadOnlyList<SettlementStep> Actions =
     [
-        SettlementStep.Confirm, SettlementStep.PublishNotice, SettlementStep.FileObjection, SettlementStep.ResolveObjection,
-        SettlementStep.CloseNotice, SettlementStep.SubmitApplication, SettlementStep.Approve, SettlementStep.Reject,
-        SettlementStep.IssuePaymentNotice, SettlementStep.RecordPayment, SettlementStep.Credit, SettlementStep.Recalculate,
+        SettlementStep.Confirm, SettlementStep.PublishNotice, SettlementStep.FileObjection,
+        SettlementStep.ResolveObjection, SettlementStep.CloseNotice, SettlementStep.SubmitApplication,
+        SettlementStep.Approve, SettlementStep.Reject, SettlementStep.IssuePaymentNotice,
+        SettlementStep.RecordPayment, SettlementStep.Credit, SettlementStep.Recalculate,
     ];
 
     public static StepRule Rule(SettlementStep action) => action switch
     {
-        SettlementStep.Confirm => new([SettlementStates.Calculated], SettlementStates.Confirmed, [Roles.VillageClerk]),
-        SettlementStep.PublishNotice => new([SettlementStates.Confirmed], SettlementStates.NoticePublished, [Roles.VillageClerk]),
-        SettlementStep.FileObjection => new([SettlementStates.NoticePublished], null, [Roles.VillageClerk, Roles.TownshipOfficer]),
-        SettlementStep.ResolveObjection => new([SettlementStates.NoticePublished], null, [Roles.TownshipOfficer]),
-        SettlementStep.CloseNotice => new([SettlementStates.NoticePublished], SettlementStates.NoticeClosed, [Roles.VillageClerk]),
-        SettlementStep.SubmitApplication => new([SettlementStates.NoticeClosed], SettlementStates.ApplicationSubmitted, [Roles.VillageClerk]),
-        SettlementStep.Approve => new([SettlementStates.ApplicationSubmitted], SettlementStates.Approved, [Roles.CountyCentre]),
-        SettlementStep.Reject => new([SettlementStates.ApplicationSubmitted], SettlementStates.NoticeClosed, [Roles.CountyCentre]),
-        SettlementStep.IssuePaymentNotice => new([SettlementStates.Approved], SettlementStates.PaymentNoticeIssued, [Roles.CountyCentre]),
-        SettlementStep.RecordPayment => new([SettlementStates.PaymentNoticeIssued], SettlementStates.Paid, [Roles.CountyCentre]),
-        SettlementStep.Credit => new([SettlementStates.Paid], SettlementStates.Credited, [Roles.CountyCentre]),
-        SettlementStep.Recalculate => new(Recalculable, SettlementStates.WaitingForInputs, [Roles.VillageClerk, Roles.CountyCentre]),
+        SettlementStep.Confirm =>
+            new([SettlementStates.Calculated], SettlementStates.Confirmed, [Roles.VillageClerk]),
+        SettlementStep.PublishNotice =>
+            new([SettlementStates.Confirmed], SettlementStates.NoticePublished, [Roles.VillageClerk]),
+        SettlementStep.FileObjection =>
+            new([SettlementStates.NoticePublished], null, [Roles.VillageClerk, Roles.TownshipOfficer]),
+        SettlementStep.ResolveObjection =>
+            new([SettlementStates.NoticePublished], null, [Roles.TownshipOfficer]),
+        SettlementStep.CloseNotice =>
+            new([SettlementStates.NoticePublished], SettlementStates.NoticeClosed, [Roles.VillageClerk]),
+        SettlementStep.SubmitApplication =>
+            new([SettlementStates.NoticeClosed], SettlementStates.ApplicationSubmitted, [Roles.VillageClerk]),
+        SettlementStep.Approve =>
+            new([SettlementStates.ApplicationSubmitted], SettlementStates.Approved, [Roles.CountyCentre]),
+        SettlementStep.Reject =>
+            new([SettlementStates.ApplicationSubmitted], SettlementStates.NoticeClosed, [Roles.CountyCentre]),
+        SettlementStep.IssuePaymentNotice =>
+            new([SettlementStates.Approved], SettlementStates.PaymentNoticeIssued, [Roles.CountyCentre]),
+        SettlementStep.RecordPayment =>
+            new([SettlementStates.PaymentNoticeIssued], SettlementStates.Paid, [Roles.CountyCentre]),
+        SettlementStep.Credit =>
+            new([SettlementStates.Paid], SettlementStates.Credited, [Roles.CountyCentre]),
+        SettlementStep.Recalculate =>
+            new(Recalculable, SettlementStates.WaitingForInputs, [Roles.VillageClerk, Roles.CountyCentre]),
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
     };
 
@@ -111,10 +118,20 @@ public static class SettlementWorkflow
     public static Refusal? WhyNot(SettlementStep action, string state, bool stale, Caller caller, string villageCode)
     {
         var rule = Rule(action);
-        if (!rule.Roles.Any(role => caller.HasRole(role))) return Refusal.WrongRole(ActionName(action), rule.Roles, caller);
+        if (!rule.Roles.Any(role => caller.HasRole(role)))
+        {
+            return Refusal.WrongRole(ActionName(action), rule.Roles, caller);
+        }
         if (!caller.Covers(villageCode)) return Refusal.OutOfScope(caller, villageCode);
-        if (state == SettlementStates.Suspended) return Refusal.Conflict($"该村集体补助试点已暂停，暂停期间不能{ActionName(action)}。");
-        if (!rule.From.Contains(state)) return Refusal.Conflict($"当前状态为“{SettlementStates.ChineseName(state)}”，不能{ActionName(action)}。");
+        if (state == SettlementStates.Suspended)
+        {
+            return Refusal.Conflict($"该村集体补助试点已暂停，暂停期间不能{ActionName(action)}。");
+        }
+        if (!rule.From.Contains(state))
+        {
+            return Refusal.Conflict(
+                $"当前状态为“{SettlementStateNames.ChineseName(state)}”，不能{ActionName(action)}。");
+        }
         if (action == SettlementStep.Recalculate)
         {
             return stale ? null : Refusal.Conflict("测算所用数据未发生变化，无需重新测算。");

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Calculation.Inputs;
 using Calculation.Rules;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Subsidy.Contracts;
@@ -17,27 +16,6 @@ public sealed record StatementRequest(string? IdNumber);
 /// </summary>
 public static class StatementsApi
 {
-    private const string MemberSql = """
-        SELECT m.name, m.special_group, m.exclusion, m.tier, coalesce(m.adjusted_subsidy, m.subsidy) AS amount, 'BUDGET_PRORATED' = ANY(m.flags) AS prorated
-        FROM village_years v JOIN member_results m ON m.run_id = v.run_id
-        WHERE v.village_code = @villageCode AND v.year = @year AND m.id_number = @idNumber;
-        SELECT terms::text FROM schemes_in_force WHERE village_code = @villageCode AND year = @year;
-        SELECT v.year, v.village_code, coalesce(m.adjusted_subsidy, m.subsidy) AS amount
-        FROM village_years v JOIN member_results m ON m.run_id = v.run_id
-        WHERE v.state = 'credited' AND m.id_number = @idNumber AND coalesce(m.adjusted_subsidy, m.subsidy) > 0
-        ORDER BY v.year, v.village_code;
-        """;
-
-    private sealed class MemberRow
-    {
-        public string Name { get; set; } = "";
-        public string? SpecialGroup { get; set; }
-        public string? Exclusion { get; set; }
-        public decimal? Tier { get; set; }
-        public decimal Amount { get; set; }
-        public bool Prorated { get; set; }
-    }
-
     public static RouteGroupBuilder MapStatementsApi(this RouteGroupBuilder group)
     {
         group.MapPost("/village-years/{villageCode}/{year:int}/statements", GetStatement);
@@ -45,7 +23,8 @@ public static class StatementsApi
     }
 
     public static async Task<Results<Ok<ResidentStatement>, ProblemHttpResult, ValidationProblem>> GetStatement(
-        string villageCode, int year, StatementRequest? body, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        string villageCode, int year, StatementRequest? body, HttpContext http, NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken)
     {
         var caller = http.GetCaller();
         if (!caller.Covers(villageCode)) return Problems.OutOfScope(caller, villageCode);
@@ -53,23 +32,19 @@ public static class StatementsApi
         if (IdNumber.WhyInvalid(idNumber) is { } invalid) return Problems.Invalid([("idNumber", invalid)]);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        MemberRow? member;
-        string? terms;
-        List<CreditedYear> credited;
-        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(MemberSql, new { villageCode, year, idNumber }, cancellationToken: cancellationToken)))
-        {
-            member = await results.ReadSingleOrDefaultAsync<MemberRow>();
-            terms = await results.ReadSingleOrDefaultAsync<string>();
-            credited = (await results.ReadAsync<(int Year, string VillageCode, decimal Amount)>()).Select(c => new CreditedYear(c.Year, c.VillageCode, c.Amount)).ToList();
-        }
+        var (member, terms, credited) =
+            await StatementQueries.ReadAsync(connection, villageCode, year, idNumber!, cancellationToken);
         if (member is null) return Problems.NotFound($"村 {villageCode} {year} 年度的测算结果中没有这位参保人。");
         var policy = await PolicyYearRow.EffectiveAsync(connection, null, villageCode, year, cancellationToken);
-        if (terms is null || policy is null) return Problems.Conflict($"村 {villageCode} {year} 年度的补助方案或政策参数尚未到位，无法测算各档次的补助。");
-        var scheme = JsonSerializer.Deserialize<SchemeTermsPublished>(terms, Pending.Json)!;
+        if (terms is null || policy is null)
+        {
+            return Problems.Conflict($"村 {villageCode} {year} 年度的补助方案或政策参数尚未到位，无法测算各档次的补助。");
+        }
+        var scheme = JsonSerializer.Deserialize<SchemeTermsPublished>(terms, StoredJson.Options)!;
 
         return TypedResults.Ok(StatementRules.Compose(new StatementInputs(
-            new SchemeInput(scheme.MembershipBasis, scheme.Stacking, scheme.Floors, scheme.Incentives, scheme.Budget), policy.ToInput(),
-            villageCode, year, member.Name, idNumber!, SpecialGroups.FromCode(member.SpecialGroup), ResultCodes.ExclusionOf(member.Exclusion),
-            member.Tier, member.Amount, member.Prorated, credited)));
+            new SchemeInput(scheme.MembershipBasis, scheme.Stacking, scheme.Floors, scheme.Incentives, scheme.Budget),
+            policy.ToInput(), villageCode, year, member.Name, idNumber!, SpecialGroups.FromCode(member.SpecialGroup),
+            ResultCodes.ExclusionOf(member.Exclusion), member.Tier, member.Amount, member.Prorated, credited)));
     }
 }

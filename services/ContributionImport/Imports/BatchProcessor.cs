@@ -22,11 +22,18 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
     public const int ProgressEvery = 20_000;
     public const int ChunkRows = 2_000;
 
-    /// <summary>How long a file arriving live may pause before what has been copied is committed (so no transaction waits on the client).</summary>
+    /// <summary>
+    /// How long a file arriving live may pause before what has been copied is committed (so no transaction waits on the
+    /// client).
+    /// </summary>
     public static readonly TimeSpan Patience = TimeSpan.FromMilliseconds(200);
 
-    private static readonly System.Diagnostics.Metrics.Counter<long> RowsImported = SubsidyTelemetry.Meter.CreateCounter<long>("subsidy.import.rows_accepted", description: "Contribution rows accepted");
-    private static readonly System.Diagnostics.Metrics.Counter<long> RowsRejected = SubsidyTelemetry.Meter.CreateCounter<long>("subsidy.import.rows_rejected", description: "Rows of files rejected for an invalid row (nothing of such a file counts)");
+    private static readonly System.Diagnostics.Metrics.Counter<long> RowsImported =
+        SubsidyTelemetry.Meter.CreateCounter<long>("subsidy.import.rows_accepted",
+            description: "Contribution rows accepted");
+    private static readonly System.Diagnostics.Metrics.Counter<long> RowsRejected =
+        SubsidyTelemetry.Meter.CreateCounter<long>("subsidy.import.rows_rejected",
+            description: "Rows of files rejected for an invalid row (nothing of such a file counts)");
 
     private const string DuplicatesSql = """
         SELECT row_no AS RowNumber, first_row AS FirstRow, id_number AS IdNumber FROM (
@@ -51,11 +58,15 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
     private sealed record Duplicate(int RowNumber, int FirstRow, string IdNumber);
 
     /// <summary>Processes a stored upload.</summary>
-    public Task ProcessAsync(Batch batch, CancellationToken cancellationToken) => ProcessAsync(batch, live: null, stored: null, cancellationToken);
+    public Task ProcessAsync(Batch batch, CancellationToken cancellationToken) =>
+        ProcessAsync(batch, live: null, stored: null, cancellationToken);
 
     /// <param name="live">The file as it arrives (<see cref="LiveImport"/>), or null to read the stored upload.</param>
-    /// <param name="stored">For a live file: whether the upload was then stored as a new batch. Its records count only if so.</param>
-    public async Task ProcessAsync(Batch batch, PipeReader? live, Task<bool>? stored, CancellationToken cancellationToken)
+    /// <param name="stored">
+    /// For a live file: whether the upload was then stored as a new batch. Its records count only if so.
+    /// </param>
+    public async Task ProcessAsync(Batch batch, PipeReader? live, Task<bool>? stored,
+        CancellationToken cancellationToken)
     {
         using var activity = SubsidyTelemetry.ActivitySource.StartActivity("import batch");
         activity?.SetTag("subsidy.batch.id", batch.Id);
@@ -100,9 +111,12 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
         LogAccepted(logger, batch.Id, copier.Written, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    /// <summary>Reads and checks every row, copying the good ones until the first error (after which the file is known to be rejected).</summary>
-    private async Task<long> ReadAsync(Batch batch, PipeReader? live, ImportContext context, RowCopier copier, ErrorSink errors, TotalRows totals,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and checks every row, copying the good ones until the first error (after which the file is known to be
+    /// rejected).
+    /// </summary>
+    private async Task<long> ReadAsync(Batch batch, PipeReader? live, ImportContext context, RowCopier copier,
+        ErrorSink errors, TotalRows totals, CancellationToken cancellationToken)
     {
         await using var progress = await dataSource.OpenConnectionAsync(cancellationToken);
         long rowsRead = 0;
@@ -131,7 +145,12 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
             var (map, missing) = HeaderMap.Detect(head.Select(r => r.Cells).ToList());
             if (map is null)
             {
-                foreach (var field in missing) errors.Add(new ImportError(1, Columns.Label(field), null, $"找不到“{Columns.Label(field)}”列（可用表头：{string.Join("、", Columns.Headers[field])}），请检查前10行中的表头"));
+                foreach (var field in missing)
+                {
+                    var headers = string.Join("、", Columns.Headers[field]);
+                    errors.Add(new ImportError(1, Columns.Label(field), null,
+                        $"找不到“{Columns.Label(field)}”列（可用表头：{headers}），请检查前10行中的表头"));
+                }
                 return 0;
             }
             using var rows = head.Skip(map.HeaderRowIndex + 1).Concat(Rest(enumerator)).GetEnumerator();
@@ -150,7 +169,10 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
                 {
                     errors.AddRange(rowErrors);
                     // A total below is still checked against what this row pays, so it is not reported wrong as well.
-                    if (ContributionRowParser.TryParseMoney(map.Cell(row.Cells, Field.Amount), out var given)) totals.Add(given);
+                    if (ContributionRowParser.TryParseMoney(map.Cell(row.Cells, Field.Amount), out var given))
+                    {
+                        totals.Add(given);
+                    }
                     continue;
                 }
                 totals.Add(record.Amount);
@@ -158,7 +180,8 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
                 if (!errors.Any) copier.Write(record);
                 if (rowsRead % ProgressEvery == 0)
                 {
-                    await progress.ExecuteAsync(new CommandDefinition(ProgressSql, new { rowsRead, batch.Id }, cancellationToken: cancellationToken));
+                    await progress.ExecuteAsync(new CommandDefinition(
+                        ProgressSql, new { rowsRead, batch.Id }, cancellationToken: cancellationToken));
                 }
             }
             if (rowsRead == 0) errors.Add(new ImportError(map.HeaderRowIndex + 1, "（全部）", null, "文件中没有数据行"));
@@ -174,31 +197,45 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
         return rowsRead;
     }
 
-    /// <summary>Same person, village, year, item, type, amount and date twice: every repeat is an error naming its first row.</summary>
-    private static async Task FindDuplicatesAsync(NpgsqlConnection connection, Guid batchId, ErrorSink errors, CancellationToken cancellationToken)
+    /// <summary>
+    /// Same person, village, year, item, type, amount and date twice: every repeat is an error naming its first row.
+    /// </summary>
+    private static async Task FindDuplicatesAsync(NpgsqlConnection connection, Guid batchId, ErrorSink errors,
+        CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(AnyDuplicateSql, new { BatchId = batchId }, transaction, cancellationToken: cancellationToken))) return;
-        var duplicates = await connection.QueryAsync<Duplicate>(new CommandDefinition(DuplicatesSql, new { BatchId = batchId, Limit = ErrorSink.StoredLimit + 1 }, transaction, cancellationToken: cancellationToken));
+        var anyDuplicate = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            AnyDuplicateSql, new { BatchId = batchId }, transaction, cancellationToken: cancellationToken));
+        if (!anyDuplicate) return;
+        var duplicates = await connection.QueryAsync<Duplicate>(new CommandDefinition(DuplicatesSql,
+            new { BatchId = batchId, Limit = ErrorSink.StoredLimit + 1 }, transaction,
+            cancellationToken: cancellationToken));
         foreach (var duplicate in duplicates)
         {
-            errors.Add(new ImportError(duplicate.RowNumber, Columns.Label(Field.IdNumber), duplicate.IdNumber, $"与第{duplicate.FirstRow}行重复（同一人、同一村、同一年度、项目、类型、金额与日期）"));
+            errors.Add(new ImportError(duplicate.RowNumber, Columns.Label(Field.IdNumber), duplicate.IdNumber,
+                $"与第{duplicate.FirstRow}行重复（同一人、同一村、同一年度、项目、类型、金额与日期）"));
         }
     }
 
-    /// <summary>A rejected file: every error kept (the first <see cref="ErrorSink.StoredLimit"/> listed, all counted), nothing else.</summary>
+    /// <summary>
+    /// A rejected file: every error kept (the first <see cref="ErrorSink.StoredLimit"/> listed, all counted), nothing
+    /// else.
+    /// </summary>
     private async Task RejectAsync(Batch batch, long rowsRead, ErrorSink errors, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await errors.WriteAsync(connection, batch.Id, cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE import_batches SET state = 'rejected', rows_read = @rowsRead, error_count = @Count, finished_at = now() WHERE id = @Id
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            UPDATE import_batches SET state = '{BatchStates.Rejected}', rows_read = @rowsRead, error_count = @Count, finished_at = now() WHERE id = @Id
             """, new { rowsRead, errors.Count, batch.Id }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Whether the records may count: always for a stored upload; for a live one, once its upload is stored as a new batch.</summary>
+    /// <summary>
+    /// Whether the records may count: always for a stored upload; for a live one, once its upload is stored as a new
+    /// batch.
+    /// </summary>
     private static async Task<bool> UploadStoredAsync(PipeReader? live, Task<bool>? stored)
     {
         if (live is null) return true;
@@ -212,24 +249,31 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
         while (enumerator.MoveNext()) yield return enumerator.Current;
     }
 
-    /// <summary>Marks the batch accepted, supersedes older accepted batches it covers, and announces it, in one transaction.</summary>
-    private static async Task AcceptAsync(NpgsqlConnection data, Batch batch, long rowsRead, long accepted, string? note, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the batch accepted, supersedes older accepted batches it covers, and announces it, in one transaction.
+    /// </summary>
+    private static async Task AcceptAsync(NpgsqlConnection data, Batch batch, long rowsRead, long accepted,
+        string? note, CancellationToken cancellationToken)
     {
         await using var transaction = await data.BeginTransactionAsync(cancellationToken);
-        var superseded = (await data.QueryAsync<Guid>(new CommandDefinition("""
-            UPDATE import_batches SET state = 'superseded', superseded_by = @Id
-            WHERE kind = @Kind AND year = @Year AND state = 'accepted' AND id <> @Id AND scope_code LIKE @ScopeCode || '%'
+        var superseded = (await data.QueryAsync<Guid>(new CommandDefinition($"""
+            UPDATE import_batches SET state = '{BatchStates.Superseded}', superseded_by = @Id
+            WHERE kind = @Kind AND year = @Year AND state = '{BatchStates.Accepted}' AND id <> @Id AND scope_code LIKE @ScopeCode || '%'
             RETURNING id
-            """, new { batch.Id, batch.Kind, batch.Year, batch.ScopeCode }, transaction, cancellationToken: cancellationToken))).AsList();
+            """, new { batch.Id, batch.Kind, batch.Year, batch.ScopeCode }, transaction,
+            cancellationToken: cancellationToken))).AsList();
         var villages = (await data.QueryAsync<(string VillageCode, int Rows)>(new CommandDefinition("""
             SELECT village_code, count(*)::int FROM contribution_rows WHERE batch_id = @Id GROUP BY village_code ORDER BY village_code
             """, new { batch.Id }, transaction, cancellationToken: cancellationToken))).AsList();
-        await data.ExecuteAsync(new CommandDefinition("""
-            UPDATE import_batches SET state = 'accepted', rows_read = @rowsRead, rows_accepted = @accepted, note = @note, finished_at = now() WHERE id = @Id;
+        await data.ExecuteAsync(new CommandDefinition($"""
+            UPDATE import_batches SET state = '{BatchStates.Accepted}', rows_read = @rowsRead, rows_accepted = @accepted, note = @note, finished_at = now() WHERE id = @Id;
             SELECT pg_notify('import_published', @Id::text);
             """, new { rowsRead, accepted, note, batch.Id }, transaction, cancellationToken: cancellationToken));
-        await OutboxWriter.EnqueueAsync(data, transaction, new ContributionBatchAccepted(batch.Id, batch.ScopeCode, batch.Year, DateTimeOffset.UtcNow,
-            villages.Select(v => new VillageRowCount(v.VillageCode, v.Rows, (v.Rows + ChunkRows - 1) / ChunkRows)).ToList(), superseded), cancellationToken);
+        var counts = villages
+            .Select(v => new VillageRowCount(v.VillageCode, v.Rows, (v.Rows + ChunkRows - 1) / ChunkRows))
+            .ToList();
+        await OutboxWriter.EnqueueAsync(data, transaction, new ContributionBatchAccepted(batch.Id, batch.ScopeCode,
+            batch.Year, DateTimeOffset.UtcNow, counts, superseded), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -245,31 +289,42 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
         SELECT region_code, year, tiers, special_tier FROM known_policy_years WHERE year <= @Year AND region_code IN (@county, @province)
         """;
 
-    /// <summary>The villages of the scope and the tiers of every policy year known for it; null while the export's own year is unknown.</summary>
+    /// <summary>
+    /// The villages of the scope and the tiers of every policy year known for it; null while the export's own year is
+    /// unknown.
+    /// </summary>
     private async Task<ImportContext?> LoadContextAsync(Batch batch, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var villages = (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT code FROM known_divisions WHERE level = 5 AND active AND code LIKE @ScopeCode || '%'", new { batch.ScopeCode }, cancellationToken: cancellationToken))).ToHashSet();
+            "SELECT code FROM known_divisions WHERE level = 5 AND active AND code LIKE @ScopeCode || '%'",
+            new { batch.ScopeCode }, cancellationToken: cancellationToken))).ToHashSet();
         var (county, province) = EffectivePolicyYear.RegionsOf(batch.ScopeCode.PadRight(DivisionCode.Length, '0'));
-        var candidates = await connection.QueryAsync<PolicyRow>(new CommandDefinition(PolicyYearsSql, new { batch.Year, county, province }, cancellationToken: cancellationToken));
+        var candidates = await connection.QueryAsync<PolicyRow>(new CommandDefinition(
+            PolicyYearsSql, new { batch.Year, county, province }, cancellationToken: cancellationToken));
         var tiersByYear = candidates.GroupBy(p => p.Year)
             .Select(g => EffectivePolicyYear.Pick(g, p => p.RegionCode, county)!)
             .ToDictionary(p => p.Year, p => (IReadOnlySet<decimal>)p.Tiers.Append(p.SpecialTier).ToHashSet());
-        return tiersByYear.ContainsKey(batch.Year) ? new ImportContext(batch.Year, batch.ScopeCode, villages, tiersByYear) : null;
+        return tiersByYear.ContainsKey(batch.Year)
+            ? new ImportContext(batch.Year, batch.ScopeCode, villages, tiersByYear)
+            : null;
     }
 
     /// <summary>
     /// The file's rows; a workbook is first copied to a temporary file, since a zip is read from its end, and refused
     /// when it would expand past <see cref="WorkbookGuard"/>'s bound.
     /// </summary>
-    public static async Task<(IEnumerable<TabularRow> Rows, string? TempFile, string? Refusal)> OpenRowsAsync(NpgsqlDataSource dataSource, Guid batchId, CancellationToken cancellationToken)
+    public static async Task<(IEnumerable<TabularRow> Rows, string? TempFile, string? Refusal)> OpenRowsAsync(
+        NpgsqlDataSource dataSource, Guid batchId, CancellationToken cancellationToken)
     {
         var stream = new UploadChunkStream(dataSource, batchId);
         var head = new byte[4];
         var read = await stream.ReadAtLeastAsync(head, 4, throwOnEndOfStream: false, cancellationToken);
         var replay = new PrefixedStream(head.AsMemory(0, read), stream);
-        if (TabularReader.DetectFormat(head.AsSpan(0, read)) == FileFormat.Csv) return (TabularReader.ReadCsv(replay), null, null);
+        if (TabularReader.DetectFormat(head.AsSpan(0, read)) == FileFormat.Csv)
+        {
+            return (TabularReader.ReadCsv(replay), null, null);
+        }
 
         var temp = Path.GetTempFileName();
         await using (var file = File.Create(temp)) await replay.CopyToAsync(file, cancellationToken);

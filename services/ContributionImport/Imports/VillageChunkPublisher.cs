@@ -42,8 +42,9 @@ public sealed class VillageChunkPublisher(NpgsqlDataSource dataSource, IBus bus,
         public int? SpecialGroup { get; set; }
         public bool ReceivingBenefits { get; set; }
 
-        public ContributionRecord ToRecord() => new(RowNumber, Name, IdNumber, VillageCode, Year, (ContributionItem)Item, (PaymentType)Type, Tier,
-            Amount, PaidOn, Identity, SpecialGroup is { } g ? (Subsidy.Contracts.SpecialGroup)g : null, ReceivingBenefits);
+        public ContributionRecord ToRecord() => new(RowNumber, Name, IdNumber, VillageCode, Year,
+            (ContributionItem)Item, (PaymentType)Type, Tier, Amount, PaidOn, Identity,
+            SpecialGroup is { } g ? (Subsidy.Contracts.SpecialGroup)g : null, ReceivingBenefits);
     }
 
     protected override async Task<bool> WorkAsync(NpgsqlConnection session, CancellationToken cancellationToken)
@@ -56,7 +57,8 @@ public sealed class VillageChunkPublisher(NpgsqlDataSource dataSource, IBus bus,
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var batches = (await connection.QueryAsync<(Guid Id, int Year)>(new CommandDefinition(
-            "SELECT id, year FROM import_batches WHERE state = 'accepted' AND published_at IS NULL ORDER BY finished_at", cancellationToken: cancellationToken))).AsList();
+            $"SELECT id, year FROM import_batches WHERE state = '{BatchStates.Accepted}' AND published_at IS NULL ORDER BY finished_at",
+            cancellationToken: cancellationToken))).AsList();
         foreach (var (batchId, year) in batches)
         {
             var pending = await connection.QueryAsync<string>(new CommandDefinition("""
@@ -66,21 +68,31 @@ public sealed class VillageChunkPublisher(NpgsqlDataSource dataSource, IBus bus,
                 """, new { batchId }, cancellationToken: cancellationToken));
             // Villages go out a few at a time: one after another, each waiting for its broker confirms, a city's
             // villages took longer to send than the calculation took to use them.
-            await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = ParallelVillages, CancellationToken = cancellationToken },
+            var parallel = new ParallelOptions
+            {
+                MaxDegreeOfParallelism = ParallelVillages,
+                CancellationToken = cancellationToken,
+            };
+            await Parallel.ForEachAsync(pending, parallel,
                 async (village, ct) => await PublishVillageAsync(batchId, year, village, ct));
-            await connection.ExecuteAsync(new CommandDefinition("UPDATE import_batches SET published_at = now() WHERE id = @batchId", new { batchId }, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE import_batches SET published_at = now() WHERE id = @batchId", new { batchId },
+                cancellationToken: cancellationToken));
         }
     }
 
     private async Task PublishVillageAsync(Guid batchId, int year, string village, CancellationToken cancellationToken)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        var records = (await connection.QueryAsync<RecordRow>(new CommandDefinition(RowsSql, new { BatchId = batchId, VillageCode = village }, cancellationToken: cancellationToken)))
+        var records = (await connection.QueryAsync<RecordRow>(new CommandDefinition(
+                RowsSql, new { BatchId = batchId, VillageCode = village }, cancellationToken: cancellationToken)))
             .Select(r => r.ToRecord()).ToList();
         var chunks = records.Chunk(BatchProcessor.ChunkRows).ToList();
-        await Task.WhenAll(chunks.Select((chunk, i) => bus.Publish(new VillageContributions(batchId, village, year, i, chunks.Count, chunk),
+        await Task.WhenAll(chunks.Select((chunk, i) => bus.Publish(
+            new VillageContributions(batchId, village, year, i, chunks.Count, chunk),
             context => context.MessageId = ChunkMessageId(batchId, village, i), cancellationToken)));
-        await connection.ExecuteAsync(new CommandDefinition("INSERT INTO published_villages (batch_id, village_code) VALUES (@batchId, @village) ON CONFLICT DO NOTHING",
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO published_villages (batch_id, village_code) VALUES (@batchId, @village) ON CONFLICT DO NOTHING",
             new { batchId, village }, cancellationToken: cancellationToken));
     }
 

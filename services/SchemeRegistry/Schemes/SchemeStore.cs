@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
@@ -9,20 +8,17 @@ using Subsidy.ServiceData;
 namespace SchemeRegistry.Schemes;
 
 public sealed record Scheme(Guid Id, string VillageCode, int Year, SchemeState State, SchemeTerms Terms, decimal Budget,
-    string? RejectionReason, Guid? CarriedOverFrom, long Version, string CreatedBy, DateTime ChangedAt, string ChangedBy)
+    string? RejectionReason, Guid? CarriedOverFrom, long Version, string CreatedBy, DateTime ChangedAt,
+    string ChangedBy)
 {
     public SchemeTermsPublished ToTermsEvent() => new(Id, VillageCode, Year,
         State == SchemeState.CarriedOver ? SchemeTermsSource.CarriedOver : SchemeTermsSource.Approved,
-        Terms.MembershipBasis, Terms.Stacking, Terms.Floors, Terms.Incentives, Terms.Budget, Version, Terms.OrganisationName, Terms.CreditCode);
+        Terms.MembershipBasis, Terms.Stacking, Terms.Floors, Terms.Incentives, Terms.Budget, Version,
+        Terms.OrganisationName, Terms.CreditCode);
 }
 
 public sealed class SchemeStore(NpgsqlDataSource dataSource)
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
     private const string Columns = "id, village_code, year, state, terms::text AS terms, budget, rejection_reason, carried_over_from, version, created_by, changed_at, changed_by";
 
     private const string FindSql = $"SELECT {Columns} FROM schemes WHERE id = @Id";
@@ -33,7 +29,8 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
         ORDER BY village_code, year, changed_at
         """;
 
-    private const string CurrentSql = $"SELECT {Columns} FROM schemes WHERE village_code = @VillageCode AND year = @Year AND state <> @Lapsed";
+    private const string CurrentSql =
+        $"SELECT {Columns} FROM schemes WHERE village_code = @VillageCode AND year = @Year AND state <> @Lapsed";
 
     private const string InsertSql = $"""
         INSERT INTO schemes (id, village_code, year, state, terms, budget, carried_over_from, created_by, changed_by)
@@ -62,39 +59,51 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
     private static readonly short[] InForce = SchemeWorkflow.InForce.Select(s => (short)s).ToArray();
 
     private sealed record Row(Guid Id, string VillageCode, int Year, short State, string Terms, decimal Budget,
-        string? RejectionReason, Guid? CarriedOverFrom, long Version, string CreatedBy, DateTime ChangedAt, string ChangedBy)
+        string? RejectionReason, Guid? CarriedOverFrom, long Version, string CreatedBy, DateTime ChangedAt,
+        string ChangedBy)
     {
-        public Scheme ToScheme() => new(Id, VillageCode, Year, (SchemeState)State, JsonSerializer.Deserialize<SchemeTerms>(Terms, Json)!,
+        public Scheme ToScheme() => new(Id, VillageCode, Year, (SchemeState)State,
+            JsonSerializer.Deserialize<SchemeTerms>(Terms, StoredJson.EnumsAsCodes)!,
             Budget, RejectionReason, CarriedOverFrom, Version, CreatedBy, ChangedAt, ChangedBy);
     }
 
     public async Task<Scheme?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(FindSql, new { Id = id }, cancellationToken: cancellationToken)))?.ToScheme();
+        return (await connection.QuerySingleOrDefaultAsync<Row>(
+            new CommandDefinition(FindSql, new { Id = id }, cancellationToken: cancellationToken)))?.ToScheme();
     }
 
-    public async Task<IReadOnlyList<Scheme>> ListAsync(string prefix, int? year, SchemeState? state, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Scheme>> ListAsync(string prefix, int? year, SchemeState? state,
+        CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(ListSql, new { Prefix = prefix, Year = year, State = (short?)state }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(ListSql,
+            new { Prefix = prefix, Year = year, State = (short?)state }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToScheme()).ToList();
     }
 
     public async Task<Scheme?> CurrentAsync(string villageCode, int year, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(CurrentSql, new { VillageCode = villageCode, Year = year, Lapsed }, cancellationToken: cancellationToken)))?.ToScheme();
+        return (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(CurrentSql,
+            new { VillageCode = villageCode, Year = year, Lapsed }, cancellationToken: cancellationToken)))?.ToScheme();
     }
 
-    public static async Task<Scheme?> FindForUpdateAsync(UnitOfWork work, Guid id, CancellationToken cancellationToken) =>
-        (await work.Connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(FindSql + " FOR UPDATE", new { Id = id }, work.Transaction, cancellationToken: cancellationToken)))?.ToScheme();
+    public static async Task<Scheme?> FindForUpdateAsync(UnitOfWork work, Guid id,
+        CancellationToken cancellationToken) =>
+        (await work.Connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(FindSql + " FOR UPDATE",
+            new { Id = id }, work.Transaction, cancellationToken: cancellationToken)))?.ToScheme();
 
     /// <summary>The village's live (not lapsed) scheme for a year, locked for the transaction.</summary>
-    public static async Task<Scheme?> CurrentForUpdateAsync(UnitOfWork work, string villageCode, int year, CancellationToken cancellationToken) =>
-        (await work.Connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(CurrentSql + " FOR UPDATE", new { VillageCode = villageCode, Year = year, Lapsed }, work.Transaction, cancellationToken: cancellationToken)))?.ToScheme();
+    public static async Task<Scheme?> CurrentForUpdateAsync(UnitOfWork work, string villageCode, int year,
+        CancellationToken cancellationToken) =>
+        (await work.Connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(CurrentSql + " FOR UPDATE",
+            new { VillageCode = villageCode, Year = year, Lapsed }, work.Transaction,
+            cancellationToken: cancellationToken)))?.ToScheme();
 
-    public static async Task<Scheme> InsertAsync(UnitOfWork work, Caller caller, string villageCode, int year, SchemeState state, SchemeTerms terms, Guid? carriedOverFrom, string action, CancellationToken cancellationToken)
+    public static async Task<Scheme> InsertAsync(UnitOfWork work, Caller caller, string villageCode, int year,
+        SchemeState state, SchemeTerms terms, Guid? carriedOverFrom, string action, CancellationToken cancellationToken)
     {
         var created = (await work.Connection.QuerySingleAsync<Row>(new CommandDefinition(InsertSql, new
         {
@@ -102,26 +111,33 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
             VillageCode = villageCode,
             Year = year,
             State = (short)state,
-            Terms = JsonSerializer.Serialize(terms, Json),
+            Terms = JsonSerializer.Serialize(terms, StoredJson.EnumsAsCodes),
             terms.Budget,
             CarriedOverFrom = carriedOverFrom,
             ChangedBy = caller.UserId,
         }, work.Transaction, cancellationToken: cancellationToken))).ToScheme();
-        await work.RecordAsync(caller, "scheme", created.Id.ToString(), villageCode, action, null, SchemeWorkflow.StateName(state), null, cancellationToken);
+        await work.RecordAsync(caller, "scheme", created.Id.ToString(), villageCode, action, null,
+            SchemeWorkflow.StateName(state), null, cancellationToken);
         if (SchemeWorkflow.IsInForce(state)) await work.PublishAsync(created.ToTermsEvent(), cancellationToken);
         return created;
     }
 
-    /// <summary>Moves a scheme (and/or replaces its terms), records who, when, from, to and why, and announces terms that come into force.</summary>
-    public static async Task<Scheme> UpdateAsync(UnitOfWork work, Caller caller, Scheme before, SchemeState to, SchemeTerms terms, string action, string? reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves a scheme (and/or replaces its terms), records who, when, from, to and why, and announces terms that come
+    /// into force.
+    /// </summary>
+    public static async Task<Scheme> UpdateAsync(UnitOfWork work, Caller caller, Scheme before, SchemeState to,
+        SchemeTerms terms, string action, string? reason, CancellationToken cancellationToken)
     {
         var updated = (await work.Connection.QuerySingleAsync<Row>(new CommandDefinition(UpdateSql, new
         {
             before.Id,
             State = (short)to,
-            Terms = JsonSerializer.Serialize(terms, Json),
+            Terms = JsonSerializer.Serialize(terms, StoredJson.EnumsAsCodes),
             terms.Budget,
-            RejectionReason = to == SchemeState.Draft && before.State != SchemeState.Draft ? reason : to == SchemeState.Draft ? before.RejectionReason : null,
+            RejectionReason = to == SchemeState.Draft && before.State != SchemeState.Draft ? reason
+                : to == SchemeState.Draft ? before.RejectionReason
+                : null,
             ChangedBy = caller.UserId,
         }, work.Transaction, cancellationToken: cancellationToken))).ToScheme();
         await work.RecordAsync(caller, "scheme", before.Id.ToString(), before.VillageCode, action,
@@ -134,9 +150,11 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
     /// Carries last year's terms over for every village under <paramref name="prefix"/> that has no terms in
     /// force for <paramref name="year"/>: open schemes for the year lapse, and a carried-over copy comes into force.
     /// </summary>
-    public static async Task<IReadOnlyList<Scheme>> CarryOverAsync(UnitOfWork work, Caller caller, string prefix, int year, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Scheme>> CarryOverAsync(UnitOfWork work, Caller caller, string prefix,
+        int year, CancellationToken cancellationToken)
     {
-        var previous = (await work.Connection.QueryAsync<Row>(new CommandDefinition(CarryOverCandidatesSql, new { Year = year, Prefix = prefix, InForce }, work.Transaction, cancellationToken: cancellationToken)))
+        var previous = (await work.Connection.QueryAsync<Row>(new CommandDefinition(CarryOverCandidatesSql,
+                new { Year = year, Prefix = prefix, InForce }, work.Transaction, cancellationToken: cancellationToken)))
             .Select(r => r.ToScheme()).ToList();
         var carried = new List<Scheme>();
         foreach (var last in previous)
@@ -144,9 +162,11 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
             if (await CurrentForUpdateAsync(work, last.VillageCode, year, cancellationToken) is { } open)
             {
                 await UpdateAsync(work, caller, open, SchemeState.Lapsed, open.Terms, "lapse",
-                    $"未在 {ChangeWindow.LastDayForChanges(year):yyyy年M月d日} 前经县人社局批准，沿用 {year - 1} 年度方案。", cancellationToken);
+                    $"未在 {ChangeWindow.LastDayForChanges(year):yyyy年M月d日} 前经县人社局批准，沿用 {year - 1} 年度方案。",
+                    cancellationToken);
             }
-            carried.Add(await InsertAsync(work, caller, last.VillageCode, year, SchemeState.CarriedOver, last.Terms, last.Id, "carry-over", cancellationToken));
+            carried.Add(await InsertAsync(work, caller, last.VillageCode, year, SchemeState.CarriedOver, last.Terms,
+                last.Id, "carry-over", cancellationToken));
         }
         return carried;
     }

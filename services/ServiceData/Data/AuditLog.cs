@@ -3,7 +3,8 @@ using Subsidy.ServiceDefaults.Auth;
 
 namespace Subsidy.ServiceData;
 
-public sealed record AuditEntry(long Id, string Entity, string EntityKey, string DivisionCode, string Action, string? FromState, string? ToState, string? Reason, string Actor, string ActorRole, DateTime At);
+public sealed record AuditEntry(long Id, string Entity, string EntityKey, string DivisionCode, string Action,
+    string? FromState, string? ToState, string? Reason, string Actor, string ActorRole, DateTime At);
 
 /// <summary>Records a change in the same transaction as the change itself; auditors read it by division.</summary>
 public static class AuditLog
@@ -18,7 +19,8 @@ public static class AuditLog
         LIMIT @Limit
         """;
 
-    public static async Task<IReadOnlyList<AuditEntry>> ListAsync(Npgsql.NpgsqlDataSource dataSource, string divisionPrefix, string? entity, string? entityKey, int limit, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<AuditEntry>> ListAsync(Npgsql.NpgsqlDataSource dataSource,
+        string divisionPrefix, string? entity, string? entityKey, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<AuditEntry>(new CommandDefinition(ListSql,
@@ -36,8 +38,8 @@ public static class AuditLog
         """;
 
     /// <param name="at">When the change happened by the business clock (a settlement step's instant); the database's now when not given.</param>
-    public static object Parameters(Caller caller, string entity, string entityKey, string divisionCode, string action, string? fromState, string? toState, string? reason,
-        DateTimeOffset? at = null) => new
+    public static object Parameters(Caller caller, string entity, string entityKey, string divisionCode, string action,
+        string? fromState, string? toState, string? reason, DateTimeOffset? at = null) => new
     {
         At = at?.UtcDateTime,
         Entity = entity,

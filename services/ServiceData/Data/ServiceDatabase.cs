@@ -30,7 +30,8 @@ public static class ServiceDatabaseExtensions
     /// <paramref name="keepsSessionState"/>: the service takes session-level locks or settings on pooled
     /// connections, so each is reset on its way back to the pool.
     /// </summary>
-    public static TBuilder AddServiceDatabase<TBuilder>(this TBuilder builder, string databaseName, bool keepsSessionState = false) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddServiceDatabase<TBuilder>(this TBuilder builder, string databaseName,
+        bool keepsSessionState = false) where TBuilder : IHostApplicationBuilder
     {
         // The database's spans beside the requests and messages that cause them.
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
@@ -95,7 +96,9 @@ public static class ServiceDatabaseExtensions
     private static void Upgrade(ServiceDatabase database, MigrationSource source, ILogger logger)
     {
         var result = DeployChanges.To.PostgresqlDatabase(database.ConnectionString)
-            .WithScriptsEmbeddedInAssembly(source.Assembly, name => name.StartsWith(source.ResourcePrefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
+            .WithScriptsEmbeddedInAssembly(source.Assembly, name =>
+                name.StartsWith(source.ResourcePrefix, StringComparison.Ordinal)
+                && name.EndsWith(".sql", StringComparison.Ordinal))
             .WithTransactionPerScript()
             .LogTo(new DbUpLogger(logger))
             .Build()

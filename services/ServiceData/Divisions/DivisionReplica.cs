@@ -35,15 +35,17 @@ public sealed class DivisionReplica(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>Several divisions in one round trip (a village and the township and county above it), by code, on a connection the caller holds.</summary>
-    public static async Task<IReadOnlyDictionary<string, KnownDivision>> FindAllAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IEnumerable<string> codes,
-        CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<KnownDivision>(new CommandDefinition(SelectManySql, new { Codes = codes.ToArray() }, transaction, cancellationToken: cancellationToken)))
+    public static async Task<IReadOnlyDictionary<string, KnownDivision>> FindAllAsync(NpgsqlConnection connection,
+        NpgsqlTransaction? transaction, IEnumerable<string> codes, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<KnownDivision>(new CommandDefinition(SelectManySql,
+            new { Codes = codes.ToArray() }, transaction, cancellationToken: cancellationToken)))
             .ToDictionary(d => d.Code);
 
     public async Task<KnownDivision?> FindAsync(string code, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<KnownDivision>(new CommandDefinition(SelectSql, new { Code = code }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<KnownDivision>(
+            new CommandDefinition(SelectSql, new { Code = code }, cancellationToken: cancellationToken));
     }
 
     public static IServiceCollection Register(IServiceCollection services)
@@ -82,7 +84,8 @@ public static class DivisionReplicaExtensions
         return group;
     }
 
-    private static async Task<Results<Ok<KnownDivision>, ProblemHttpResult>> GetKnownDivision(string code, DivisionReplica replica, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<KnownDivision>, ProblemHttpResult>> GetKnownDivision(string code,
+        DivisionReplica replica, CancellationToken cancellationToken)
     {
         var division = await replica.FindAsync(code, cancellationToken);
         return division is null

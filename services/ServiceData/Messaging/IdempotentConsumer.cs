@@ -55,7 +55,8 @@ public class IdempotentConsumerDefinition<TConsumer> : ConsumerDefinition<TConsu
         ConcurrentMessageLimit = 8;
     }
 
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
     {
         // Transient faults (a database restart, a serialization conflict) get retried in place;
         // a message still failing after these lands in the endpoint's _error queue.

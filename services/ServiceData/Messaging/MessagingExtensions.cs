@@ -44,7 +44,11 @@ public static class MessagingExtensions
             // An instance's own revocation queue is exclusive to its connection: not one to measure from another.
             bus.AddConfigureEndpointsCallback((name, _) =>
             {
-                if (!name.Contains(RevokedAccessExtensions.QueueName, StringComparison.Ordinal) && !name.Contains(StartupRequests.AnswerQueueMarker, StringComparison.Ordinal)) queues.Add(name);
+                if (!name.Contains(RevokedAccessExtensions.QueueName, StringComparison.Ordinal)
+                    && !name.Contains(StartupRequests.AnswerQueueMarker, StringComparison.Ordinal))
+                {
+                    queues.Add(name);
+                }
             });
             bus.UsingRabbitMq((context, rabbit) =>
             {
@@ -54,7 +58,8 @@ public static class MessagingExtensions
             });
         });
         builder.Services.AddBusinessGauges();
-        builder.Services.AddHostedService(sp => new QueueDepths(sp.GetRequiredService<ConsumedQueues>(), broker, serviceName, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<QueueDepths>>()));
+        builder.Services.AddHostedService(sp => new QueueDepths(sp.GetRequiredService<ConsumedQueues>(), broker,
+            serviceName, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<QueueDepths>>()));
         builder.Services.AddSingleton<OutboxRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         return builder;

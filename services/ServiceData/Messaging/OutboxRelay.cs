@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Telemetry;
+using Subsidy.Contracts;
 
 namespace Subsidy.ServiceData.Messaging;
 
@@ -23,7 +24,8 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
 
     /// <summary>
     /// Woken by a commit, the relay lets the next few commits gather before it claims: under a steady stream of
-    /// settlement steps, claiming at once took one or two rows per claim, three round trips each; a short wait takes several.
+    /// settlement steps, claiming at once took one or two rows per claim, three round trips each; a short wait takes
+    /// several.
     /// </summary>
     protected override TimeSpan Gathering => TimeSpan.FromMilliseconds(20);
 
@@ -43,9 +45,12 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
         RETURNING o.id AS "Id", o.message_type AS "MessageType", o.body::text AS "Body", o.trace_parent AS "TraceParent", o.trace_state AS "TraceState"
         """;
 
-    private const string MarkPublishedSql = "UPDATE outbox_messages SET published_at = now(), claimed_until = NULL WHERE id = ANY(@Ids)";
-    private const string ReleaseSql = "UPDATE outbox_messages SET claimed_until = NULL WHERE id = ANY(@Ids) AND published_at IS NULL";
-    private const string MarkFailedSql = "UPDATE outbox_messages SET published_at = now(), failure = @Failure WHERE id = @Id";
+    private const string MarkPublishedSql =
+        "UPDATE outbox_messages SET published_at = now(), claimed_until = NULL WHERE id = ANY(@Ids)";
+    private const string ReleaseSql =
+        "UPDATE outbox_messages SET claimed_until = NULL WHERE id = ANY(@Ids) AND published_at IS NULL";
+    private const string MarkFailedSql =
+        "UPDATE outbox_messages SET published_at = now(), failure = @Failure WHERE id = @Id";
     private const string PurgeSql = "DELETE FROM outbox_messages WHERE published_at < now() - @Retention";
 
     private sealed record OutboxRow(Guid Id, string MessageType, string Body, string? TraceParent, string? TraceState);
@@ -57,7 +62,8 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
         if (await PublishBatchAsync(cancellationToken) == BatchSize) return true;
         if (DateTime.UtcNow - _lastPurge > TimeSpan.FromHours(1))
         {
-            await session.ExecuteAsync(new CommandDefinition(PurgeSql, new { Retention }, cancellationToken: cancellationToken));
+            await session.ExecuteAsync(
+                new CommandDefinition(PurgeSql, new { Retention }, cancellationToken: cancellationToken));
             _lastPurge = DateTime.UtcNow;
         }
         return false;
@@ -68,7 +74,8 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         // Autocommitted: the claim holds the rows by its lease, not by locks kept open across the broker's confirms.
-        var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(ClaimSql, new { BatchSize, Lease }, cancellationToken: cancellationToken)))
+        var rows = (await connection.QueryAsync<OutboxRow>(
+                new CommandDefinition(ClaimSql, new { BatchSize, Lease }, cancellationToken: cancellationToken)))
             .OrderBy(r => r.Id).ToList();
         if (rows.Count == 0) return 0;
 
@@ -80,7 +87,8 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
             if (type is null)
             {
                 LogUnknownType(logger, row.MessageType, row.Id);
-                await connection.ExecuteAsync(new CommandDefinition(MarkFailedSql, new { row.Id, Failure = $"未知消息类型 {row.MessageType}" }, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(MarkFailedSql,
+                    new { row.Id, Failure = $"未知消息类型 {row.MessageType}" }, cancellationToken: cancellationToken));
                 continue;
             }
             publishing.Add(PublishAsync(row, type, cancellationToken));
@@ -95,18 +103,21 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
         }
         catch
         {
-            await connection.ExecuteAsync(new CommandDefinition(ReleaseSql, new { Ids = published.ToArray() }, cancellationToken: CancellationToken.None));
+            await connection.ExecuteAsync(new CommandDefinition(
+                ReleaseSql, new { Ids = published.ToArray() }, cancellationToken: CancellationToken.None));
             throw;
         }
-        await connection.ExecuteAsync(new CommandDefinition(MarkPublishedSql, new { Ids = published.ToArray() }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            MarkPublishedSql, new { Ids = published.ToArray() }, cancellationToken: cancellationToken));
         return rows.Count;
     }
 
     private async Task PublishAsync(OutboxRow row, Type type, CancellationToken cancellationToken)
     {
-        var message = JsonSerializer.Deserialize(row.Body, type, OutboxWriter.Json)!;
+        var message = JsonSerializer.Deserialize(row.Body, type, StoredJson.Options)!;
         ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
-        using var activity = SubsidyTelemetry.ActivitySource.StartActivity("outbox relay", ActivityKind.Internal, parent);
+        using var activity =
+            SubsidyTelemetry.ActivitySource.StartActivity("outbox relay", ActivityKind.Internal, parent);
         activity?.SetTag("messaging.message.id", row.Id);
         activity?.SetTag("messaging.message.type", type.Name);
         await bus.Publish(message, type, context => context.MessageId = row.Id, cancellationToken);

@@ -2,14 +2,13 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using Subsidy.Contracts;
 
 namespace Subsidy.ServiceData.Messaging;
 
 /// <summary>Writes events into the outbox table inside the caller's transaction.</summary>
 public static class OutboxWriter
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private const string InsertSql = """
         INSERT INTO outbox_messages (id, message_type, body, trace_parent, trace_state)
         VALUES (@Id, @MessageType, CAST(@Body AS json), @TraceParent, @TraceState);
@@ -19,7 +18,8 @@ public static class OutboxWriter
     /// <summary>Type name without assembly version, so rows written before an upgrade still resolve after it.</summary>
     public static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 
-    public static Task EnqueueAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T message, CancellationToken cancellationToken)
+    public static Task EnqueueAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T message,
+        CancellationToken cancellationToken)
         where T : class
     {
         // The trace context rides along so the relay can continue the caller's trace after commit.
@@ -28,11 +28,12 @@ public static class OutboxWriter
         {
             Id = Guid.CreateVersion7(),
             MessageType = TypeName(typeof(T)),
-            Body = JsonSerializer.Serialize(message, Json),
+            Body = JsonSerializer.Serialize(message, StoredJson.Options),
             TraceParent = activity?.Id,
             TraceState = activity?.TraceStateString,
         };
         // pg_notify inside the transaction is delivered only on commit: the relay wakes exactly then.
-        return connection.ExecuteAsync(new CommandDefinition(InsertSql, row, transaction, cancellationToken: cancellationToken));
+        return connection.ExecuteAsync(
+            new CommandDefinition(InsertSql, row, transaction, cancellationToken: cancellationToken));
     }
 }

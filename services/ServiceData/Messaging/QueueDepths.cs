@@ -68,7 +68,8 @@ public sealed partial class QueueDepths(ConsumedQueues queues, string brokerUri,
             // MassTransit declares an error queue on the first message that fails for good; asking the broker for one
             // that is not there yet would close the channel and log an error every ten seconds. So it is declared
             // here as MassTransit declares it (durable, kept, the receive queue's arguments: none in this system).
-            var errors = await channel.QueueDeclareAsync(queue + ErrorSuffix, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+            var errors = await channel.QueueDeclareAsync(queue + ErrorSuffix, durable: true, exclusive: false,
+                autoDelete: false, cancellationToken: cancellationToken);
             BusinessGauges.Set("dead_letters", errors.QueueName, errors.MessageCount);
         }
     }

@@ -27,7 +27,8 @@ public sealed partial class BusinessGauges(NpgsqlDataSource dataSource, IEnumera
             description: "Work waiting: events not yet published (outbox), messages in each queue, village-years not yet calculated");
         SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.dead_letters", () => Observe("dead_letters", "queue"),
             description: "Messages that failed every retry and wait in an error queue");
-        SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.village_years", () => Observe("village_years", "state"), description: "Village-years per settlement state");
+        SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.village_years", () => Observe("village_years", "state"),
+            description: "Village-years per settlement state");
     }
 
     /// <summary>Sets a gauge's value for one tag; the next collection reports it.</summary>
@@ -46,7 +47,8 @@ public sealed partial class BusinessGauges(NpgsqlDataSource dataSource, IEnumera
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
                 foreach (var query in queries.Prepend(GaugeQuery.Outbox))
                 {
-                    var rows = (await connection.QueryAsync<(string Tag, long Value)>(new CommandDefinition(query.Sql, cancellationToken: stoppingToken))).ToList();
+                    var rows = (await connection.QueryAsync<(string Tag, long Value)>(
+                        new CommandDefinition(query.Sql, cancellationToken: stoppingToken))).ToList();
                     var seen = _seen.GetValueOrDefault(query) ?? [];
                     foreach (var (tag, value) in Reading(seen, rows)) Set(query.Name, tag, value);
                     _seen[query] = [.. seen.Union(rows.Select(r => r.Tag))];

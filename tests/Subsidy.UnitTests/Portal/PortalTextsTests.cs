@@ -23,6 +23,16 @@ public class PortalTextsTests
         Assert.Equal(("2,681,450.00 元", "2026-09-30"), (Texts.Money(2681450m), Texts.Date(new DateOnly(2026, 9, 30))));
 
     [Fact]
+    public void The_portal_lists_every_settlement_state_once_by_the_contracts_name_suspended_last()
+    {
+        var codes = Enum.GetValues<Subsidy.Contracts.SettlementState>().Select(Subsidy.Contracts.EnumCodes.Of).Order();
+        Assert.Equal(codes, Texts.SettlementStates.Select(s => s.State).Order());
+        Assert.Equal("suspended", Texts.SettlementStates[^1].State);
+        Assert.Equal("县社保中心已审核", Texts.SettlementState("approved"));
+        Assert.Equal("no-such-state", Texts.SettlementState("no-such-state"));
+    }
+
+    [Fact]
     public void A_scope_covers_only_the_divisions_under_it()
     {
         var clerk = new PortalUser("u", "村级经办", RoleNames.VillageClerk, "360222100201", "s");
