@@ -106,6 +106,16 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImpo
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var buffer = new byte[ChunkSize];
+            using var deflated = new MemoryStream(ChunkSize / 2);
+            await using var insertPiece = new NpgsqlCommand(InsertPieceSql, connection)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<Guid>("id", NpgsqlTypes.NpgsqlDbType.Uuid) { TypedValue = id },
+                    new NpgsqlParameter("seq", NpgsqlTypes.NpgsqlDbType.Integer),
+                    new NpgsqlParameter("data", NpgsqlTypes.NpgsqlDbType.Bytea),
+                },
+            };
             long size = 0;
             var seq = 0;
             while (true)
@@ -117,12 +127,13 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, LiveImports liveImpo
                 {
                     live = await liveImports.StartAsync(batch);
                 }
+                // The processor starts on the piece while it is deflated and stored.
+                if (live is not null) await live.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 hash.AppendData(buffer, 0, read);
                 size += read;
-                await connection.ExecuteAsync(new CommandDefinition(InsertPieceSql,
-                    new { id, seq = seq++, data = UploadPieces.Deflate(buffer.AsSpan(0, read)) },
-                    cancellationToken: cancellationToken));
-                if (live is not null) await live.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                insertPiece.Parameters[1].Value = seq++;
+                insertPiece.Parameters[2].Value = UploadPieces.Deflate(buffer.AsSpan(0, read), deflated);
+                await insertPiece.ExecuteNonQueryAsync(cancellationToken);
                 if (read < ChunkSize) break;
             }
             if (live is not null) await live.EndOfFileAsync();

@@ -39,11 +39,21 @@ public static class UploadPieces
     public static byte[] Deflate(ReadOnlySpan<byte> piece)
     {
         var output = new MemoryStream(piece.Length / 4 + 64);
+        return Deflate(piece, output).ToArray();
+    }
+
+    /// <summary>
+    /// Deflates into <paramref name="output"/>, reused piece after piece: a fresh array per piece would be a
+    /// large-object allocation each time, and those bring on full collections of the whole heap during an upload.
+    /// </summary>
+    public static ArraySegment<byte> Deflate(ReadOnlySpan<byte> piece, MemoryStream output)
+    {
+        output.SetLength(0);
         using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
         {
             deflate.Write(piece);
         }
-        return output.ToArray();
+        return new ArraySegment<byte>(output.GetBuffer(), 0, (int)output.Length);
     }
 
     public static byte[] Inflate(byte[] stored, int pieceSize)
