@@ -96,7 +96,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
             return;
         }
         copier.Flush();
-        if (!errors.Any) await FindDuplicatesAsync(connection, batch.Id, errors, cancellationToken);
+        if (!errors.Any && copier.MayHoldDuplicates()) await FindDuplicatesAsync(connection, batch.Id, errors, cancellationToken);
 
         if (errors.Any)
         {
@@ -106,7 +106,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
             LogRejected(logger, batch.Id, errors.Count, rowsRead);
             return;
         }
-        await AcceptAsync(connection, batch, rowsRead, copier.Written, totals.Note, cancellationToken);
+        await AcceptAsync(connection, batch, rowsRead, copier, totals.Note, cancellationToken);
         RowsImported.Add(copier.Written);
         LogAccepted(logger, batch.Id, copier.Written, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
@@ -252,7 +252,7 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
     /// <summary>
     /// Marks the batch accepted, supersedes older accepted batches it covers, and announces it, in one transaction.
     /// </summary>
-    private static async Task AcceptAsync(NpgsqlConnection data, Batch batch, long rowsRead, long accepted,
+    private static async Task AcceptAsync(NpgsqlConnection data, Batch batch, long rowsRead, RowCopier copier,
         string? note, CancellationToken cancellationToken)
     {
         await using var transaction = await data.BeginTransactionAsync(cancellationToken);
@@ -262,15 +262,13 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
             RETURNING id
             """, new { batch.Id, batch.Kind, batch.Year, batch.ScopeCode }, transaction,
             cancellationToken: cancellationToken))).AsList();
-        var villages = (await data.QueryAsync<(string VillageCode, int Rows)>(new CommandDefinition("""
-            SELECT village_code, count(*)::int FROM contribution_rows WHERE batch_id = @Id GROUP BY village_code ORDER BY village_code
-            """, new { batch.Id }, transaction, cancellationToken: cancellationToken))).AsList();
+        var accepted = copier.Written;
         await data.ExecuteAsync(new CommandDefinition($"""
             UPDATE import_batches SET state = '{BatchStates.Accepted}', rows_read = @rowsRead, rows_accepted = @accepted, note = @note, finished_at = now() WHERE id = @Id;
             SELECT pg_notify('import_published', @Id::text);
             """, new { rowsRead, accepted, note, batch.Id }, transaction, cancellationToken: cancellationToken));
-        var counts = villages
-            .Select(v => new VillageRowCount(v.VillageCode, v.Rows, (v.Rows + ChunkRows - 1) / ChunkRows))
+        var counts = copier.VillageRows.OrderBy(v => v.Key, StringComparer.Ordinal)
+            .Select(v => new VillageRowCount(v.Key, v.Value, (v.Value + ChunkRows - 1) / ChunkRows))
             .ToList();
         await OutboxWriter.EnqueueAsync(data, transaction, new ContributionBatchAccepted(batch.Id, batch.ScopeCode,
             batch.Year, DateTimeOffset.UtcNow, counts, superseded), cancellationToken);

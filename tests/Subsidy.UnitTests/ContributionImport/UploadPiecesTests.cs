@@ -30,3 +30,69 @@ public class UploadPiecesTests
         Assert.True(UploadPieces.Deflate(piece).Length < piece.Length / 2);
     }
 }
+
+public class DuplicateScreenTests
+{
+    [Fact]
+    public void Distinct_keys_need_no_database_check()
+    {
+        var screen = new global::ContributionImport.Imports.DuplicateScreen();
+        for (long key = 0; key < 100_000; key++) screen.Add(key * 7919);
+        Assert.False(screen.MayHoldDuplicates());
+    }
+
+    [Fact]
+    public void A_key_written_twice_leaves_the_decision_to_the_database()
+    {
+        var screen = new global::ContributionImport.Imports.DuplicateScreen();
+        foreach (var key in new long[] { 5, -3, 9, 12, -3, 40 }) screen.Add(key);
+        Assert.True(screen.MayHoldDuplicates());
+    }
+
+    [Fact]
+    public void A_file_past_the_screens_capacity_is_left_to_the_database()
+    {
+        var screen = new global::ContributionImport.Imports.DuplicateScreen();
+        for (long key = 0; key <= global::ContributionImport.Imports.DuplicateScreen.Capacity; key++) screen.Add(key);
+        Assert.True(screen.MayHoldDuplicates());
+    }
+}
+
+public class CopyTextTests
+{
+    private static string Line(global::Subsidy.Contracts.ContributionRecord record)
+    {
+        var text = new StringWriter();
+        CopyText.Row(text, "01a24e9e-2e0d-71f0-a428-264b7d9240bc", record, -42);
+        return text.ToString();
+    }
+
+    private static global::Subsidy.Contracts.ContributionRecord Record(string name = "张三", decimal? tier = 500m, string? identity = "061",
+        global::Subsidy.Contracts.SpecialGroup? group = global::Subsidy.Contracts.SpecialGroup.Dibao) =>
+        new(7, name, "11010519491231002X", "360222100201", 2026, global::Subsidy.Contracts.ContributionItem.Personal,
+            global::Subsidy.Contracts.PaymentType.Normal, tier, 500.5m, new DateOnly(2026, 3, 5), identity, group, false);
+
+    [Fact]
+    public void A_record_is_one_tab_separated_line_in_the_tables_column_order()
+    {
+        var record = Record();
+        Assert.Equal(
+            $"01a24e9e-2e0d-71f0-a428-264b7d9240bc\t7\t张三\t11010519491231002X\t360222100201\t2026\t{(int)record.Item}\t{(int)record.Type}\t500\t500.5\t2026-03-05\t061\t{(int)record.SpecialGroup!}\tf\t-42\n",
+            Line(record));
+    }
+
+    [Fact]
+    public void Missing_values_are_written_as_null()
+    {
+        var fields = Line(Record(tier: null, identity: null, group: null)).TrimEnd('\n').Split('\t');
+        Assert.Equal(["\\N", "\\N", "\\N"], new[] { fields[8], fields[11], fields[12] });
+    }
+
+    [Fact]
+    public void A_name_holding_a_tab_a_backslash_or_a_line_break_is_escaped_so_the_line_keeps_its_fields()
+    {
+        var fields = Line(Record(name: "张\t三\\四\r\n")).TrimEnd('\n').Split('\t');
+        Assert.Equal(15, fields.Length);
+        Assert.Equal("张\\t三\\\\四\\r\\n", fields[2]);
+    }
+}
