@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks against the whole system on this machine's own PostgreSQL and RabbitMQ (installed if missing).
-#   ./bench.sh import [rows]   — contribution import vs psql \copy of the same file (default 1,000,000 rows)
+#   ./bench.sh import [rows,…]  — contribution import vs psql \copy of the same file (default 200,000 and 1,000,000 rows side by side)
 #   ./bench.sh parse [rows]    — reading and checking alone, no database
 #   ./bench.sh calculation [rows] [villages] — a city-sized year calculated by the running service
 #   ./bench.sh documents [rows] [villages]   — every roster of a city-sized year as XLSX and PDF
