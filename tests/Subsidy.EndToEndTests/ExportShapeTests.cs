@@ -26,10 +26,13 @@ public class ExportShapeTests(SubsidySystem system) : IAsyncLifetime
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         var county = await system.GatewayAsAsync("county-bureau", "360222");
+        // A township of its own, so its uploads supersede no other test's batch.
+        var township = await county.PostAsJsonAsync("/api/registry/divisions", new { code = Township + "000", name = "样式镇" });
+        Assert.True(township.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, await township.Content.ReadAsStringAsync());
         foreach (var (code, i) in Villages.Select((c, i) => (c, i)))
         {
             var created = await county.PostAsJsonAsync("/api/registry/divisions", new { code, name = $"样式村{i}" });
-            Assert.True(created.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict);
+            Assert.True(created.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, await created.Content.ReadAsStringAsync());
         }
         await using var imports = await system.OpenDatabaseAsync("contribution_import");
         await Eventually.TrueAsync(async () =>
