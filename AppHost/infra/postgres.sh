@@ -31,7 +31,18 @@ fi
 
 args=(-D "$datadir" -p "$port" -c listen_addresses=127.0.0.1 -c unix_socket_directories="$datadir"
       -c max_connections=300 -c shared_buffers=256MB -c max_wal_size=2GB)
+# PostgreSQL writes every log line to stderr, which the AppHost shows as a failure: only warnings and errors stay on
+# stderr, its ordinary LOG lines go to stdout. exec keeps this process's id for the server, so stopping it stops it.
+# (A shell loop, not awk: Debian's awk reads a pipe in blocks, which would hold the lines back until the server stops.)
+to_streams() {
+  while IFS= read -r line; do
+    case $line in
+      *WARNING:*|*ERROR:*|*FATAL:*|*PANIC:*) printf '%s\n' "$line" >&2 ;;
+      *) printf '%s\n' "$line" ;;
+    esac
+  done
+}
 if [ "$(id -u)" = 0 ]; then
-  exec setpriv --reuid=postgres --regid=postgres --init-groups -- "$bindir/postgres" "${args[@]}"
+  exec setpriv --reuid=postgres --regid=postgres --init-groups -- "$bindir/postgres" "${args[@]}" 2> >(to_streams)
 fi
-exec "$bindir/postgres" "${args[@]}"
+exec "$bindir/postgres" "${args[@]}" 2> >(to_streams)

@@ -31,6 +31,16 @@ public class SubsidySystem : IAsyncLifetime
     /// <summary>The demo's accounts for <see cref="CountyYearTests"/>, created by the identity service at its start (Testing only).</summary>
     public IReadOnlyList<DemoAccount> DemoAccounts { get; private set; } = [];
 
+    /// <summary>Where this run's Prometheus listens (MonitoringTests ask it for targets, alerts and metric names).</summary>
+    public int PrometheusPort { get; } = FreePort();
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
@@ -56,6 +66,10 @@ public class SubsidySystem : IAsyncLifetime
             "--Telemetry:ScrapeEndpoint=true",
             // A stalled upload is cut off after 3 s here (30 s in a deployment), so the test of it need not wait long.
             "--Import:StallSeconds=3",
+            // Prometheus beside the system, as a production start has it, scraping every two seconds so an alert fires within a test.
+            "--Monitoring:Prometheus=true",
+            $"--Monitoring:PrometheusPort={PrometheusPort}",
+            "--Monitoring:ScrapeSeconds=2",
             .. testing ? new[] { $"--Identity:DemoAccountsFile={accountsFile}" } : ["--Identity:PortalAccessTokenSeconds=40"],
         ],
         // The dashboard runs as it does for a developer: it is where the services send their telemetry,
@@ -83,12 +97,15 @@ public class SubsidySystem : IAsyncLifetime
 
     private readonly CancellationTokenSource _stopLogging = new();
 
+    /// <summary>Starts a kept log line the process wrote to stderr, which the AppHost's console shows as "fail:".</summary>
+    public const string StderrMark = "[stderr] ";
+
     private void KeepServiceLogs()
     {
         Directory.CreateDirectory(LogDirectory);
         var logs = App.Services.GetRequiredService<ResourceLoggerService>();
         var model = App.Services.GetRequiredService<DistributedApplicationModel>();
-        foreach (var service in model.Resources.OfType<ProjectResource>())
+        foreach (var service in model.Resources.Where(r => r is ProjectResource or ExecutableResource))
         {
             _ = Task.Run(async () =>
             {
@@ -97,7 +114,8 @@ public class SubsidySystem : IAsyncLifetime
                 {
                     await foreach (var batch in logs.WatchAsync(service).WithCancellation(_stopLogging.Token))
                     {
-                        foreach (var line in batch) await file.WriteLineAsync(line.Content);
+                        // What the AppHost shows as a failure (the process's stderr) is marked so.
+                        foreach (var line in batch) await file.WriteLineAsync(line.IsErrorMessage ? StderrMark + line.Content : line.Content);
                     }
                 }
                 catch (OperationCanceledException) { }
