@@ -47,15 +47,26 @@ IResourceBuilder<ProjectResource> Sampled(IResourceBuilder<ProjectResource> proj
 // Endpoints are not proxied: DCP's proxy would carry every request between the gateway and the services (and
 // every byte of an upload) through one more process, which on two cores takes CPU from the services themselves.
 // Telemetry:ScrapeEndpoint=true: the services also serve their metrics at /metrics (the end-to-end tests read them).
+// Monitoring (Prometheus, Monitoring.cs) scrapes every process it is told of here.
+var monitored = Monitoring.Enabled(builder, infrastructure);
+var scrapeTargets = new List<(string Job, int Port)>();
+IResourceBuilder<ProjectResource> Scraped(IResourceBuilder<ProjectResource> project, string name, int port)
+{
+    scrapeTargets.Add((name, port));
+    if (monitored) project.WithEnvironment("Telemetry__ScrapeEndpoint", "true");
+    else if (builder.Configuration["Telemetry:ScrapeEndpoint"] is { Length: > 0 } scrape) project.WithEnvironment("Telemetry__ScrapeEndpoint", scrape);
+    return project;
+}
+
 IResourceBuilder<ProjectResource> Service<TProject>(string name, int? port = null) where TProject : IProjectMetadata, new()
 {
+    var listening = port ?? InfrastructureExtensions.FreePort();
     var service = Sampled(builder.AddProject<TProject>(name, launchProfileName: null))
-        .WithHttpEndpoint(port: port ?? InfrastructureExtensions.FreePort(), isProxied: false)
+        .WithHttpEndpoint(port: listening, isProxied: false)
         .WithHttpHealthCheck("/health")
         .WithInfrastructure(infrastructure)
         .WithAuth(builder, auth);
-    if (builder.Configuration["Telemetry:ScrapeEndpoint"] is { Length: > 0 } scrape) service.WithEnvironment("Telemetry__ScrapeEndpoint", scrape);
-    return service;
+    return Scraped(service, name, listening);
 }
 
 // Accounts, sign-in and tokens (docs/design/08-access-and-roles.md). Identity:DemoAccountsFile (the demo's accounts, Development and Testing only)
@@ -90,8 +101,9 @@ if (builder.Configuration.GetValue("TaxBureau:Simulator", builder.Environment.Is
 // 业务工作台: the web portal, served by the gateway at "/". It reaches the services only through the gateway, with
 // the signed-in user's token. People sign in at the identity service (authorization code + PKCE, its public client
 // "portal"); only the automated tests (Testing) pick a development user instead, as they mint tokens.
+var portalPort = InfrastructureExtensions.FreePort();
 var portal = Sampled(builder.AddProject<Projects.Portal>("portal", launchProfileName: null))
-    .WithHttpEndpoint(isProxied: false)
+    .WithHttpEndpoint(port: portalPort, isProxied: false)
     .WithHttpHealthCheck("/health")
     .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
     .WithEnvironment("Portal__ClientId", builder.Configuration["Portal:ClientId"] ?? "portal")
@@ -122,6 +134,9 @@ var gateway = Sampled(builder.AddProject<Projects.Gateway>("gateway", launchProf
     .WithReference(portal);
 foreach (var target in infrastructure.WaitTargets) gateway.WaitFor(target);
 portal.WithReference(gateway);
+Scraped(portal, "portal", portalPort);
+Scraped(gateway, "gateway", gatewayPort);
+if (monitored) builder.AddPrometheus(infrastructure, scrapeTargets);
 
 builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (ready, _) =>
 {

@@ -13,7 +13,8 @@ public sealed record Infrastructure(
     string Mode,
     IResourceBuilder<IResourceWithConnectionString> Postgres,
     IResourceBuilder<IResourceWithConnectionString> RabbitMq,
-    IReadOnlyList<IResourceBuilder<IResource>> WaitTargets);
+    IReadOnlyList<IResourceBuilder<IResource>> WaitTargets,
+    string? DataDirectory = null);
 
 /// <summary>Whom the gateway and services trust: the OIDC issuer (and where to read its keys), and in Testing the development issuer's key.</summary>
 public sealed record AuthSettings(string Authority, string? MetadataAddress, string? DevSigningKey);
@@ -97,7 +98,7 @@ public static class InfrastructureExtensions
 
         var postgresConnectionString = builder.AddConnectionString("postgres-connection", e => e.AppendLiteral(postgresConnection));
         var rabbitConnectionString = builder.AddConnectionString("rabbitmq-connection", e => e.AppendLiteral(rabbitConnection));
-        return new Infrastructure(LocalMode, postgresConnectionString, rabbitConnectionString, [postgres, rabbitmq]);
+        return new Infrastructure(LocalMode, postgresConnectionString, rabbitConnectionString, [postgres, rabbitmq], dataDirectory);
     }
 
     private static async Task<HealthCheckResult> PostgresAnswers(string connectionString, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ public static class PortGuard
     public static IReadOnlyList<int> FixedPorts(IConfiguration configuration)
     {
         var ports = new List<int>();
-        foreach (var key in new[] { "Gateway:Port", "Infrastructure:PostgresPort", "Infrastructure:RabbitMqPort" })
+        foreach (var key in new[] { "Gateway:Port", "Infrastructure:PostgresPort", "Infrastructure:RabbitMqPort", "Monitoring:PrometheusPort" })
         {
             if (configuration.GetValue<int?>(key) is > 0 and var port) ports.Add(port);
         }

@@ -70,6 +70,7 @@ public static class Extensions
         });
 
         var scrape = builder.Configuration.GetValue<bool>(ScrapeEndpointSetting);
+        DiskSpace.Register();
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {

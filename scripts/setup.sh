@@ -12,6 +12,7 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)        # the Latin digits and letters Droid lacks
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v chromium >/dev/null || need+=(chromium)   # the portal's browser tests and screenshots (Playwright drives it)
+command -v prometheus >/dev/null || need+=(prometheus)   # the production start's monitoring and its alert rules (promtool checks them)
 # deploy/k8s: rendered by kubectl kustomize (kustomize v5: the kubectl package of the image's apt sources — Debian's own
 # kubernetes-client is 1.20, whose kustomize is too old) and validated on Node (deploy/k8s/validate).
 command -v kubectl >/dev/null || need+=(kubectl)
@@ -30,6 +31,7 @@ fi
 if command -v service >/dev/null 2>&1; then
   service rabbitmq-server stop >/dev/null 2>&1 || true
   service postgresql stop >/dev/null 2>&1 || true
+  service prometheus stop >/dev/null 2>&1 || true
 fi
 
 # The Kubernetes schemas the manifests are validated against (kubernetes-models, pinned in package-lock.json).

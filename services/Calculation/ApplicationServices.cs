@@ -35,6 +35,13 @@ internal static class ApplicationServices
         builder.Services.AddHostedService<VillageYearCalculator>();
         builder.Services.AddSingleton(new GaugeQuery("backlog", "SELECT 'village-years-to-calculate', count(*)::bigint FROM pending_village_years"));
         builder.Services.AddSingleton(new GaugeQuery("village_years", "SELECT state, count(*)::bigint FROM village_years GROUP BY state"));
+        // The operators' business dashboard, per county: where its village-years stand and what has reached residents.
+        builder.Services.AddSingleton(new GaugeQuery("county_village_years",
+            "SELECT left(village_code, 6) || '|' || state, count(*)::bigint FROM village_years GROUP BY 1"));
+        builder.Services.AddSingleton(new GaugeQuery("county_credited_fen", """
+            SELECT left(village_code, 6) || '|' || year, (sum(paid_amount) * 100)::bigint FROM payment_notices
+            WHERE credited_on IS NOT NULL GROUP BY 1
+            """));
         builder.Services.AddBusinessClock();
     }
 }

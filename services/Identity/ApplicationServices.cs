@@ -57,7 +57,10 @@ internal static class ApplicationServices
             builder.Services.Configure<PasswordHasherOptions>(hasher => hasher.IterationCount = 10_000);
         }
 
-        builder.Services.AddSingleton(new KeyRing());
+        var keyRing = new KeyRing();
+        builder.Services.AddSingleton(keyRing);
+        KeyMetrics.Register(keyRing, builder.Configuration.GetValue("Identity:SigningKeyLifetimeDays", KeyMetrics.DefaultLifetimeDays));
+        SignInMetrics.Register();
         builder.Services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityDb>())
             .AddServer(server =>

@@ -28,12 +28,9 @@ public sealed partial class BatchProcessor(NpgsqlDataSource dataSource, ILogger<
     /// </summary>
     public static readonly TimeSpan Patience = TimeSpan.FromMilliseconds(200);
 
-    private static readonly System.Diagnostics.Metrics.Counter<long> RowsImported =
-        SubsidyTelemetry.Meter.CreateCounter<long>("subsidy.import.rows_accepted",
-            description: "Contribution rows accepted");
-    private static readonly System.Diagnostics.Metrics.Counter<long> RowsRejected =
-        SubsidyTelemetry.Meter.CreateCounter<long>("subsidy.import.rows_rejected",
-            description: "Rows of files rejected for an invalid row (nothing of such a file counts)");
+    private static readonly RunningTotal RowsImported = new("subsidy.import.rows_accepted", "Contribution rows accepted");
+    private static readonly RunningTotal RowsRejected =
+        new("subsidy.import.rows_rejected", "Rows of files rejected for an invalid row (nothing of such a file counts)");
 
     private const string DuplicatesSql = """
         SELECT row_no AS RowNumber, first_row AS FirstRow, id_number AS IdNumber FROM (

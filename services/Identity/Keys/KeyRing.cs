@@ -16,6 +16,9 @@ public sealed class KeyRing
     public static readonly TimeSpan RetainRetired = TimeSpan.FromDays(2);
 
     public IReadOnlyList<SigningCredentials> Signing { get; private set; } = [];
+
+    /// <summary>When the key that signs now was made; a key kept too long is due for rotation (the operators' alert).</summary>
+    public DateTimeOffset? CurrentSigningKeyCreatedAt { get; private set; }
     public IReadOnlyList<EncryptingCredentials> Encryption { get; private set; } = [];
 
     /// <summary>Loads the keys, making the first of each kind when there is none.</summary>
@@ -46,6 +49,7 @@ public sealed class KeyRing
     {
         // Newest first: OpenIddict signs with the first signing key and publishes them all.
         var ordered = keys.OrderBy(k => k.RetiredAt is null ? 0 : 1).ThenByDescending(k => k.CreatedAt).ToList();
+        CurrentSigningKeyCreatedAt = ordered.FirstOrDefault(k => k.Use == SigningKey.Signing)?.CreatedAt;
         Signing = ordered.Where(k => k.Use == SigningKey.Signing).Select(k =>
         {
             var rsa = RSA.Create();

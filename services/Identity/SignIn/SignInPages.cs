@@ -58,7 +58,11 @@ public static class SignInPages
             return LoginPage(http, antiforgery, returnUrl, "用户名或密码错误。", userName, StatusCodes.Status400BadRequest);
         }
         var result = await signIn.CheckPasswordSignInAsync(account, password, lockoutOnFailure: true);
-        if (result.IsLockedOut) return LoginPage(http, antiforgery, returnUrl, LockedMessage, userName, StatusCodes.Status400BadRequest);
+        if (result.IsLockedOut)
+        {
+            SignInMetrics.Lockouts.Add(1);
+            return LoginPage(http, antiforgery, returnUrl, LockedMessage, userName, StatusCodes.Status400BadRequest);
+        }
         if (!result.Succeeded) return LoginPage(http, antiforgery, returnUrl, "用户名或密码错误。", userName, StatusCodes.Status400BadRequest);
         if (!account.Enabled) return LoginPage(http, antiforgery, returnUrl, "账号已停用，请联系本县（市）人社局管理员。", userName, StatusCodes.Status400BadRequest);
 
@@ -82,7 +86,11 @@ public static class SignInPages
         if (account is null) return Expired();
         var form = await http.Request.ReadFormAsync(cancellationToken);
         var returnUrl = Local(form["returnUrl"]);
-        if (await users.IsLockedOutAsync(account)) return SecondFactorPage(http, antiforgery, returnUrl, LockedMessage, StatusCodes.Status400BadRequest);
+        if (await users.IsLockedOutAsync(account))
+        {
+            SignInMetrics.Lockouts.Add(1);
+            return SecondFactorPage(http, antiforgery, returnUrl, LockedMessage, StatusCodes.Status400BadRequest);
+        }
 
         var code = form["code"].ToString().Trim();
         var key = await users.GetAuthenticatorKeyAsync(account);

@@ -40,9 +40,11 @@ public sealed partial class QueueDepths(ConsumedQueues queues, string brokerUri,
                 {
                     connection ??= await factory.CreateConnectionAsync(stoppingToken);
                     await ReadAsync(connection, stoppingToken);
+                    BusinessGauges.Set("broker_reachable", "rabbitmq", 1);
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
+                    BusinessGauges.Set("broker_reachable", "rabbitmq", 0);
                     // A metrics reader must never stop the service: whatever went wrong, a new connection next time.
                     LogFailed(logger, e);
                     if (connection is not null) await connection.DisposeAsync();

@@ -29,13 +29,28 @@ public sealed partial class BusinessGauges(NpgsqlDataSource dataSource, IEnumera
             description: "Messages that failed every retry and wait in an error queue");
         SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.village_years", () => Observe("village_years", "state"),
             description: "Village-years per settlement state");
+        SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.oldest_seconds", () => Observe("oldest_seconds", "what"), unit: "s",
+            description: "Age of the oldest item still waiting: an event in the outbox not yet on RabbitMQ");
+        SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.replication_lag_seconds", () => Observe("replication_lag_seconds", "standby"), unit: "s",
+            description: "How far each standby of the service's PostgreSQL lags in replaying the primary's changes");
+        SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.broker_reachable", () => Observe("broker_reachable", "broker"),
+            description: "1 while the service's last look at its RabbitMQ queues succeeded, 0 when it failed");
+        SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.county_village_years", () => Observe("county_village_years", "county", "state"),
+            description: "Village-years of the current and earlier years per county and settlement state");
+        SubsidyTelemetry.Meter.CreateObservableGauge("subsidy.county_credited_fen", () => Observe("county_credited_fen", "county", "year"),
+            description: "Collective subsidy credited to residents' accounts per county and year, in fen (1/100 yuan)");
     }
 
     /// <summary>Sets a gauge's value for one tag; the next collection reports it.</summary>
     public static void Set(string name, string tag, long value) => Values[(name, tag)] = value;
 
-    private static IEnumerable<Measurement<long>> Observe(string name, string tag) =>
-        Values.Where(v => v.Key.Name == name).Select(v => new Measurement<long>(v.Value, new KeyValuePair<string, object?>(tag, v.Key.Tag)));
+    /// <summary>A gauge's values; a tag of several labels holds their values joined by '|', in the order given.</summary>
+    private static IEnumerable<Measurement<long>> Observe(string name, params string[] labels) =>
+        Values.Where(v => v.Key.Name == name).Select(v =>
+        {
+            var values = labels.Length == 1 ? [v.Key.Tag] : v.Key.Tag.Split('|', labels.Length);
+            return new Measurement<long>(v.Value, labels.Select((label, i) => new KeyValuePair<string, object?>(label, i < values.Length ? values[i] : "")));
+        });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,7 +60,7 @@ public sealed partial class BusinessGauges(NpgsqlDataSource dataSource, IEnumera
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                foreach (var query in queries.Prepend(GaugeQuery.Outbox))
+                foreach (var query in queries.Prepend(GaugeQuery.ReplicationLag).Prepend(GaugeQuery.OutboxAge).Prepend(GaugeQuery.Outbox))
                 {
                     var rows = (await connection.QueryAsync<(string Tag, long Value)>(
                         new CommandDefinition(query.Sql, cancellationToken: stoppingToken))).ToList();
@@ -80,10 +95,23 @@ public sealed partial class BusinessGauges(NpgsqlDataSource dataSource, IEnumera
     private static partial void LogFailed(ILogger logger, Exception exception);
 }
 
-/// <summary>One gauge's rows: (tag value, count). <see cref="Name"/> is "backlog", "dead_letters" or "village_years".</summary>
+/// <summary>
+/// One gauge's rows: (tag value, count). <see cref="Name"/> is "backlog", "dead_letters", "village_years",
+/// "oldest_seconds", "replication_lag_seconds", or one of the per-county gauges whose tag joins its labels with '|'
+/// ("county_village_years": county|state, "county_credited_fen": county|year).
+/// </summary>
 public sealed record GaugeQuery(string Name, string Sql)
 {
     public static readonly GaugeQuery Outbox = new("backlog", "SELECT 'outbox', count(*)::bigint FROM outbox_messages WHERE published_at IS NULL");
+
+    public static readonly GaugeQuery OutboxAge = new("oldest_seconds", """
+        SELECT 'outbox', coalesce(extract(epoch FROM now() - min(created_at)), 0)::bigint FROM outbox_messages WHERE published_at IS NULL
+        """);
+
+    /// <summary>Rows only where the server has standbys (the highly available topology); none on a single server.</summary>
+    public static readonly GaugeQuery ReplicationLag = new("replication_lag_seconds", """
+        SELECT application_name, coalesce(extract(epoch FROM replay_lag), 0)::bigint FROM pg_stat_replication
+        """);
 }
 
 public static class BusinessGaugesExtensions

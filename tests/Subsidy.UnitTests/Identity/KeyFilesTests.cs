@@ -77,3 +77,32 @@ public sealed class KeyFilesTests : IDisposable
     public void A_folder_that_is_not_there_is_named() =>
         Assert.Contains("不存在", KeyFiles.Read(Path.Combine(_folder, "absent")).Problem);
 }
+
+public class KeyMetricsTests
+{
+    [Fact]
+    public void The_signing_key_is_due_for_rotation_its_lifetime_after_it_was_made()
+    {
+        var folder = Directory.CreateTempSubdirectory("subsidy-keys-").FullName;
+        try
+        {
+            using (var rsa = RSA.Create(2048)) File.WriteAllText(Path.Combine(folder, KeyFiles.SigningFile), rsa.ExportPkcs8PrivateKeyPem());
+            File.WriteAllText(Path.Combine(folder, KeyFiles.EncryptionFile), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            var made = new DateTime(2026, 1, 10, 0, 0, 0, DateTimeKind.Utc);
+            File.SetLastWriteTimeUtc(Path.Combine(folder, KeyFiles.SigningFile), made);
+            var ring = new KeyRing();
+            ring.LoadFrom(folder);
+
+            var left = Assert.Single(KeyMetrics.Observe(ring, 365, new DateTimeOffset(made).AddDays(355)));
+
+            Assert.Equal(TimeSpan.FromDays(10).TotalSeconds, left.Value, precision: 3);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void No_signing_key_yet_is_no_measurement() => Assert.Empty(KeyMetrics.Observe(new KeyRing(), 365, DateTimeOffset.UtcNow));
+}
