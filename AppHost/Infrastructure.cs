@@ -8,15 +8,18 @@ using Npgsql;
 
 namespace Subsidy.AppHost;
 
-/// <summary>The PostgreSQL server and RabbitMQ broker every service uses, whichever way they were provided.</summary>
+/// <summary>The PostgreSQL server and RabbitMQ broker every service uses, whichever way they were
+/// provided.</summary>
 public sealed record Infrastructure(
     string Mode,
     IResourceBuilder<IResourceWithConnectionString> Postgres,
     IResourceBuilder<IResourceWithConnectionString> RabbitMq,
     IReadOnlyList<IResourceBuilder<IResource>> WaitTargets,
-    string? DataDirectory = null);
+    string? DataDirectory = null
+);
 
-/// <summary>Whom the gateway and services trust: the OIDC issuer (and where to read its keys), and in Testing the development issuer's key.</summary>
+/// <summary>Whom the gateway and services trust: the OIDC issuer (and where to read its keys), and
+/// in Testing the development issuer's key.</summary>
 public sealed record AuthSettings(string Authority, string? MetadataAddress, string? DevSigningKey);
 
 public static class InfrastructureExtensions
@@ -26,41 +29,68 @@ public static class InfrastructureExtensions
     public const string LocalMode = "local";
 
     /// <summary>
-    /// Chooses, in order: connection strings when configured (ConnectionStrings:postgres and :rabbitmq),
-    /// containers when a container runtime answers, otherwise this machine's own PostgreSQL and RabbitMQ
-    /// binaries launched as executables. Infrastructure:Mode forces one of them.
+    /// Chooses, in order: connection strings when configured (ConnectionStrings:postgres and
+    /// :rabbitmq), containers when a container runtime answers, otherwise this machine's own
+    /// PostgreSQL and RabbitMQ binaries launched as executables. Infrastructure:Mode forces one of
+    /// them.
     /// </summary>
-    public static Infrastructure AddSubsidyInfrastructure(this IDistributedApplicationBuilder builder)
+    public static Infrastructure AddSubsidyInfrastructure(
+        this IDistributedApplicationBuilder builder
+    )
     {
-        var mode = builder.Configuration["Infrastructure:Mode"] is { Length: > 0 } configured && configured != "auto"
-            ? configured
-            : !string.IsNullOrEmpty(builder.Configuration.GetConnectionString("postgres")) && !string.IsNullOrEmpty(builder.Configuration.GetConnectionString("rabbitmq"))
+        var mode =
+            builder.Configuration["Infrastructure:Mode"] is { Length: > 0 } configured
+            && configured != "auto"
+                ? configured
+            : !string.IsNullOrEmpty(builder.Configuration.GetConnectionString("postgres"))
+            && !string.IsNullOrEmpty(builder.Configuration.GetConnectionString("rabbitmq"))
                 ? ConnectionStringsMode
-                : ContainerRuntimeAnswers() ? ContainersMode : LocalMode;
+            : ContainerRuntimeAnswers() ? ContainersMode
+            : LocalMode;
 
         return mode switch
         {
-            ConnectionStringsMode => new Infrastructure(mode, builder.AddConnectionString("postgres"), builder.AddConnectionString("rabbitmq"), []),
+            ConnectionStringsMode => new Infrastructure(
+                mode,
+                builder.AddConnectionString("postgres"),
+                builder.AddConnectionString("rabbitmq"),
+                []
+            ),
             ContainersMode => AddContainers(builder),
             LocalMode => AddLocalBinaries(builder),
-            _ => throw new InvalidOperationException($"Infrastructure:Mode must be auto, {ConnectionStringsMode}, {ContainersMode} or {LocalMode}, not '{mode}'."),
+            _ => throw new InvalidOperationException(
+                $"Infrastructure:Mode must be auto, {ConnectionStringsMode}, {ContainersMode} or {LocalMode}, not '{mode}'."
+            ),
         };
     }
 
-    public static IResourceBuilder<ProjectResource> WithInfrastructure(this IResourceBuilder<ProjectResource> project, Infrastructure infrastructure)
+    public static IResourceBuilder<ProjectResource> WithInfrastructure(
+        this IResourceBuilder<ProjectResource> project,
+        Infrastructure infrastructure
+    )
     {
-        project.WithReference(infrastructure.Postgres, "postgres").WithReference(infrastructure.RabbitMq, "rabbitmq");
-        foreach (var target in infrastructure.WaitTargets) project.WaitFor(target);
+        project
+            .WithReference(infrastructure.Postgres, "postgres")
+            .WithReference(infrastructure.RabbitMq, "rabbitmq");
+        foreach (var target in infrastructure.WaitTargets)
+            project.WaitFor(target);
         return project;
     }
 
-    public static IResourceBuilder<ProjectResource> WithAuth(this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder, AuthSettings auth)
+    public static IResourceBuilder<ProjectResource> WithAuth(
+        this IResourceBuilder<ProjectResource> project,
+        IDistributedApplicationBuilder builder,
+        AuthSettings auth
+    )
     {
         project.WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName);
         project.WithEnvironment("Auth__Authority", auth.Authority);
-        if (!string.IsNullOrEmpty(auth.MetadataAddress)) project.WithEnvironment("Auth__MetadataAddress", auth.MetadataAddress);
-        if (!string.IsNullOrEmpty(auth.DevSigningKey)) project.WithEnvironment("Auth__DevSigningKey", auth.DevSigningKey);
-        if (builder.Configuration["Auth:Audience"] is { Length: > 0 } audience) project.WithEnvironment("Auth__Audience", audience);
+        if (!string.IsNullOrEmpty(auth.MetadataAddress))
+            project.WithEnvironment("Auth__MetadataAddress", auth.MetadataAddress);
+        if (!string.IsNullOrEmpty(auth.DevSigningKey))
+            project.WithEnvironment("Auth__DevSigningKey", auth.DevSigningKey);
+        if (builder.Configuration["Auth:Audience"] is { Length: > 0 } audience)
+            project.WithEnvironment("Auth__Audience", audience);
         return project;
     }
 
@@ -73,7 +103,8 @@ public static class InfrastructureExtensions
 
     private static Infrastructure AddLocalBinaries(IDistributedApplicationBuilder builder)
     {
-        var dataDirectory = builder.Configuration["Infrastructure:DataDirectory"] is { Length: > 0 } configured
+        var dataDirectory = builder.Configuration["Infrastructure:DataDirectory"]
+            is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
             : Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".local"));
         var scripts = Path.Combine(builder.AppHostDirectory, "infra");
@@ -82,30 +113,65 @@ public static class InfrastructureExtensions
         var rabbitDistributionPort = FreePort();
         const string password = "subsidy-local";
 
-        var postgresConnection = $"Host=127.0.0.1;Port={postgresPort};Username=postgres;Password={password}";
+        var postgresConnection =
+            $"Host=127.0.0.1;Port={postgresPort};Username=postgres;Password={password}";
         var rabbitConnection = $"amqp://guest:guest@127.0.0.1:{rabbitPort}/";
 
-        builder.Services.AddHealthChecks()
-            .AddAsyncCheck("postgres-accepts-connections", ct => PostgresAnswers(postgresConnection, ct))
+        builder
+            .Services.AddHealthChecks()
+            .AddAsyncCheck("postgres-accepts-connections", ct =>
+                PostgresAnswers(postgresConnection, ct)
+            )
             .AddAsyncCheck("rabbitmq-accepts-connections", ct => TcpAnswers(rabbitPort, ct));
 
-        var postgres = builder.AddExecutable("postgres", "bash", scripts,
-                Path.Combine(scripts, "postgres.sh"), Path.Combine(dataDirectory, "postgres"), postgresPort.ToString(), password)
+        var postgres = builder
+            .AddExecutable(
+                "postgres",
+                "bash",
+                scripts,
+                Path.Combine(scripts, "postgres.sh"),
+                Path.Combine(dataDirectory, "postgres"),
+                postgresPort.ToString(),
+                password
+            )
             .WithHealthCheck("postgres-accepts-connections");
-        var rabbitmq = builder.AddExecutable("rabbitmq", "bash", scripts,
-                Path.Combine(scripts, "rabbitmq.sh"), Path.Combine(dataDirectory, "rabbitmq"), rabbitPort.ToString(), rabbitDistributionPort.ToString())
+        var rabbitmq = builder
+            .AddExecutable(
+                "rabbitmq",
+                "bash",
+                scripts,
+                Path.Combine(scripts, "rabbitmq.sh"),
+                Path.Combine(dataDirectory, "rabbitmq"),
+                rabbitPort.ToString(),
+                rabbitDistributionPort.ToString()
+            )
             .WithHealthCheck("rabbitmq-accepts-connections");
 
-        var postgresConnectionString = builder.AddConnectionString("postgres-connection", e => e.AppendLiteral(postgresConnection));
-        var rabbitConnectionString = builder.AddConnectionString("rabbitmq-connection", e => e.AppendLiteral(rabbitConnection));
-        return new Infrastructure(LocalMode, postgresConnectionString, rabbitConnectionString, [postgres, rabbitmq], dataDirectory);
+        var postgresConnectionString = builder.AddConnectionString("postgres-connection", e =>
+            e.AppendLiteral(postgresConnection)
+        );
+        var rabbitConnectionString = builder.AddConnectionString("rabbitmq-connection", e =>
+            e.AppendLiteral(rabbitConnection)
+        );
+        return new Infrastructure(
+            LocalMode,
+            postgresConnectionString,
+            rabbitConnectionString,
+            [postgres, rabbitmq],
+            dataDirectory
+        );
     }
 
-    private static async Task<HealthCheckResult> PostgresAnswers(string connectionString, CancellationToken cancellationToken)
+    private static async Task<HealthCheckResult> PostgresAnswers(
+        string connectionString,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
-            await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=3");
+            await using var connection = new NpgsqlConnection(
+                connectionString + ";Pooling=false;Timeout=3"
+            );
             await connection.OpenAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
@@ -115,7 +181,10 @@ public static class InfrastructureExtensions
         }
     }
 
-    private static async Task<HealthCheckResult> TcpAnswers(int port, CancellationToken cancellationToken)
+    private static async Task<HealthCheckResult> TcpAnswers(
+        int port,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
@@ -144,13 +213,16 @@ public static class InfrastructureExtensions
         var runtime = Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME") ?? "docker";
         try
         {
-            using var process = Process.Start(new ProcessStartInfo(runtime, "info")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            });
-            if (process is null) return false;
+            using var process = Process.Start(
+                new ProcessStartInfo(runtime, "info")
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                }
+            );
+            if (process is null)
+                return false;
             if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
             {
                 process.Kill(entireProcessTree: true);

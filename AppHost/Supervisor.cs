@@ -9,18 +9,28 @@ using OpenTelemetry.Resources;
 namespace Subsidy.AppHost;
 
 /// <summary>
-/// Restarts a service process that exits without being asked to (a crash, an out-of-memory kill, kill -9): Aspire's
-/// orchestrator starts processes but does not bring back one that dies. A deliberate stop (the dashboard's or a test's
-/// stop command, the AppHost shutting down) passes through "Stopping" first and is left alone. Each restart is logged
-/// to the AppHost's and the service's own log and counted in subsidy.supervisor.restarts{service}, also shown as the
-/// resource's "restarts" property in the dashboard. One that keeps dying is restarted less and less often (up to 30 s).
+/// Restarts a service process that exits without being asked to (a crash, an out-of-memory kill,
+/// kill -9): Aspire's orchestrator starts processes but does not bring back one that dies. A
+/// deliberate stop (the dashboard's or a test's stop command, the AppHost shutting down) passes
+/// through "Stopping" first and is left alone. Each restart is logged to the AppHost's and the
+/// service's own log and counted in subsidy.supervisor.restarts{service}, also shown as the
+/// resource's "restarts" property in the dashboard. One that keeps dying is restarted less and less
+/// often (up to 30 s).
 /// </summary>
-public sealed class Supervisor(ResourceNotificationService notifications, ResourceCommandService commands, ResourceLoggerService resourceLogs,
-    IHostApplicationLifetime lifetime, ILogger<Supervisor> logger) : BackgroundService
+public sealed class Supervisor(
+    ResourceNotificationService notifications,
+    ResourceCommandService commands,
+    ResourceLoggerService resourceLogs,
+    IHostApplicationLifetime lifetime,
+    ILogger<Supervisor> logger
+) : BackgroundService
 {
     public const string MeterName = "Subsidy.Supervisor";
     private static readonly Meter Meter = new(MeterName);
-    private static readonly Counter<long> Restarts = Meter.CreateCounter<long>("subsidy.supervisor.restarts", description: "Service processes restarted after they exited unexpectedly");
+    private static readonly Counter<long> Restarts = Meter.CreateCounter<long>(
+        "subsidy.supervisor.restarts",
+        description: "Service processes restarted after they exited unexpectedly"
+    );
 
     private readonly ConcurrentDictionary<string, string?> _states = new();
     private readonly ConcurrentDictionary<string, List<DateTimeOffset>> _recent = new();
@@ -29,23 +39,39 @@ public sealed class Supervisor(ResourceNotificationService notifications, Resour
     {
         await foreach (var change in notifications.WatchAsync(stoppingToken))
         {
-            if (change.Resource is not ProjectResource) continue;
+            if (change.Resource is not ProjectResource)
+                continue;
             var state = change.Snapshot.State?.Text;
             var previous = _states.GetValueOrDefault(change.ResourceId);
-            if (state == previous) continue;
+            if (state == previous)
+                continue;
             _states[change.ResourceId] = state;
-            if (UnexpectedExit(previous, state) && !lifetime.ApplicationStopping.IsCancellationRequested)
+            if (
+                UnexpectedExit(previous, state)
+                && !lifetime.ApplicationStopping.IsCancellationRequested
+            )
             {
-                _ = RestartAsync(change.Resource, change.ResourceId, change.Snapshot.ExitCode, stoppingToken);
+                _ = RestartAsync(
+                    change.Resource,
+                    change.ResourceId,
+                    change.Snapshot.ExitCode,
+                    stoppingToken
+                );
             }
         }
     }
 
     /// <summary>Running, then gone without "Stopping" in between.</summary>
     public static bool UnexpectedExit(string? previous, string? state) =>
-        previous == KnownResourceStates.Running && KnownResourceStates.TerminalStates.Contains(state);
+        previous == KnownResourceStates.Running
+        && KnownResourceStates.TerminalStates.Contains(state);
 
-    private async Task RestartAsync(IResource resource, string resourceId, int? exitCode, CancellationToken cancellationToken)
+    private async Task RestartAsync(
+        IResource resource,
+        string resourceId,
+        int? exitCode,
+        CancellationToken cancellationToken
+    )
     {
         var now = DateTimeOffset.UtcNow;
         var recent = _recent.GetOrAdd(resourceId, _ => []);
@@ -57,29 +83,59 @@ public sealed class Supervisor(ResourceNotificationService notifications, Resour
             attempt = recent.Count;
         }
         var delay = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt - 1)));
-        logger.LogWarning("服务 {Service} 意外退出（退出码 {ExitCode}），{Delay} 秒后重启（5 分钟内第 {Attempt} 次）。Service {Service} exited unexpectedly; restarting.",
-            resource.Name, exitCode, delay.TotalSeconds, attempt, resource.Name);
-        resourceLogs.GetLogger(resourceId).LogWarning("进程意外退出（退出码 {ExitCode}），由监护程序在 {Delay} 秒后重启。", exitCode, delay.TotalSeconds);
+        logger.LogWarning(
+            "服务 {Service} 意外退出（退出码 {ExitCode}），{Delay} 秒后重启（5 分钟内第 {Attempt} 次）。Service {Service} exited unexpectedly; restarting.",
+            resource.Name,
+            exitCode,
+            delay.TotalSeconds,
+            attempt,
+            resource.Name
+        );
+        resourceLogs
+            .GetLogger(resourceId)
+            .LogWarning(
+                "进程意外退出（退出码 {ExitCode}），由监护程序在 {Delay} 秒后重启。",
+                exitCode,
+                delay.TotalSeconds
+            );
         try
         {
             await Task.Delay(delay, cancellationToken);
-            var result = await commands.ExecuteCommandAsync(resourceId, KnownResourceCommands.StartCommand, cancellationToken);
+            var result = await commands.ExecuteCommandAsync(
+                resourceId,
+                KnownResourceCommands.StartCommand,
+                cancellationToken
+            );
             if (!result.Success)
             {
-                logger.LogError("服务 {Service} 重启失败：{Message}", resource.Name, result.Message);
+                logger.LogError(
+                    "服务 {Service} 重启失败：{Message}",
+                    resource.Name,
+                    result.Message
+                );
                 return;
             }
             Restarts.Add(1, new KeyValuePair<string, object?>("service", resource.Name));
-            var total = Interlocked.Increment(ref _totals.GetOrAdd(resource.Name, _ => new StrongBox()).Value);
-            await notifications.PublishUpdateAsync(resource, resourceId, snapshot => snapshot with
-            {
-                Properties = [.. snapshot.Properties.Where(p => p.Name != RestartsProperty), new ResourcePropertySnapshot(RestartsProperty, total)],
-            });
-            logger.LogInformation("服务 {Service} 已重启（累计 {Total} 次）。", resource.Name, total);
+            var total = Interlocked.Increment(
+                ref _totals.GetOrAdd(resource.Name, _ => new StrongBox()).Value
+            );
+            await notifications.PublishUpdateAsync(resource, resourceId, snapshot =>
+                snapshot with
+                {
+                    Properties =
+                    [
+                        .. snapshot.Properties.Where(p => p.Name != RestartsProperty),
+                        new ResourcePropertySnapshot(RestartsProperty, total),
+                    ],
+                }
+            );
+            logger.LogInformation(
+                "服务 {Service} 已重启（累计 {Total} 次）。",
+                resource.Name,
+                total
+            );
         }
-        catch (OperationCanceledException)
-        {
-        }
+        catch (OperationCanceledException) { }
         catch (Exception e)
         {
             logger.LogError(e, "服务 {Service} 重启失败。", resource.Name);
@@ -98,20 +154,29 @@ public sealed class Supervisor(ResourceNotificationService notifications, Resour
 
 public static class SupervisorExtensions
 {
-    public static IDistributedApplicationBuilder AddSupervisor(this IDistributedApplicationBuilder builder)
+    public static IDistributedApplicationBuilder AddSupervisor(
+        this IDistributedApplicationBuilder builder
+    )
     {
         builder.Services.AddHostedService<Supervisor>();
-        // The restart counter goes to the dashboard like the services' metrics, under the name "supervisor".
+        // The restart counter goes to the dashboard like the services' metrics, under the name
+        // "supervisor".
         if (builder.Configuration["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] is { Length: > 0 } otlp)
         {
             var key = builder.Configuration["AppHost:OtlpApiKey"];
-            builder.Services.AddOpenTelemetry()
+            builder
+                .Services.AddOpenTelemetry()
                 .ConfigureResource(resource => resource.AddService("supervisor"))
-                .WithMetrics(metrics => metrics.AddMeter(Supervisor.MeterName).AddOtlpExporter(exporter =>
-                {
-                    exporter.Endpoint = new Uri(otlp);
-                    if (key is not null) exporter.Headers = $"x-otlp-api-key={key}";
-                }));
+                .WithMetrics(metrics =>
+                    metrics
+                        .AddMeter(Supervisor.MeterName)
+                        .AddOtlpExporter(exporter =>
+                        {
+                            exporter.Endpoint = new Uri(otlp);
+                            if (key is not null)
+                                exporter.Headers = $"x-otlp-api-key={key}";
+                        })
+                );
         }
         return builder;
     }

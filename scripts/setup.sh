@@ -42,3 +42,5 @@ if [ ! -d "$validate/node_modules" ] && [ -f "$validate/package-lock.json" ]; th
 fi
 
 command -v dotnet >/dev/null || { echo "the .NET 10 SDK (dotnet) is required on PATH" >&2; exit 1; }
+# The repository's own .NET tools (.config/dotnet-tools.json): CSharpier, whose layout a unit test checks.
+(cd "$(dirname "$0")/.." && dotnet tool restore >/dev/null)

@@ -10,13 +10,16 @@ public sealed record Caller(string UserId, string Name, string Role, string Scop
     public const string NameClaim = "name";
     public const string SubjectClaim = "sub";
 
-    public static Caller From(ClaimsPrincipal principal) => new(
-        principal.FindFirstValue(SubjectClaim) ?? "",
-        principal.FindFirstValue(NameClaim) ?? principal.FindFirstValue(SubjectClaim) ?? "",
-        principal.FindFirstValue(RoleClaim) ?? "",
-        principal.FindFirstValue(ScopeClaim) ?? "");
+    public static Caller From(ClaimsPrincipal principal) =>
+        new(
+            principal.FindFirstValue(SubjectClaim) ?? "",
+            principal.FindFirstValue(NameClaim) ?? principal.FindFirstValue(SubjectClaim) ?? "",
+            principal.FindFirstValue(RoleClaim) ?? "",
+            principal.FindFirstValue(ScopeClaim) ?? ""
+        );
 
-    /// <summary>A scope is a division-code prefix; it covers every division whose code starts with it.</summary>
+    /// <summary>A scope is a division-code prefix; it covers every division whose code starts with
+    /// it.</summary>
     public bool Covers(string divisionCode) =>
         Scope.Length > 0 && divisionCode.StartsWith(Scope, StringComparison.Ordinal);
 
@@ -24,7 +27,8 @@ public sealed record Caller(string UserId, string Name, string Role, string Scop
     {
         foreach (var role in roles)
         {
-            if (string.Equals(Role, role, StringComparison.Ordinal)) return true;
+            if (string.Equals(Role, role, StringComparison.Ordinal))
+                return true;
         }
         return false;
     }

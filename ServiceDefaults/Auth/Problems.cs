@@ -7,28 +7,50 @@ namespace Subsidy.ServiceDefaults.Auth;
 public static class Problems
 {
     public static ProblemHttpResult Forbidden(string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status403Forbidden, title: "无权操作");
+        TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status403Forbidden,
+            title: "无权操作"
+        );
 
-    public static ProblemHttpResult OutOfScope(Caller caller, string divisionCode) => Forbidden(Refusal.OutOfScopeMessage(caller, divisionCode));
+    public static ProblemHttpResult OutOfScope(Caller caller, string divisionCode) =>
+        Forbidden(Refusal.OutOfScopeMessage(caller, divisionCode));
 
-    /// <summary>A refusal without field errors as its problem response (field errors go through <see cref="Invalid"/>).</summary>
-    public static ProblemHttpResult From(Refusal refusal) => refusal.StatusCode switch
-    {
-        403 => Forbidden(refusal.Message!),
-        404 => NotFound(refusal.Message!),
-        409 => Conflict(refusal.Message!),
-        _ => TypedResults.Problem(detail: refusal.Message ?? string.Join("；", refusal.Errors.Select(e => e.Message)), statusCode: refusal.StatusCode, title: "输入有误"),
-    };
+    /// <summary>A refusal without field errors as its problem response (field errors go through
+    /// <see cref="Invalid"/>).</summary>
+    public static ProblemHttpResult From(Refusal refusal) =>
+        refusal.StatusCode switch
+        {
+            403 => Forbidden(refusal.Message!),
+            404 => NotFound(refusal.Message!),
+            409 => Conflict(refusal.Message!),
+            _ => TypedResults.Problem(
+                detail: refusal.Message ?? string.Join("；", refusal.Errors.Select(e => e.Message)),
+                statusCode: refusal.StatusCode,
+                title: "输入有误"
+            ),
+        };
 
     public static ProblemHttpResult NotFound(string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "未找到");
+        TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status404NotFound,
+            title: "未找到"
+        );
 
     public static ProblemHttpResult Conflict(string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "状态冲突");
+        TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status409Conflict,
+            title: "状态冲突"
+        );
 
     /// <summary>Every violation at once, keyed by field, each message in Chinese.</summary>
     public static ValidationProblem Invalid(IEnumerable<(string Field, string Message)> errors) =>
         TypedResults.ValidationProblem(
-            errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-            title: "输入有误");
+            errors
+                .GroupBy(e => e.Field)
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+            title: "输入有误"
+        );
 }

@@ -10,17 +10,21 @@ using Subsidy.ServiceDefaults.Messaging;
 namespace Subsidy.ServiceDefaults.Auth;
 
 /// <summary>
-/// Accounts whose access was taken away (disabled, password reset, role or scope changed) in the last few minutes:
-/// their access tokens issued before that moment are refused here although their signature and lifetime are fine.
-/// Every gateway and service instance keeps its own copy from the identity service's <see cref="AccountAccessRevoked"/>
-/// events, on a queue of its own, and asks for the recent ones when it starts.
+/// Accounts whose access was taken away (disabled, password reset, role or scope changed) in the
+/// last few minutes: their access tokens issued before that moment are refused here although their
+/// signature and lifetime are fine. Every gateway and service instance keeps its own copy from the
+/// identity service's <see cref="AccountAccessRevoked"/> events, on a queue of its own, and asks
+/// for the recent ones when it starts.
 /// </summary>
 public sealed class RevokedAccess(TimeProvider time)
 {
-    /// <summary>Longer than any access token lives (10 minutes) plus the validation's clock skew.</summary>
+    /// <summary>Longer than any access token lives (10 minutes) plus the validation's clock
+    /// skew.</summary>
     public static readonly TimeSpan Remembered = TimeSpan.FromMinutes(15);
 
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _revoked = new(
+        StringComparer.Ordinal
+    );
 
     public void Revoke(string subject, DateTimeOffset at)
     {
@@ -28,16 +32,19 @@ public sealed class RevokedAccess(TimeProvider time)
         var forgotten = time.GetUtcNow() - Remembered;
         foreach (var entry in _revoked)
         {
-            if (entry.Value < forgotten) _revoked.TryRemove(entry);
+            if (entry.Value < forgotten)
+                _revoked.TryRemove(entry);
         }
     }
 
-    /// <summary>A token issued at or before the revocation (to the second, as "iat" is) is refused.</summary>
+    /// <summary>A token issued at or before the revocation (to the second, as "iat" is) is
+    /// refused.</summary>
     public bool IsRevoked(string subject, DateTimeOffset issuedAt) =>
         _revoked.TryGetValue(subject, out var at) && issuedAt <= at;
 }
 
-public sealed class AccountAccessRevokedConsumer(RevokedAccess revoked) : IConsumer<AccountAccessRevoked>
+public sealed class AccountAccessRevokedConsumer(RevokedAccess revoked)
+    : IConsumer<AccountAccessRevoked>
 {
     public Task Consume(ConsumeContext<AccountAccessRevoked> context)
     {
@@ -48,22 +55,26 @@ public sealed class AccountAccessRevokedConsumer(RevokedAccess revoked) : IConsu
 
 public static class RevokedAccessExtensions
 {
-    /// <summary>How the listener's queue names start after the service's prefix (kebab-case of the consumer).</summary>
+    /// <summary>How the listener's queue names start after the service's prefix (kebab-case of the
+    /// consumer).</summary>
     public const string QueueName = "account-access-revoked";
 
-    /// <summary>The revocation listener on a queue of this instance's own (deleted when it stops), and the catch-up request at start.</summary>
+    /// <summary>The revocation listener on a queue of this instance's own (deleted when it stops),
+    /// and the catch-up request at start.</summary>
     public static void AddRevokedAccessConsumer(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<AccountAccessRevokedConsumer>().Endpoint(endpoint =>
-        {
-            endpoint.Temporary = true;
-            endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
-        });
-        bus.AddConsumer<AccountRevocationsResyncAnsweredConsumer>().Endpoint(endpoint =>
-        {
-            endpoint.Temporary = true;
-            endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
-        });
+        bus.AddConsumer<AccountAccessRevokedConsumer>()
+            .Endpoint(endpoint =>
+            {
+                endpoint.Temporary = true;
+                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
+            });
+        bus.AddConsumer<AccountRevocationsResyncAnsweredConsumer>()
+            .Endpoint(endpoint =>
+            {
+                endpoint.Temporary = true;
+                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
+            });
         bus.TryAddSingleton(TimeProvider.System);
         bus.TryAddSingleton<RevokedAccess>();
         bus.TryAddSingleton<StartupRequests>();
@@ -71,15 +82,26 @@ public static class RevokedAccessExtensions
     }
 }
 
-/// <summary>Asks the identity service for the recent revocations once the bus is healthy, and again until it answers.</summary>
-internal sealed class RevocationsResyncOnStart(IBusControl bus, StartupRequests requests) : BackgroundService
+/// <summary>Asks the identity service for the recent revocations once the bus is healthy, and again
+/// until it answers.</summary>
+internal sealed class RevocationsResyncOnStart(IBusControl bus, StartupRequests requests)
+    : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        requests.SendUntilAnsweredAsync("近期停用账号", bus,
-            (requestId, cancellationToken) => bus.Publish(new AccountRevocationsResyncRequested(DateTimeOffset.UtcNow, requestId), cancellationToken), stoppingToken);
+        requests.SendUntilAnsweredAsync(
+            "近期停用账号",
+            bus,
+            (requestId, cancellationToken) =>
+                bus.Publish(
+                    new AccountRevocationsResyncRequested(DateTimeOffset.UtcNow, requestId),
+                    cancellationToken
+                ),
+            stoppingToken
+        );
 }
 
-public sealed class AccountRevocationsResyncAnsweredConsumer(StartupRequests requests) : IConsumer<AccountRevocationsResyncAnswered>
+public sealed class AccountRevocationsResyncAnsweredConsumer(StartupRequests requests)
+    : IConsumer<AccountRevocationsResyncAnswered>
 {
     public Task Consume(ConsumeContext<AccountRevocationsResyncAnswered> context)
     {

@@ -1,6 +1,7 @@
 namespace Subsidy.ServiceDefaults.Auth;
 
-/// <summary>The actors of docs/design/08-access-and-roles.md. Values travel in the token's "role" claim.</summary>
+/// <summary>The actors of docs/design/08-access-and-roles.md. Values travel in the token's "role"
+/// claim.</summary>
 public static class Roles
 {
     public const string VillageClerk = "village-clerk";
@@ -10,16 +11,25 @@ public static class Roles
     public const string CityBureau = "city-bureau";
     public const string Auditor = "auditor";
 
-    public static readonly IReadOnlyList<string> All = [VillageClerk, TownshipOfficer, CountyCentre, CountyBureau, CityBureau, Auditor];
+    public static readonly IReadOnlyList<string> All =
+    [
+        VillageClerk,
+        TownshipOfficer,
+        CountyCentre,
+        CountyBureau,
+        CityBureau,
+        Auditor,
+    ];
 
-    public static string DisplayName(string role) => role switch
-    {
-        VillageClerk => "村级经办",
-        TownshipOfficer => "乡镇社保所",
-        CountyCentre => "县社保中心",
-        CountyBureau => "县人社局",
-        CityBureau => "市人社局",
-        Auditor => "审计人员",
-        _ => role,
-    };
+    public static string DisplayName(string role) =>
+        role switch
+        {
+            VillageClerk => "村级经办",
+            TownshipOfficer => "乡镇社保所",
+            CountyCentre => "县社保中心",
+            CountyBureau => "县人社局",
+            CityBureau => "市人社局",
+            Auditor => "审计人员",
+            _ => role,
+        };
 }

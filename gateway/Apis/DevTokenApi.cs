@@ -4,11 +4,18 @@ using Subsidy.ServiceDefaults.Auth;
 namespace Gateway.Apis;
 
 public sealed record DevTokenRequest(string? User, string? Role, string? Scope, string? Name);
-public sealed record DevTokenResponse(string AccessToken, string TokenType, int ExpiresIn, DemoUser User);
+
+public sealed record DevTokenResponse(
+    string AccessToken,
+    string TokenType,
+    int ExpiresIn,
+    DemoUser User
+);
 
 /// <summary>
-/// The development token issuer (docs/design/08-access-and-roles.md): demo users for every role and scope. Mapped only in the
-/// Development and Testing environments; production has no such endpoint and trusts its OIDC issuer.
+/// The development token issuer (docs/design/08-access-and-roles.md): demo users for every role and
+/// scope. Mapped only in the Development and Testing environments; production has no such endpoint
+/// and trusts its OIDC issuer.
 /// </summary>
 public static class DevTokenApi
 {
@@ -29,8 +36,12 @@ public static class DevTokenApi
     {
         if (app.ServiceProvider.GetService<DevTokenIssuer>() is null)
         {
-            // Outside the automated tests there is no such issuer: its addresses are not found (not the portal's pages).
-            app.Map("/dev/{**rest}", () => Problems.NotFound("开发令牌只在自动化测试中提供；请在身份服务登录。")).AllowAnonymous();
+            // Outside the automated tests there is no such issuer: its addresses are not found (not
+            // the portal's pages).
+            app.Map("/dev/{**rest}", () =>
+                    Problems.NotFound("开发令牌只在自动化测试中提供；请在身份服务登录。")
+                )
+                .AllowAnonymous();
             return app;
         }
         var group = app.MapGroup("/dev").AllowAnonymous().WithTags("开发令牌");
@@ -39,22 +50,49 @@ public static class DevTokenApi
         return app;
     }
 
-    public static Results<Ok<DevTokenResponse>, ValidationProblem> IssueToken(DevTokenRequest request, DevTokenIssuer issuer)
+    public static Results<Ok<DevTokenResponse>, ValidationProblem> IssueToken(
+        DevTokenRequest request,
+        DevTokenIssuer issuer
+    )
     {
         DemoUser? user;
         if (!string.IsNullOrWhiteSpace(request.User))
         {
             user = DemoUsers.FirstOrDefault(u => u.UserId == request.User);
-            if (user is null) return Problems.Invalid([("user", $"没有名为 {request.User} 的演示用户，可选：{string.Join("、", DemoUsers.Select(u => u.UserId))}。")]);
+            if (user is null)
+                return Problems.Invalid([
+                    (
+                        "user",
+                        $"没有名为 {request.User} 的演示用户，可选：{string.Join("、", DemoUsers.Select(u => u.UserId))}。"
+                    ),
+                ]);
         }
         else
         {
             var errors = new List<(string, string)>();
-            if (request.Role is null || !Roles.All.Contains(request.Role)) errors.Add(("role", $"角色须为以下之一：{string.Join("、", Roles.All)}。"));
-            if (request.Scope is not { Length: >= 2 and <= 12 } || !request.Scope.All(char.IsAsciiDigit)) errors.Add(("scope", "管辖范围须为2至12位区划代码前缀。"));
-            if (errors.Count > 0) return Problems.Invalid(errors);
-            user = new DemoUser($"{request.Role}-{request.Scope}", request.Name ?? $"{Roles.DisplayName(request.Role!)} {request.Scope}", request.Role!, request.Scope!);
+            if (request.Role is null || !Roles.All.Contains(request.Role))
+                errors.Add(("role", $"角色须为以下之一：{string.Join("、", Roles.All)}。"));
+            if (
+                request.Scope is not { Length: >= 2 and <= 12 }
+                || !request.Scope.All(char.IsAsciiDigit)
+            )
+                errors.Add(("scope", "管辖范围须为2至12位区划代码前缀。"));
+            if (errors.Count > 0)
+                return Problems.Invalid(errors);
+            user = new DemoUser(
+                $"{request.Role}-{request.Scope}",
+                request.Name ?? $"{Roles.DisplayName(request.Role!)} {request.Scope}",
+                request.Role!,
+                request.Scope!
+            );
         }
-        return TypedResults.Ok(new DevTokenResponse(issuer.Issue(user, Lifetime), "Bearer", (int)Lifetime.TotalSeconds, user));
+        return TypedResults.Ok(
+            new DevTokenResponse(
+                issuer.Issue(user, Lifetime),
+                "Bearer",
+                (int)Lifetime.TotalSeconds,
+                user
+            )
+        );
     }
 }

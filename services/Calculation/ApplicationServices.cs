@@ -1,11 +1,11 @@
-using Subsidy.ServiceData.Telemetry;
 using Calculation.Inputs;
 using Calculation.Settlement;
 using MassTransit;
-using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceData;
 using Subsidy.ServiceData.Divisions;
 using Subsidy.ServiceData.Messaging;
+using Subsidy.ServiceData.Telemetry;
+using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Telemetry;
 using Subsidy.ServiceDefaults.Time;
 
@@ -24,24 +24,63 @@ internal static class ApplicationServices
         {
             bus.AddDivisionReplicaConsumer();
             bus.AddConsumer<PolicyYearConsumer, IdempotentConsumerDefinition<PolicyYearConsumer>>();
-            bus.AddConsumer<SchemeTermsConsumer, IdempotentConsumerDefinition<SchemeTermsConsumer>>();
-            bus.AddConsumer<PilotStatusConsumer, IdempotentConsumerDefinition<PilotStatusConsumer>>();
+            bus.AddConsumer<
+                SchemeTermsConsumer,
+                IdempotentConsumerDefinition<SchemeTermsConsumer>
+            >();
+            bus.AddConsumer<
+                PilotStatusConsumer,
+                IdempotentConsumerDefinition<PilotStatusConsumer>
+            >();
             bus.AddConsumer<RosterConsumer, IdempotentConsumerDefinition<RosterConsumer>>();
-            bus.AddConsumer<BatchAcceptedConsumer, IdempotentConsumerDefinition<BatchAcceptedConsumer>>();
-            bus.AddConsumer<VillageContributionsConsumer, IdempotentConsumerDefinition<VillageContributionsConsumer>>();
-            bus.AddConsumer<PaymentReceivedConsumer, IdempotentConsumerDefinition<PaymentReceivedConsumer>>();
-            bus.AddConsumer<PaymentRejectedConsumer, IdempotentConsumerDefinition<PaymentRejectedConsumer>>();
+            bus.AddConsumer<
+                BatchAcceptedConsumer,
+                IdempotentConsumerDefinition<BatchAcceptedConsumer>
+            >();
+            bus.AddConsumer<
+                VillageContributionsConsumer,
+                IdempotentConsumerDefinition<VillageContributionsConsumer>
+            >();
+            bus.AddConsumer<
+                PaymentReceivedConsumer,
+                IdempotentConsumerDefinition<PaymentReceivedConsumer>
+            >();
+            bus.AddConsumer<
+                PaymentRejectedConsumer,
+                IdempotentConsumerDefinition<PaymentRejectedConsumer>
+            >();
         });
         builder.Services.AddHostedService<VillageYearCalculator>();
-        builder.Services.AddSingleton(new GaugeQuery("backlog", "SELECT 'village-years-to-calculate', count(*)::bigint FROM pending_village_years"));
-        builder.Services.AddSingleton(new GaugeQuery("village_years", "SELECT state, count(*)::bigint FROM village_years GROUP BY state"));
-        // The operators' business dashboard, per county: where its village-years stand and what has reached residents.
-        builder.Services.AddSingleton(new GaugeQuery("county_village_years",
-            "SELECT left(village_code, 6) || '|' || state, count(*)::bigint FROM village_years GROUP BY 1"));
-        builder.Services.AddSingleton(new GaugeQuery("county_credited_fen", """
-            SELECT left(village_code, 6) || '|' || year, (sum(paid_amount) * 100)::bigint FROM payment_notices
-            WHERE credited_on IS NOT NULL GROUP BY 1
-            """));
+        builder.Services.AddSingleton(
+            new GaugeQuery(
+                "backlog",
+                "SELECT 'village-years-to-calculate', count(*)::bigint FROM pending_village_years"
+            )
+        );
+        builder.Services.AddSingleton(
+            new GaugeQuery(
+                "village_years",
+                "SELECT state, count(*)::bigint FROM village_years GROUP BY state"
+            )
+        );
+        // The operators' business dashboard, per county: where its village-years stand and what has
+        // reached residents.
+        builder.Services.AddSingleton(
+            new GaugeQuery(
+                "county_village_years",
+                "SELECT left(village_code, 6) || '|' || state, count(*)::bigint FROM village_years GROUP BY 1"
+            )
+        );
+        builder.Services.AddSingleton(
+            new GaugeQuery(
+                "county_credited_fen",
+                """
+                SELECT left(village_code, 6) || '|' || year, (sum(paid_amount) * 100)::bigint FROM
+                    payment_notices
+                WHERE credited_on IS NOT NULL GROUP BY 1
+                """
+            )
+        );
         builder.Services.AddBusinessClock();
     }
 }

@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace Subsidy.Contracts;
 
-/// <summary>公民身份号码 (GB 11643-1999): 6 area + 8 birth date + 3 sequence + ISO 7064 MOD 11-2 check character.</summary>
+/// <summary>公民身份号码 (GB 11643-1999): 6 area + 8 birth date + 3 sequence + ISO 7064 MOD 11-2 check
+/// character.</summary>
 public static class IdNumber
 {
     private static readonly int[] Weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -11,18 +12,31 @@ public static class IdNumber
     /// <summary>Null when valid; otherwise why not, in Chinese.</summary>
     public static string? WhyInvalid(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value)) return "公民身份号码不能为空";
-        if (value.Length != 18) return $"公民身份号码应为18位，实际为{value.Length}位";
+        if (string.IsNullOrWhiteSpace(value))
+            return "公民身份号码不能为空";
+        if (value.Length != 18)
+            return $"公民身份号码应为18位，实际为{value.Length}位";
         for (var i = 0; i < 17; i++)
         {
-            if (!char.IsAsciiDigit(value[i])) return "公民身份号码前17位须为数字";
+            if (!char.IsAsciiDigit(value[i]))
+                return "公民身份号码前17位须为数字";
         }
-        if (!DateOnly.TryParseExact(value.AsSpan(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var birth) || birth.Year < 1900)
+        if (
+            !DateOnly.TryParseExact(
+                value.AsSpan(6, 8),
+                "yyyyMMdd",
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.None,
+                out var birth
+            )
+            || birth.Year < 1900
+        )
         {
             return $"出生日期 {value.Substring(6, 8)} 不存在";
         }
         var expected = CheckCharacter(value.AsSpan(0, 17));
-        if (char.ToUpperInvariant(value[17]) != expected) return $"校验码错误：末位应为 {expected}";
+        if (char.ToUpperInvariant(value[17]) != expected)
+            return $"校验码错误：末位应为 {expected}";
         return null;
     }
 
@@ -31,10 +45,13 @@ public static class IdNumber
     public static char CheckCharacter(ReadOnlySpan<char> first17)
     {
         var sum = 0;
-        for (var i = 0; i < 17; i++) sum += (first17[i] - '0') * Weights[i];
+        for (var i = 0; i < 17; i++)
+            sum += (first17[i] - '0') * Weights[i];
         return CheckCharacters[sum % 11];
     }
 
-    /// <summary>For the public: the first 6, eight asterisks, the last 4 (docs/design/06-documents.md).</summary>
-    public static string Mask(string value) => value.Length == 18 ? value[..6] + "********" + value[14..] : new string('*', value.Length);
+    /// <summary>For the public: the first 6, eight asterisks, the last 4
+    /// (docs/design/06-documents.md).</summary>
+    public static string Mask(string value) =>
+        value.Length == 18 ? value[..6] + "********" + value[14..] : new string('*', value.Length);
 }

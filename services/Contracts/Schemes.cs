@@ -1,6 +1,7 @@
 namespace Subsidy.Contracts;
 
-/// <summary>A policy year's parameters for a region: the province default (region = province code) or a county override.</summary>
+/// <summary>A policy year's parameters for a region: the province default (region = province code)
+/// or a county override.</summary>
 public sealed record PolicyYearChanged(
     string RegionCode,
     int Year,
@@ -10,7 +11,8 @@ public sealed record PolicyYearChanged(
     DateOnly ExportDeadline,
     int NoticeDays,
     decimal Cap,
-    long Version);
+    long Version
+);
 
 public enum PilotStatus
 {
@@ -20,18 +22,21 @@ public enum PilotStatus
     Suspended = 4,
 }
 
-/// <summary>A village's pilot participation changed; from <see cref="EffectiveDate"/> a suspended village gets no new subsidy work.</summary>
+/// <summary>A village's pilot participation changed; from <see cref="EffectiveDate"/> a suspended
+/// village gets no new subsidy work.</summary>
 public sealed record PilotStatusChanged(
     string VillageCode,
     PilotStatus Status,
     DateOnly EffectiveDate,
     string? Reason,
-    long Version);
+    long Version
+);
 
 public enum MembershipBasis
 {
     /// <summary>Members listed in the uploaded 集体经济组织成员名册 (the default).</summary>
     Roster = 1,
+
     /// <summary>Everyone whose contribution record carries the village's code.</summary>
     InsuredInVillage = 2,
 }
@@ -40,6 +45,7 @@ public enum StackingRule
 {
     /// <summary>floor + incentive</summary>
     Sum = 1,
+
     /// <summary>max(floor, incentive)</summary>
     Max = 2,
 }
@@ -48,7 +54,9 @@ public enum SchemeTermsSource
 {
     /// <summary>Approved by the county bureau for this year.</summary>
     Approved = 1,
-    /// <summary>Last year's terms, carried over because no new scheme was approved by 31 December.</summary>
+
+    /// <summary>Last year's terms, carried over because no new scheme was approved by 31
+    /// December.</summary>
     CarriedOver = 2,
 }
 
@@ -57,9 +65,9 @@ public sealed record IncentiveRow(decimal MinTier, decimal Amount);
 public sealed record FloorAmount(SpecialGroup Group, decimal Amount);
 
 /// <summary>
-/// The terms in force for a village and year: everything the calculation needs, published when a scheme is
-/// county-approved or carried over. Budget = collective income + donations managed by the collective.
-/// The organisation (村集体经济组织) and its credit code are the payer on the payment notice.
+/// The terms in force for a village and year: everything the calculation needs, published when a
+/// scheme is county-approved or carried over. Budget = collective income + donations managed by the
+/// collective. The organisation (村集体经济组织) and its credit code are the payer on the payment notice.
 /// </summary>
 public sealed record SchemeTermsPublished(
     Guid SchemeId,
@@ -73,4 +81,5 @@ public sealed record SchemeTermsPublished(
     decimal Budget,
     long Version,
     string? OrganisationName = null,
-    string? CreditCode = null);
+    string? CreditCode = null
+);

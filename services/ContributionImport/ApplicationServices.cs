@@ -1,9 +1,9 @@
 using ContributionImport.Imports;
 using MassTransit;
-using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceData;
 using Subsidy.ServiceData.Divisions;
 using Subsidy.ServiceData.Messaging;
+using Subsidy.ServiceDefaults.Auth;
 
 namespace ContributionImport;
 
@@ -20,7 +20,10 @@ internal static class ApplicationServices
         builder.AddMessaging(ServiceName, bus =>
         {
             bus.AddDivisionReplicaConsumer();
-            bus.AddConsumer<PolicyYearChangedConsumer, IdempotentConsumerDefinition<PolicyYearChangedConsumer>>();
+            bus.AddConsumer<
+                PolicyYearChangedConsumer,
+                IdempotentConsumerDefinition<PolicyYearChangedConsumer>
+            >();
         });
         builder.Services.AddSingleton<BatchStore>();
         builder.Services.AddSingleton<BatchProcessor>();

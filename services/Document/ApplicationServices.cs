@@ -1,10 +1,10 @@
 using Document.Issuing;
 using Document.Rendering;
-using Subsidy.ServiceDefaults.Auth;
 using MassTransit;
-using Subsidy.ServiceData.Divisions;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Divisions;
 using Subsidy.ServiceData.Messaging;
+using Subsidy.ServiceDefaults.Auth;
 
 namespace Document;
 
@@ -20,10 +20,18 @@ internal static class ApplicationServices
         builder.AddMessaging(ServiceName, bus =>
         {
             bus.AddDivisionReplicaConsumer();
-            bus.AddConsumer<SettlementDocumentsConsumer, IdempotentConsumerDefinition<SettlementDocumentsConsumer>>();
-            bus.AddConsumer<Assessment.PilotStatusConsumer, IdempotentConsumerDefinition<Assessment.PilotStatusConsumer>>();
+            bus.AddConsumer<
+                SettlementDocumentsConsumer,
+                IdempotentConsumerDefinition<SettlementDocumentsConsumer>
+            >();
+            bus.AddConsumer<
+                Assessment.PilotStatusConsumer,
+                IdempotentConsumerDefinition<Assessment.PilotStatusConsumer>
+            >();
         });
-        builder.Services.AddHttpClient(Statements.StatementsApi.CalculationClient, client => client.BaseAddress = new Uri("http://calculation"));
+        builder.Services.AddHttpClient(Statements.StatementsApi.CalculationClient, client =>
+            client.BaseAddress = new Uri("http://calculation")
+        );
         PdfFonts.Use();
     }
 }

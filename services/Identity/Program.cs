@@ -1,4 +1,3 @@
-using Subsidy.ServiceDefaults.Http;
 using Identity;
 using Identity.Apis;
 using Identity.Commands;
@@ -6,13 +5,18 @@ using Identity.Connect;
 using Identity.Seeding;
 using Identity.SignIn;
 using Subsidy.ServiceData;
+using Subsidy.ServiceDefaults.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 if (IdentityCommands.IsCommand(args))
 {
-    // The command's own lines are what the operator reads: no start-up and migration chatter around them.
-    builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning"), new("Logging:LogLevel:Migrations", "Warning")]);
+    // The command's own lines are what the operator reads: no start-up and migration chatter around
+    // them.
+    builder.Configuration.AddInMemoryCollection([
+        new("Logging:LogLevel:Default", "Warning"),
+        new("Logging:LogLevel:Migrations", "Warning"),
+    ]);
     builder.AddApplicationServices(serving: false);
     return await IdentityCommands.RunAsync(builder.Build(), args);
 }

@@ -3,9 +3,9 @@ using SchemeRegistry.Divisions;
 using SchemeRegistry.Pilots;
 using SchemeRegistry.PolicyYears;
 using SchemeRegistry.Schemes;
-using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceData;
 using Subsidy.ServiceData.Messaging;
+using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.OpenApi;
 using Subsidy.ServiceDefaults.Time;
 
@@ -20,9 +20,16 @@ internal static class ApplicationServices
         builder.AddSubsidyAuthentication();
         builder.AddServiceDatabase("scheme_registry");
         builder.AddMessaging(ServiceName, bus =>
-            bus.AddConsumer<ReferenceDataResyncConsumer, IdempotentConsumerDefinition<ReferenceDataResyncConsumer>>());
+            bus.AddConsumer<
+                ReferenceDataResyncConsumer,
+                IdempotentConsumerDefinition<ReferenceDataResyncConsumer>
+            >()
+        );
         builder.Services.AddBusinessClock();
-        builder.AddSubsidyOpenApi("方案登记 Scheme registry", "区划、年度政策参数、试点与补助方案（docs/design/01-purpose-and-reference-data.md、docs/design/02-schemes.md）。");
+        builder.AddSubsidyOpenApi(
+            "方案登记 Scheme registry",
+            "区划、年度政策参数、试点与补助方案（docs/design/01-purpose-and-reference-data.md、docs/design/02-schemes.md）。"
+        );
         builder.Services.AddSingleton<DivisionStore>();
         builder.Services.AddSingleton<DivisionSeeder>();
         builder.Services.AddSingleton<PolicyYearStore>();

@@ -1,9 +1,9 @@
-using Subsidy.ServiceDefaults.Http;
 using SchemeRegistry;
 using SchemeRegistry.Apis;
 using SchemeRegistry.Divisions;
 using SchemeRegistry.PolicyYears;
 using Subsidy.ServiceData;
+using Subsidy.ServiceDefaults.Http;
 using Subsidy.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,7 +14,9 @@ var app = builder.Build();
 app.UseErrorResponses();
 await app.MigrateDatabaseAsync(typeof(Program).Assembly);
 await app.Services.GetRequiredService<DivisionSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
-await app.Services.GetRequiredService<PolicyYearSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
+await app
+    .Services.GetRequiredService<PolicyYearSeeder>()
+    .SeedAsync(app.Lifetime.ApplicationStopping);
 
 app.UseAuthentication();
 app.UseAuthorization();

@@ -6,19 +6,22 @@ using Npgsql;
 
 namespace Subsidy.EndToEndTests;
 
-/// <summary>Two more calculator instances beside the running service's, on its database: each village-year is taken by exactly one.</summary>
+/// <summary>Two more calculator instances beside the running service's, on its database: each
+/// village-year is taken by exactly one.</summary>
 [Collection(SystemCollection.Name)]
 public class CompetingCalculatorTests(SubsidySystem system)
 {
-    private const int Year = 1999;   // a year no other test uses: none of these villages has inputs, each ends waiting
+    private const int Year = 1999; // a year no other test uses: none of these villages has inputs, each ends waiting
 
-    // Every write of a village-year of this year, and which calculator's connection made it: a village-year taken
-    // twice (by our instances or the service's own) is written twice. Dropped again when the test ends.
+    // Every write of a village-year of this year, and which calculator's connection made it: a
+    // village-year taken twice (by our instances or the service's own) is written twice. Dropped
+    // again when the test ends.
     private static readonly string WatchSql = $"""
         CREATE TABLE IF NOT EXISTS test_village_year_writes (village_code text NOT NULL, year int NOT NULL, writer text NOT NULL);
         CREATE OR REPLACE FUNCTION test_record_village_year_write() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            INSERT INTO test_village_year_writes VALUES (NEW.village_code, NEW.year, current_setting('application_name'));
+            INSERT INTO test_village_year_writes VALUES (NEW.village_code, NEW.year,
+                current_setting('application_name'));
             RETURN NULL;
         END $$;
         DROP TRIGGER IF EXISTS test_village_year_writes ON village_years;
@@ -40,38 +43,87 @@ public class CompetingCalculatorTests(SubsidySystem system)
         await check.ExecuteAsync(WatchSql);
         try
         {
-            // Written without NOTIFY, so the service's own calculator only finds them on its periodic look.
-            await check.ExecuteAsync("INSERT INTO pending_village_years (village_code, year) SELECT unnest(@villages), @year", new { villages, year = Year });
+            // Written without NOTIFY, so the service's own calculator only finds them on its
+            // periodic look.
+            await check.ExecuteAsync(
+                "INSERT INTO pending_village_years (village_code, year) SELECT unnest(@villages), @year",
+                new { villages, year = Year }
+            );
             var server = await system.ServerConnectionStringAsync();
             var configuration = new ConfigurationBuilder().Build();
             async Task<int> RunAsync(string name)
             {
-                await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server) { Database = "calculation", ApplicationName = name }.ConnectionString);
-                var calculator = new VillageYearCalculator(dataSource, NullLogger<VillageYearCalculator>.Instance, configuration);
+                await using var dataSource = NpgsqlDataSource.Create(
+                    new NpgsqlConnectionStringBuilder(server)
+                    {
+                        Database = "calculation",
+                        ApplicationName = name,
+                    }.ConnectionString
+                );
+                var calculator = new VillageYearCalculator(
+                    dataSource,
+                    NullLogger<VillageYearCalculator>.Instance,
+                    configuration
+                );
                 var taken = 0;
-                while (await calculator.CalculateNextAsync(CancellationToken.None)) taken++;
+                while (await calculator.CalculateNextAsync(CancellationToken.None))
+                    taken++;
                 return taken;
             }
-            var taken = await Task.WhenAll(RunAsync("competing-calculator-a"), RunAsync("competing-calculator-b"));
+            var taken = await Task.WhenAll(
+                RunAsync("competing-calculator-a"),
+                RunAsync("competing-calculator-b")
+            );
 
-            var states = (await check.QueryAsync<(string Village, string State)>(
-                "SELECT village_code, state FROM village_years WHERE year = @year", new { year = Year })).ToList();
+            var states = (
+                await check.QueryAsync<(string Village, string State)>(
+                    "SELECT village_code, state FROM village_years WHERE year = @year",
+                    new { year = Year }
+                )
+            ).ToList();
             Assert.Equal(villages.Order(), states.Select(s => s.Village).Order());
             Assert.All(states, s => Assert.Equal("waiting-for-inputs", s.State));
-            Assert.Equal(0, await check.ExecuteScalarAsync<int>("SELECT count(*)::int FROM pending_village_years WHERE year = @year", new { year = Year }));
+            Assert.Equal(
+                0,
+                await check.ExecuteScalarAsync<int>(
+                    "SELECT count(*)::int FROM pending_village_years WHERE year = @year",
+                    new { year = Year }
+                )
+            );
 
-            // Each village-year was written once, by one calculator (a second take would write it again), and each
-            // instance took a share. An instance may also take other years' pending village-years that other tests
-            // left behind: what it took is at least what it wrote here.
-            var writes = (await check.QueryAsync<(string Village, string Writer)>(
-                "SELECT village_code, writer FROM test_village_year_writes WHERE year = @year", new { year = Year })).ToList();
-            var twice = writes.GroupBy(w => w.Village).Where(g => g.Count() > 1).Select(g => $"{g.Key} by {string.Join(", ", g.Select(w => w.Writer))}").ToList();
-            Assert.True(twice.Count == 0, $"village-years taken more than once: {string.Join("; ", twice)}");
+            // Each village-year was written once, by one calculator (a second take would write it
+            // again), and each instance took a share. An instance may also take other years'
+            // pending village-years that other tests left behind: what it took is at least what it
+            // wrote here.
+            var writes = (
+                await check.QueryAsync<(string Village, string Writer)>(
+                    "SELECT village_code, writer FROM test_village_year_writes WHERE year = @year",
+                    new { year = Year }
+                )
+            ).ToList();
+            var twice = writes
+                .GroupBy(w => w.Village)
+                .Where(g => g.Count() > 1)
+                .Select(g => $"{g.Key} by {string.Join(", ", g.Select(w => w.Writer))}")
+                .ToList();
+            Assert.True(
+                twice.Count == 0,
+                $"village-years taken more than once: {string.Join("; ", twice)}"
+            );
             Assert.Equal(villages.Order(), writes.Select(w => w.Village).Order());
-            foreach (var (name, took) in new[] { ("competing-calculator-a", taken[0]), ("competing-calculator-b", taken[1]) })
+            foreach (
+                var (name, took) in new[]
+                {
+                    ("competing-calculator-a", taken[0]),
+                    ("competing-calculator-b", taken[1]),
+                }
+            )
             {
                 var wrote = writes.Count(w => w.Writer == name);
-                Assert.True(wrote > 0 && wrote <= took, $"{name} took {took} village-years and wrote {wrote} of this year's");
+                Assert.True(
+                    wrote > 0 && wrote <= took,
+                    $"{name} took {took} village-years and wrote {wrote} of this year's"
+                );
             }
         }
         finally

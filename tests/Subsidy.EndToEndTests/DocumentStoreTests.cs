@@ -5,7 +5,8 @@ using Subsidy.ServiceData;
 
 namespace Subsidy.EndToEndTests;
 
-/// <summary>docs/design/06-documents.md: documents are stored immutably and versioned on re-issue — against the document service's own database.</summary>
+/// <summary>docs/design/06-documents.md: documents are stored immutably and versioned on re-issue —
+/// against the document service's own database.</summary>
 [Collection(SystemCollection.Name)]
 public class DocumentStoreTests(SubsidySystem system)
 {
@@ -14,11 +15,24 @@ public class DocumentStoreTests(SubsidySystem system)
     {
         var village = $"360222109{Random.Shared.Next(200, 999)}";
         var server = await system.ServerConnectionStringAsync();
-        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server) { Database = "document" }.ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(server) { Database = "document" }.ConnectionString
+        );
         async Task<Guid> IssueAsync(string text)
         {
             await using var work = await UnitOfWork.BeginAsync(dataSource, CancellationToken.None);
-            var id = await DocumentStore.IssueAsync(work, new DocumentToIssue("test-csv", village, 2026, "测试.csv", "text/csv", System.Text.Encoding.UTF8.GetBytes(text)), CancellationToken.None);
+            var id = await DocumentStore.IssueAsync(
+                work,
+                new DocumentToIssue(
+                    "test-csv",
+                    village,
+                    2026,
+                    "测试.csv",
+                    "text/csv",
+                    System.Text.Encoding.UTF8.GetBytes(text)
+                ),
+                CancellationToken.None
+            );
             await work.CommitAsync(CancellationToken.None);
             return id;
         }
@@ -31,8 +45,12 @@ public class DocumentStoreTests(SubsidySystem system)
         var third = await IssueAsync("甲");
 
         await using var connection = await dataSource.OpenConnectionAsync();
-        var versions = (await connection.QueryAsync<(Guid Id, int Version)>(
-            "SELECT id, version FROM documents WHERE kind = 'test-csv' AND division_code = @village ORDER BY version", new { village })).ToList();
+        var versions = (
+            await connection.QueryAsync<(Guid Id, int Version)>(
+                "SELECT id, version FROM documents WHERE kind = 'test-csv' AND division_code = @village ORDER BY version",
+                new { village }
+            )
+        ).ToList();
         Assert.Equal([(first, 1), (second, 2), (third, 3)], versions);
     }
 }

@@ -3,7 +3,8 @@ using MassTransit;
 
 namespace Subsidy.EndToEndTests;
 
-/// <summary>Listens on RabbitMQ, on a queue of its own, for the events the services publish.</summary>
+/// <summary>Listens on RabbitMQ, on a queue of its own, for the events the services
+/// publish.</summary>
 public sealed class EventProbe : IAsyncDisposable
 {
     private readonly ConcurrentQueue<object> _received = new();
@@ -21,14 +22,21 @@ public sealed class EventProbe : IAsyncDisposable
                 endpoint.Durable = false;
                 foreach (var type in eventTypes)
                 {
-                    typeof(EventProbe).GetMethod(nameof(Listen), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-                        .MakeGenericMethod(type).Invoke(this, [endpoint]);
+                    typeof(EventProbe)
+                        .GetMethod(
+                            nameof(Listen),
+                            System.Reflection.BindingFlags.NonPublic
+                                | System.Reflection.BindingFlags.Instance
+                        )!
+                        .MakeGenericMethod(type)
+                        .Invoke(this, [endpoint]);
                 }
             });
         });
     }
 
-    private void Listen<T>(IRabbitMqReceiveEndpointConfigurator endpoint) where T : class =>
+    private void Listen<T>(IRabbitMqReceiveEndpointConfigurator endpoint)
+        where T : class =>
         endpoint.Handler<T>(context =>
         {
             _received.Enqueue(context.Message);
@@ -37,13 +45,22 @@ public sealed class EventProbe : IAsyncDisposable
 
     public static async Task<EventProbe> StartAsync(SubsidySystem system, params Type[] eventTypes)
     {
-        var probe = new EventProbe(await system.BrokerConnectionStringAsync(), "subsidy-tests-probe-" + Guid.NewGuid().ToString("N")[..8], eventTypes);
+        var probe = new EventProbe(
+            await system.BrokerConnectionStringAsync(),
+            "subsidy-tests-probe-" + Guid.NewGuid().ToString("N")[..8],
+            eventTypes
+        );
         await probe._bus.StartAsync();
         return probe;
     }
 
-    public Task<T> WaitForAsync<T>(Func<T, bool> match, string what) where T : class =>
-        Eventually.GetAsync(() => Task.FromResult(_received.OfType<T>().FirstOrDefault(match)), what, TimeSpan.FromSeconds(30));
+    public Task<T> WaitForAsync<T>(Func<T, bool> match, string what)
+        where T : class =>
+        Eventually.GetAsync(
+            () => Task.FromResult(_received.OfType<T>().FirstOrDefault(match)),
+            what,
+            TimeSpan.FromSeconds(30)
+        );
 
     public IEnumerable<T> Received<T>() => _received.OfType<T>();
 

@@ -7,19 +7,31 @@ using Subsidy.ServiceData.Messaging;
 
 namespace Subsidy.EndToEndTests;
 
-/// <summary>A message whose every processing leaves a row, so "exactly once" can be counted.</summary>
+/// <summary>A message whose every processing leaves a row, so "exactly once" can be
+/// counted.</summary>
 public sealed record GuaranteePing(Guid PingId, string Batch);
 
-public sealed class GuaranteePingConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<GuaranteePing>(dataSource)
+public sealed class GuaranteePingConsumer(NpgsqlDataSource dataSource)
+    : IdempotentConsumer<GuaranteePing>(dataSource)
 {
-    protected override Task HandleAsync(GuaranteePing message, UnitOfWork work, CancellationToken cancellationToken) =>
-        work.Connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO ping_effects (ping_id, batch) VALUES (@PingId, @Batch)", message, work.Transaction, cancellationToken: cancellationToken));
+    protected override Task HandleAsync(
+        GuaranteePing message,
+        UnitOfWork work,
+        CancellationToken cancellationToken
+    ) =>
+        work.Connection.ExecuteAsync(
+            new CommandDefinition(
+                "INSERT INTO ping_effects (ping_id, batch) VALUES (@PingId, @Batch)",
+                message,
+                work.Transaction,
+                cancellationToken: cancellationToken
+            )
+        );
 }
 
 /// <summary>
-/// The outbox and the idempotent-consumer guard, exercised with the real broker and the real database of the
-/// running system, on a database and queue of their own.
+/// The outbox and the idempotent-consumer guard, exercised with the real broker and the real
+/// database of the running system, on a database and queue of their own.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public class MessagingGuaranteeTests(SubsidySystem system) : IAsyncLifetime
@@ -31,38 +43,56 @@ public class MessagingGuaranteeTests(SubsidySystem system) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var server = await system.ServerConnectionStringAsync();
-        var database = new ServiceDatabase("messaging_tests", new NpgsqlConnectionStringBuilder(server) { Database = "messaging_tests" }.ConnectionString);
-        await ServiceDatabaseExtensions.MigrateAsync(database, [ServiceDatabaseExtensions.SharedMigrations], NullLogger.Instance);
+        var database = new ServiceDatabase(
+            "messaging_tests",
+            new NpgsqlConnectionStringBuilder(server)
+            {
+                Database = "messaging_tests",
+            }.ConnectionString
+        );
+        await ServiceDatabaseExtensions.MigrateAsync(
+            database,
+            [ServiceDatabaseExtensions.SharedMigrations],
+            NullLogger.Instance
+        );
         _dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-        await _dataSource.CreateCommand("CREATE TABLE IF NOT EXISTS ping_effects (id bigserial PRIMARY KEY, ping_id uuid NOT NULL, batch text NOT NULL)").ExecuteNonQueryAsync();
+        await _dataSource
+            .CreateCommand(
+                "CREATE TABLE IF NOT EXISTS ping_effects (id bigserial PRIMARY KEY, ping_id uuid NOT NULL, batch text NOT NULL)"
+            )
+            .ExecuteNonQueryAsync();
         _brokerUri = await system.BrokerConnectionStringAsync();
     }
 
     public async Task DisposeAsync() => await _dataSource.DisposeAsync();
 
-    private IBusControl ConsumerBus() => Bus.Factory.CreateUsingRabbitMq(rabbit =>
-    {
-        rabbit.Host(new Uri(_brokerUri));
-        rabbit.ReceiveEndpoint(QueueName, endpoint =>
+    private IBusControl ConsumerBus() =>
+        Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
-            // One at a time, so the order of arrival is the order of processing.
-            endpoint.PrefetchCount = 1;
-            endpoint.ConcurrentMessageLimit = 1;
-            endpoint.Consumer(() => new GuaranteePingConsumer(_dataSource));
+            rabbit.Host(new Uri(_brokerUri));
+            rabbit.ReceiveEndpoint(QueueName, endpoint =>
+            {
+                // One at a time, so the order of arrival is the order of processing.
+                endpoint.PrefetchCount = 1;
+                endpoint.ConcurrentMessageLimit = 1;
+                endpoint.Consumer(() => new GuaranteePingConsumer(_dataSource));
+            });
         });
-    });
 
-    private IBusControl PublisherBus() => Bus.Factory.CreateUsingRabbitMq(rabbit =>
-    {
-        rabbit.Host(new Uri(_brokerUri));
-        Subsidy.ServiceData.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
-    });
+    private IBusControl PublisherBus() =>
+        Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(new Uri(_brokerUri));
+            Subsidy.ServiceData.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
+        });
 
     private async Task<int> EffectsAsync(string batch, Guid? pingId = null)
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<int>(
-            "SELECT count(*) FROM ping_effects WHERE batch = @batch AND (@pingId::uuid IS NULL OR ping_id = @pingId)", new { batch, pingId });
+            "SELECT count(*) FROM ping_effects WHERE batch = @batch AND (@pingId::uuid IS NULL OR ping_id = @pingId)",
+            new { batch, pingId }
+        );
     }
 
     [Fact]
@@ -70,13 +100,17 @@ public class MessagingGuaranteeTests(SubsidySystem system) : IAsyncLifetime
     {
         var batch = Guid.NewGuid().ToString("N");
         var consumer = ConsumerBus();
-        await consumer.StartAsync();        // declares the queue and its binding
+        await consumer.StartAsync(); // declares the queue and its binding
         await consumer.StopAsync();
 
         var publisher = PublisherBus();
         await publisher.StartAsync();
-        var pings = Enumerable.Range(0, 20).Select(_ => new GuaranteePing(Guid.NewGuid(), batch)).ToList();
-        foreach (var ping in pings) await publisher.Publish(ping);
+        var pings = Enumerable
+            .Range(0, 20)
+            .Select(_ => new GuaranteePing(Guid.NewGuid(), batch))
+            .ToList();
+        foreach (var ping in pings)
+            await publisher.Publish(ping);
         await publisher.StopAsync();
         Assert.Equal(0, await EffectsAsync(batch));
 
@@ -84,8 +118,12 @@ public class MessagingGuaranteeTests(SubsidySystem system) : IAsyncLifetime
         await consumer.StartAsync();
         try
         {
-            await Eventually.TrueAsync(async () => await EffectsAsync(batch) >= 20, "twenty pings to be processed");
-            foreach (var ping in pings) Assert.Equal(1, await EffectsAsync(batch, ping.PingId));
+            await Eventually.TrueAsync(
+                async () => await EffectsAsync(batch) >= 20,
+                "twenty pings to be processed"
+            );
+            foreach (var ping in pings)
+                Assert.Equal(1, await EffectsAsync(batch, ping.PingId));
         }
         finally
         {
@@ -106,13 +144,20 @@ public class MessagingGuaranteeTests(SubsidySystem system) : IAsyncLifetime
             var messageId = NewId.NextGuid();
             var ping = new GuaranteePing(Guid.NewGuid(), batch);
             await publisher.Publish(ping, context => context.MessageId = messageId);
-            await Eventually.TrueAsync(async () => await EffectsAsync(batch) == 1, "the first delivery");
+            await Eventually.TrueAsync(
+                async () => await EffectsAsync(batch) == 1,
+                "the first delivery"
+            );
 
-            // The broker delivers the same message again (same MessageId), then a sentinel behind it.
+            // The broker delivers the same message again (same MessageId), then a sentinel behind
+            // it.
             await publisher.Publish(ping, context => context.MessageId = messageId);
             var sentinel = new GuaranteePing(Guid.NewGuid(), batch);
             await publisher.Publish(sentinel);
-            await Eventually.TrueAsync(async () => await EffectsAsync(batch, sentinel.PingId) == 1, "the sentinel behind the redelivery");
+            await Eventually.TrueAsync(
+                async () => await EffectsAsync(batch, sentinel.PingId) == 1,
+                "the sentinel behind the redelivery"
+            );
 
             Assert.Equal(1, await EffectsAsync(batch, ping.PingId));
         }
@@ -144,19 +189,28 @@ public class MessagingGuaranteeTests(SubsidySystem system) : IAsyncLifetime
             // After the restart the relay finds the committed row and publishes it.
             var relay = new OutboxRelay(_dataSource, publisher, NullLogger<OutboxRelay>.Instance);
             await DrainAsync(relay);
-            await Eventually.TrueAsync(async () => await EffectsAsync(batch) == 1, "the relayed event");
+            await Eventually.TrueAsync(
+                async () => await EffectsAsync(batch) == 1,
+                "the relayed event"
+            );
 
-            // A crash between publishing and marking the row leaves it pending: it is published again.
+            // A crash between publishing and marking the row leaves it pending: it is published
+            // again.
             await using (var connection = await _dataSource.OpenConnectionAsync())
             {
                 var reset = await connection.ExecuteAsync(
-                    "UPDATE outbox_messages SET published_at = NULL WHERE body->>'batch' = @batch", new { batch });
+                    "UPDATE outbox_messages SET published_at = NULL WHERE body->>'batch' = @batch",
+                    new { batch }
+                );
                 Assert.Equal(1, reset);
             }
             await DrainAsync(relay);
             var sentinel = new GuaranteePing(Guid.NewGuid(), batch);
             await publisher.Publish(sentinel);
-            await Eventually.TrueAsync(async () => await EffectsAsync(batch, sentinel.PingId) == 1, "the sentinel");
+            await Eventually.TrueAsync(
+                async () => await EffectsAsync(batch, sentinel.PingId) == 1,
+                "the sentinel"
+            );
 
             Assert.Equal(1, await EffectsAsync(batch, ping.PingId));
         }

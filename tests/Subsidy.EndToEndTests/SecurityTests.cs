@@ -7,11 +7,13 @@ using static Subsidy.EndToEndTests.ContributionFiles;
 namespace Subsidy.EndToEndTests;
 
 /// <summary>
-/// Walks every route of every service — taken from the services' own OpenAPI documents, so a new route is covered
-/// without editing this test — as callers who must learn nothing of a target village: no token, a clerk of another
-/// village of its township, an officer of another township, and the auditor (who reads but never writes). Every
-/// answer is a refusal or a read of what the caller may see; none is a 500, none reveals the target's state (409),
-/// none carries a stack trace, SQL, or the caller's headers, and every refusal says why in Chinese (docs/design/08-access-and-roles.md).
+/// Walks every route of every service — taken from the services' own OpenAPI documents, so a new
+/// route is covered without editing this test — as callers who must learn nothing of a target
+/// village: no token, a clerk of another village of its township, an officer of another township,
+/// and the auditor (who reads but never writes). Every answer is a refusal or a read of what the
+/// caller may see; none is a 500, none reveals the target's state (409), none carries a stack
+/// trace, SQL, or the caller's headers, and every refusal says why in Chinese
+/// (docs/design/08-access-and-roles.md).
 /// </summary>
 [Collection(SystemCollection.Name)]
 public class SecurityTests(SubsidySystem system) : IAsyncLifetime
@@ -20,17 +22,31 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
     private static readonly int Year = SettlementDriver.Year;
     private static readonly string[] Services = ["registry", "imports", "calculation", "documents"];
 
-    /// <summary>Reference data every signed-in user may read: division names and the policy years.</summary>
-    private static readonly string[] PublicReads = ["/api/registry/divisions", "/api/imports/divisions", "/api/calculation/divisions", "/api/documents/divisions", "/api/registry/policy-years"];
+    /// <summary>Reference data every signed-in user may read: division names and the policy
+    /// years.</summary>
+    private static readonly string[] PublicReads =
+    [
+        "/api/registry/divisions",
+        "/api/imports/divisions",
+        "/api/calculation/divisions",
+        "/api/documents/divisions",
+        "/api/registry/policy-years",
+    ];
 
     private readonly SettlementDriver _driver = new(system);
     private Dictionary<string, string> _ids = [];
 
-    // The target is set up once for the class (one system serves the whole run): every test walks the same village.
+    // The target is set up once for the class (one system serves the whole run): every test walks
+    // the same village.
     private static readonly SemaphoreSlim SetUpGate = new(1, 1);
     private static Dictionary<string, string>? _target;
 
-    private sealed record Route(string Service, string Method, string Template, IReadOnlyList<string> QueryParameters);
+    private sealed record Route(
+        string Service,
+        string Method,
+        string Template,
+        IReadOnlyList<string> QueryParameters
+    );
 
     public async Task InitializeAsync()
     {
@@ -48,19 +64,43 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
 
     private async Task<Dictionary<string, string>> SetUpAsync()
     {
-        // The target: a village with a scheme, a roster, a township export, a result, an objection and its documents.
-        var calculated = await _driver.CalculatedAsync(Target, "靶村", [(780001, "低保对象"), (780002, "")],
-            [Row(780001, Target, Year, 500, identity: "061"), Row(780002, Target, Year, 1000)]);
+        // The target: a village with a scheme, a roster, a township export, a result, an objection
+        // and its documents.
+        var calculated = await _driver.CalculatedAsync(
+            Target,
+            "靶村",
+            [(780001, "低保对象"), (780002, "")],
+            [Row(780001, Target, Year, 500, identity: "061"), Row(780002, Target, Year, 1000)]
+        );
         var clerk = await _driver.Registry.Clerk(Target);
         await SettlementDriver.StepAsync(clerk, Target, "confirm", HttpStatusCode.OK);
         await SettlementDriver.StepAsync(clerk, Target, "notice", HttpStatusCode.OK);
-        var objection = await SettlementDriver.StepAsync(clerk, Target, "objections", HttpStatusCode.OK, new { idNumber = Id(780002), complaint = "档次有误" });
+        var objection = await SettlementDriver.StepAsync(
+            clerk,
+            Target,
+            "objections",
+            HttpStatusCode.OK,
+            new { idNumber = Id(780002), complaint = "档次有误" }
+        );
         var ids = new Dictionary<string, string>();
-        ids["objection"] = (await clerk.GetFromJsonAsync<JsonArray>(SettlementDriver.Path(Target, "objections")))![0]!["id"]!.GetValue<string>();
-        ids["scheme"] = (await clerk.GetFromJsonAsync<JsonArray>($"/api/registry/schemes?division={Target}&year={Year}"))![0]!["id"]!.GetValue<string>();
+        ids["objection"] = (
+            await clerk.GetFromJsonAsync<JsonArray>(SettlementDriver.Path(Target, "objections"))
+        )![0]!["id"]!.GetValue<string>();
+        ids["scheme"] = (
+            await clerk.GetFromJsonAsync<JsonArray>(
+                $"/api/registry/schemes?division={Target}&year={Year}"
+            )
+        )![0]!["id"]!.GetValue<string>();
         ids["batch"] = calculated["run"]!["inputs"]!["batchId"]!.GetValue<string>();
-        ids["document"] = (await Eventually.GetAsync(async () =>
-            (await clerk.GetFromJsonAsync<JsonArray>($"/api/documents?division={Target}"))!.FirstOrDefault(), "the target's roster"))!["id"]!.GetValue<string>();
+        ids["document"] = (
+            await Eventually.GetAsync(
+                async () =>
+                    (
+                        await clerk.GetFromJsonAsync<JsonArray>($"/api/documents?division={Target}")
+                    )!.FirstOrDefault(),
+                "the target's roster"
+            )
+        )!["id"]!.GetValue<string>();
         Assert.NotNull(objection);
         return ids;
     }
@@ -73,54 +113,97 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
         var anonymous = system.App.CreateHttpClient("gateway");
         foreach (var service in Services)
         {
-            var document = await anonymous.GetFromJsonAsync<JsonObject>($"/api/{service}/openapi/v1.json")
-                ?? throw new InvalidOperationException($"{service} publishes no OpenAPI document");
+            var document = await anonymous.GetFromJsonAsync<JsonObject>(
+                $"/api/{service}/openapi/v1.json"
+            ) ?? throw new InvalidOperationException($"{service} publishes no OpenAPI document");
             foreach (var (path, item) in document["paths"]!.AsObject())
             {
                 foreach (var (method, operation) in item!.AsObject())
                 {
-                    if (method is "parameters" or "summary" or "description") continue;
-                    var query = operation!["parameters"]?.AsArray().Where(p => p!["in"]!.GetValue<string>() == "query").Select(p => p!["name"]!.GetValue<string>()).ToList() ?? [];
+                    if (method is "parameters" or "summary" or "description")
+                        continue;
+                    var query = operation!
+                        ["parameters"]
+                        ?.AsArray()
+                        .Where(p => p!["in"]!.GetValue<string>() == "query")
+                        .Select(p => p!["name"]!.GetValue<string>())
+                        .ToList()
+                        ?? [];
                     routes.Add(new Route(service, method.ToUpperInvariant(), path, query));
                 }
             }
         }
-        Assert.True(routes.Count > 40, $"the services' route tables: only {routes.Count} routes found");
+        Assert.True(
+            routes.Count > 40,
+            $"the services' route tables: only {routes.Count} routes found"
+        );
         return routes;
     }
 
-    /// <summary>A route's address aimed at the target: every parameter filled with the target or one of its objects.</summary>
+    /// <summary>A route's address aimed at the target: every parameter filled with the target or
+    /// one of its objects.</summary>
     private string Address(Route route, string? poisonQuery = null)
     {
-        var path = System.Text.RegularExpressions.Regex.Replace(route.Template, @"\{([^}:]+)[^}]*\}", m => m.Groups[1].Value switch
-        {
-            "year" => Year.ToString(),
-            "regionCode" => "360222000000",
-            "objectionId" => _ids["objection"],
-            "id" when route.Template.StartsWith("/api/registry/schemes", StringComparison.Ordinal) => _ids["scheme"],
-            "id" when route.Template.StartsWith("/api/imports/batches", StringComparison.Ordinal) => _ids["batch"],
-            "id" when route.Template.StartsWith("/api/documents", StringComparison.Ordinal) => _ids["document"],
-            "id" => Guid.NewGuid().ToString(),
-            _ => Target,
-        });
-        var query = route.QueryParameters.Select(name => name switch
-        {
-            "division" or "village" or "villageCode" => $"{name}={poisonQuery ?? Target}",
-            "scope" => $"scope={poisonQuery ?? Target[..9]}",
-            "year" => $"year={Year}",
-            _ => null,
-        }).Where(q => q is not null).ToList();
+        var path = System.Text.RegularExpressions.Regex.Replace(
+            route.Template,
+            @"\{([^}:]+)[^}]*\}",
+            m =>
+                m.Groups[1].Value switch
+                {
+                    "year" => Year.ToString(),
+                    "regionCode" => "360222000000",
+                    "objectionId" => _ids["objection"],
+                    "id"
+                        when route.Template.StartsWith(
+                            "/api/registry/schemes",
+                            StringComparison.Ordinal
+                        ) => _ids["scheme"],
+                    "id"
+                        when route.Template.StartsWith(
+                            "/api/imports/batches",
+                            StringComparison.Ordinal
+                        ) => _ids["batch"],
+                    "id"
+                        when route.Template.StartsWith(
+                            "/api/documents",
+                            StringComparison.Ordinal
+                        ) => _ids["document"],
+                    "id" => Guid.NewGuid().ToString(),
+                    _ => Target,
+                }
+        );
+        var query = route
+            .QueryParameters.Select(name =>
+                name switch
+                {
+                    "division" or "village" or "villageCode" => $"{name}={poisonQuery ?? Target}",
+                    "scope" => $"scope={poisonQuery ?? Target[..9]}",
+                    "year" => $"year={Year}",
+                    _ => null,
+                }
+            )
+            .Where(q => q is not null)
+            .ToList();
         return query.Count == 0 ? path : path + "?" + string.Join('&', query);
     }
 
-    private static bool Targeted(Route route) => route.Template.Contains('{') || route.QueryParameters.Any(q => q is "division" or "village" or "villageCode" or "scope");
+    private static bool Targeted(Route route) =>
+        route.Template.Contains('{')
+        || route.QueryParameters.Any(q => q is "division" or "village" or "villageCode" or "scope");
 
-    private static bool PublicRead(Route route) => route.Method == "GET" && PublicReads.Any(p => route.Template.StartsWith(p, StringComparison.Ordinal));
+    private static bool PublicRead(Route route) =>
+        route.Method == "GET"
+        && PublicReads.Any(p => route.Template.StartsWith(p, StringComparison.Ordinal));
 
-    private static async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpClient client, string method, string address)
+    private static async Task<(HttpStatusCode Status, string Body)> SendAsync(
+        HttpClient client,
+        string method,
+        string address
+    )
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), address);
-        if (method is "POST" or "PUT") request.Content = JsonContent.Create(new { });
+        if (method is "POST" or "PUT")
+            request.Content = JsonContent.Create(new { });
         using var response = await client.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
@@ -129,11 +212,29 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
     {
         var what = $"{who} {route.Method} {route.Template} → {(int)status}";
         Assert.True((int)status < 500, $"{what}: {body}");
-        foreach (var internals in new[] { "Exception", "   at ", "Npgsql", "SELECT ", "Bearer ", "authorization", "StackTrace" })
+        foreach (
+            var internals in new[]
+            {
+                "Exception",
+                "   at ",
+                "Npgsql",
+                "SELECT ",
+                "Bearer ",
+                "authorization",
+                "StackTrace",
+            }
+        )
         {
-            Assert.False(body.Contains(internals, StringComparison.OrdinalIgnoreCase), $"{what} carries '{internals}': {body}");
+            Assert.False(
+                body.Contains(internals, StringComparison.OrdinalIgnoreCase),
+                $"{what} carries '{internals}': {body}"
+            );
         }
-        if ((int)status >= 400) Assert.True(System.Text.RegularExpressions.Regex.IsMatch(body, @"\p{IsCJKUnifiedIdeographs}"), $"{what} gives no Chinese reason: {body}");
+        if ((int)status >= 400)
+            Assert.True(
+                System.Text.RegularExpressions.Regex.IsMatch(body, @"\p{IsCJKUnifiedIdeographs}"),
+                $"{what} gives no Chinese reason: {body}"
+            );
     }
 
     [Fact]
@@ -142,9 +243,13 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
         var anonymous = system.App.CreateHttpClient("gateway");
         foreach (var route in await RoutesAsync())
         {
-            if (route.Template.Contains("/openapi/", StringComparison.Ordinal)) continue;
+            if (route.Template.Contains("/openapi/", StringComparison.Ordinal))
+                continue;
             var (status, body) = await SendAsync(anonymous, route.Method, Address(route));
-            Assert.True(status == HttpStatusCode.Unauthorized, $"no token {route.Method} {route.Template} → {(int)status}: {body}");
+            Assert.True(
+                status == HttpStatusCode.Unauthorized,
+                $"no token {route.Method} {route.Template} → {(int)status}: {body}"
+            );
             NothingLeaks("no token", route, status, body);
         }
     }
@@ -152,17 +257,24 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
     [Theory]
     [InlineData("village-clerk", "360222107202")]
     [InlineData("township-officer", "360222108")]
-    public async Task An_outsider_is_refused_on_every_route_aimed_at_the_village_before_anything_about_it_is_told(string role, string scope)
+    public async Task An_outsider_is_refused_on_every_route_aimed_at_the_village_before_anything_about_it_is_told(
+        string role,
+        string scope
+    )
     {
         var outsider = await system.GatewayAsAsync(role, scope);
         foreach (var route in (await RoutesAsync()).Where(Targeted))
         {
             var (status, body) = await SendAsync(outsider, route.Method, Address(route));
             NothingLeaks($"{role} {scope}", route, status, body);
-            if (PublicRead(route)) continue;
+            if (PublicRead(route))
+                continue;
             var randomTarget = route.Template.Contains("tax-bureau", StringComparison.Ordinal);
-            Assert.True(status == HttpStatusCode.Forbidden || randomTarget && status == HttpStatusCode.NotFound,
-                $"{role} {scope} {route.Method} {Address(route)} → {(int)status}: {body}");
+            Assert.True(
+                status == HttpStatusCode.Forbidden
+                    || randomTarget && status == HttpStatusCode.NotFound,
+                $"{role} {scope} {route.Method} {Address(route)} → {(int)status}: {body}"
+            );
         }
     }
 
@@ -174,10 +286,23 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
         {
             var (status, body) = await SendAsync(auditor, route.Method, Address(route));
             NothingLeaks("auditor", route, status, body);
-            // A statement is read with a POST (the ID number goes in the body, out of addresses): a read, refused only for want of an ID number.
-            if (route.Template.Contains("/statements", StringComparison.Ordinal)) Assert.True(status is HttpStatusCode.BadRequest, $"auditor {route.Template} → {(int)status}: {body}");
-            else if (route.Method == "GET") Assert.True(status is HttpStatusCode.OK or HttpStatusCode.NotFound, $"auditor GET {route.Template} → {(int)status}: {body}");
-            else Assert.True(status == HttpStatusCode.Forbidden, $"auditor {route.Method} {route.Template} → {(int)status}: {body}");
+            // A statement is read with a POST (the ID number goes in the body, out of addresses): a
+            // read, refused only for want of an ID number.
+            if (route.Template.Contains("/statements", StringComparison.Ordinal))
+                Assert.True(
+                    status is HttpStatusCode.BadRequest,
+                    $"auditor {route.Template} → {(int)status}: {body}"
+                );
+            else if (route.Method == "GET")
+                Assert.True(
+                    status is HttpStatusCode.OK or HttpStatusCode.NotFound,
+                    $"auditor GET {route.Template} → {(int)status}: {body}"
+                );
+            else
+                Assert.True(
+                    status == HttpStatusCode.Forbidden,
+                    $"auditor {route.Method} {route.Template} → {(int)status}: {body}"
+                );
         }
     }
 
@@ -186,10 +311,24 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
     {
         var county = await system.GatewayAsAsync("county-bureau", "360222");
         var poisoned = 0;
-        foreach (var route in (await RoutesAsync()).Where(r => r.Method == "GET" && r.QueryParameters.Any(q => q is "division" or "village" or "villageCode" or "scope")))
+        foreach (
+            var route in (await RoutesAsync()).Where(r =>
+                r.Method == "GET"
+                && r.QueryParameters.Any(q =>
+                    q is "division" or "village" or "villageCode" or "scope"
+                )
+            )
+        )
         {
-            var (status, body) = await SendAsync(county, route.Method, Address(route, poisonQuery: "360222%00"));
-            Assert.True(status == HttpStatusCode.BadRequest, $"NUL {route.Template} → {(int)status}: {body}");
+            var (status, body) = await SendAsync(
+                county,
+                route.Method,
+                Address(route, poisonQuery: "360222%00")
+            );
+            Assert.True(
+                status == HttpStatusCode.BadRequest,
+                $"NUL {route.Template} → {(int)status}: {body}"
+            );
             NothingLeaks("NUL", route, status, body);
             poisoned++;
         }
@@ -200,7 +339,14 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
     public async Task A_clerk_cannot_read_the_township_batch_that_holds_other_villages_residents()
     {
         var clerk = await _driver.Registry.Clerk(Target);
-        foreach (var path in new[] { $"/api/imports/batches/{_ids["batch"]}", $"/api/imports/batches/{_ids["batch"]}/errors.csv", $"/api/imports/batches/{_ids["batch"]}/errors.xlsx" })
+        foreach (
+            var path in new[]
+            {
+                $"/api/imports/batches/{_ids["batch"]}",
+                $"/api/imports/batches/{_ids["batch"]}/errors.csv",
+                $"/api/imports/batches/{_ids["batch"]}/errors.xlsx",
+            }
+        )
         {
             var response = await clerk.GetAsync(path);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -208,14 +354,20 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
         var listed = await clerk.GetFromJsonAsync<JsonArray>("/api/imports/batches");
         Assert.DoesNotContain(listed!, b => b!["id"]!.GetValue<string>() == _ids["batch"]);
         var officer = await system.GatewayAsAsync("township-officer", Target[..9]);
-        Assert.Equal(HttpStatusCode.OK, (await officer.GetAsync($"/api/imports/batches/{_ids["batch"]}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await officer.GetAsync($"/api/imports/batches/{_ids["batch"]}")).StatusCode
+        );
     }
 
     [Fact]
     public async Task Another_villages_clerk_editing_a_locked_scheme_is_told_403_not_that_it_is_locked()
     {
         var other = await system.GatewayAsAsync("village-clerk", "360222107202");
-        var response = await other.PutAsJsonAsync($"/api/registry/schemes/{_ids["scheme"]}", new { terms = RegistryDriver.Terms(SettlementDriver.Today) });
+        var response = await other.PutAsJsonAsync(
+            $"/api/registry/schemes/{_ids["scheme"]}",
+            new { terms = RegistryDriver.Terms(SettlementDriver.Today) }
+        );
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.DoesNotContain("锁定", await response.Content.ReadAsStringAsync());
     }
@@ -224,17 +376,49 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
     public async Task Wrong_json_types_and_broken_bytes_are_chinese_400s()
     {
         var clerk = await _driver.Registry.Clerk(Target);
-        foreach (var (content, what) in new[]
-        {
-            (new StringContent("""{"villageCode": 360222107201, "year": "二〇二六"}""", Encoding.UTF8, "application/json"), "wrong types"),
-            (new StringContent("{\"villageCode\": \"36022", Encoding.UTF8, "application/json"), "cut off"),
-            (new ByteArrayContent([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D]) { Headers = { ContentType = new("application/json") } }, "invalid UTF-8"),
-            (new StringContent("{\"villageCode\":\"3602221\u0000\",\"year\":2026,\"terms\":{}}", Encoding.UTF8, "application/json"), "NUL in a string"),
-        })
+        foreach (
+            var (content, what) in new[]
+            {
+                (
+                    new StringContent(
+                        """{"villageCode": 360222107201, "year": "二〇二六"}""",
+                        Encoding.UTF8,
+                        "application/json"
+                    ),
+                    "wrong types"
+                ),
+                (
+                    new StringContent(
+                        "{\"villageCode\": \"36022",
+                        Encoding.UTF8,
+                        "application/json"
+                    ),
+                    "cut off"
+                ),
+                (
+                    new ByteArrayContent([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D])
+                    {
+                        Headers = { ContentType = new("application/json") },
+                    },
+                    "invalid UTF-8"
+                ),
+                (
+                    new StringContent(
+                        "{\"villageCode\":\"3602221\u0000\",\"year\":2026,\"terms\":{}}",
+                        Encoding.UTF8,
+                        "application/json"
+                    ),
+                    "NUL in a string"
+                ),
+            }
+        )
         {
             var response = await clerk.PostAsync("/api/registry/schemes", content);
             var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{what} → {(int)response.StatusCode}: {body}");
+            Assert.True(
+                response.StatusCode == HttpStatusCode.BadRequest,
+                $"{what} → {(int)response.StatusCode}: {body}"
+            );
             Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", body);
             Assert.DoesNotContain("Exception", body);
         }

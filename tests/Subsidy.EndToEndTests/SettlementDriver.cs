@@ -6,7 +6,8 @@ using static Subsidy.EndToEndTests.ContributionFiles;
 
 namespace Subsidy.EndToEndTests;
 
-/// <summary>Brings a village-year to "calculated" the way the users do, then takes its settlement steps as the right roles.</summary>
+/// <summary>Brings a village-year to "calculated" the way the users do, then takes its settlement
+/// steps as the right roles.</summary>
 public sealed class SettlementDriver(SubsidySystem system)
 {
     public static readonly int Year = BusinessDay.Today.Year;
@@ -17,70 +18,136 @@ public sealed class SettlementDriver(SubsidySystem system)
     private Task<HttpClient>? _centre;
     private Task<HttpClient>? _observer;
 
-    public Task<HttpClient> Centre() => _centre ??= system.GatewayAsAsync("county-centre", RegistryDriver.County);
+    public Task<HttpClient> Centre() =>
+        _centre ??= system.GatewayAsAsync("county-centre", RegistryDriver.County);
 
-    /// <summary>Polling reads as an auditor of its own (scope 36022), so waiting spends no other test user's per-user rate limit.</summary>
+    /// <summary>Polling reads as an auditor of its own (scope 36022), so waiting spends no other
+    /// test user's per-user rate limit.</summary>
     public Task<HttpClient> Observer() => _observer ??= system.GatewayAsAsync("auditor", "36022");
 
-    /// <summary>An active pilot, an approved scheme, a roster of (person, special group) and the contribution rows; waits for the result.</summary>
-    public async Task<JsonObject> CalculatedAsync(string village, string name, IEnumerable<(int Person, string Group)> roster, IEnumerable<string[]> rows, object? terms = null)
+    /// <summary>An active pilot, an approved scheme, a roster of (person, special group) and the
+    /// contribution rows; waits for the result.</summary>
+    public async Task<JsonObject> CalculatedAsync(
+        string village,
+        string name,
+        IEnumerable<(int Person, string Group)> roster,
+        IEnumerable<string[]> rows,
+        object? terms = null
+    )
     {
         await Registry.ActiveVillageAsync(village, name);
         var id = await Registry.DraftAsync(village, Year, Today, terms);
         await Registry.ApproveAsync(village, id, Today);
         var county = await Registry.CountyBureau();
-        await Eventually.TrueAsync(async () => (await county.GetAsync($"/api/imports/divisions/{village}")).IsSuccessStatusCode, "the village to be known to the import");
+        await Eventually.TrueAsync(
+            async () =>
+                (await county.GetAsync($"/api/imports/divisions/{village}")).IsSuccessStatusCode,
+            "the village to be known to the import"
+        );
 
         var rosterCsv = new StringBuilder("姓名,公民身份号码,特殊群体\r\n");
-        foreach (var (person, group) in roster) rosterCsv.Append($"测试{person},{Id(person)},{group}\r\n");
+        foreach (var (person, group) in roster)
+            rosterCsv.Append($"测试{person},{Id(person)},{group}\r\n");
         var clerk = await Registry.Clerk(village);
-        Assert.Equal(HttpStatusCode.Accepted, (await clerk.PostAsync($"/api/imports/rosters?village={village}&year={Year}", new ByteArrayContent(Encoding.UTF8.GetBytes(rosterCsv.ToString())))).StatusCode);
-        var upload = await RegistryDriver.ReadAsync(await (await Centre()).PostAsync($"/api/imports/contributions?scope={village[..9]}&year={Year}", new ByteArrayContent(Csv(rows, new UTF8Encoding(false)))), HttpStatusCode.Accepted);
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (
+                await clerk.PostAsync(
+                    $"/api/imports/rosters?village={village}&year={Year}",
+                    new ByteArrayContent(Encoding.UTF8.GetBytes(rosterCsv.ToString()))
+                )
+            ).StatusCode
+        );
+        var upload = await RegistryDriver.ReadAsync(
+            await (await Centre()).PostAsync(
+                $"/api/imports/contributions?scope={village[..9]}&year={Year}",
+                new ByteArrayContent(Csv(rows, new UTF8Encoding(false)))
+            ),
+            HttpStatusCode.Accepted
+        );
         try
         {
             return await CalculatedFromAsync(village, upload["id"]!.GetValue<string>());
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"{village} not calculated; inputs: {await system.CalculationInputsAsync(village)}");
+            throw new TimeoutException(
+                $"{village} not calculated; inputs: {await system.CalculationInputsAsync(village)}"
+            );
         }
     }
 
     /// <summary>
-    /// The village-year calculated from a given export. Another test's export of the same township may have been the
-    /// latest before this one; not listing the village, it gave the village no contributions — a result, but not this one.
+    /// The village-year calculated from a given export. Another test's export of the same township
+    /// may have been the latest before this one; not listing the village, it gave the village no
+    /// contributions — a result, but not this one.
     /// </summary>
     public async Task<JsonObject> CalculatedFromAsync(string village, string batchId) =>
-        await Eventually.GetAsync(async () =>
-        {
-            var answer = await (await Observer()).GetAsync($"/api/calculation/village-years/{village}/{Year}");
-            if (!answer.IsSuccessStatusCode) return null;
-            var body = await answer.Content.ReadFromJsonAsync<JsonObject>();
-            return body!["state"]!.GetValue<string>() == "calculated" && body["run"]?["inputs"]?["batchId"]?.GetValue<string>() == batchId ? body : null;
-        }, $"village-year {village} to be calculated from export {batchId}");
+        await Eventually.GetAsync(
+            async () =>
+            {
+                var answer = await (await Observer()).GetAsync(
+                    $"/api/calculation/village-years/{village}/{Year}"
+                );
+                if (!answer.IsSuccessStatusCode)
+                    return null;
+                var body = await answer.Content.ReadFromJsonAsync<JsonObject>();
+                return
+                    body!["state"]!.GetValue<string>() == "calculated"
+                    && body["run"]?["inputs"]?["batchId"]?.GetValue<string>() == batchId
+                    ? body
+                    : null;
+            },
+            $"village-year {village} to be calculated from export {batchId}"
+        );
 
     public async Task<JsonObject> StateAsync(string village, string state) =>
-        await Eventually.GetAsync(async () =>
-        {
-            var answer = await (await Observer()).GetAsync($"/api/calculation/village-years/{village}/{Year}");
-            if (!answer.IsSuccessStatusCode) return null;
-            var body = await answer.Content.ReadFromJsonAsync<JsonObject>();
-            return body!["state"]!.GetValue<string>() == state ? body : null;
-        }, $"village-year {village} to be {state}");
+        await Eventually.GetAsync(
+            async () =>
+            {
+                var answer = await (await Observer()).GetAsync(
+                    $"/api/calculation/village-years/{village}/{Year}"
+                );
+                if (!answer.IsSuccessStatusCode)
+                    return null;
+                var body = await answer.Content.ReadFromJsonAsync<JsonObject>();
+                return body!["state"]!.GetValue<string>() == state ? body : null;
+            },
+            $"village-year {village} to be {state}"
+        );
 
-    public static string Path(string village, string step) => $"/api/calculation/village-years/{village}/{Year}/{step}";
+    public static string Path(string village, string step) =>
+        $"/api/calculation/village-years/{village}/{Year}/{step}";
 
     /// <summary>Takes a step as a client on a business date and expects the given status.</summary>
-    public static async Task<JsonObject> StepAsync(HttpClient client, string village, string step, HttpStatusCode expected, object? body = null, DateOnly? on = null) =>
-        await RegistryDriver.ReadAsync(await client.SendAsync(RegistryDriver.Post(Path(village, step), body, on ?? Today)), expected);
+    public static async Task<JsonObject> StepAsync(
+        HttpClient client,
+        string village,
+        string step,
+        HttpStatusCode expected,
+        object? body = null,
+        DateOnly? on = null
+    ) =>
+        await RegistryDriver.ReadAsync(
+            await client.SendAsync(RegistryDriver.Post(Path(village, step), body, on ?? Today)),
+            expected
+        );
 
     public static Dictionary<string, JsonObject> Members(JsonObject villageYear) =>
-        villageYear["results"]!.AsArray().ToDictionary(r => r!["idNumber"]!.GetValue<string>(), r => r!.AsObject());
+        villageYear["results"]!
+            .AsArray()
+            .ToDictionary(r => r!["idNumber"]!.GetValue<string>(), r => r!.AsObject());
 
-    /// <summary>A village-year of one member (300 元) taken from calculation to an issued payment notice; returns the notice number.</summary>
+    /// <summary>A village-year of one member (300 元) taken from calculation to an issued payment
+    /// notice; returns the notice number.</summary>
     public async Task<string> PaymentNoticeIssuedAsync(string village, string name, int person)
     {
-        await CalculatedAsync(village, name, [(person, "")], [ContributionFiles.Row(person, village, Year, 1000)]);
+        await CalculatedAsync(
+            village,
+            name,
+            [(person, "")],
+            [ContributionFiles.Row(person, village, Year, 1000)]
+        );
         var clerk = await Registry.Clerk(village);
         var centre = await Centre();
         await StepAsync(clerk, village, "confirm", HttpStatusCode.OK);

@@ -5,16 +5,22 @@ using Portal.SignIn;
 namespace Portal.Components.Shared;
 
 /// <summary>
-/// A page that shows state the services may change at any moment (another officer's step, the calculation, an import):
-/// it reads again every few seconds while it is open, so changes appear without a reload.
+/// A page that shows state the services may change at any moment (another officer's step, the
+/// calculation, an import): it reads again every few seconds while it is open, so changes appear
+/// without a reload.
 /// </summary>
 public abstract class LivePage : ComponentBase, IDisposable
 {
     private readonly CancellationTokenSource _closed = new();
 
-    [Inject] protected GatewayApi Api { get; set; } = default!;
-    [Inject] protected NavigationManager Navigation { get; set; } = default!;
-    [Inject] protected Divisions Divisions { get; set; } = default!;
+    [Inject]
+    protected GatewayApi Api { get; set; } = default!;
+
+    [Inject]
+    protected NavigationManager Navigation { get; set; } = default!;
+
+    [Inject]
+    protected Divisions Divisions { get; set; } = default!;
 
     protected PortalUser User { get; private set; } = PortalUser.Nobody;
     protected bool Loading { get; private set; } = true;
@@ -29,7 +35,8 @@ public abstract class LivePage : ComponentBase, IDisposable
         User = await Api.UserAsync() ?? PortalUser.Nobody;
         await RefreshAsync();
         Loading = false;
-        if (Every is { } every) _ = PollAsync(every);
+        if (Every is { } every)
+            _ = PollAsync(every);
     }
 
     /// <summary>Reads what the page shows.</summary>
@@ -49,7 +56,8 @@ public abstract class LivePage : ComponentBase, IDisposable
         {
             while (await timer.WaitForNextTickAsync(_closed.Token))
             {
-                if (Paused) continue;
+                if (Paused)
+                    continue;
                 await InvokeAsync(async () =>
                 {
                     await RefreshAsync();
@@ -61,7 +69,8 @@ public abstract class LivePage : ComponentBase, IDisposable
         catch (ObjectDisposedException) { }
     }
 
-    /// <summary>True while the user is in the middle of something (a dialog open) that a redraw should not disturb.</summary>
+    /// <summary>True while the user is in the middle of something (a dialog open) that a redraw
+    /// should not disturb.</summary>
     protected virtual bool Paused => false;
 
     public void Dispose()

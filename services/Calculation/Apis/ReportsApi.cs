@@ -7,13 +7,27 @@ using Subsidy.ServiceDefaults.Auth;
 
 namespace Calculation.Apis;
 
-public sealed record DivisionSummary(string Code, string Name, int VillageYears, int Members, int Eligible,
-    decimal Amount, decimal PaidAmount, decimal CreditedAmount, IReadOnlyDictionary<string, int> States);
+public sealed record DivisionSummary(
+    string Code,
+    string Name,
+    int VillageYears,
+    int Members,
+    int Eligible,
+    decimal Amount,
+    decimal PaidAmount,
+    decimal CreditedAmount,
+    IReadOnlyDictionary<string, int> States
+);
 
-public sealed record RollUpView(int Year, DivisionSummary Division, IReadOnlyList<DivisionSummary> Children);
+public sealed record RollUpView(
+    int Year,
+    DivisionSummary Division,
+    IReadOnlyList<DivisionSummary> Children
+);
 
 /// <summary>
-/// 汇总: a township's villages, a county's townships, a city's counties (a province's cities) for one year.
+/// 汇总: a township's villages, a county's townships, a city's counties (a province's cities) for one
+/// year.
 /// </summary>
 public static class ReportsApi
 {
@@ -23,22 +37,42 @@ public static class ReportsApi
         return group;
     }
 
-    public static async Task<Results<Ok<RollUpView>, ProblemHttpResult>> RollUp(string divisionCode, int year,
-        HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<RollUpView>, ProblemHttpResult>> RollUp(
+        string divisionCode,
+        int year,
+        HttpContext http,
+        NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken
+    )
     {
         var caller = http.GetCaller();
-        if (!caller.Covers(divisionCode)) return Problems.OutOfScope(caller, divisionCode);
-        if (DivisionCode.LevelOf(divisionCode) is not { } level) return Problems.NotFound($"区划代码 {divisionCode} 无效。");
+        if (!caller.Covers(divisionCode))
+            return Problems.OutOfScope(caller, divisionCode);
+        if (DivisionCode.LevelOf(divisionCode) is not { } level)
+            return Problems.NotFound($"区划代码 {divisionCode} 无效。");
         var prefix = DivisionCode.ScopePrefix(divisionCode);
         var childLength = DivisionCode.ChildPrefixLength(level);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await ReportQueries.RollUpAsync(connection, childLength, year, prefix, cancellationToken);
+        var rows = await ReportQueries.RollUpAsync(
+            connection,
+            childLength,
+            year,
+            prefix,
+            cancellationToken
+        );
         var childCodes = rows.Select(ChildCode).Distinct().Append(divisionCode).ToArray();
-        var names = (await DivisionReplica.FindAllAsync(connection, null, childCodes, cancellationToken))
-            .ToDictionary(d => d.Key, d => d.Value.Name);
-        var children = rows.GroupBy(ChildCode).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Summarise(g.Key, names.GetValueOrDefault(g.Key, g.Key), g)).ToList();
-        var division = Summarise(divisionCode, names.GetValueOrDefault(divisionCode, divisionCode), rows);
+        var names = (
+            await DivisionReplica.FindAllAsync(connection, null, childCodes, cancellationToken)
+        ).ToDictionary(d => d.Key, d => d.Value.Name);
+        var children = rows.GroupBy(ChildCode)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Summarise(g.Key, names.GetValueOrDefault(g.Key, g.Key), g))
+            .ToList();
+        var division = Summarise(
+            divisionCode,
+            names.GetValueOrDefault(divisionCode, divisionCode),
+            rows
+        );
         return TypedResults.Ok(new RollUpView(year, division, children));
     }
 
@@ -47,9 +81,16 @@ public static class ReportsApi
     private static DivisionSummary Summarise(string code, string name, IEnumerable<RollUpRow> rows)
     {
         var list = rows.ToList();
-        return new DivisionSummary(code, name, list.Sum(r => r.VillageYears), list.Sum(r => r.Members),
-            list.Sum(r => r.Eligible), list.Sum(r => r.Amount), list.Sum(r => r.PaidAmount),
+        return new DivisionSummary(
+            code,
+            name,
+            list.Sum(r => r.VillageYears),
+            list.Sum(r => r.Members),
+            list.Sum(r => r.Eligible),
+            list.Sum(r => r.Amount),
+            list.Sum(r => r.PaidAmount),
             list.Sum(r => r.CreditedAmount),
-            list.GroupBy(r => r.State).ToDictionary(g => g.Key, g => g.Sum(r => r.VillageYears)));
+            list.GroupBy(r => r.State).ToDictionary(g => g.Key, g => g.Sum(r => r.VillageYears))
+        );
     }
 }

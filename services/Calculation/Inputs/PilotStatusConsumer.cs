@@ -10,13 +10,18 @@ namespace Calculation.Inputs;
 public sealed class PilotStatusConsumer(NpgsqlDataSource dataSource, BusinessClock clock)
     : IdempotentConsumer<PilotStatusChanged>(dataSource)
 {
-    protected override async Task HandleAsync(PilotStatusChanged m, UnitOfWork work,
-        CancellationToken cancellationToken)
+    protected override async Task HandleAsync(
+        PilotStatusChanged m,
+        UnitOfWork work,
+        CancellationToken cancellationToken
+    )
     {
         var changed = await InputStore.SavePilotStatusAsync(work, m, cancellationToken);
-        if (changed == 0) return;
-        // The marks first, then the village-years: the calculator holds a claimed mark while it locks its
-        // village-year, so taking them the other way round deadlocked with a calculation under way.
+        if (changed == 0)
+            return;
+        // The marks first, then the village-years: the calculator holds a claimed mark while it
+        // locks its village-year, so taking them the other way round deadlocked with a calculation
+        // under way.
         await Pending.MarkSchemesAsync(work, m.VillageCode, null, cancellationToken);
         if (m.Status == PilotStatus.Suspended)
         {

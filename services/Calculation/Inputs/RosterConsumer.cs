@@ -5,9 +5,14 @@ using Subsidy.ServiceData.Messaging;
 
 namespace Calculation.Inputs;
 
-public sealed class RosterConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<RosterAccepted>(dataSource)
+public sealed class RosterConsumer(NpgsqlDataSource dataSource)
+    : IdempotentConsumer<RosterAccepted>(dataSource)
 {
-    protected override async Task HandleAsync(RosterAccepted m, UnitOfWork work, CancellationToken cancellationToken)
+    protected override async Task HandleAsync(
+        RosterAccepted m,
+        UnitOfWork work,
+        CancellationToken cancellationToken
+    )
     {
         await InputStore.SaveRosterAsync(work, m, cancellationToken);
         await Pending.MarkAsync(work, m.VillageCode, m.Year, cancellationToken);

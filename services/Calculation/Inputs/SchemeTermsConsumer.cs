@@ -8,10 +8,14 @@ namespace Calculation.Inputs;
 public sealed class SchemeTermsConsumer(NpgsqlDataSource dataSource)
     : IdempotentConsumer<SchemeTermsPublished>(dataSource)
 {
-    protected override async Task HandleAsync(SchemeTermsPublished m, UnitOfWork work,
-        CancellationToken cancellationToken)
+    protected override async Task HandleAsync(
+        SchemeTermsPublished m,
+        UnitOfWork work,
+        CancellationToken cancellationToken
+    )
     {
         var changed = await InputStore.SaveSchemeTermsAsync(work, m, cancellationToken);
-        if (changed > 0) await Pending.MarkAsync(work, m.VillageCode, m.Year, cancellationToken);
+        if (changed > 0)
+            await Pending.MarkAsync(work, m.VillageCode, m.Year, cancellationToken);
     }
 }

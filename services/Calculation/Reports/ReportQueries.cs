@@ -3,9 +3,18 @@ using Npgsql;
 
 namespace Calculation.Reports;
 
-/// <summary>The village-years of one child division (a prefix of their codes) in one state, summed.</summary>
-public sealed record RollUpRow(string Prefix, string State, int VillageYears, int Members, int Eligible, decimal Amount,
-    decimal PaidAmount, decimal CreditedAmount);
+/// <summary>The village-years of one child division (a prefix of their codes) in one state,
+/// summed.</summary>
+public sealed record RollUpRow(
+    string Prefix,
+    string State,
+    int VillageYears,
+    int Members,
+    int Eligible,
+    decimal Amount,
+    decimal PaidAmount,
+    decimal CreditedAmount
+);
 
 /// <summary>The sums behind 汇总 (<see cref="Apis.ReportsApi"/>).</summary>
 public static class ReportQueries
@@ -27,11 +36,28 @@ public static class ReportQueries
         """;
 
     /// <summary>
-    /// The year's village-years under <paramref name="prefix"/>, grouped by the first <paramref name="childLength"/>
-    /// digits of their codes and by state.
+    /// The year's village-years under <paramref name="prefix"/>, grouped by the first <paramref
+    /// name="childLength"/> digits of their codes and by state.
     /// </summary>
-    public static async Task<List<RollUpRow>> RollUpAsync(NpgsqlConnection connection, int childLength, int year,
-        string prefix, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<RollUpRow>(new CommandDefinition(
-            RollUpSql, new { childLength, year, prefix }, cancellationToken: cancellationToken))).AsList();
+    public static async Task<List<RollUpRow>> RollUpAsync(
+        NpgsqlConnection connection,
+        int childLength,
+        int year,
+        string prefix,
+        CancellationToken cancellationToken
+    ) =>
+        (
+            await connection.QueryAsync<RollUpRow>(
+                new CommandDefinition(
+                    RollUpSql,
+                    new
+                    {
+                        childLength,
+                        year,
+                        prefix,
+                    },
+                    cancellationToken: cancellationToken
+                )
+            )
+        ).AsList();
 }

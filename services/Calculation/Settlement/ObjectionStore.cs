@@ -4,13 +4,31 @@ using Subsidy.ServiceData;
 
 namespace Calculation.Settlement;
 
-public sealed record ObjectionView(Guid Id, string IdNumber, string Complaint, string FiledBy, DateOnly FiledOn, string State,
-    decimal? AdjustedAmount, string? Resolution, string? ResolvedBy);
+public sealed record ObjectionView(
+    Guid Id,
+    string IdNumber,
+    string Complaint,
+    string FiledBy,
+    DateOnly FiledOn,
+    string State,
+    decimal? AdjustedAmount,
+    string? Resolution,
+    string? ResolvedBy
+);
 
-/// <summary>What an upheld objection is checked against: the run's cap and budget, its total and the member's amount now.</summary>
-public sealed record UpholdBasis(decimal Cap, decimal Budget, decimal Total, decimal CurrentAmount, Guid RunId, string IdNumber);
+/// <summary>What an upheld objection is checked against: the run's cap and budget, its total and
+/// the member's amount now.</summary>
+public sealed record UpholdBasis(
+    decimal Cap,
+    decimal Budget,
+    decimal Total,
+    decimal CurrentAmount,
+    Guid RunId,
+    string IdNumber
+);
 
-/// <summary>The objections of a village-year's notice (异议), read and written inside the steps that file and resolve them.</summary>
+/// <summary>The objections of a village-year's notice (异议), read and written inside the steps that
+/// file and resolve them.</summary>
 public static class ObjectionStore
 {
     private const string ListSql = """
@@ -25,57 +43,148 @@ public static class ObjectionStore
         """;
 
     private const string InsertSql = """
-        INSERT INTO objections (id, village_code, year, run_id, id_number, complaint, filed_by, filed_on, state)
+        INSERT INTO objections (id, village_code, year, run_id, id_number, complaint, filed_by,
+            filed_on, state)
         VALUES (@Id, @VillageCode, @Year, @RunId, @IdNumber, @Complaint, @FiledBy, @Today, 'open')
         """;
 
-    private const string OpenStateSql = "SELECT state FROM objections WHERE id = @Id AND village_code = @VillageCode AND year = @Year FOR UPDATE";
+    private const string OpenStateSql =
+        "SELECT state FROM objections WHERE id = @Id AND village_code = @VillageCode AND year = @Year FOR UPDATE";
 
     private const string MemberSql = "SELECT id_number FROM objections WHERE id = @Id";
 
     private const string UpholdBasisSql = """
         SELECT r.cap, r.budget, r.amount AS total,
-               (SELECT coalesce(m.adjusted_subsidy, m.subsidy) FROM member_results m WHERE m.run_id = o.run_id AND m.id_number = o.id_number) AS current_amount,
+               (SELECT coalesce(m.adjusted_subsidy, m.subsidy) FROM member_results m WHERE m.run_id
+                   = o.run_id AND m.id_number = o.id_number) AS current_amount,
                o.run_id, o.id_number
         FROM objections o JOIN calculation_runs r ON r.id = o.run_id WHERE o.id = @Id
         """;
 
-    /// <summary>The member's amount becomes the adjusted one, and the run's totals follow it.</summary>
+    /// <summary>The member's amount becomes the adjusted one, and the run's totals follow
+    /// it.</summary>
     private const string UpholdSql = """
-        UPDATE objections SET state = 'upheld', adjusted_amount = @Amount, resolution = @Reason, resolved_by = @By, resolved_at = now() WHERE id = @Id;
-        UPDATE member_results SET adjusted_subsidy = @Amount, objection_id = @Id WHERE run_id = @RunId AND id_number = @IdNumber;
+        UPDATE objections SET state = 'upheld', adjusted_amount = @Amount, resolution = @Reason,
+            resolved_by = @By, resolved_at = now() WHERE id = @Id;
+        UPDATE member_results SET adjusted_subsidy = @Amount, objection_id = @Id WHERE run_id =
+            @RunId AND id_number = @IdNumber;
         UPDATE calculation_runs r SET (amount, recipients) = (
-            SELECT sum(coalesce(m.adjusted_subsidy, m.subsidy)), count(*) FILTER (WHERE coalesce(m.adjusted_subsidy, m.subsidy) > 0)
+            SELECT sum(coalesce(m.adjusted_subsidy, m.subsidy)), count(*) FILTER (WHERE
+                coalesce(m.adjusted_subsidy, m.subsidy) > 0)
             FROM member_results m WHERE m.run_id = @RunId) WHERE r.id = @RunId;
         """;
 
-    private const string DismissSql = "UPDATE objections SET state = 'dismissed', resolution = @Reason, resolved_by = @By, resolved_at = now() WHERE id = @Id";
+    private const string DismissSql =
+        "UPDATE objections SET state = 'dismissed', resolution = @Reason, resolved_by = @By, resolved_at = now() WHERE id = @Id";
 
-    public static async Task<IReadOnlyList<ObjectionView>> ListAsync(NpgsqlDataSource dataSource, string villageCode, int year, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ObjectionView>> ListAsync(
+        NpgsqlDataSource dataSource,
+        string villageCode,
+        int year,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<ObjectionView>(new CommandDefinition(ListSql, new { VillageCode = villageCode, Year = year }, cancellationToken: cancellationToken))).AsList();
+        return (
+            await connection.QueryAsync<ObjectionView>(
+                new CommandDefinition(
+                    ListSql,
+                    new { VillageCode = villageCode, Year = year },
+                    cancellationToken: cancellationToken
+                )
+            )
+        ).AsList();
     }
 
     /// <summary>The notice's period and run, and whether the member is listed in it.</summary>
-    public static Task<(DateOnly Start, DateOnly End, Guid RunId, bool Listed)> NoticeAsync(StepContext step, string idNumber) =>
-        step.QuerySingleAsync<(DateOnly, DateOnly, Guid, bool)>(NoticeSql, new { IdNumber = idNumber, step.VillageCode, step.Year });
+    public static Task<(DateOnly Start, DateOnly End, Guid RunId, bool Listed)> NoticeAsync(
+        StepContext step,
+        string idNumber
+    ) =>
+        step.QuerySingleAsync<(DateOnly, DateOnly, Guid, bool)>(
+            NoticeSql,
+            new
+            {
+                IdNumber = idNumber,
+                step.VillageCode,
+                step.Year,
+            }
+        );
 
     public static Task FileAsync(StepContext step, Guid runId, string idNumber, string complaint) =>
-        step.ExecuteAsync(InsertSql, new { Id = Guid.CreateVersion7(), step.VillageCode, step.Year, RunId = runId, IdNumber = idNumber, Complaint = complaint, FiledBy = step.Caller.UserId, step.Today });
+        step.ExecuteAsync(
+            InsertSql,
+            new
+            {
+                Id = Guid.CreateVersion7(),
+                step.VillageCode,
+                step.Year,
+                RunId = runId,
+                IdNumber = idNumber,
+                Complaint = complaint,
+                FiledBy = step.Caller.UserId,
+                step.Today,
+            }
+        );
 
-    /// <summary>The objection's state, locked for the step; null when the village-year has no such objection.</summary>
+    /// <summary>The objection's state, locked for the step; null when the village-year has no such
+    /// objection.</summary>
     public static Task<string?> StateForUpdateAsync(StepContext step, Guid id) =>
-        step.QuerySingleOrDefaultAsync<string>(OpenStateSql, new { Id = id, step.VillageCode, step.Year });
+        step.QuerySingleOrDefaultAsync<string>(
+            OpenStateSql,
+            new
+            {
+                Id = id,
+                step.VillageCode,
+                step.Year,
+            }
+        );
 
-    public static Task<string?> MemberAsync(UnitOfWork work, Guid id, CancellationToken cancellationToken) =>
-        work.Connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(MemberSql, new { Id = id }, work.Transaction, cancellationToken: cancellationToken));
+    public static Task<string?> MemberAsync(
+        UnitOfWork work,
+        Guid id,
+        CancellationToken cancellationToken
+    ) =>
+        work.Connection.QuerySingleOrDefaultAsync<string>(
+            new CommandDefinition(
+                MemberSql,
+                new { Id = id },
+                work.Transaction,
+                cancellationToken: cancellationToken
+            )
+        );
 
-    public static Task<UpholdBasis> UpholdBasisAsync(StepContext step, Guid id) => step.QuerySingleAsync<UpholdBasis>(UpholdBasisSql, new { Id = id });
+    public static Task<UpholdBasis> UpholdBasisAsync(StepContext step, Guid id) =>
+        step.QuerySingleAsync<UpholdBasis>(UpholdBasisSql, new { Id = id });
 
-    public static Task UpholdAsync(StepContext step, Guid id, UpholdBasis basis, decimal amount, string reason) =>
-        step.ExecuteAsync(UpholdSql, new { Amount = amount, Reason = reason, By = step.Caller.UserId, Id = id, basis.RunId, basis.IdNumber });
+    public static Task UpholdAsync(
+        StepContext step,
+        Guid id,
+        UpholdBasis basis,
+        decimal amount,
+        string reason
+    ) =>
+        step.ExecuteAsync(
+            UpholdSql,
+            new
+            {
+                Amount = amount,
+                Reason = reason,
+                By = step.Caller.UserId,
+                Id = id,
+                basis.RunId,
+                basis.IdNumber,
+            }
+        );
 
     public static Task DismissAsync(StepContext step, Guid id, string reason) =>
-        step.ExecuteAsync(DismissSql, new { Reason = reason, By = step.Caller.UserId, Id = id });
+        step.ExecuteAsync(
+            DismissSql,
+            new
+            {
+                Reason = reason,
+                By = step.Caller.UserId,
+                Id = id,
+            }
+        );
 }

@@ -3,12 +3,14 @@ using Subsidy.Contracts;
 
 namespace Calculation.Settlement;
 
-/// <summary>The members' lines of a village-year as its documents list them, for the step events that carry them.</summary>
+/// <summary>The members' lines of a village-year as its documents list them, for the step events
+/// that carry them.</summary>
 public static class SettlementSnapshots
 {
     /// <summary>The latest run's lines; parameters @villageCode and @year.</summary>
     public const string LinesSql = """
-        SELECT m.id_number, m.name, m.special_group, m.tier, m.own, coalesce(m.adjusted_subsidy, m.subsidy) AS subsidy, m.exclusion, m.flags,
+        SELECT m.id_number, m.name, m.special_group, m.tier, m.own, coalesce(m.adjusted_subsidy,
+            m.subsidy) AS subsidy, m.exclusion, m.flags,
                m.objection_id IS NOT NULL AS adjusted
         FROM village_years v JOIN member_results m ON m.run_id = v.run_id
         WHERE v.village_code = @villageCode AND v.year = @year
@@ -16,10 +18,12 @@ public static class SettlementSnapshots
         """;
 
     /// <summary>
-    /// The steps whose documents list the members (花名册, 公示, 到账明细); the rest publish counts and totals only, which is
-    /// all the one-page 申报表 and 缴费通知单 show (a city's year is thousands of steps, most of them needing no list).
+    /// The steps whose documents list the members (花名册, 公示, 到账明细); the rest publish counts and
+    /// totals only, which is all the one-page 申报表 and 缴费通知单 show (a city's year is thousands of
+    /// steps, most of them needing no list).
     /// </summary>
-    public static bool CarriesLines(SettlementStep step) => step is SettlementStep.Confirm or SettlementStep.PublishNotice or SettlementStep.Credit;
+    public static bool CarriesLines(SettlementStep step) =>
+        step is SettlementStep.Confirm or SettlementStep.PublishNotice or SettlementStep.Credit;
 
     // Dapper binds a text[] column to a settable string[] property, not to a constructor parameter.
     public sealed class Line
@@ -35,6 +39,18 @@ public static class SettlementSnapshots
         public bool Adjusted { get; set; }
     }
 
-    public static SettlementLine ToLine(Line l) => new(l.IdNumber, l.Name, SpecialGroups.FromCode(l.SpecialGroup), l.Tier, l.Own, l.Subsidy, l.Exclusion, l.Flags,
-        l.Adjusted ? "异议采纳调整" : l.Exclusion is null ? null : ResultCodes.NameOf(l.Exclusion));
+    public static SettlementLine ToLine(Line l) =>
+        new(
+            l.IdNumber,
+            l.Name,
+            SpecialGroups.FromCode(l.SpecialGroup),
+            l.Tier,
+            l.Own,
+            l.Subsidy,
+            l.Exclusion,
+            l.Flags,
+            l.Adjusted ? "异议采纳调整"
+                : l.Exclusion is null ? null
+                : ResultCodes.NameOf(l.Exclusion)
+        );
 }

@@ -8,13 +8,14 @@ using Subsidy.ServiceData;
 namespace Calculation.Settlement;
 
 /// <summary>
-/// A village-year as the API shows it: its standing, its run and what the run used, its payment notice, its members'
-/// results.
+/// A village-year as the API shows it: its standing, its run and what the run used, its payment
+/// notice, its members' results.
 /// </summary>
 public static class SettlementStatus
 {
     private const string ResultsSql = """
-        SELECT id_number, name, exclusion, own, tier, special_group, floor, incentive, floor_part, incentive_part, subsidy, adjusted_subsidy, flags
+        SELECT id_number, name, exclusion, own, tier, special_group, floor, incentive, floor_part,
+            incentive_part, subsidy, adjusted_subsidy, flags
         FROM member_results WHERE run_id = @runId AND (@idNumber::text IS NULL OR id_number = @idNumber)
         ORDER BY id_number
         """;
@@ -36,53 +37,142 @@ public static class SettlementStatus
         public decimal? AdjustedSubsidy { get; set; }
         public string[] Flags { get; set; } = [];
 
-        public ResultView ToView() => new(IdNumber, Name, Exclusion, Own, Tier, SpecialGroup, Floor, Incentive,
-            FloorPart, IncentivePart, Subsidy, AdjustedSubsidy, AdjustedSubsidy ?? Subsidy, Flags, null);
+        public ResultView ToView() =>
+            new(
+                IdNumber,
+                Name,
+                Exclusion,
+                Own,
+                Tier,
+                SpecialGroup,
+                Floor,
+                Incentive,
+                FloorPart,
+                IncentivePart,
+                Subsidy,
+                AdjustedSubsidy,
+                AdjustedSubsidy ?? Subsidy,
+                Flags,
+                null
+            );
     }
 
     /// <summary>
-    /// The village-year after a step, as the step read it in its own transaction, with one member's result when the
-    /// step was about that member.
+    /// The village-year after a step, as the step read it in its own transaction, with one member's
+    /// result when the step was about that member.
     /// </summary>
-    public static async Task<SettlementStatusView> StatusAsync(UnitOfWork work, string villageCode, int year,
-        VillageYearStanding standing, string? memberIdNumber, CancellationToken cancellationToken)
+    public static async Task<SettlementStatusView> StatusAsync(
+        UnitOfWork work,
+        string villageCode,
+        int year,
+        VillageYearStanding standing,
+        string? memberIdNumber,
+        CancellationToken cancellationToken
+    )
     {
         var status = Of(villageCode, year, standing);
-        if (memberIdNumber is null || status.Run is null) return status;
+        if (memberIdNumber is null || status.Run is null)
+            return status;
         var member = await ResultsAsync(
-            work.Connection, work.Transaction, status.Run.Id, memberIdNumber, cancellationToken);
+            work.Connection,
+            work.Transaction,
+            status.Run.Id,
+            memberIdNumber,
+            cancellationToken
+        );
         return status with { Member = member.Select(Explained).FirstOrDefault() };
     }
 
-    public static SettlementStatusView Of(string villageCode, int year, VillageYearStanding s) => new(
-        villageCode, year, s.State, SettlementStateNames.ChineseName(s.State), s.Stale,
-        s.NoticeStart, s.NoticeEnd, s.RejectionReason, s.OpenObjections, s.Amount, s.Recipients,
-        s.RunId is { } run
-            ? new RunView(run, s.Fingerprint!, s.Members!.Value, s.Eligible!.Value, s.RunTotal!.Value,
-                s.DurationMs!.Value, s.RunCreatedAt!.Value,
-                new RunInputsView(s.RunBatchId, s.RunLumpSumBatches ?? [], s.RunRosterBatchId, s.RunSchemeId,
-                    s.RunSchemeVersion, s.RunPolicyRegion, year, s.RunPolicyVersion, s.Budget, s.RunCap))
-            : null,
-        s.NoticeNumber is { } number
-            ? new PaymentNoticeView(number, s.NoticeAmount!.Value, s.NoticePayer!, s.NoticeCreditCode,
-                s.NoticeIssuedOn!.Value, s.NoticeDueOn!.Value, s.NoticeReceiptNumber, s.NoticePaidAmount,
-                s.NoticePaidAt, s.NoticeCreditedOn, s.NoticeRejectionReason, s.NoticeRejectedAt)
-            : null,
-        null);
+    public static SettlementStatusView Of(string villageCode, int year, VillageYearStanding s) =>
+        new(
+            villageCode,
+            year,
+            s.State,
+            SettlementStateNames.ChineseName(s.State),
+            s.Stale,
+            s.NoticeStart,
+            s.NoticeEnd,
+            s.RejectionReason,
+            s.OpenObjections,
+            s.Amount,
+            s.Recipients,
+            s.RunId is { } run
+                ? new RunView(
+                    run,
+                    s.Fingerprint!,
+                    s.Members!.Value,
+                    s.Eligible!.Value,
+                    s.RunTotal!.Value,
+                    s.DurationMs!.Value,
+                    s.RunCreatedAt!.Value,
+                    new RunInputsView(
+                        s.RunBatchId,
+                        s.RunLumpSumBatches ?? [],
+                        s.RunRosterBatchId,
+                        s.RunSchemeId,
+                        s.RunSchemeVersion,
+                        s.RunPolicyRegion,
+                        year,
+                        s.RunPolicyVersion,
+                        s.Budget,
+                        s.RunCap
+                    )
+                )
+                : null,
+            s.NoticeNumber is { } number
+                ? new PaymentNoticeView(
+                    number,
+                    s.NoticeAmount!.Value,
+                    s.NoticePayer!,
+                    s.NoticeCreditCode,
+                    s.NoticeIssuedOn!.Value,
+                    s.NoticeDueOn!.Value,
+                    s.NoticeReceiptNumber,
+                    s.NoticePaidAmount,
+                    s.NoticePaidAt,
+                    s.NoticeCreditedOn,
+                    s.NoticeRejectionReason,
+                    s.NoticeRejectedAt
+                )
+                : null,
+            null
+        );
 
     /// <summary>
-    /// A run's results (or one member's), without explanations: the page shown gets them (<see cref="Explained"/>).
+    /// A run's results (or one member's), without explanations: the page shown gets them (<see
+    /// cref="Explained"/>).
     /// </summary>
-    public static async Task<IReadOnlyList<ResultView>> ResultsAsync(NpgsqlConnection connection,
-        NpgsqlTransaction? transaction, Guid runId, string? idNumber, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<ResultRow>(new CommandDefinition(
-            ResultsSql, new { runId, idNumber }, transaction, cancellationToken: cancellationToken)))
-        .Select(r => r.ToView()).ToList();
+    public static async Task<IReadOnlyList<ResultView>> ResultsAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        Guid runId,
+        string? idNumber,
+        CancellationToken cancellationToken
+    ) =>
+        (
+            await connection.QueryAsync<ResultRow>(
+                new CommandDefinition(
+                    ResultsSql,
+                    new { runId, idNumber },
+                    transaction,
+                    cancellationToken: cancellationToken
+                )
+            )
+        )
+            .Select(r => r.ToView())
+            .ToList();
 
     public static ResultView Explained(ResultView r) =>
         r with
         {
             Explanation = ResultTexts.Explain(
-                r.Exclusion, r.Tier, r.SpecialGroup, r.FloorPart, r.IncentivePart, r.Flags, r.AdjustedSubsidy),
+                r.Exclusion,
+                r.Tier,
+                r.SpecialGroup,
+                r.FloorPart,
+                r.IncentivePart,
+                r.Flags,
+                r.AdjustedSubsidy
+            ),
         };
 }

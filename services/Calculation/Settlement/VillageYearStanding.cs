@@ -5,15 +5,17 @@ using Subsidy.Contracts;
 namespace Calculation.Settlement;
 
 /// <summary>
-/// A village-year as it stands — its state, latest run and payment notice — read with one query: what a step's
-/// event carries, what the step answers, and what a GET of the village-year shows.
+/// A village-year as it stands — its state, latest run and payment notice — read with one query:
+/// what a step's event carries, what the step answers, and what a GET of the village-year shows.
 /// </summary>
 public sealed class VillageYearStanding
 {
-    /// <summary>One row, or none for a village-year never calculated; parameters @villageCode and @year.</summary>
+    /// <summary>One row, or none for a village-year never calculated; parameters @villageCode and
+    /// @year.</summary>
     public const string Sql = """
         SELECT v.state, v.stale, v.notice_start, v.notice_end, v.rejection_reason,
-               (SELECT count(*)::int FROM objections o WHERE o.village_code = v.village_code AND o.year = v.year AND o.state = 'open') AS open_objections,
+               (SELECT count(*)::int FROM objections o WHERE o.village_code = v.village_code AND
+                   o.year = v.year AND o.state = 'open') AS open_objections,
                v.run_id, r.fingerprint, r.members, r.eligible, r.total AS run_total, r.duration_ms, r.created_at AS run_created_at,
                r.batch_id AS run_batch_id, r.lump_sum_batches AS run_lump_sum_batches, r.roster_batch_id AS run_roster_batch_id, r.scheme_id AS run_scheme_id,
                r.scheme_version AS run_scheme_version, r.policy_region AS run_policy_region, r.policy_version AS run_policy_version, r.cap AS run_cap,
@@ -50,7 +52,9 @@ public sealed class VillageYearStanding
     public string? RunPolicyRegion { get; init; }
     public long? RunPolicyVersion { get; init; }
     public decimal? RunCap { get; init; }
-    /// <summary>The run's amount as it stands, upheld objections included; 0 before any run.</summary>
+
+    /// <summary>The run's amount as it stands, upheld objections included; 0 before any
+    /// run.</summary>
     public decimal Amount { get; init; }
     public int Recipients { get; init; }
     public string? OrganisationName { get; init; }
@@ -71,13 +75,50 @@ public sealed class VillageYearStanding
     public string? NoticeRejectionReason { get; init; }
     public DateTime? NoticeRejectedAt { get; init; }
 
-    public static Task<VillageYearStanding?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string villageCode, int year, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<VillageYearStanding>(new CommandDefinition(Sql, new { villageCode, year }, transaction, cancellationToken: cancellationToken));
+    public static Task<VillageYearStanding?> ReadAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        string villageCode,
+        int year,
+        CancellationToken cancellationToken
+    ) =>
+        connection.QuerySingleOrDefaultAsync<VillageYearStanding>(
+            new CommandDefinition(
+                Sql,
+                new { villageCode, year },
+                transaction,
+                cancellationToken: cancellationToken
+            )
+        );
 
-    /// <summary>What the step's event carries for the document service and the tax-bureau integration.</summary>
-    public SettlementSnapshot ToSnapshot(IReadOnlyList<SettlementLine> lines) => new(RunId, OrganisationName, CreditCode, Budget, NoticeStart, NoticeEnd,
-        Members ?? 0, Eligible ?? 0, Amount,
-        NoticeNumber is null ? null : new PaymentNoticeInfo(NoticeNumber, NoticeCountyCode!, NoticeAmount!.Value, NoticeIssuedOn!.Value, NoticeDueOn!.Value, NoticeReceiptNumber,
-            NoticePaidAt is { } paid ? new DateTimeOffset(DateTime.SpecifyKind(paid, DateTimeKind.Utc)) : null, NoticePaidAmount),
-        lines, Recipients);
+    /// <summary>What the step's event carries for the document service and the tax-bureau
+    /// integration.</summary>
+    public SettlementSnapshot ToSnapshot(IReadOnlyList<SettlementLine> lines) =>
+        new(
+            RunId,
+            OrganisationName,
+            CreditCode,
+            Budget,
+            NoticeStart,
+            NoticeEnd,
+            Members ?? 0,
+            Eligible ?? 0,
+            Amount,
+            NoticeNumber is null
+                ? null
+                : new PaymentNoticeInfo(
+                    NoticeNumber,
+                    NoticeCountyCode!,
+                    NoticeAmount!.Value,
+                    NoticeIssuedOn!.Value,
+                    NoticeDueOn!.Value,
+                    NoticeReceiptNumber,
+                    NoticePaidAt is { } paid
+                        ? new DateTimeOffset(DateTime.SpecifyKind(paid, DateTimeKind.Utc))
+                        : null,
+                    NoticePaidAmount
+                ),
+            lines,
+            Recipients
+        );
 }

@@ -16,16 +16,22 @@ public sealed class StatementMember
 }
 
 /// <summary>
-/// What a resident's statement is worked out from: their result (null when the village-year's result does not list
-/// them), the terms in force as stored (null when none are), and every credited year of theirs in any village.
+/// What a resident's statement is worked out from: their result (null when the village-year's
+/// result does not list them), the terms in force as stored (null when none are), and every
+/// credited year of theirs in any village.
 /// </summary>
-public sealed record StatementData(StatementMember? Member, string? Terms, IReadOnlyList<CreditedYear> Credited);
+public sealed record StatementData(
+    StatementMember? Member,
+    string? Terms,
+    IReadOnlyList<CreditedYear> Credited
+);
 
 /// <summary>The reads behind 算清经济账 (<see cref="StatementsApi"/>), in one round trip.</summary>
 public static class StatementQueries
 {
     private const string MemberSql = """
-        SELECT m.name, m.special_group, m.exclusion, m.tier, coalesce(m.adjusted_subsidy, m.subsidy) AS amount, 'BUDGET_PRORATED' = ANY(m.flags) AS prorated
+        SELECT m.name, m.special_group, m.exclusion, m.tier, coalesce(m.adjusted_subsidy, m.subsidy)
+            AS amount, 'BUDGET_PRORATED' = ANY(m.flags) AS prorated
         FROM village_years v JOIN member_results m ON m.run_id = v.run_id
         WHERE v.village_code = @villageCode AND v.year = @year AND m.id_number = @idNumber;
         SELECT terms::text FROM schemes_in_force WHERE village_code = @villageCode AND year = @year;
@@ -35,11 +41,24 @@ public static class StatementQueries
         ORDER BY v.year, v.village_code;
         """;
 
-    public static async Task<StatementData> ReadAsync(NpgsqlConnection connection, string villageCode, int year,
-        string idNumber, CancellationToken cancellationToken)
+    public static async Task<StatementData> ReadAsync(
+        NpgsqlConnection connection,
+        string villageCode,
+        int year,
+        string idNumber,
+        CancellationToken cancellationToken
+    )
     {
-        var command = new CommandDefinition(MemberSql, new { villageCode, year, idNumber },
-            cancellationToken: cancellationToken);
+        var command = new CommandDefinition(
+            MemberSql,
+            new
+            {
+                villageCode,
+                year,
+                idNumber,
+            },
+            cancellationToken: cancellationToken
+        );
         await using var results = await connection.QueryMultipleAsync(command);
         var member = await results.ReadSingleOrDefaultAsync<StatementMember>();
         var terms = await results.ReadSingleOrDefaultAsync<string>();

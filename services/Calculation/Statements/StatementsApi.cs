@@ -11,8 +11,9 @@ namespace Calculation.Statements;
 public sealed record StatementRequest(string? IdNumber);
 
 /// <summary>
-/// 算清经济账 for one resident of a village-year, by ID number in the body (an ID number is kept out of addresses,
-/// which logs and proxies keep). Anyone whose scope covers the village may ask; the answer names nobody else.
+/// 算清经济账 for one resident of a village-year, by ID number in the body (an ID number is kept out of
+/// addresses, which logs and proxies keep). Anyone whose scope covers the village may ask; the
+/// answer names nobody else.
 /// </summary>
 public static class StatementsApi
 {
@@ -22,29 +23,72 @@ public static class StatementsApi
         return group;
     }
 
-    public static async Task<Results<Ok<ResidentStatement>, ProblemHttpResult, ValidationProblem>> GetStatement(
-        string villageCode, int year, StatementRequest? body, HttpContext http, NpgsqlDataSource dataSource,
-        CancellationToken cancellationToken)
+    public static async Task<
+        Results<Ok<ResidentStatement>, ProblemHttpResult, ValidationProblem>
+    > GetStatement(
+        string villageCode,
+        int year,
+        StatementRequest? body,
+        HttpContext http,
+        NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken
+    )
     {
         var caller = http.GetCaller();
-        if (!caller.Covers(villageCode)) return Problems.OutOfScope(caller, villageCode);
+        if (!caller.Covers(villageCode))
+            return Problems.OutOfScope(caller, villageCode);
         var idNumber = body?.IdNumber?.Trim().ToUpperInvariant();
-        if (IdNumber.WhyInvalid(idNumber) is { } invalid) return Problems.Invalid([("idNumber", invalid)]);
+        if (IdNumber.WhyInvalid(idNumber) is { } invalid)
+            return Problems.Invalid([("idNumber", invalid)]);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var (member, terms, credited) =
-            await StatementQueries.ReadAsync(connection, villageCode, year, idNumber!, cancellationToken);
-        if (member is null) return Problems.NotFound($"村 {villageCode} {year} 年度的测算结果中没有这位参保人。");
-        var policy = await PolicyYearRow.EffectiveAsync(connection, null, villageCode, year, cancellationToken);
+        var (member, terms, credited) = await StatementQueries.ReadAsync(
+            connection,
+            villageCode,
+            year,
+            idNumber!,
+            cancellationToken
+        );
+        if (member is null)
+            return Problems.NotFound($"村 {villageCode} {year} 年度的测算结果中没有这位参保人。");
+        var policy = await PolicyYearRow.EffectiveAsync(
+            connection,
+            null,
+            villageCode,
+            year,
+            cancellationToken
+        );
         if (terms is null || policy is null)
         {
-            return Problems.Conflict($"村 {villageCode} {year} 年度的补助方案或政策参数尚未到位，无法测算各档次的补助。");
+            return Problems.Conflict(
+                $"村 {villageCode} {year} 年度的补助方案或政策参数尚未到位，无法测算各档次的补助。"
+            );
         }
         var scheme = JsonSerializer.Deserialize<SchemeTermsPublished>(terms, StoredJson.Options)!;
 
-        return TypedResults.Ok(StatementRules.Compose(new StatementInputs(
-            new SchemeInput(scheme.MembershipBasis, scheme.Stacking, scheme.Floors, scheme.Incentives, scheme.Budget),
-            policy.ToInput(), villageCode, year, member.Name, idNumber!, SpecialGroups.FromCode(member.SpecialGroup),
-            ResultCodes.ExclusionOf(member.Exclusion), member.Tier, member.Amount, member.Prorated, credited)));
+        return TypedResults.Ok(
+            StatementRules.Compose(
+                new StatementInputs(
+                    new SchemeInput(
+                        scheme.MembershipBasis,
+                        scheme.Stacking,
+                        scheme.Floors,
+                        scheme.Incentives,
+                        scheme.Budget
+                    ),
+                    policy.ToInput(),
+                    villageCode,
+                    year,
+                    member.Name,
+                    idNumber!,
+                    SpecialGroups.FromCode(member.SpecialGroup),
+                    ResultCodes.ExclusionOf(member.Exclusion),
+                    member.Tier,
+                    member.Amount,
+                    member.Prorated,
+                    credited
+                )
+            )
+        );
     }
 }

@@ -11,52 +11,108 @@ public sealed record ErrorLine(int 行号, string 列, string? 值, string 原�
 /// <summary>One error as the batch API shows it inline.</summary>
 public sealed record ErrorView(int RowNumber, string Column, string? Value, string Reason);
 
-/// <summary>The downloadable list of every error of a rejected file, as CSV (UTF-8 with BOM, for Excel) or XLSX.</summary>
+/// <summary>The downloadable list of every error of a rejected file, as CSV (UTF-8 with BOM, for
+/// Excel) or XLSX.</summary>
 public static class ErrorReport
 {
-    private const string Sql = "SELECT row_no AS 行号, column_name AS 列, value AS 值, reason AS 原因 FROM import_errors WHERE batch_id = @BatchId ORDER BY row_no, column_name";
+    private const string Sql =
+        "SELECT row_no AS 行号, column_name AS 列, value AS 值, reason AS 原因 FROM import_errors WHERE batch_id = @BatchId ORDER BY row_no, column_name";
 
-    /// <summary>How many errors a rejected batch shows inline; the report to download has them all.</summary>
+    /// <summary>How many errors a rejected batch shows inline; the report to download has them
+    /// all.</summary>
     public const int InlineErrors = 100;
 
-    private const string FirstSql = "SELECT row_no AS \"RowNumber\", column_name AS \"Column\", value AS \"Value\", reason AS \"Reason\" FROM import_errors WHERE batch_id = @BatchId ORDER BY row_no, column_name LIMIT @Limit";
+    private const string FirstSql =
+        "SELECT row_no AS \"RowNumber\", column_name AS \"Column\", value AS \"Value\", reason AS \"Reason\" FROM import_errors WHERE batch_id = @BatchId ORDER BY row_no, column_name LIMIT @Limit";
 
-    public static async Task<IReadOnlyList<ErrorView>> FirstAsync(NpgsqlDataSource dataSource, Guid batchId, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ErrorView>> FirstAsync(
+        NpgsqlDataSource dataSource,
+        Guid batchId,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<ErrorView>(new CommandDefinition(FirstSql, new { BatchId = batchId, Limit = InlineErrors }, cancellationToken: cancellationToken))).AsList();
+        return (
+            await connection.QueryAsync<ErrorView>(
+                new CommandDefinition(
+                    FirstSql,
+                    new { BatchId = batchId, Limit = InlineErrors },
+                    cancellationToken: cancellationToken
+                )
+            )
+        ).AsList();
     }
 
-    /// <param name="errorCount">Every error of the batch; past <see cref="ErrorSink.StoredLimit"/> they are counted, not listed, and the report says so.</param>
-    public static async Task WriteCsvAsync(NpgsqlDataSource dataSource, Guid batchId, int errorCount, Stream output, CancellationToken cancellationToken)
+    /// <param name="errorCount">Every error of the batch; past <see cref="ErrorSink.StoredLimit"/>
+    /// they are counted, not listed, and the report says so.</param>
+    public static async Task WriteCsvAsync(
+        NpgsqlDataSource dataSource,
+        Guid batchId,
+        int errorCount,
+        Stream output,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16, leaveOpen: true);
+        await using var writer = new StreamWriter(
+            output,
+            new UTF8Encoding(encoderShouldEmitUTF8Identifier: true),
+            1 << 16,
+            leaveOpen: true
+        );
         writer.NewLine = "\r\n";
         await writer.WriteLineAsync("行号,列,值,原因");
         var listed = 0;
-        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(Sql, new { BatchId = batchId }, cancellationToken: cancellationToken)))
+        await using (
+            var reader = await connection.ExecuteReaderAsync(
+                new CommandDefinition(
+                    Sql,
+                    new { BatchId = batchId },
+                    cancellationToken: cancellationToken
+                )
+            )
+        )
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 listed++;
-                await writer.WriteLineAsync($"{reader.GetInt32(0)},{Cell(reader.GetString(1))},{Cell(reader.IsDBNull(2) ? "" : reader.GetString(2))},{Cell(reader.GetString(3))}");
+                await writer.WriteLineAsync(
+                    $"{reader.GetInt32(0)},{Cell(reader.GetString(1))},{Cell(reader.IsDBNull(2) ? "" : reader.GetString(2))},{Cell(reader.GetString(3))}"
+                );
             }
         }
-        if (errorCount > listed) await writer.WriteLineAsync($",,,{Cell(NotListed(errorCount, listed))}");
+        if (errorCount > listed)
+            await writer.WriteLineAsync($",,,{Cell(NotListed(errorCount, listed))}");
     }
 
-    public static async Task WriteXlsxAsync(NpgsqlDataSource dataSource, Guid batchId, int errorCount, Stream output, CancellationToken cancellationToken)
+    public static async Task WriteXlsxAsync(
+        NpgsqlDataSource dataSource,
+        Guid batchId,
+        int errorCount,
+        Stream output,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // Workbook cells are written as text cells, never formulas, so they need no apostrophe (a unit test reads the XML).
-        var rows = (await connection.QueryAsync<ErrorLine>(new CommandDefinition(Sql, new { BatchId = batchId }, flags: CommandFlags.None, cancellationToken: cancellationToken))).AsList();
-        if (errorCount > rows.Count) rows.Add(new ErrorLine(0, "", null, NotListed(errorCount, rows.Count)));
+        // Workbook cells are written as text cells, never formulas, so they need no apostrophe (a
+        // unit test reads the XML).
+        var rows = (
+            await connection.QueryAsync<ErrorLine>(
+                new CommandDefinition(
+                    Sql,
+                    new { BatchId = batchId },
+                    flags: CommandFlags.None,
+                    cancellationToken: cancellationToken
+                )
+            )
+        ).AsList();
+        if (errorCount > rows.Count)
+            rows.Add(new ErrorLine(0, "", null, NotListed(errorCount, rows.Count)));
         await output.SaveAsAsync(rows, sheetName: "错误清单", cancellationToken: cancellationToken);
     }
 
-    private static string NotListed(int errorCount, int listed) => $"共 {errorCount:N0} 处错误，以上列出前 {listed:N0} 处，另有 {errorCount - listed:N0} 处未列出";
+    private static string NotListed(int errorCount, int listed) =>
+        $"共 {errorCount:N0} 处错误，以上列出前 {listed:N0} 处，另有 {errorCount - listed:N0} 处未列出";
 
     private static string Cell(string value) => SpreadsheetText.CsvField(value);
-
 }

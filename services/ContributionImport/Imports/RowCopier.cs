@@ -5,21 +5,25 @@ using Subsidy.Contracts;
 namespace ContributionImport.Imports;
 
 /// <summary>
-/// COPYs a batch's records into contribution_rows in segments, each committed when it ends. A segment ends
-/// when <see cref="Flush"/> is called — before the reader waits on the uploading client — so no transaction stays
-/// open while a client stalls (docs/design/08-access-and-roles.md). Rows of a batch count only once the batch is
-/// accepted; a rejected or abandoned batch's rows are deleted (<see cref="DeleteAsync"/>), and a batch taken up again
-/// starts from none.
+/// COPYs a batch's records into contribution_rows in segments, each committed when it ends. A
+/// segment ends when <see cref="Flush"/> is called — before the reader waits on the uploading
+/// client — so no transaction stays open while a client stalls
+/// (docs/design/08-access-and-roles.md). Rows of a batch count only once the batch is accepted; a
+/// rejected or abandoned batch's rows are deleted (<see cref="DeleteAsync"/>), and a batch taken up
+/// again starts from none.
 /// </summary>
 /// <remarks>
-/// COPY's text format, written here field by field into the stream's own buffer: the import's thread is the busiest
-/// of an upload, and the binary importer's per-field type binding cost it more than PostgreSQL's parsing of the text
-/// costs the server (docs/benchmarks.md, the import benchmark).
+/// COPY's text format, written here field by field into the stream's own buffer: the import's
+/// thread is the busiest of an upload, and the binary importer's per-field type binding cost it
+/// more than PostgreSQL's parsing of the text costs the server (docs/benchmarks.md, the import
+/// benchmark).
 /// </remarks>
 public sealed class RowCopier(NpgsqlConnection connection, Guid batchId) : IAsyncDisposable
 {
     private const string CopySql = """
-        COPY contribution_rows (batch_id, row_no, name, id_number, village_code, year, item, pay_type, tier, amount, paid_on, identity, special_group, receiving_benefits, duplicate_key)
+        COPY contribution_rows (batch_id, row_no, name, id_number, village_code, year, item,
+            pay_type, tier, amount, paid_on, identity, special_group, receiving_benefits,
+            duplicate_key)
         FROM STDIN (FORMAT TEXT)
         """;
 
@@ -30,15 +34,18 @@ public sealed class RowCopier(NpgsqlConnection connection, Guid batchId) : IAsyn
 
     public long Written { get; private set; }
 
-    /// <summary>How many records of each village were written: what the acceptance announces, without counting them again in SQL.</summary>
+    /// <summary>How many records of each village were written: what the acceptance announces,
+    /// without counting them again in SQL.</summary>
     public IReadOnlyDictionary<string, int> VillageRows => _villageRows;
 
-    /// <summary>False when no two records written can be the same record, so the database need not be asked.</summary>
+    /// <summary>False when no two records written can be the same record, so the database need not
+    /// be asked.</summary>
     public bool MayHoldDuplicates() => _duplicates.MayHoldDuplicates();
 
     /// <summary>
-    /// Synchronous writes: the writer buffers and flushes in large blocks, and an awaited call per field costs more
-    /// than the copying itself. This runs on the import's own worker thread, never on a request thread.
+    /// Synchronous writes: the writer buffers and flushes in large blocks, and an awaited call per
+    /// field costs more than the copying itself. This runs on the import's own worker thread, never
+    /// on a request thread.
     /// </summary>
     public void Write(ContributionRecord record)
     {
@@ -53,7 +60,8 @@ public sealed class RowCopier(NpgsqlConnection connection, Guid batchId) : IAsyn
     /// <summary>Ends the open segment, committing it; the next record starts another.</summary>
     public void Flush()
     {
-        if (_segment is null) return;
+        if (_segment is null)
+            return;
         // Disposing the writer ends the COPY, which commits its rows.
         _segment.Dispose();
         _segment = null;
@@ -63,7 +71,10 @@ public sealed class RowCopier(NpgsqlConnection connection, Guid batchId) : IAsyn
     public async Task DeleteAsync(CancellationToken cancellationToken)
     {
         await DisposeSegmentAsync();
-        await using var delete = new NpgsqlCommand("DELETE FROM contribution_rows WHERE batch_id = @batchId", connection);
+        await using var delete = new NpgsqlCommand(
+            "DELETE FROM contribution_rows WHERE batch_id = @batchId",
+            connection
+        );
         delete.Parameters.AddWithValue("batchId", batchId);
         await delete.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -71,7 +82,8 @@ public sealed class RowCopier(NpgsqlConnection connection, Guid batchId) : IAsyn
     /// <summary>An unfinished segment is cancelled: its rows are not committed.</summary>
     private async ValueTask DisposeSegmentAsync()
     {
-        if (_segment is null) return;
+        if (_segment is null)
+            return;
         try
         {
             await _segment.CancelAsync();
@@ -86,12 +98,19 @@ public sealed class RowCopier(NpgsqlConnection connection, Guid batchId) : IAsyn
     public ValueTask DisposeAsync() => DisposeSegmentAsync();
 }
 
-/// <summary>One record as a line of COPY's text format: tab-separated, \N for null, special characters escaped. Pure.</summary>
+/// <summary>One record as a line of COPY's text format: tab-separated, \N for null, special
+/// characters escaped. Pure.</summary>
 public static class CopyText
 {
-    private static readonly System.Buffers.SearchValues<char> Special = System.Buffers.SearchValues.Create("\\\t\n\r");
+    private static readonly System.Buffers.SearchValues<char> Special =
+        System.Buffers.SearchValues.Create("\\\t\n\r");
 
-    public static void Row(TextWriter line, string batchId, ContributionRecord record, long duplicateKey)
+    public static void Row(
+        TextWriter line,
+        string batchId,
+        ContributionRecord record,
+        long duplicateKey
+    )
     {
         Span<char> number = stackalloc char[40];
         line.Write(batchId);
@@ -103,13 +122,27 @@ public static class CopyText
         Integer(line, record.Year, number);
         Integer(line, (int)record.Item, number);
         Integer(line, (int)record.Type, number);
-        if (record.Tier is { } tier) Money(line, tier, number); else Null(line);
+        if (record.Tier is { } tier)
+            Money(line, tier, number);
+        else
+            Null(line);
         Money(line, record.Amount, number);
-        record.PaidOn.TryFormat(number, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        record.PaidOn.TryFormat(
+            number,
+            out var written,
+            "yyyy-MM-dd",
+            CultureInfo.InvariantCulture
+        );
         line.Write(number[..written]);
         line.Write('\t');
-        if (record.Identity is { } identity) Text(line, identity); else Null(line);
-        if (record.SpecialGroup is { } group) Integer(line, (int)group, number); else Null(line);
+        if (record.Identity is { } identity)
+            Text(line, identity);
+        else
+            Null(line);
+        if (record.SpecialGroup is { } group)
+            Integer(line, (int)group, number);
+        else
+            Null(line);
         line.Write(record.ReceivingBenefits ? "t\t" : "f\t");
         duplicateKey.TryFormat(number, out written, provider: CultureInfo.InvariantCulture);
         line.Write(number[..written]);
@@ -132,7 +165,8 @@ public static class CopyText
 
     private static void Null(TextWriter line) => line.Write("\\N\t");
 
-    /// <summary>A value holding a backslash, tab or line break is escaped; any other is written as it is.</summary>
+    /// <summary>A value holding a backslash, tab or line break is escaped; any other is written as
+    /// it is.</summary>
     private static void Text(TextWriter line, string value)
     {
         if (value.AsSpan().IndexOfAny(Special) < 0)
@@ -143,7 +177,16 @@ public static class CopyText
         {
             foreach (var c in value)
             {
-                line.Write(c switch { '\\' => "\\\\", '\t' => "\\t", '\n' => "\\n", '\r' => "\\r", _ => null } ?? c.ToString());
+                line.Write(
+                    c switch
+                    {
+                        '\\' => "\\\\",
+                        '\t' => "\\t",
+                        '\n' => "\\n",
+                        '\r' => "\\r",
+                        _ => null,
+                    } ?? c.ToString()
+                );
             }
         }
         line.Write('\t');
@@ -151,15 +194,17 @@ public static class CopyText
 }
 
 /// <summary>
-/// Screens a batch's duplicate keys as they are written: a county's export (tens of thousands of rows) is known to hold
-/// no repeated record without asking the database to group every row. The keys are kept in an array and sorted once at
-/// the end, which costs far less than a hash set's insert per row on the import's busiest thread. A key seen twice (a
-/// repeat, or two records whose keys collide) leaves the decision to the database, and so does a file past
+/// Screens a batch's duplicate keys as they are written: a county's export (tens of thousands of
+/// rows) is known to hold no repeated record without asking the database to group every row. The
+/// keys are kept in an array and sorted once at the end, which costs far less than a hash set's
+/// insert per row on the import's busiest thread. A key seen twice (a repeat, or two records whose
+/// keys collide) leaves the decision to the database, and so does a file past
 /// <see cref="Capacity"/> keys, so the memory it takes stays bounded however large the file.
 /// </summary>
 public sealed class DuplicateScreen
 {
-    /// <summary>4 MiB of keys: every county's export fits; a city-sized one is left to the database.</summary>
+    /// <summary>4 MiB of keys: every county's export fits; a city-sized one is left to the
+    /// database.</summary>
     public const int Capacity = 1 << 19;
 
     private long[]? _keys = new long[1 << 12];
@@ -167,7 +212,8 @@ public sealed class DuplicateScreen
 
     public void Add(long key)
     {
-        if (_keys is null) return;
+        if (_keys is null)
+            return;
         if (_count == _keys.Length)
         {
             if (_count == Capacity)
@@ -180,30 +226,36 @@ public sealed class DuplicateScreen
         _keys[_count++] = key;
     }
 
-    /// <summary>Whether two written records may be the same one (asked once, when the batch has been read).</summary>
+    /// <summary>Whether two written records may be the same one (asked once, when the batch has
+    /// been read).</summary>
     public bool MayHoldDuplicates()
     {
-        if (_keys is null) return true;
+        if (_keys is null)
+            return true;
         var keys = _keys.AsSpan(0, _count);
         keys.Sort();
         for (var i = 1; i < keys.Length; i++)
         {
-            if (keys[i] == keys[i - 1]) return true;
+            if (keys[i] == keys[i - 1])
+                return true;
         }
         return false;
     }
 }
 
-/// <summary>Two rows are the same record when their person, village, year, item, type, amount and date agree.</summary>
+/// <summary>Two rows are the same record when their person, village, year, item, type, amount and
+/// date agree.</summary>
 public static class DuplicateKeys
 {
-    /// <summary>FNV-1a over the fields that make two rows the same record; equal records always share it.</summary>
+    /// <summary>FNV-1a over the fields that make two rows the same record; equal records always
+    /// share it.</summary>
     public static long Of(ContributionRecord record)
     {
         var hash = 14695981039346656037UL;
         void Add(ReadOnlySpan<char> text)
         {
-            foreach (var c in text) hash = (hash ^ c) * 1099511628211UL;
+            foreach (var c in text)
+                hash = (hash ^ c) * 1099511628211UL;
             hash = (hash ^ '|') * 1099511628211UL;
         }
         Add(record.IdNumber);
@@ -212,14 +264,23 @@ public static class DuplicateKeys
         Add(buffer[..Format(record.Year, buffer)]);
         Add(buffer[..Format((int)record.Item, buffer)]);
         Add(buffer[..Format((int)record.Type, buffer)]);
-        record.Amount.TryFormat(buffer, out var written, "0.00", System.Globalization.CultureInfo.InvariantCulture);
+        record.Amount.TryFormat(
+            buffer,
+            out var written,
+            "0.00",
+            System.Globalization.CultureInfo.InvariantCulture
+        );
         Add(buffer[..written]);
         Add(buffer[..Format(record.PaidOn.DayNumber, buffer)]);
         return unchecked((long)hash);
 
         static int Format(int value, Span<char> into)
         {
-            value.TryFormat(into, out var n, provider: System.Globalization.CultureInfo.InvariantCulture);
+            value.TryFormat(
+                into,
+                out var n,
+                provider: System.Globalization.CultureInfo.InvariantCulture
+            );
             return n;
         }
     }

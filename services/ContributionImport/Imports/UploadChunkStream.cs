@@ -1,17 +1,19 @@
-using Dapper;
 using ContributionImport.Reading;
+using Dapper;
 using Npgsql;
 
 namespace ContributionImport.Imports;
 
 /// <summary>
-/// Reads an uploaded file back from its stored pieces, one piece in memory at a time. Copying a workbook out to its
-/// temporary file reads asynchronously; the CSV row loop reads synchronously, on the one thread its import holds,
-/// because the parser's synchronous path is what keeps an export's rows flowing at the speed docs/design/09-performance-targets.md asks.
+/// Reads an uploaded file back from its stored pieces, one piece in memory at a time. Copying a
+/// workbook out to its temporary file reads asynchronously; the CSV row loop reads synchronously,
+/// on the one thread its import holds, because the parser's synchronous path is what keeps an
+/// export's rows flowing at the speed docs/design/09-performance-targets.md asks.
 /// </summary>
 public sealed class UploadChunkStream(NpgsqlDataSource dataSource, Guid batchId) : ForwardReadStream
 {
-    private const string PieceSql = "SELECT data, deflated FROM upload_chunks WHERE batch_id = @batchId AND seq = @seq";
+    private const string PieceSql =
+        "SELECT data, deflated FROM upload_chunks WHERE batch_id = @batchId AND seq = @seq";
 
     private byte[] _current = [];
     private int _offset;
@@ -22,28 +24,52 @@ public sealed class UploadChunkStream(NpgsqlDataSource dataSource, Guid batchId)
     {
         while (_offset >= _current.Length)
         {
-            if (_done) return 0;
+            if (_done)
+                return 0;
             using var connection = dataSource.OpenConnection();
-            Take(connection.QuerySingleOrDefault<(byte[] Data, bool Deflated)?>(PieceSql, new { batchId, seq = _nextSeq }));
+            Take(
+                connection.QuerySingleOrDefault<(byte[] Data, bool Deflated)?>(
+                    PieceSql,
+                    new { batchId, seq = _nextSeq }
+                )
+            );
         }
         return Copy(buffer);
     }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override async ValueTask<int> ReadAsync(
+        Memory<byte> buffer,
+        CancellationToken cancellationToken = default
+    )
     {
         while (_offset >= _current.Length)
         {
-            if (_done) return 0;
+            if (_done)
+                return 0;
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            Take(await connection.QuerySingleOrDefaultAsync<(byte[] Data, bool Deflated)?>(new CommandDefinition(PieceSql, new { batchId, seq = _nextSeq }, cancellationToken: cancellationToken)));
+            Take(
+                await connection.QuerySingleOrDefaultAsync<(byte[] Data, bool Deflated)?>(
+                    new CommandDefinition(
+                        PieceSql,
+                        new { batchId, seq = _nextSeq },
+                        cancellationToken: cancellationToken
+                    )
+                )
+            );
         }
         return Copy(buffer.Span);
     }
 
     private void Take((byte[] Data, bool Deflated)? next)
     {
-        if (next is not { } piece) { _done = true; return; }
-        _current = piece.Deflated ? UploadPieces.Inflate(piece.Data, BatchStore.ChunkSize) : piece.Data;
+        if (next is not { } piece)
+        {
+            _done = true;
+            return;
+        }
+        _current = piece.Deflated
+            ? UploadPieces.Inflate(piece.Data, BatchStore.ChunkSize)
+            : piece.Data;
         _offset = 0;
         _nextSeq++;
     }

@@ -3,18 +3,24 @@ using System.IO.Compression;
 namespace ContributionImport.Imports;
 
 /// <summary>
-/// Stored upload pieces are deflated by the service before they reach the database: an export is repetitive text
-/// that shrinks to a small fraction even at zlib's fastest level, so the database writes a fraction of the bytes for
-/// the copy it keeps for a restart.
+/// Stored upload pieces are deflated by the service before they reach the database: an export is
+/// repetitive text that shrinks to a small fraction even at zlib's fastest level, so the database
+/// writes a fraction of the bytes for the copy it keeps for a restart.
 /// </summary>
 public static class UploadPieces
 {
     /// <summary>
-    /// Reads the next piece of an upload, as full as the client sends it. Each wait for the client's next bytes may last
-    /// at most <paramref name="stall"/>: a client that stops sending (a claimed 2 GiB that stops after 1 MB) is cut off
-    /// instead of holding its connection, its pieces and a processor for as long as it likes.
+    /// Reads the next piece of an upload, as full as the client sends it. Each wait for the
+    /// client's next bytes may last at most <paramref name="stall"/>: a client that stops sending
+    /// (a claimed 2 GiB that stops after 1 MB) is cut off instead of holding its connection, its
+    /// pieces and a processor for as long as it likes.
     /// </summary>
-    public static async Task<int> ReadAsync(Stream body, Memory<byte> piece, TimeSpan stall, CancellationToken cancellationToken)
+    public static async Task<int> ReadAsync(
+        Stream body,
+        Memory<byte> piece,
+        TimeSpan stall,
+        CancellationToken cancellationToken
+    )
     {
         var total = 0;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -30,7 +36,8 @@ public static class UploadPieces
             {
                 throw new UploadStalledException(stall);
             }
-            if (read == 0) break;
+            if (read == 0)
+                break;
             total += read;
         }
         return total;
@@ -43,8 +50,9 @@ public static class UploadPieces
     }
 
     /// <summary>
-    /// Deflates into <paramref name="output"/>, reused piece after piece: a fresh array per piece would be a
-    /// large-object allocation each time, and those bring on full collections of the whole heap during an upload.
+    /// Deflates into <paramref name="output"/>, reused piece after piece: a fresh array per piece
+    /// would be a large-object allocation each time, and those bring on full collections of the
+    /// whole heap during an upload.
     /// </summary>
     public static ArraySegment<byte> Deflate(ReadOnlySpan<byte> piece, MemoryStream output)
     {
@@ -65,6 +73,9 @@ public static class UploadPieces
     }
 }
 
-/// <summary>The client sent nothing for the allowed time: the upload is cut off and nothing of it is kept.</summary>
+/// <summary>The client sent nothing for the allowed time: the upload is cut off and nothing of it
+/// is kept.</summary>
 public sealed class UploadStalledException(TimeSpan stall)
-    : Exception($"上传中断：超过 {stall.TotalSeconds:0} 秒未收到文件数据，本次上传未保存，请重新上传。");
+    : Exception(
+        $"上传中断：超过 {stall.TotalSeconds:0} 秒未收到文件数据，本次上传未保存，请重新上传。"
+    );

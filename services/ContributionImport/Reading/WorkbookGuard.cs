@@ -3,11 +3,12 @@ using System.IO.Compression;
 namespace ContributionImport.Reading;
 
 /// <summary>
-/// A workbook is a zip: a small file can expand into a sheet of gigabytes (a zip bomb) that would take the reader
-/// minutes of CPU before any row is refused. Before the rows are read, each part is decompressed once, counting, and
-/// the workbook is refused as soon as its parts together pass the bound — the larger of <see cref="FloorBytes"/> and
-/// <see cref="MaxExpansion"/> times the file's own size. Real exports expand well within that bound, even a sheet
-/// of the most rows a workbook holds (docs/benchmarks.md).
+/// A workbook is a zip: a small file can expand into a sheet of gigabytes (a zip bomb) that would
+/// take the reader minutes of CPU before any row is refused. Before the rows are read, each part is
+/// decompressed once, counting, and the workbook is refused as soon as its parts together pass the
+/// bound — the larger of <see cref="FloorBytes"/> and
+/// <see cref="MaxExpansion"/> times the file's own size. Real exports expand well within that
+/// bound, even a sheet of the most rows a workbook holds (docs/benchmarks.md).
 /// </summary>
 public static class WorkbookGuard
 {
@@ -26,13 +27,15 @@ public static class WorkbookGuard
             long total = 0;
             foreach (var entry in zip.Entries)
             {
-                if (entry.Length > bound - total) return Refusal(fileSize, bound);
+                if (entry.Length > bound - total)
+                    return Refusal(fileSize, bound);
                 using var part = entry.Open();
                 int read;
                 while ((read = part.Read(buffer)) > 0)
                 {
                     total += read;
-                    if (total > bound) return Refusal(fileSize, bound);
+                    if (total > bound)
+                        return Refusal(fileSize, bound);
                 }
             }
             return null;

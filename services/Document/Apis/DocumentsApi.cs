@@ -5,14 +5,25 @@ using Subsidy.ServiceDefaults.Auth;
 
 namespace Document.Apis;
 
-public sealed record DocumentSummary(Guid Id, string Kind, string DivisionCode, int Year, int Version, string FileName, string ContentType, string Sha256, DateTime IssuedAt);
+public sealed record DocumentSummary(
+    Guid Id,
+    string Kind,
+    string DivisionCode,
+    int Year,
+    int Version,
+    string FileName,
+    string ContentType,
+    string Sha256,
+    DateTime IssuedAt
+);
 
 public static class DocumentsApi
 {
     private const string ListSql = """
         SELECT id, kind, division_code, year, version, file_name, content_type, sha256, issued_at
         FROM documents
-        WHERE division_code LIKE @Prefix || '%' AND (@Year::int IS NULL OR year = @Year) AND (@Kind::text IS NULL OR kind = @Kind)
+        WHERE division_code LIKE @Prefix || '%' AND (@Year::int IS NULL OR year = @Year) AND
+            (@Kind::text IS NULL OR kind = @Kind)
         ORDER BY division_code, kind, version
         """;
 
@@ -27,29 +38,67 @@ public static class DocumentsApi
         return group;
     }
 
-    /// <summary>Documents of the divisions under <paramref name="division"/> (default: the caller's whole scope), of one year or kind if asked.</summary>
-    public static async Task<Results<Ok<IReadOnlyList<DocumentSummary>>, ProblemHttpResult>> ListDocuments(
-        string? division, int? year, string? kind, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    /// <summary>Documents of the divisions under <paramref name="division"/> (default: the caller's
+    /// whole scope), of one year or kind if asked.</summary>
+    public static async Task<
+        Results<Ok<IReadOnlyList<DocumentSummary>>, ProblemHttpResult>
+    > ListDocuments(
+        string? division,
+        int? year,
+        string? kind,
+        HttpContext http,
+        NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken
+    )
     {
         var caller = http.GetCaller();
         var prefix = division ?? caller.Scope;
-        if (!caller.Covers(prefix)) return Problems.OutOfScope(caller, prefix);
+        if (!caller.Covers(prefix))
+            return Problems.OutOfScope(caller, prefix);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<DocumentSummary>(new CommandDefinition(ListSql, new { Prefix = prefix, Year = year, Kind = kind }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<DocumentSummary>(
+            new CommandDefinition(
+                ListSql,
+                new
+                {
+                    Prefix = prefix,
+                    Year = year,
+                    Kind = kind,
+                },
+                cancellationToken: cancellationToken
+            )
+        );
         return TypedResults.Ok<IReadOnlyList<DocumentSummary>>(rows.AsList());
     }
 
-    private sealed record Stored(string DivisionCode, string FileName, string ContentType, byte[] Content);
+    private sealed record Stored(
+        string DivisionCode,
+        string FileName,
+        string ContentType,
+        byte[] Content
+    );
 
     /// <summary>The document itself, for anyone whose scope covers its division.</summary>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Download(Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Download(
+        Guid id,
+        HttpContext http,
+        NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken
+    )
     {
         var caller = http.GetCaller();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var stored = await connection.QuerySingleOrDefaultAsync<Stored>(new CommandDefinition(
-            "SELECT division_code, file_name, content_type, content FROM documents WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-        if (stored is null) return Problems.NotFound($"文书 {id} 不存在。");
-        if (!caller.Covers(stored.DivisionCode)) return Problems.OutOfScope(caller, stored.DivisionCode);
+        var stored = await connection.QuerySingleOrDefaultAsync<Stored>(
+            new CommandDefinition(
+                "SELECT division_code, file_name, content_type, content FROM documents WHERE id = @id",
+                new { id },
+                cancellationToken: cancellationToken
+            )
+        );
+        if (stored is null)
+            return Problems.NotFound($"文书 {id} 不存在。");
+        if (!caller.Covers(stored.DivisionCode))
+            return Problems.OutOfScope(caller, stored.DivisionCode);
         return TypedResults.File(stored.Content, stored.ContentType, stored.FileName);
     }
 }

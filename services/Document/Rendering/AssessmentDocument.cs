@@ -6,49 +6,98 @@ using PdfSharp.Pdf;
 
 namespace Document.Rendering;
 
-/// <summary>考核表 (docs/design/11-beyond-paperwork.md): one row per township (county, or village), ranked, with the area's total, as XLSX and PDF.</summary>
+/// <summary>考核表 (docs/design/11-beyond-paperwork.md): one row per township (county, or village),
+/// ranked, with the area's total, as XLSX and PDF.</summary>
 public static class AssessmentDocument
 {
     public static readonly string[] Columns =
     [
-        "排名", "区划代码", "名称", "村(居)数", "试点村数", "试点覆盖率", "暂停村数", "试点村参保人数", "符合条件人数", "享受补助人数", "已到账金额(元)",
-        "平均缴费档次", "上年平均档次", "千元档及以上占比", "上年千元档占比",
+        "排名",
+        "区划代码",
+        "名称",
+        "村(居)数",
+        "试点村数",
+        "试点覆盖率",
+        "暂停村数",
+        "试点村参保人数",
+        "符合条件人数",
+        "享受补助人数",
+        "已到账金额(元)",
+        "平均缴费档次",
+        "上年平均档次",
+        "千元档及以上占比",
+        "上年千元档占比",
     ];
 
-    public static string Title(string areaName, int year) => $"{areaName}{year}年度城乡居民基本养老保险集体补助试点考核表";
+    public static string Title(string areaName, int year) =>
+        $"{areaName}{year}年度城乡居民基本养老保险集体补助试点考核表";
 
     private static string[] Cells(AssessmentRow r) =>
-    [
-        r.Rank == 0 ? "" : r.Rank.ToString(CultureInfo.InvariantCulture), r.Code, r.Name,
-        r.Villages.ToString(CultureInfo.InvariantCulture), r.PilotVillages.ToString(CultureInfo.InvariantCulture), Percent(r.Coverage),
-        r.SuspendedVillages.ToString(CultureInfo.InvariantCulture), r.Members.ToString(CultureInfo.InvariantCulture), r.Eligible.ToString(CultureInfo.InvariantCulture),
-        r.Subsidised.ToString(CultureInfo.InvariantCulture), r.Credited.ToString("#,##0.00", CultureInfo.InvariantCulture),
-        Tier(r.AverageTier), Tier(r.AverageTierLastYear), Percent(r.ShareAt1000), Percent(r.ShareAt1000LastYear),
-    ];
+        [
+            r.Rank == 0 ? "" : r.Rank.ToString(CultureInfo.InvariantCulture),
+            r.Code,
+            r.Name,
+            r.Villages.ToString(CultureInfo.InvariantCulture),
+            r.PilotVillages.ToString(CultureInfo.InvariantCulture),
+            Percent(r.Coverage),
+            r.SuspendedVillages.ToString(CultureInfo.InvariantCulture),
+            r.Members.ToString(CultureInfo.InvariantCulture),
+            r.Eligible.ToString(CultureInfo.InvariantCulture),
+            r.Subsidised.ToString(CultureInfo.InvariantCulture),
+            r.Credited.ToString("#,##0.00", CultureInfo.InvariantCulture),
+            Tier(r.AverageTier),
+            Tier(r.AverageTierLastYear),
+            Percent(r.ShareAt1000),
+            Percent(r.ShareAt1000LastYear),
+        ];
 
-    private static string Percent(decimal? share) => share is { } s ? (s * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";
+    private static string Percent(decimal? share) =>
+        share is { } s ? (s * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";
 
-    private static string Tier(decimal? tier) => tier is { } t ? t.ToString("0.00", CultureInfo.InvariantCulture) : "—";
+    private static string Tier(decimal? tier) =>
+        tier is { } t ? t.ToString("0.00", CultureInfo.InvariantCulture) : "—";
 
-    public static byte[] Xlsx(string areaName, int year, DateOnly asOf, IReadOnlyList<AssessmentRow> rows, AssessmentRow total)
+    public static byte[] Xlsx(
+        string areaName,
+        int year,
+        DateOnly asOf,
+        IReadOnlyList<AssessmentRow> rows,
+        AssessmentRow total
+    )
     {
         var lines = new List<string[]>
         {
             new[] { Title(areaName, year) },
-            new[] { $"统计日期：{asOf.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}　　排名依次按试点覆盖率、享受补助人数" },
+            new[]
+            {
+                $"统计日期：{asOf.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}　　排名依次按试点覆盖率、享受补助人数",
+            },
             Columns,
         };
         lines.AddRange(rows.Select(Cells));
         lines.Add(Cells(total with { Name = "合计" }));
-        var sheet = lines.Select(cells => Enumerable.Range(0, Columns.Length).ToDictionary(i => Column(i), i => (object)(i < cells.Length ? cells[i] : ""))).ToList();
+        var sheet = lines
+            .Select(cells =>
+                Enumerable
+                    .Range(0, Columns.Length)
+                    .ToDictionary(i => Column(i), i => (object)(i < cells.Length ? cells[i] : ""))
+            )
+            .ToList();
         using var stream = new MemoryStream();
         stream.SaveAs(sheet, printHeader: false, configuration: DeterministicFiles.Workbook);
         return DeterministicFiles.Zip(stream.ToArray(), asOf);
     }
 
-    private static string Column(int index) => index < 26 ? ((char)('A' + index)).ToString() : "A" + (char)('A' + index - 26);
+    private static string Column(int index) =>
+        index < 26 ? ((char)('A' + index)).ToString() : "A" + (char)('A' + index - 26);
 
-    public static byte[] Pdf(string areaName, int year, DateOnly asOf, IReadOnlyList<AssessmentRow> rows, AssessmentRow total)
+    public static byte[] Pdf(
+        string areaName,
+        int year,
+        DateOnly asOf,
+        IReadOnlyList<AssessmentRow> rows,
+        AssessmentRow total
+    )
     {
         var document = new PdfDocument();
         document.Info.Title = Title(areaName, year);
@@ -63,8 +112,17 @@ public static class AssessmentDocument
             page.Orientation = PdfSharp.PageOrientation.Landscape;
             using var g = XGraphics.FromPdfPage(page);
             var left = (page.Width.Point - widths.Sum()) / 2;
-            new MixedFont(14).DrawCentred(g, Title(areaName, year), new XRect(0, 30, page.Width.Point, 22));
-            font.Draw(g, $"统计日期：{asOf.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}　　排名依次按试点覆盖率、享受补助人数；平均缴费档次为试点村本人缴费人员所选档次的平均数", left, 70);
+            new MixedFont(14).DrawCentred(
+                g,
+                Title(areaName, year),
+                new XRect(0, 30, page.Width.Point, 22)
+            );
+            font.Draw(
+                g,
+                $"统计日期：{asOf.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}　　排名依次按试点覆盖率、享受补助人数；平均缴费档次为试点村本人缴费人员所选档次的平均数",
+                left,
+                70
+            );
             PdfTable.Draw(g, font, left, 80, widths, Columns, all.Skip(p * perPage).Take(perPage));
         }
         return DeterministicFiles.Pdf(document, asOf);

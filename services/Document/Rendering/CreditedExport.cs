@@ -5,32 +5,67 @@ using MiniExcelLibs;
 namespace Document.Rendering;
 
 /// <summary>
-/// 集体补助到账明细 for the business system (docs/design/06-documents.md): one 集体补助 (item 6) record per credited member, in the
-/// contribution export's own columns, so the business system — and this system's own import — can take it back.
+/// 集体补助到账明细 for the business system (docs/design/06-documents.md): one 集体补助 (item 6) record per
+/// credited member, in the contribution export's own columns, so the business system — and this
+/// system's own import — can take it back.
 /// </summary>
 public static class CreditedExport
 {
-    public static readonly string[] Columns = ["姓名", "公民身份号码", "行政区划代码", "缴费年度", "缴费项目", "缴费类型", "缴费档次", "缴费金额", "到账日期", "参保身份", "待遇状态"];
+    public static readonly string[] Columns =
+    [
+        "姓名",
+        "公民身份号码",
+        "行政区划代码",
+        "缴费年度",
+        "缴费项目",
+        "缴费类型",
+        "缴费档次",
+        "缴费金额",
+        "到账日期",
+        "参保身份",
+        "待遇状态",
+    ];
 
     private static IEnumerable<string[]> Rows(VillageYearData data) =>
-        data.Recipients.Select(l => new[]
-        {
-            l.Name, l.IdNumber, data.VillageCode, data.Year.ToString(CultureInfo.InvariantCulture), "集体补助", "正常缴费", "",
-            l.Subsidy.ToString("0.00", CultureInfo.InvariantCulture), data.IssuedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "", "未领取",
-        });
+        data.Recipients.Select(l =>
+            new[]
+            {
+                l.Name,
+                l.IdNumber,
+                data.VillageCode,
+                data.Year.ToString(CultureInfo.InvariantCulture),
+                "集体补助",
+                "正常缴费",
+                "",
+                l.Subsidy.ToString("0.00", CultureInfo.InvariantCulture),
+                data.IssuedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                "",
+                "未领取",
+            }
+        );
 
-    /// <summary>UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese correctly.</summary>
+    /// <summary>UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese
+    /// correctly.</summary>
     public static byte[] Csv(VillageYearData data)
     {
         var text = new StringBuilder(string.Join(',', Columns)).Append("\r\n");
-        foreach (var row in Rows(data)) text.Append(string.Join(',', row.Select(Subsidy.Contracts.SpreadsheetText.CsvField))).Append("\r\n");
+        foreach (var row in Rows(data))
+            text.Append(string.Join(',', row.Select(Subsidy.Contracts.SpreadsheetText.CsvField)))
+                .Append("\r\n");
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
     }
 
     public static byte[] Xlsx(VillageYearData data)
     {
-        var rows = Rows(data).Select(cells => Columns.Select((column, i) => (column, cells[i])).ToDictionary(c => c.column, c => (object)c.Item2)).ToList();
-        if (rows.Count == 0) rows.Add(Columns.ToDictionary(c => c, _ => (object)""));
+        var rows = Rows(data)
+            .Select(cells =>
+                Columns
+                    .Select((column, i) => (column, cells[i]))
+                    .ToDictionary(c => c.column, c => (object)c.Item2)
+            )
+            .ToList();
+        if (rows.Count == 0)
+            rows.Add(Columns.ToDictionary(c => c, _ => (object)""));
         using var stream = new MemoryStream();
         stream.SaveAs(rows, configuration: DeterministicFiles.Workbook);
         return DeterministicFiles.Zip(stream.ToArray(), data.IssuedOn);

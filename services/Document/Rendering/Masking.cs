@@ -1,9 +1,11 @@
 namespace Document.Rendering;
 
-/// <summary>What the public notice may show of a person (docs/design/06-documents.md): 张*三, 张*; 360222********1234. Pure.</summary>
+/// <summary>What the public notice may show of a person (docs/design/06-documents.md): 张*三, 张*;
+/// 360222********1234. Pure.</summary>
 public static class Masking
 {
-    /// <summary>First and last character kept, every one between starred; a two-character name keeps only the first.</summary>
+    /// <summary>First and last character kept, every one between starred; a two-character name
+    /// keeps only the first.</summary>
     public static string Name(string name)
     {
         var letters = System.Globalization.StringInfo.ParseCombiningCharacters(name.Trim());

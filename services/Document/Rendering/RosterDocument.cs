@@ -8,21 +8,42 @@ namespace Document.Rendering;
 /// <summary>花名册 (docs/design/06-documents.md), as XLSX and as PDF, with the same rows.</summary>
 public static class RosterDocument
 {
-    public static readonly string[] Columns = ["序号", "姓名", "公民身份号码", "参保身份", "缴费档次", "个人缴费金额", "集体补助金额", "备注"];
+    public static readonly string[] Columns =
+    [
+        "序号",
+        "姓名",
+        "公民身份号码",
+        "参保身份",
+        "缴费档次",
+        "个人缴费金额",
+        "集体补助金额",
+        "备注",
+    ];
 
-    public static string Title(VillageYearData data) => $"{data.TownshipName}{data.VillageName}城乡居民基本养老保险集体补助花名册";
+    public static string Title(VillageYearData data) =>
+        $"{data.TownshipName}{data.VillageName}城乡居民基本养老保险集体补助花名册";
 
     private static IEnumerable<string[]> Body(VillageYearData data) =>
-        data.Recipients.Select((l, i) => new[]
-        {
-            (i + 1).ToString(CultureInfo.InvariantCulture), l.Name, l.IdNumber, VillageYearData.Identity(l.SpecialGroup),
-            l.Tier is { } tier ? tier.ToString("0.##", CultureInfo.InvariantCulture) : "", l.OwnContribution.ToString("0.00", CultureInfo.InvariantCulture),
-            l.Subsidy.ToString("0.00", CultureInfo.InvariantCulture), l.Note ?? "",
-        });
+        data.Recipients.Select(
+            (l, i) =>
+                new[]
+                {
+                    (i + 1).ToString(CultureInfo.InvariantCulture),
+                    l.Name,
+                    l.IdNumber,
+                    VillageYearData.Identity(l.SpecialGroup),
+                    l.Tier is { } tier ? tier.ToString("0.##", CultureInfo.InvariantCulture) : "",
+                    l.OwnContribution.ToString("0.00", CultureInfo.InvariantCulture),
+                    l.Subsidy.ToString("0.00", CultureInfo.InvariantCulture),
+                    l.Note ?? "",
+                }
+        );
 
-    private static string TotalText(VillageYearData data) => $"合计：{data.Recipients.Count} 人，集体补助金额 {data.Total:0.00} 元（大写：{ChineseAmount.InCapitals(data.Total)}）";
+    private static string TotalText(VillageYearData data) =>
+        $"合计：{data.Recipients.Count} 人，集体补助金额 {data.Total:0.00} 元（大写：{ChineseAmount.InCapitals(data.Total)}）";
 
-    private const string Signatures = "制表人：　　　　　　审核人：　　　　　　（盖章）　　　　　　日期：";
+    private const string Signatures =
+        "制表人：　　　　　　审核人：　　　　　　（盖章）　　　　　　日期：";
 
     public static byte[] Xlsx(VillageYearData data)
     {
@@ -34,14 +55,21 @@ public static class RosterDocument
         };
         rows.AddRange(Body(data).Select(cells => Row(cells)));
         rows.Add(Row(TotalText(data)));
-        rows.Add(Row(Signatures + data.IssuedOn.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)));
+        rows.Add(
+            Row(Signatures + data.IssuedOn.ToString("yyyy年M月d日", CultureInfo.InvariantCulture))
+        );
         using var stream = new MemoryStream();
         stream.SaveAs(rows, printHeader: false, configuration: DeterministicFiles.Workbook);
         return DeterministicFiles.Zip(stream.ToArray(), data.IssuedOn);
     }
 
     private static Dictionary<string, object> Row(params string[] cells) =>
-        Enumerable.Range(0, Columns.Length).ToDictionary(i => ((char)('A' + i)).ToString(), i => (object)(i < cells.Length ? cells[i] : ""));
+        Enumerable
+            .Range(0, Columns.Length)
+            .ToDictionary(
+                i => ((char)('A' + i)).ToString(),
+                i => (object)(i < cells.Length ? cells[i] : "")
+            );
 
     public static byte[] Pdf(VillageYearData data)
     {
@@ -62,11 +90,25 @@ public static class RosterDocument
             new MixedFont(16).DrawCentred(g, Title(data), new XRect(0, 30, page.Width.Point, 24));
             font.Draw(g, $"单位：{data.Organisation}", left, 72);
             font.Draw(g, $"第 {p + 1} 页，共 {pages} 页", left + widths.Sum() - 90, 72);
-            var y = PdfTable.Draw(g, font, left, 80, widths, Columns, body.Skip(p * perPage).Take(perPage));
+            var y = PdfTable.Draw(
+                g,
+                font,
+                left,
+                80,
+                widths,
+                Columns,
+                body.Skip(p * perPage).Take(perPage)
+            );
             if (p == pages - 1)
             {
                 font.Draw(g, TotalText(data), left, y + 20);
-                font.Draw(g, Signatures + data.IssuedOn.ToString("yyyy年M月d日", CultureInfo.InvariantCulture), left, y + 50);
+                font.Draw(
+                    g,
+                    Signatures
+                        + data.IssuedOn.ToString("yyyy年M月d日", CultureInfo.InvariantCulture),
+                    left,
+                    y + 50
+                );
             }
         }
         return DeterministicFiles.Pdf(document, data.IssuedOn);
@@ -74,16 +116,24 @@ public static class RosterDocument
 }
 
 /// <summary>
-/// A ruled table: a header row on grey, then the rows, each cell's text centred in its box. The rules are drawn
-/// once for the whole table — a line per row and per column — rather than a box per cell: a roster page's boxes
-/// were a good part of its rendering and of its page content.
+/// A ruled table: a header row on grey, then the rows, each cell's text centred in its box. The
+/// rules are drawn once for the whole table — a line per row and per column — rather than a box per
+/// cell: a roster page's boxes were a good part of its rendering and of its page content.
 /// </summary>
 public static class PdfTable
 {
     public const double Height = 20;
 
     /// <summary>Draws the table from <paramref name="top"/>; returns where it ends.</summary>
-    public static double Draw(XGraphics g, MixedFont font, double left, double top, IReadOnlyList<double> widths, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    public static double Draw(
+        XGraphics g,
+        MixedFont font,
+        double left,
+        double top,
+        IReadOnlyList<double> widths,
+        IReadOnlyList<string> header,
+        IEnumerable<IReadOnlyList<string>> rows
+    )
     {
         var width = widths.Sum();
         g.DrawRectangle(XBrushes.LightGray, new XRect(left, top, width, Height));
@@ -93,14 +143,17 @@ public static class PdfTable
             var x = left;
             for (var i = 0; i < widths.Count; i++)
             {
-                if (i < cells.Count && cells[i].Length > 0) font.DrawCentred(g, cells[i], new XRect(x, y, widths[i], Height));
+                if (i < cells.Count && cells[i].Length > 0)
+                    font.DrawCentred(g, cells[i], new XRect(x, y, widths[i], Height));
                 x += widths[i];
             }
             y += Height;
         }
-        for (var ruled = top + Height; ruled < y; ruled += Height) g.DrawLine(XPens.Black, left, ruled, left + width, ruled);
+        for (var ruled = top + Height; ruled < y; ruled += Height)
+            g.DrawLine(XPens.Black, left, ruled, left + width, ruled);
         var column = left;
-        foreach (var w in widths.Take(widths.Count - 1)) g.DrawLine(XPens.Black, column += w, top, column, y);
+        foreach (var w in widths.Take(widths.Count - 1))
+            g.DrawLine(XPens.Black, column += w, top, column, y);
         g.DrawRectangle(XPens.Black, new XRect(left, top, width, y - top));
         return y;
     }

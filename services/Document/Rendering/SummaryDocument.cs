@@ -3,35 +3,87 @@ using MiniExcelLibs;
 
 namespace Document.Rendering;
 
-public sealed record SummaryLine(string Code, string Name, int VillageYears, int Recipients, decimal Amount, decimal PaidAmount, decimal CreditedAmount);
+public sealed record SummaryLine(
+    string Code,
+    string Name,
+    int VillageYears,
+    int Recipients,
+    decimal Amount,
+    decimal PaidAmount,
+    decimal CreditedAmount
+);
 
-/// <summary>年度汇总表 of a township, county or city (docs/design/06-documents.md): one row per division below it, and the total in capitals.</summary>
+/// <summary>年度汇总表 of a township, county or city (docs/design/06-documents.md): one row per division
+/// below it, and the total in capitals.</summary>
 public static class SummaryDocument
 {
-    public static readonly string[] Columns = ["序号", "区划代码", "名称", "结算村数", "享受人数", "集体补助金额", "已缴费金额", "已到账金额"];
+    public static readonly string[] Columns =
+    [
+        "序号",
+        "区划代码",
+        "名称",
+        "结算村数",
+        "享受人数",
+        "集体补助金额",
+        "已缴费金额",
+        "已到账金额",
+    ];
 
-    public static string Title(string divisionName, int year) => $"{divisionName}{year}年度城乡居民基本养老保险集体补助汇总表";
+    public static string Title(string divisionName, int year) =>
+        $"{divisionName}{year}年度城乡居民基本养老保险集体补助汇总表";
 
-    public static byte[] Xlsx(string divisionName, int year, DateOnly asOf, IReadOnlyList<SummaryLine> lines)
+    public static byte[] Xlsx(
+        string divisionName,
+        int year,
+        DateOnly asOf,
+        IReadOnlyList<SummaryLine> lines
+    )
     {
-        static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
+        static string Money(decimal amount) =>
+            amount.ToString("0.00", CultureInfo.InvariantCulture);
         var rows = new List<string[]>
         {
             new[] { Title(divisionName, year) },
             new[] { $"统计日期：{asOf.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}" },
             Columns,
         };
-        rows.AddRange(lines.Select((l, i) => new[]
-        {
-            (i + 1).ToString(CultureInfo.InvariantCulture), l.Code, l.Name, l.VillageYears.ToString(CultureInfo.InvariantCulture),
-            l.Recipients.ToString(CultureInfo.InvariantCulture), Money(l.Amount), Money(l.PaidAmount), Money(l.CreditedAmount),
-        }));
+        rows.AddRange(
+            lines.Select(
+                (l, i) =>
+                    new[]
+                    {
+                        (i + 1).ToString(CultureInfo.InvariantCulture),
+                        l.Code,
+                        l.Name,
+                        l.VillageYears.ToString(CultureInfo.InvariantCulture),
+                        l.Recipients.ToString(CultureInfo.InvariantCulture),
+                        Money(l.Amount),
+                        Money(l.PaidAmount),
+                        Money(l.CreditedAmount),
+                    }
+            )
+        );
         var total = lines.Sum(l => l.Amount);
-        rows.Add(["", "", "合计", lines.Sum(l => l.VillageYears).ToString(CultureInfo.InvariantCulture), lines.Sum(l => l.Recipients).ToString(CultureInfo.InvariantCulture),
-            Money(total), Money(lines.Sum(l => l.PaidAmount)), Money(lines.Sum(l => l.CreditedAmount))]);
+        rows.Add([
+            "",
+            "",
+            "合计",
+            lines.Sum(l => l.VillageYears).ToString(CultureInfo.InvariantCulture),
+            lines.Sum(l => l.Recipients).ToString(CultureInfo.InvariantCulture),
+            Money(total),
+            Money(lines.Sum(l => l.PaidAmount)),
+            Money(lines.Sum(l => l.CreditedAmount)),
+        ]);
         rows.Add([$"集体补助金额合计（大写）：{ChineseAmount.InCapitals(total)}"]);
-        var sheet = rows.Select(cells => Enumerable.Range(0, Columns.Length)
-            .ToDictionary(i => ((char)('A' + i)).ToString(), i => (object)(i < cells.Length ? cells[i] : ""))).ToList();
+        var sheet = rows.Select(cells =>
+                Enumerable
+                    .Range(0, Columns.Length)
+                    .ToDictionary(
+                        i => ((char)('A' + i)).ToString(),
+                        i => (object)(i < cells.Length ? cells[i] : "")
+                    )
+            )
+            .ToList();
         using var stream = new MemoryStream();
         stream.SaveAs(sheet, printHeader: false, configuration: DeterministicFiles.Workbook);
         return DeterministicFiles.Zip(stream.ToArray(), asOf);

@@ -2,7 +2,8 @@ using System.Security.Cryptography;
 
 namespace Identity.Accounts;
 
-/// <summary>Passwords an administrator hands over (new account, reset); the person replaces it at the first sign-in.</summary>
+/// <summary>Passwords an administrator hands over (new account, reset); the person replaces it at
+/// the first sign-in.</summary>
 public static class OneTimePasswords
 {
     // No 0/O, 1/l/I: read aloud or copied from a printout without mistakes.

@@ -2,8 +2,10 @@ using OpenIddict.Abstractions;
 
 namespace Identity.Accounts;
 
-/// <summary>Drops expired and revoked tokens and authorizations older than two weeks, hourly, so the tables stay small.</summary>
-public sealed class TokenPruning(IServiceProvider services, ILogger<TokenPruning> logger) : BackgroundService
+/// <summary>Drops expired and revoked tokens and authorizations older than two weeks, hourly, so
+/// the tables stay small.</summary>
+public sealed class TokenPruning(IServiceProvider services, ILogger<TokenPruning> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -14,8 +16,12 @@ public sealed class TokenPruning(IServiceProvider services, ILogger<TokenPruning
             {
                 await using var scope = services.CreateAsyncScope();
                 var threshold = DateTimeOffset.UtcNow.AddDays(-14);
-                await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().PruneAsync(threshold, stoppingToken);
-                await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(threshold, stoppingToken);
+                await scope
+                    .ServiceProvider.GetRequiredService<IOpenIddictTokenManager>()
+                    .PruneAsync(threshold, stoppingToken);
+                await scope
+                    .ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>()
+                    .PruneAsync(threshold, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

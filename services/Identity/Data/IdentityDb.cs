@@ -7,12 +7,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Identity.Data;
 
 /// <summary>
-/// The identity database: Identity's accounts (users, their authenticator keys and recovery codes), OpenIddict's
-/// applications, authorizations and tokens, the data-protection keys of the sign-in cookies and the token signing keys.
-/// The schema is the numbered SQL in Migrations/ (made from this model by <c>Identity schema</c>), applied by DbUp like
-/// every other service's.
+/// The identity database: Identity's accounts (users, their authenticator keys and recovery codes),
+/// OpenIddict's applications, authorizations and tokens, the data-protection keys of the sign-in
+/// cookies and the token signing keys. The schema is the numbered SQL in Migrations/ (made from
+/// this model by <c>Identity schema</c>), applied by DbUp like every other service's.
 /// </summary>
-public sealed class IdentityDb(DbContextOptions<IdentityDb> options) : IdentityUserContext<Account>(options), IDataProtectionKeyContext
+public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
+    : IdentityUserContext<Account>(options),
+        IDataProtectionKeyContext
 {
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();

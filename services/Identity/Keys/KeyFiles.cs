@@ -4,11 +4,13 @@ using System.Text;
 namespace Identity.Keys;
 
 /// <summary>
-/// Token keys given to the service as files (a Kubernetes Secret mounted as a folder, Identity:KeysDirectory) instead
-/// of kept in its database: the data centre owns and rotates them like its other secrets, and every instance reads the
-/// same ones. <c>signing.pem</c> (RSA, PKCS#8 or PKCS#1 PEM) signs; <c>encryption.key</c> (32 bytes, base64) protects
-/// codes and refresh tokens. The previous pair (<c>signing-previous.pem</c>, <c>encryption-previous.key</c>), when
-/// present, stays published and accepted, so a rotation done by replacing the Secret leaves earlier tokens valid.
+/// Token keys given to the service as files (a Kubernetes Secret mounted as a folder,
+/// Identity:KeysDirectory) instead of kept in its database: the data centre owns and rotates them
+/// like its other secrets, and every instance reads the same ones. <c>signing.pem</c> (RSA, PKCS#8
+/// or PKCS#1 PEM) signs; <c>encryption.key</c> (32 bytes, base64) protects codes and refresh
+/// tokens. The previous pair (<c>signing-previous.pem</c>, <c>encryption-previous.key</c>), when
+/// present, stays published and accepted, so a rotation done by replacing the Secret leaves earlier
+/// tokens valid.
 /// </summary>
 public static class KeyFiles
 {
@@ -17,39 +19,50 @@ public static class KeyFiles
     public const string PreviousSigningFile = "signing-previous.pem";
     public const string PreviousEncryptionFile = "encryption-previous.key";
 
-    /// <summary>The keys in the folder, current first; why not, in Chinese, when the folder lacks or garbles one.</summary>
+    /// <summary>The keys in the folder, current first; why not, in Chinese, when the folder lacks
+    /// or garbles one.</summary>
     public static (IReadOnlyList<SigningKey> Keys, string? Problem) Read(string directory)
     {
-        if (!Directory.Exists(directory)) return ([], $"令牌密钥目录 {directory} 不存在。");
+        if (!Directory.Exists(directory))
+            return ([], $"令牌密钥目录 {directory} 不存在。");
         var keys = new List<SigningKey>();
-        foreach (var (file, use, required) in new[]
-        {
-            (SigningFile, SigningKey.Signing, true), (EncryptionFile, SigningKey.Encryption, true),
-            (PreviousSigningFile, SigningKey.Signing, false), (PreviousEncryptionFile, SigningKey.Encryption, false),
-        })
+        foreach (
+            var (file, use, required) in new[]
+            {
+                (SigningFile, SigningKey.Signing, true),
+                (EncryptionFile, SigningKey.Encryption, true),
+                (PreviousSigningFile, SigningKey.Signing, false),
+                (PreviousEncryptionFile, SigningKey.Encryption, false),
+            }
+        )
         {
             var path = Path.Combine(directory, file);
             if (!File.Exists(path))
             {
-                if (required) return ([], $"令牌密钥目录 {directory} 中缺少 {file}。");
+                if (required)
+                    return ([], $"令牌密钥目录 {directory} 中缺少 {file}。");
                 continue;
             }
             var material = File.ReadAllText(path).Trim();
-            if (WhyUnusable(use, material) is { } why) return ([], $"{file}：{why}");
+            if (WhyUnusable(use, material) is { } why)
+                return ([], $"{file}：{why}");
             var previous = file == PreviousSigningFile || file == PreviousEncryptionFile;
-            keys.Add(new SigningKey
-            {
-                Id = IdOf(use, material),
-                Use = use,
-                Material = material,
-                CreatedAt = File.GetLastWriteTimeUtc(path),
-                RetiredAt = previous ? DateTimeOffset.UnixEpoch : null,
-            });
+            keys.Add(
+                new SigningKey
+                {
+                    Id = IdOf(use, material),
+                    Use = use,
+                    Material = material,
+                    CreatedAt = File.GetLastWriteTimeUtc(path),
+                    RetiredAt = previous ? DateTimeOffset.UnixEpoch : null,
+                }
+            );
         }
         return (keys, null);
     }
 
-    /// <summary>Named by their content, so every instance given the same files names a key alike in tokens and the JWKS.</summary>
+    /// <summary>Named by their content, so every instance given the same files names a key alike in
+    /// tokens and the JWKS.</summary>
     public static string IdOf(string use, string material) =>
         $"{use[..3]}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)))[..16]}";
 
@@ -59,7 +72,9 @@ public static class KeyFiles
         {
             try
             {
-                return Convert.FromBase64String(material).Length == 32 ? null : "加密密钥须为32字节的 base64 文本。";
+                return Convert.FromBase64String(material).Length == 32
+                    ? null
+                    : "加密密钥须为32字节的 base64 文本。";
             }
             catch (FormatException)
             {

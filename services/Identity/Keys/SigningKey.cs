@@ -1,6 +1,7 @@
 namespace Identity.Keys;
 
-/// <summary>A key the identity service signs tokens with ("signing", RSA) or protects its codes and refresh tokens with ("encryption", AES).</summary>
+/// <summary>A key the identity service signs tokens with ("signing", RSA) or protects its codes and
+/// refresh tokens with ("encryption", AES).</summary>
 public sealed class SigningKey
 {
     public const string Signing = "signing";
@@ -13,6 +14,7 @@ public sealed class SigningKey
     public string Material { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>Set when a newer key took over: still published (tokens it signed stay valid) until it is pruned.</summary>
+    /// <summary>Set when a newer key took over: still published (tokens it signed stay valid) until
+    /// it is pruned.</summary>
     public DateTimeOffset? RetiredAt { get; set; }
 }

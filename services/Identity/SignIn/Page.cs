@@ -4,13 +4,15 @@ using Microsoft.AspNetCore.Antiforgery;
 
 namespace Identity.SignIn;
 
-/// <summary>The sign-in pages' HTML: one plain form per step, in Chinese, no script, working in any browser.</summary>
+/// <summary>The sign-in pages' HTML: one plain form per step, in Chinese, no script, working in any
+/// browser.</summary>
 public static class Page
 {
     public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? "");
 
     public static IResult Render(string title, string body, int status = StatusCodes.Status200OK) =>
-        Results.Content($$"""
+        Results.Content(
+            $$"""
             <!DOCTYPE html>
             <html lang="zh-CN">
             <head>
@@ -35,12 +37,27 @@ public static class Page
             {{body}}
             </main></body>
             </html>
-            """, "text/html; charset=utf-8", Encoding.UTF8, status);
+            """,
+            "text/html; charset=utf-8",
+            Encoding.UTF8,
+            status
+        );
 
-    public static string Error(string? message) => string.IsNullOrEmpty(message) ? "" : $"""<div class="error" role="alert">{E(message)}</div>""";
+    public static string Error(string? message) =>
+        string.IsNullOrEmpty(message)
+            ? ""
+            : $"""<div class="error" role="alert">{E(message)}</div>""";
 
-    /// <summary>A form posting to <paramref name="action"/> with the anti-forgery token and the return address.</summary>
-    public static string Form(HttpContext http, IAntiforgery antiforgery, string action, string returnUrl, string fields, string button)
+    /// <summary>A form posting to <paramref name="action"/> with the anti-forgery token and the
+    /// return address.</summary>
+    public static string Form(
+        HttpContext http,
+        IAntiforgery antiforgery,
+        string action,
+        string returnUrl,
+        string fields,
+        string button
+    )
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
         return $"""

@@ -1,12 +1,13 @@
 using Npgsql;
-using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceData;
+using Subsidy.ServiceDefaults.Auth;
 
 namespace SchemeRegistry.Divisions;
 
 /// <summary>
-/// The reference divisions of docs/design/01-purpose-and-reference-data.md: 江西省, 景德镇市, 浮梁县 and its 16 townships (1xx 镇, 2xx 乡).
-/// Villages are not seeded: county officers (or the demo data) add them.
+/// The reference divisions of docs/design/01-purpose-and-reference-data.md: 江西省, 景德镇市, 浮梁县 and its
+/// 16 townships (1xx 镇, 2xx 乡). Villages are not seeded: county officers (or the demo data) add
+/// them.
 /// </summary>
 public sealed class DivisionSeeder(NpgsqlDataSource dataSource)
 {
@@ -35,7 +36,8 @@ public sealed class DivisionSeeder(NpgsqlDataSource dataSource)
 
     private static readonly Caller System = new("system", "系统初始化", "system", "");
 
-    /// <summary>Inserts the seed divisions that are missing, through the same path as any other creation.</summary>
+    /// <summary>Inserts the seed divisions that are missing, through the same path as any other
+    /// creation.</summary>
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);

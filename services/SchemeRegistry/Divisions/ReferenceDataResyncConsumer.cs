@@ -5,10 +5,16 @@ using Subsidy.ServiceData.Messaging;
 
 namespace SchemeRegistry.Divisions;
 
-/// <summary>Answers a resync request by announcing every division, policy year and pilot status again; receivers ignore versions they hold.</summary>
-public sealed class ReferenceDataResyncConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<ReferenceDataResyncRequested>(dataSource)
+/// <summary>Answers a resync request by announcing every division, policy year and pilot status
+/// again; receivers ignore versions they hold.</summary>
+public sealed class ReferenceDataResyncConsumer(NpgsqlDataSource dataSource)
+    : IdempotentConsumer<ReferenceDataResyncRequested>(dataSource)
 {
-    protected override async Task HandleAsync(ReferenceDataResyncRequested message, UnitOfWork work, CancellationToken cancellationToken)
+    protected override async Task HandleAsync(
+        ReferenceDataResyncRequested message,
+        UnitOfWork work,
+        CancellationToken cancellationToken
+    )
     {
         foreach (var division in await DivisionStore.AllAsync(work, cancellationToken))
         {
@@ -23,6 +29,13 @@ public sealed class ReferenceDataResyncConsumer(NpgsqlDataSource dataSource) : I
             await work.PublishAsync(Pilots.PilotStore.ToEvent(pilot), cancellationToken);
         }
         // Last, so the requester knows everything before it has been sent.
-        await work.PublishAsync(new ReferenceDataResyncAnswered(message.RequestedBy, message.RequestId, DateTimeOffset.UtcNow), cancellationToken);
+        await work.PublishAsync(
+            new ReferenceDataResyncAnswered(
+                message.RequestedBy,
+                message.RequestId,
+                DateTimeOffset.UtcNow
+            ),
+            cancellationToken
+        );
     }
 }

@@ -1,13 +1,23 @@
 using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
-using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceData;
+using Subsidy.ServiceDefaults.Auth;
 
 namespace SchemeRegistry.Pilots;
 
-public sealed record Pilot(string VillageCode, PilotStatus Status, decimal LastYearIncome, decimal OperatingIncome, decimal PlannedSubsidy,
-    DateOnly? EffectiveDate, string? Reason, long Version, DateTime ChangedAt, string ChangedBy);
+public sealed record Pilot(
+    string VillageCode,
+    PilotStatus Status,
+    decimal LastYearIncome,
+    decimal OperatingIncome,
+    decimal PlannedSubsidy,
+    DateOnly? EffectiveDate,
+    string? Reason,
+    long Version,
+    DateTime ChangedAt,
+    string ChangedBy
+);
 
 public sealed class PilotStore(NpgsqlDataSource dataSource)
 {
@@ -16,12 +26,16 @@ public sealed class PilotStore(NpgsqlDataSource dataSource)
         last_year_income, operating_income, planned_subsidy, effective_date, reason, version, changed_at, changed_by
         """;
 
-    private const string FindSql = $"SELECT {Columns} FROM pilots WHERE village_code = @VillageCode";
-    private const string ListSql = $"SELECT {Columns} FROM pilots WHERE village_code LIKE @Prefix || '%' ORDER BY village_code";
+    private const string FindSql =
+        $"SELECT {Columns} FROM pilots WHERE village_code = @VillageCode";
+    private const string ListSql =
+        $"SELECT {Columns} FROM pilots WHERE village_code LIKE @Prefix || '%' ORDER BY village_code";
 
     private const string ApplySql = $"""
-        INSERT INTO pilots (village_code, status, last_year_income, operating_income, planned_subsidy, effective_date, reason, changed_by)
-        VALUES (@VillageCode, 'applied', @LastYearIncome, @OperatingIncome, @PlannedSubsidy, NULL, NULL, @ChangedBy)
+        INSERT INTO pilots (village_code, status, last_year_income, operating_income,
+            planned_subsidy, effective_date, reason, changed_by)
+        VALUES (@VillageCode, 'applied', @LastYearIncome, @OperatingIncome, @PlannedSubsidy, NULL,
+            NULL, @ChangedBy)
         ON CONFLICT (village_code) DO UPDATE SET
             status = 'applied', last_year_income = excluded.last_year_income, operating_income = excluded.operating_income,
             planned_subsidy = excluded.planned_subsidy, effective_date = NULL, reason = NULL,
@@ -39,56 +53,175 @@ public sealed class PilotStore(NpgsqlDataSource dataSource)
     public async Task<Pilot?> FindAsync(string villageCode, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<Pilot>(new CommandDefinition(FindSql, new { VillageCode = villageCode }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<Pilot>(
+            new CommandDefinition(
+                FindSql,
+                new { VillageCode = villageCode },
+                cancellationToken: cancellationToken
+            )
+        );
     }
 
-    public async Task<IReadOnlyList<Pilot>> ListAsync(string prefix, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Pilot>> ListAsync(
+        string prefix,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<Pilot>(new CommandDefinition(ListSql, new { Prefix = prefix }, cancellationToken: cancellationToken))).AsList();
+        return (
+            await connection.QueryAsync<Pilot>(
+                new CommandDefinition(
+                    ListSql,
+                    new { Prefix = prefix },
+                    cancellationToken: cancellationToken
+                )
+            )
+        ).AsList();
     }
 
-    public static async Task<IReadOnlyList<Pilot>> AllAsync(UnitOfWork work, CancellationToken cancellationToken) =>
-        (await work.Connection.QueryAsync<Pilot>(new CommandDefinition($"SELECT {Columns} FROM pilots ORDER BY village_code", transaction: work.Transaction, cancellationToken: cancellationToken))).AsList();
+    public static async Task<IReadOnlyList<Pilot>> AllAsync(
+        UnitOfWork work,
+        CancellationToken cancellationToken
+    ) =>
+        (
+            await work.Connection.QueryAsync<Pilot>(
+                new CommandDefinition(
+                    $"SELECT {Columns} FROM pilots ORDER BY village_code",
+                    transaction: work.Transaction,
+                    cancellationToken: cancellationToken
+                )
+            )
+        ).AsList();
 
-    public static PilotStatusChanged ToEvent(Pilot pilot) => new(pilot.VillageCode, pilot.Status, pilot.EffectiveDate ?? DateOnly.FromDateTime(pilot.ChangedAt), pilot.Reason, pilot.Version);
+    public static PilotStatusChanged ToEvent(Pilot pilot) =>
+        new(
+            pilot.VillageCode,
+            pilot.Status,
+            pilot.EffectiveDate ?? DateOnly.FromDateTime(pilot.ChangedAt),
+            pilot.Reason,
+            pilot.Version
+        );
 
-    public static Task<Pilot?> FindForUpdateAsync(UnitOfWork work, string villageCode, CancellationToken cancellationToken) =>
-        work.Connection.QuerySingleOrDefaultAsync<Pilot>(new CommandDefinition(FindSql + " FOR UPDATE", new { VillageCode = villageCode }, work.Transaction, cancellationToken: cancellationToken));
+    public static Task<Pilot?> FindForUpdateAsync(
+        UnitOfWork work,
+        string villageCode,
+        CancellationToken cancellationToken
+    ) =>
+        work.Connection.QuerySingleOrDefaultAsync<Pilot>(
+            new CommandDefinition(
+                FindSql + " FOR UPDATE",
+                new { VillageCode = villageCode },
+                work.Transaction,
+                cancellationToken: cancellationToken
+            )
+        );
 
-    public static async Task<Pilot> ApplyAsync(UnitOfWork work, Caller caller, Pilot? before, string villageCode, PilotApplication application, DateOnly today, CancellationToken cancellationToken)
+    public static async Task<Pilot> ApplyAsync(
+        UnitOfWork work,
+        Caller caller,
+        Pilot? before,
+        string villageCode,
+        PilotApplication application,
+        DateOnly today,
+        CancellationToken cancellationToken
+    )
     {
-        var saved = await work.Connection.QuerySingleAsync<Pilot>(new CommandDefinition(ApplySql, new
-        {
-            VillageCode = villageCode,
-            application.LastYearIncome,
-            application.OperatingIncome,
-            application.PlannedSubsidy,
-            ChangedBy = caller.UserId,
-        }, work.Transaction, cancellationToken: cancellationToken));
-        await RecordAndAnnounceAsync(work, caller, before, saved, "apply", today, cancellationToken);
+        var saved = await work.Connection.QuerySingleAsync<Pilot>(
+            new CommandDefinition(
+                ApplySql,
+                new
+                {
+                    VillageCode = villageCode,
+                    application.LastYearIncome,
+                    application.OperatingIncome,
+                    application.PlannedSubsidy,
+                    ChangedBy = caller.UserId,
+                },
+                work.Transaction,
+                cancellationToken: cancellationToken
+            )
+        );
+        await RecordAndAnnounceAsync(
+            work,
+            caller,
+            before,
+            saved,
+            "apply",
+            today,
+            cancellationToken
+        );
         return saved;
     }
 
-    public static async Task<Pilot> DecideAsync(UnitOfWork work, Caller caller, Pilot before, PilotAction action, DateOnly? effectiveDate, string? reason, DateOnly today, CancellationToken cancellationToken)
+    public static async Task<Pilot> DecideAsync(
+        UnitOfWork work,
+        Caller caller,
+        Pilot before,
+        PilotAction action,
+        DateOnly? effectiveDate,
+        string? reason,
+        DateOnly today,
+        CancellationToken cancellationToken
+    )
     {
         var status = PilotWorkflow.Target(action);
-        var saved = await work.Connection.QuerySingleAsync<Pilot>(new CommandDefinition(DecideSql, new
-        {
-            before.VillageCode,
-            Status = status.ToString().ToLowerInvariant(),
-            EffectiveDate = effectiveDate,
-            Reason = reason,
-            ChangedBy = caller.UserId,
-        }, work.Transaction, cancellationToken: cancellationToken));
-        await RecordAndAnnounceAsync(work, caller, before, saved, action.ToString().ToLowerInvariant(), today, cancellationToken);
+        var saved = await work.Connection.QuerySingleAsync<Pilot>(
+            new CommandDefinition(
+                DecideSql,
+                new
+                {
+                    before.VillageCode,
+                    Status = status.ToString().ToLowerInvariant(),
+                    EffectiveDate = effectiveDate,
+                    Reason = reason,
+                    ChangedBy = caller.UserId,
+                },
+                work.Transaction,
+                cancellationToken: cancellationToken
+            )
+        );
+        await RecordAndAnnounceAsync(
+            work,
+            caller,
+            before,
+            saved,
+            action.ToString().ToLowerInvariant(),
+            today,
+            cancellationToken
+        );
         return saved;
     }
 
-    private static async Task RecordAndAnnounceAsync(UnitOfWork work, Caller caller, Pilot? before, Pilot after, string action, DateOnly today, CancellationToken cancellationToken)
+    private static async Task RecordAndAnnounceAsync(
+        UnitOfWork work,
+        Caller caller,
+        Pilot? before,
+        Pilot after,
+        string action,
+        DateOnly today,
+        CancellationToken cancellationToken
+    )
     {
-        await work.RecordAsync(caller, "pilot", after.VillageCode, after.VillageCode, action,
-            PilotWorkflow.StatusName(before?.Status), PilotWorkflow.StatusName(after.Status), after.Reason, cancellationToken);
-        await work.PublishAsync(new PilotStatusChanged(after.VillageCode, after.Status, after.EffectiveDate ?? today, after.Reason, after.Version), cancellationToken);
+        await work.RecordAsync(
+            caller,
+            "pilot",
+            after.VillageCode,
+            after.VillageCode,
+            action,
+            PilotWorkflow.StatusName(before?.Status),
+            PilotWorkflow.StatusName(after.Status),
+            after.Reason,
+            cancellationToken
+        );
+        await work.PublishAsync(
+            new PilotStatusChanged(
+                after.VillageCode,
+                after.Status,
+                after.EffectiveDate ?? today,
+                after.Reason,
+                after.Version
+            ),
+            cancellationToken
+        );
     }
 }

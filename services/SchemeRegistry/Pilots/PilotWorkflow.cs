@@ -3,47 +3,62 @@ using Subsidy.ServiceDefaults.Auth;
 
 namespace SchemeRegistry.Pilots;
 
-public enum PilotAction { Apply, Approve, Reject, Suspend }
+public enum PilotAction
+{
+    Apply,
+    Approve,
+    Reject,
+    Suspend,
+}
 
-public sealed record PilotApplication(decimal? LastYearIncome, decimal? OperatingIncome, decimal? PlannedSubsidy);
+public sealed record PilotApplication(
+    decimal? LastYearIncome,
+    decimal? OperatingIncome,
+    decimal? PlannedSubsidy
+);
 
 /// <summary>
-/// 自主申请 → 县人社局批准 → 实施; 暂停 filed with the county; resume by applying again (docs/design/02-schemes.md).
-/// Pure: which action is allowed from which state for which role.
+/// 自主申请 → 县人社局批准 → 实施; 暂停 filed with the county; resume by applying again
+/// (docs/design/02-schemes.md). Pure: which action is allowed from which state for which role.
 /// </summary>
 public static class PilotWorkflow
 {
-    public static string ActionName(PilotAction action) => action switch
-    {
-        PilotAction.Apply => "申请试点",
-        PilotAction.Approve => "批准试点",
-        PilotAction.Reject => "驳回申请",
-        PilotAction.Suspend => "暂停试点",
-        _ => action.ToString(),
-    };
+    public static string ActionName(PilotAction action) =>
+        action switch
+        {
+            PilotAction.Apply => "申请试点",
+            PilotAction.Approve => "批准试点",
+            PilotAction.Reject => "驳回申请",
+            PilotAction.Suspend => "暂停试点",
+            _ => action.ToString(),
+        };
 
-    public static string StatusName(PilotStatus? status) => status switch
-    {
-        null => "未申请",
-        PilotStatus.Applied => "已申请待批准",
-        PilotStatus.Rejected => "申请被驳回",
-        PilotStatus.Active => "试点实施中",
-        PilotStatus.Suspended => "已暂停",
-        _ => status.ToString()!,
-    };
+    public static string StatusName(PilotStatus? status) =>
+        status switch
+        {
+            null => "未申请",
+            PilotStatus.Applied => "已申请待批准",
+            PilotStatus.Rejected => "申请被驳回",
+            PilotStatus.Active => "试点实施中",
+            PilotStatus.Suspended => "已暂停",
+            _ => status.ToString()!,
+        };
 
-    public static string RoleFor(PilotAction action) => action == PilotAction.Apply ? Roles.VillageClerk : Roles.CountyBureau;
+    public static string RoleFor(PilotAction action) =>
+        action == PilotAction.Apply ? Roles.VillageClerk : Roles.CountyBureau;
 
-    public static PilotStatus Target(PilotAction action) => action switch
-    {
-        PilotAction.Apply => PilotStatus.Applied,
-        PilotAction.Approve => PilotStatus.Active,
-        PilotAction.Reject => PilotStatus.Rejected,
-        PilotAction.Suspend => PilotStatus.Suspended,
-        _ => throw new ArgumentOutOfRangeException(nameof(action)),
-    };
+    public static PilotStatus Target(PilotAction action) =>
+        action switch
+        {
+            PilotAction.Apply => PilotStatus.Applied,
+            PilotAction.Approve => PilotStatus.Active,
+            PilotAction.Reject => PilotStatus.Rejected,
+            PilotAction.Suspend => PilotStatus.Suspended,
+            _ => throw new ArgumentOutOfRangeException(nameof(action)),
+        };
 
-    /// <summary>Null when <paramref name="action"/> may be taken from <paramref name="current"/>; otherwise why not.</summary>
+    /// <summary>Null when <paramref name="action"/> may be taken from <paramref name="current"/>;
+    /// otherwise why not.</summary>
     public static string? WhyNot(PilotStatus? current, PilotAction action)
     {
         var allowed = action switch
@@ -56,15 +71,25 @@ public static class PilotWorkflow
         return allowed ? null : $"试点状态为“{StatusName(current)}”，不能{ActionName(action)}。";
     }
 
-    public static List<(string Field, string Message)> ValidateApplication(PilotApplication application)
+    public static List<(string Field, string Message)> ValidateApplication(
+        PilotApplication application
+    )
     {
         var errors = new List<(string, string)>();
-        if (application.LastYearIncome is not { } income || income < 0) errors.Add(("lastYearIncome", "上年度集体经济收入须填写且不能为负数。"));
-        else if (decimal.Round(income, 2) != income) errors.Add(("lastYearIncome", "金额最多两位小数。"));
-        if (application.OperatingIncome is not { } operating || operating < 0) errors.Add(("operatingIncome", "其中经营性收入须填写且不能为负数。"));
-        else if (application.LastYearIncome is { } total && operating > total) errors.Add(("operatingIncome", $"经营性收入 {operating} 不能大于集体经济收入 {total}。"));
-        if (application.PlannedSubsidy is not { } planned || planned <= 0) errors.Add(("plannedSubsidy", "拟用于集体补助的金额须大于0。"));
-        else if (decimal.Round(planned, 2) != planned) errors.Add(("plannedSubsidy", "金额最多两位小数。"));
+        if (application.LastYearIncome is not { } income || income < 0)
+            errors.Add(("lastYearIncome", "上年度集体经济收入须填写且不能为负数。"));
+        else if (decimal.Round(income, 2) != income)
+            errors.Add(("lastYearIncome", "金额最多两位小数。"));
+        if (application.OperatingIncome is not { } operating || operating < 0)
+            errors.Add(("operatingIncome", "其中经营性收入须填写且不能为负数。"));
+        else if (application.LastYearIncome is { } total && operating > total)
+            errors.Add(
+                ("operatingIncome", $"经营性收入 {operating} 不能大于集体经济收入 {total}。")
+            );
+        if (application.PlannedSubsidy is not { } planned || planned <= 0)
+            errors.Add(("plannedSubsidy", "拟用于集体补助的金额须大于0。"));
+        else if (decimal.Round(planned, 2) != planned)
+            errors.Add(("plannedSubsidy", "金额最多两位小数。"));
         return errors;
     }
 }

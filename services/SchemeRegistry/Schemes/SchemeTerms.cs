@@ -6,8 +6,10 @@ public enum DonorKind
 {
     /// <summary>其他经济组织</summary>
     Organisation = 1,
+
     /// <summary>个人（乡贤、致富能手）</summary>
     Individual = 2,
+
     /// <summary>社会公益组织</summary>
     Charity = 3,
 }
@@ -16,11 +18,17 @@ public enum DonationManagement
 {
     /// <summary>由村集体经济组织管理: counts towards the budget.</summary>
     Collective = 1,
+
     /// <summary>由企业或个人直接资助缴费: recorded, not budgeted.</summary>
     Direct = 2,
 }
 
-public sealed record Donation(string Donor, DonorKind Kind, decimal Amount, DonationManagement ManagedBy);
+public sealed record Donation(
+    string Donor,
+    DonorKind Kind,
+    decimal Amount,
+    DonationManagement ManagedBy
+);
 
 /// <summary>四议两公开: the dates of the democratic procedure that decided the scheme.</summary>
 public sealed record ProcedureRecord(
@@ -28,7 +36,8 @@ public sealed record ProcedureRecord(
     DateOnly? FirstDeliberationOn,
     DateOnly? SecondDeliberationOn,
     DateOnly? ResolvedOn,
-    DateOnly? PublishedOn)
+    DateOnly? PublishedOn
+)
 {
     public static readonly ProcedureRecord Empty = new(null, null, null, null, null);
 
@@ -52,16 +61,22 @@ public sealed record SchemeTerms(
     IReadOnlyList<Donation> Donations,
     ProcedureRecord Procedure,
     string? OrganisationName,
-    string? CreditCode)
+    string? CreditCode
+)
 {
-    /// <summary>Collective income plus the donations the collective manages; direct donations are not budgeted.</summary>
-    public decimal Budget => CollectiveIncome + Donations.Where(d => d.ManagedBy == DonationManagement.Collective).Sum(d => d.Amount);
+    /// <summary>Collective income plus the donations the collective manages; direct donations are
+    /// not budgeted.</summary>
+    public decimal Budget =>
+        CollectiveIncome
+        + Donations.Where(d => d.ManagedBy == DonationManagement.Collective).Sum(d => d.Amount);
 
-    /// <summary>Last year's terms for a new draft: the democratic procedure must be held again.</summary>
+    /// <summary>Last year's terms for a new draft: the democratic procedure must be held
+    /// again.</summary>
     public SchemeTerms ForNewYear() => this with { Procedure = ProcedureRecord.Empty };
 }
 
-/// <summary>What a client sends: codes as text so that an unknown one gets a field-level message, not a parse failure.</summary>
+/// <summary>What a client sends: codes as text so that an unknown one gets a field-level message,
+/// not a parse failure.</summary>
 public sealed record SchemeTermsInput(
     string? MembershipBasis,
     string? Stacking,
@@ -71,8 +86,11 @@ public sealed record SchemeTermsInput(
     List<DonationInput>? Donations,
     ProcedureRecord? Procedure,
     string? OrganisationName,
-    string? CreditCode);
+    string? CreditCode
+);
 
 public sealed record FloorInput(string? Group, decimal? Amount);
+
 public sealed record IncentiveInput(decimal? MinTier, decimal? Amount);
+
 public sealed record DonationInput(string? Donor, string? Kind, decimal? Amount, string? ManagedBy);

@@ -1,4 +1,3 @@
-using OpenTelemetry.Trace;
 using System.Reflection;
 using Dapper;
 using DbUp;
@@ -10,6 +9,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OpenTelemetry.Trace;
 
 namespace Subsidy.ServiceData;
 
@@ -25,18 +25,25 @@ public static class ServiceDatabaseExtensions
     public const string ServerConnectionName = "postgres";
 
     /// <summary>
-    /// Registers the service's own database: the server comes from ConnectionStrings:postgres, the database
-    /// name is the service's, so no service can reach another's tables by configuration mistake.
-    /// <paramref name="keepsSessionState"/>: the service takes session-level locks or settings on pooled
-    /// connections, so each is reset on its way back to the pool.
+    /// Registers the service's own database: the server comes from ConnectionStrings:postgres, the
+    /// database name is the service's, so no service can reach another's tables by configuration
+    /// mistake.
+    /// <paramref name="keepsSessionState"/>: the service takes session-level locks or settings on
+    /// pooled connections, so each is reset on its way back to the pool.
     /// </summary>
-    public static TBuilder AddServiceDatabase<TBuilder>(this TBuilder builder, string databaseName,
-        bool keepsSessionState = false) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddServiceDatabase<TBuilder>(
+        this TBuilder builder,
+        string databaseName,
+        bool keepsSessionState = false
+    )
+        where TBuilder : IHostApplicationBuilder
     {
         // The database's spans beside the requests and messages that cause them.
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
         var server = builder.Configuration.GetConnectionString(ServerConnectionName)
-            ?? throw new InvalidOperationException($"缺少数据库连接配置 ConnectionStrings:{ServerConnectionName}。");
+            ?? throw new InvalidOperationException(
+                $"缺少数据库连接配置 ConnectionStrings:{ServerConnectionName}。"
+            );
         var connection = new NpgsqlConnectionStringBuilder(server) { Database = databaseName };
         var database = new ServiceDatabase(databaseName, connection.ConnectionString);
 
@@ -46,36 +53,52 @@ public static class ServiceDatabaseExtensions
         builder.Services.AddSingleton(SharedMigrations);
         builder.Services.AddSingleton(sp =>
         {
-            var dataSource = new NpgsqlDataSourceBuilder(database.ConnectionString).UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
-            // The same few dozen statements run tens of thousands of times a year (each settlement step, each
-            // message): prepared once per connection, the server stops parsing and planning them every time.
+            var dataSource = new NpgsqlDataSourceBuilder(
+                database.ConnectionString
+            ).UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
+            // The same few dozen statements run tens of thousands of times a year (each settlement
+            // step, each message): prepared once per connection, the server stops parsing and
+            // planning them every time.
             dataSource.ConnectionStringBuilder.MaxAutoPrepare = 100;
             dataSource.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
-            // Otherwise every connection taken from the pool starts with seven statements of reset (SET SESSION
-            // AUTHORIZATION DEFAULT, RESET ALL, CLOSE ALL, UNLISTEN *, pg_advisory_unlock_all(), DISCARD SEQUENCES,
-            // DISCARD TEMP), parsed and run by the server each time: a settlement step takes three or four.
+            // Otherwise every connection taken from the pool starts with seven statements of reset
+            // (SET SESSION AUTHORIZATION DEFAULT, RESET ALL, CLOSE ALL, UNLISTEN *,
+            // pg_advisory_unlock_all(), DISCARD SEQUENCES, DISCARD TEMP), parsed and run by the
+            // server each time: a settlement step takes three or four.
             dataSource.ConnectionStringBuilder.NoResetOnClose = !keepsSessionState;
             return dataSource.Build();
         });
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        builder
+            .Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
     }
 
     /// <summary>
-    /// Creates the database when missing and applies the shared scripts (messaging, then any feature's
-    /// registered <see cref="MigrationSource"/>), then the service's own numbered scripts, before the service
-    /// serves. An advisory lock lets several instances start at once.
+    /// Creates the database when missing and applies the shared scripts (messaging, then any
+    /// feature's registered <see cref="MigrationSource"/>), then the service's own numbered
+    /// scripts, before the service serves. An advisory lock lets several instances start at once.
     /// </summary>
     public static Task MigrateDatabaseAsync(this WebApplication app, Assembly migrations) =>
         MigrateAsync(
             app.Services.GetRequiredService<ServiceDatabase>(),
-            app.Services.GetServices<MigrationSource>().Append(new MigrationSource(migrations, migrations.GetName().Name + ".Migrations.")),
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
+            app.Services.GetServices<MigrationSource>()
+                .Append(
+                    new MigrationSource(migrations, migrations.GetName().Name + ".Migrations.")
+                ),
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations")
+        );
 
-    /// <summary>The shared messaging tables (outbox, processed messages, audit log) as a migration source.</summary>
-    public static MigrationSource SharedMigrations => new(typeof(ServiceDatabase).Assembly, "Subsidy.ServiceDefaults.Data.Migrations.");
+    /// <summary>The shared messaging tables (outbox, processed messages, audit log) as a migration
+    /// source.</summary>
+    public static MigrationSource SharedMigrations =>
+        new(typeof(ServiceDatabase).Assembly, "Subsidy.ServiceDefaults.Data.Migrations.");
 
-    public static async Task MigrateAsync(ServiceDatabase database, IEnumerable<MigrationSource> migrationSources, ILogger logger)
+    public static async Task MigrateAsync(
+        ServiceDatabase database,
+        IEnumerable<MigrationSource> migrationSources,
+        ILogger logger
+    )
     {
         var sources = migrationSources.ToList();
         await EnsureDatabaseExistsAsync(database);
@@ -85,7 +108,8 @@ public static class ServiceDatabaseExtensions
         await lockConnection.ExecuteAsync("SELECT pg_advisory_lock(7220024)");
         try
         {
-            foreach (var source in sources) Upgrade(database, source, logger);
+            foreach (var source in sources)
+                Upgrade(database, source, logger);
         }
         finally
         {
@@ -95,33 +119,52 @@ public static class ServiceDatabaseExtensions
 
     private static void Upgrade(ServiceDatabase database, MigrationSource source, ILogger logger)
     {
-        var result = DeployChanges.To.PostgresqlDatabase(database.ConnectionString)
+        var result = DeployChanges
+            .To.PostgresqlDatabase(database.ConnectionString)
             .WithScriptsEmbeddedInAssembly(source.Assembly, name =>
                 name.StartsWith(source.ResourcePrefix, StringComparison.Ordinal)
-                && name.EndsWith(".sql", StringComparison.Ordinal))
+                && name.EndsWith(".sql", StringComparison.Ordinal)
+            )
             .WithTransactionPerScript()
             .LogTo(new DbUpLogger(logger))
             .Build()
             .PerformUpgrade();
         if (!result.Successful)
         {
-            throw new InvalidOperationException($"数据库 {database.Name} 迁移失败：{result.ErrorScript?.Name}", result.Error);
+            throw new InvalidOperationException(
+                $"数据库 {database.Name} 迁移失败：{result.ErrorScript?.Name}",
+                result.Error
+            );
         }
     }
 
     private static async Task EnsureDatabaseExistsAsync(ServiceDatabase database)
     {
-        var admin = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Database = "postgres", Pooling = false };
+        var admin = new NpgsqlConnectionStringBuilder(database.ConnectionString)
+        {
+            Database = "postgres",
+            Pooling = false,
+        };
         await using var connection = new NpgsqlConnection(admin.ConnectionString);
         await connection.OpenAsync();
-        var exists = await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", new { name = database.Name });
-        if (exists) return;
+        var exists = await connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)",
+            new { name = database.Name }
+        );
+        if (exists)
+            return;
         try
         {
             // Identifier comes from code, never from input; quoted all the same.
-            await connection.ExecuteAsync($"CREATE DATABASE \"{database.Name.Replace("\"", "\"\"")}\"");
+            await connection.ExecuteAsync(
+                $"CREATE DATABASE \"{database.Name.Replace("\"", "\"\"")}\""
+            );
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException e)
+            when (e.SqlState
+                    is PostgresErrorCodes.DuplicateDatabase
+                        or PostgresErrorCodes.UniqueViolation
+            )
         {
             // Another instance created it first.
         }
@@ -130,17 +173,28 @@ public static class ServiceDatabaseExtensions
     private sealed class DbUpLogger(ILogger logger) : IUpgradeLog
     {
         public void LogTrace(string format, params object[] args) => logger.LogTrace(format, args);
+
         public void LogDebug(string format, params object[] args) => logger.LogDebug(format, args);
-        public void LogInformation(string format, params object[] args) => logger.LogInformation(format, args);
-        public void LogWarning(string format, params object[] args) => logger.LogWarning(format, args);
+
+        public void LogInformation(string format, params object[] args) =>
+            logger.LogInformation(format, args);
+
+        public void LogWarning(string format, params object[] args) =>
+            logger.LogWarning(format, args);
+
         public void LogError(string format, params object[] args) => logger.LogError(format, args);
-        public void LogError(Exception ex, string format, params object[] args) => logger.LogError(ex, format, args);
+
+        public void LogError(Exception ex, string format, params object[] args) =>
+            logger.LogError(ex, format, args);
     }
 }
 
 internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context,
+        CancellationToken cancellationToken = default
+    )
     {
         try
         {

@@ -17,7 +17,10 @@ public sealed class UnitOfWork : IAsyncDisposable
     public NpgsqlConnection Connection { get; }
     public NpgsqlTransaction Transaction { get; }
 
-    public static async Task<UnitOfWork> BeginAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static async Task<UnitOfWork> BeginAsync(
+        NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken
+    )
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
@@ -32,11 +35,14 @@ public sealed class UnitOfWork : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes an event to the outbox in this transaction; it is published only once the transaction commits.</summary>
-    public Task PublishAsync<T>(T message, CancellationToken cancellationToken) where T : class =>
+    /// <summary>Writes an event to the outbox in this transaction; it is published only once the
+    /// transaction commits.</summary>
+    public Task PublishAsync<T>(T message, CancellationToken cancellationToken)
+        where T : class =>
         OutboxWriter.EnqueueAsync(Connection, Transaction, message, cancellationToken);
 
-    public Task CommitAsync(CancellationToken cancellationToken) => Transaction.CommitAsync(cancellationToken);
+    public Task CommitAsync(CancellationToken cancellationToken) =>
+        Transaction.CommitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

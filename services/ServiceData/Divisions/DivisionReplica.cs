@@ -9,18 +9,27 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Subsidy.Contracts;
-using Subsidy.ServiceDefaults.Auth;
-using Subsidy.ServiceDefaults.Messaging;
 using Subsidy.ServiceData;
 using Subsidy.ServiceData.Messaging;
+using Subsidy.ServiceDefaults.Auth;
+using Subsidy.ServiceDefaults.Messaging;
 
 namespace Subsidy.ServiceData.Divisions;
 
-public sealed record KnownDivision(string Code, string Name, DivisionLevel Level, string? ParentCode, bool Active, long Version, DateTime ChangedAt);
+public sealed record KnownDivision(
+    string Code,
+    string Name,
+    DivisionLevel Level,
+    string? ParentCode,
+    bool Active,
+    long Version,
+    DateTime ChangedAt
+);
 
 /// <summary>
-/// A service's own copy of the division tree, learnt from scheme-registry's events (docs/architecture.md: no service
-/// reads another's tables). Services that need divisions opt in with <see cref="AddDivisionReplica"/>.
+/// A service's own copy of the division tree, learnt from scheme-registry's events
+/// (docs/architecture.md: no service reads another's tables). Services that need divisions opt in
+/// with <see cref="AddDivisionReplica"/>.
 /// </summary>
 public sealed class DivisionReplica(NpgsqlDataSource dataSource)
 {
@@ -34,23 +43,45 @@ public sealed class DivisionReplica(NpgsqlDataSource dataSource)
         FROM known_divisions WHERE code = ANY(@Codes)
         """;
 
-    /// <summary>Several divisions in one round trip (a village and the township and county above it), by code, on a connection the caller holds.</summary>
-    public static async Task<IReadOnlyDictionary<string, KnownDivision>> FindAllAsync(NpgsqlConnection connection,
-        NpgsqlTransaction? transaction, IEnumerable<string> codes, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<KnownDivision>(new CommandDefinition(SelectManySql,
-            new { Codes = codes.ToArray() }, transaction, cancellationToken: cancellationToken)))
-            .ToDictionary(d => d.Code);
+    /// <summary>Several divisions in one round trip (a village and the township and county above
+    /// it), by code, on a connection the caller holds.</summary>
+    public static async Task<IReadOnlyDictionary<string, KnownDivision>> FindAllAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        IEnumerable<string> codes,
+        CancellationToken cancellationToken
+    ) =>
+        (
+            await connection.QueryAsync<KnownDivision>(
+                new CommandDefinition(
+                    SelectManySql,
+                    new { Codes = codes.ToArray() },
+                    transaction,
+                    cancellationToken: cancellationToken
+                )
+            )
+        ).ToDictionary(d => d.Code);
 
     public async Task<KnownDivision?> FindAsync(string code, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<KnownDivision>(
-            new CommandDefinition(SelectSql, new { Code = code }, cancellationToken: cancellationToken));
+            new CommandDefinition(
+                SelectSql,
+                new { Code = code },
+                cancellationToken: cancellationToken
+            )
+        );
     }
 
     public static IServiceCollection Register(IServiceCollection services)
     {
-        services.AddSingleton(new MigrationSource(typeof(DivisionReplica).Assembly, "Subsidy.ServiceDefaults.Divisions.Migrations."));
+        services.AddSingleton(
+            new MigrationSource(
+                typeof(DivisionReplica).Assembly,
+                "Subsidy.ServiceDefaults.Divisions.Migrations."
+            )
+        );
         services.AddSingleton<DivisionReplica>();
         services.TryAddSingleton<StartupRequests>();
         services.AddHostedService<DivisionResyncOnStart>();
@@ -60,7 +91,8 @@ public sealed class DivisionReplica(NpgsqlDataSource dataSource)
 
 public static class DivisionReplicaExtensions
 {
-    public static TBuilder AddDivisionReplica<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddDivisionReplica<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
     {
         DivisionReplica.Register(builder.Services);
         return builder;
@@ -68,13 +100,18 @@ public static class DivisionReplicaExtensions
 
     public static void AddDivisionReplicaConsumer(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<DivisionChangedConsumer, IdempotentConsumerDefinition<DivisionChangedConsumer>>();
-        // On a queue of this instance's own: the instance that asked must hear the answer, not a sibling.
-        bus.AddConsumer<ReferenceDataResyncAnsweredConsumer>().Endpoint(endpoint =>
-        {
-            endpoint.Temporary = true;
-            endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
-        });
+        bus.AddConsumer<
+            DivisionChangedConsumer,
+            IdempotentConsumerDefinition<DivisionChangedConsumer>
+        >();
+        // On a queue of this instance's own: the instance that asked must hear the answer, not a
+        // sibling.
+        bus.AddConsumer<ReferenceDataResyncAnsweredConsumer>()
+            .Endpoint(endpoint =>
+            {
+                endpoint.Temporary = true;
+                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
+            });
     }
 
     /// <summary>GET {group}/divisions/{code}: what this service knows of a division.</summary>
@@ -84,8 +121,11 @@ public static class DivisionReplicaExtensions
         return group;
     }
 
-    private static async Task<Results<Ok<KnownDivision>, ProblemHttpResult>> GetKnownDivision(string code,
-        DivisionReplica replica, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<KnownDivision>, ProblemHttpResult>> GetKnownDivision(
+        string code,
+        DivisionReplica replica,
+        CancellationToken cancellationToken
+    )
     {
         var division = await replica.FindAsync(code, cancellationToken);
         return division is null
@@ -94,8 +134,10 @@ public static class DivisionReplicaExtensions
     }
 }
 
-/// <summary>Applies a division change unless this copy already holds the same or a newer version.</summary>
-public sealed class DivisionChangedConsumer(NpgsqlDataSource dataSource) : IdempotentConsumer<DivisionChanged>(dataSource)
+/// <summary>Applies a division change unless this copy already holds the same or a newer
+/// version.</summary>
+public sealed class DivisionChangedConsumer(NpgsqlDataSource dataSource)
+    : IdempotentConsumer<DivisionChanged>(dataSource)
 {
     private const string UpsertSql = """
         INSERT INTO known_divisions (code, name, level, parent_code, active, version, changed_at)
@@ -106,37 +148,67 @@ public sealed class DivisionChangedConsumer(NpgsqlDataSource dataSource) : Idemp
         WHERE known_divisions.version < excluded.version
         """;
 
-    protected override Task HandleAsync(DivisionChanged message, UnitOfWork work, CancellationToken cancellationToken) =>
-        work.Connection.ExecuteAsync(new CommandDefinition(UpsertSql, new
-        {
-            message.Code,
-            message.Name,
-            Level = (short)message.Level,
-            message.ParentCode,
-            message.Active,
-            message.Version,
-            message.ChangedAt,
-        }, work.Transaction, cancellationToken: cancellationToken));
+    protected override Task HandleAsync(
+        DivisionChanged message,
+        UnitOfWork work,
+        CancellationToken cancellationToken
+    ) =>
+        work.Connection.ExecuteAsync(
+            new CommandDefinition(
+                UpsertSql,
+                new
+                {
+                    message.Code,
+                    message.Name,
+                    Level = (short)message.Level,
+                    message.ParentCode,
+                    message.Active,
+                    message.Version,
+                    message.ChangedAt,
+                },
+                work.Transaction,
+                cancellationToken: cancellationToken
+            )
+        );
 }
 
 /// <summary>
-/// At start-up, asks the registry for every division and policy year, so a copy that missed events catches up: once
-/// the bus is healthy, and again until the registry answers (<see cref="StartupRequests"/>).
+/// At start-up, asks the registry for every division and policy year, so a copy that missed events
+/// catches up: once the bus is healthy, and again until the registry answers (<see
+/// cref="StartupRequests"/>).
 /// </summary>
-internal sealed class DivisionResyncOnStart(NpgsqlDataSource dataSource, IHostEnvironment environment, IBusControl bus, StartupRequests requests)
-    : BackgroundService
+internal sealed class DivisionResyncOnStart(
+    NpgsqlDataSource dataSource,
+    IHostEnvironment environment,
+    IBusControl bus,
+    StartupRequests requests
+) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        requests.SendUntilAnsweredAsync("区划与政策参数", bus, async (requestId, cancellationToken) =>
-        {
-            await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
-            await work.PublishAsync(new ReferenceDataResyncRequested(environment.ApplicationName, DateTimeOffset.UtcNow, requestId), cancellationToken);
-            await work.CommitAsync(cancellationToken);
-        }, stoppingToken);
+        requests.SendUntilAnsweredAsync(
+            "区划与政策参数",
+            bus,
+            async (requestId, cancellationToken) =>
+            {
+                await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
+                await work.PublishAsync(
+                    new ReferenceDataResyncRequested(
+                        environment.ApplicationName,
+                        DateTimeOffset.UtcNow,
+                        requestId
+                    ),
+                    cancellationToken
+                );
+                await work.CommitAsync(cancellationToken);
+            },
+            stoppingToken
+        );
 }
 
-/// <summary>The registry has sent everything again for a request: whichever instance asked stops asking.</summary>
-public sealed class ReferenceDataResyncAnsweredConsumer(StartupRequests requests) : IConsumer<ReferenceDataResyncAnswered>
+/// <summary>The registry has sent everything again for a request: whichever instance asked stops
+/// asking.</summary>
+public sealed class ReferenceDataResyncAnsweredConsumer(StartupRequests requests)
+    : IConsumer<ReferenceDataResyncAnswered>
 {
     public Task Consume(ConsumeContext<ReferenceDataResyncAnswered> context)
     {

@@ -8,9 +8,11 @@ namespace Subsidy.ServiceData.Messaging;
 
 /// <summary>
 /// Base of every consumer whose effect is a database write. The message id is recorded in the same
-/// transaction as the effect, so a redelivered message (same MessageId) finds the record and changes nothing.
+/// transaction as the effect, so a redelivered message (same MessageId) finds the record and
+/// changes nothing.
 /// </summary>
-public abstract class IdempotentConsumer<TMessage>(NpgsqlDataSource dataSource) : IConsumer<TMessage>
+public abstract class IdempotentConsumer<TMessage>(NpgsqlDataSource dataSource)
+    : IConsumer<TMessage>
     where TMessage : class
 {
     private const string RecordSql = """
@@ -19,7 +21,8 @@ public abstract class IdempotentConsumer<TMessage>(NpgsqlDataSource dataSource) 
         ON CONFLICT DO NOTHING
         """;
 
-    /// <summary>Stable name under which processed messages are recorded; defaults to the class name.</summary>
+    /// <summary>Stable name under which processed messages are recorded; defaults to the class
+    /// name.</summary>
     protected virtual string ConsumerName => GetType().Name;
 
     public async Task Consume(ConsumeContext<TMessage> context)
@@ -29,34 +32,53 @@ public abstract class IdempotentConsumer<TMessage>(NpgsqlDataSource dataSource) 
         var cancellationToken = context.CancellationToken;
 
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);
-        // Concurrent redeliveries serialise on the primary key: the second waits, then inserts nothing.
-        var first = await work.Connection.ExecuteAsync(new CommandDefinition(RecordSql, new
-        {
-            Consumer = ConsumerName,
-            MessageId = messageId,
-            MessageType = typeof(TMessage).FullName!,
-            TraceId = Activity.Current?.TraceId.ToString(),
-        }, work.Transaction, cancellationToken: cancellationToken)) == 1;
-        if (!first) return;
+        // Concurrent redeliveries serialise on the primary key: the second waits, then inserts
+        // nothing.
+        var first =
+            await work.Connection.ExecuteAsync(
+                new CommandDefinition(
+                    RecordSql,
+                    new
+                    {
+                        Consumer = ConsumerName,
+                        MessageId = messageId,
+                        MessageType = typeof(TMessage).FullName!,
+                        TraceId = Activity.Current?.TraceId.ToString(),
+                    },
+                    work.Transaction,
+                    cancellationToken: cancellationToken
+                )
+            ) == 1;
+        if (!first)
+            return;
 
         await HandleAsync(context.Message, work, cancellationToken);
         await work.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Applies the message's effect inside <paramref name="work"/>; the base commits it.</summary>
-    protected abstract Task HandleAsync(TMessage message, UnitOfWork work, CancellationToken cancellationToken);
+    /// <summary>Applies the message's effect inside <paramref name="work"/>; the base commits
+    /// it.</summary>
+    protected abstract Task HandleAsync(
+        TMessage message,
+        UnitOfWork work,
+        CancellationToken cancellationToken
+    );
 }
 
 /// <summary>Retry and concurrency settings shared by consumers of this system.</summary>
-public class IdempotentConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer> where TConsumer : class, IConsumer
+public class IdempotentConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer
 {
     public IdempotentConsumerDefinition()
     {
         ConcurrentMessageLimit = 8;
     }
 
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<TConsumer> consumerConfigurator,
+        IRegistrationContext context
+    )
     {
         // Transient faults (a database restart, a serialization conflict) get retried in place;
         // a message still failing after these lands in the endpoint's _error queue.

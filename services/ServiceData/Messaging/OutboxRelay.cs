@@ -4,32 +4,37 @@ using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Subsidy.Contracts;
 using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Telemetry;
-using Subsidy.Contracts;
 
 namespace Subsidy.ServiceData.Messaging;
 
 /// <summary>
-/// Publishes committed outbox rows to RabbitMQ. Rows are claimed for a lease in a short transaction (SKIP LOCKED,
-/// so several instances share the work) and no transaction stays open while the broker confirms; a row is marked
-/// published only after the broker confirmed it, and carries its own id as MessageId, so a crash between publish
-/// and mark leads to a duplicate (after the lease) that consumers' guards discard.
+/// Publishes committed outbox rows to RabbitMQ. Rows are claimed for a lease in a short transaction
+/// (SKIP LOCKED, so several instances share the work) and no transaction stays open while the
+/// broker confirms; a row is marked published only after the broker confirmed it, and carries its
+/// own id as MessageId, so a crash between publish and mark leads to a duplicate (after the lease)
+/// that consumers' guards discard.
 /// </summary>
-public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> logger)
-    : NotifiedWorker(dataSource, logger, "outbox", TimeSpan.FromSeconds(5))
+public sealed partial class OutboxRelay(
+    NpgsqlDataSource dataSource,
+    IBus bus,
+    ILogger<OutboxRelay> logger
+) : NotifiedWorker(dataSource, logger, "outbox", TimeSpan.FromSeconds(5))
 {
     private const int BatchSize = 200;
     private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// Woken by a commit, the relay lets the next few commits gather before it claims: under a steady stream of
-    /// settlement steps, claiming at once took one or two rows per claim, three round trips each; a short wait takes
-    /// several.
+    /// Woken by a commit, the relay lets the next few commits gather before it claims: under a
+    /// steady stream of settlement steps, claiming at once took one or two rows per claim, three
+    /// round trips each; a short wait takes several.
     /// </summary>
     protected override TimeSpan Gathering => TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Longer than a batch's confirms ever take; a claim that outlives it is taken again.</summary>
+    /// <summary>Longer than a batch's confirms ever take; a claim that outlives it is taken
+    /// again.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     private const string ClaimSql = """
@@ -51,19 +56,35 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
         "UPDATE outbox_messages SET claimed_until = NULL WHERE id = ANY(@Ids) AND published_at IS NULL";
     private const string MarkFailedSql =
         "UPDATE outbox_messages SET published_at = now(), failure = @Failure WHERE id = @Id";
-    private const string PurgeSql = "DELETE FROM outbox_messages WHERE published_at < now() - @Retention";
+    private const string PurgeSql =
+        "DELETE FROM outbox_messages WHERE published_at < now() - @Retention";
 
-    private sealed record OutboxRow(Guid Id, string MessageType, string Body, string? TraceParent, string? TraceState);
+    private sealed record OutboxRow(
+        Guid Id,
+        string MessageType,
+        string Body,
+        string? TraceParent,
+        string? TraceState
+    );
 
     private DateTime _lastPurge = DateTime.MinValue;
 
-    protected override async Task<bool> WorkAsync(NpgsqlConnection session, CancellationToken cancellationToken)
+    protected override async Task<bool> WorkAsync(
+        NpgsqlConnection session,
+        CancellationToken cancellationToken
+    )
     {
-        if (await PublishBatchAsync(cancellationToken) == BatchSize) return true;
+        if (await PublishBatchAsync(cancellationToken) == BatchSize)
+            return true;
         if (DateTime.UtcNow - _lastPurge > TimeSpan.FromHours(1))
         {
             await session.ExecuteAsync(
-                new CommandDefinition(PurgeSql, new { Retention }, cancellationToken: cancellationToken));
+                new CommandDefinition(
+                    PurgeSql,
+                    new { Retention },
+                    cancellationToken: cancellationToken
+                )
+            );
             _lastPurge = DateTime.UtcNow;
         }
         return false;
@@ -73,11 +94,21 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
     public async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        // Autocommitted: the claim holds the rows by its lease, not by locks kept open across the broker's confirms.
-        var rows = (await connection.QueryAsync<OutboxRow>(
-                new CommandDefinition(ClaimSql, new { BatchSize, Lease }, cancellationToken: cancellationToken)))
-            .OrderBy(r => r.Id).ToList();
-        if (rows.Count == 0) return 0;
+        // Autocommitted: the claim holds the rows by its lease, not by locks kept open across the
+        // broker's confirms.
+        var rows = (
+            await connection.QueryAsync<OutboxRow>(
+                new CommandDefinition(
+                    ClaimSql,
+                    new { BatchSize, Lease },
+                    cancellationToken: cancellationToken
+                )
+            )
+        )
+            .OrderBy(r => r.Id)
+            .ToList();
+        if (rows.Count == 0)
+            return 0;
 
         var published = new List<Guid>(rows.Count);
         var publishing = new List<Task>(rows.Count);
@@ -87,28 +118,43 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
             if (type is null)
             {
                 LogUnknownType(logger, row.MessageType, row.Id);
-                await connection.ExecuteAsync(new CommandDefinition(MarkFailedSql,
-                    new { row.Id, Failure = $"未知消息类型 {row.MessageType}" }, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(
+                    new CommandDefinition(
+                        MarkFailedSql,
+                        new { row.Id, Failure = $"未知消息类型 {row.MessageType}" },
+                        cancellationToken: cancellationToken
+                    )
+                );
                 continue;
             }
             publishing.Add(PublishAsync(row, type, cancellationToken));
             published.Add(row.Id);
         }
-        // The whole batch is in flight at once rather than one confirm at a time. If any publish fails, nothing is
-        // marked: the claim is released and the batch goes again (those that did reach the broker are duplicates
-        // that the consumers' guards discard).
+        // The whole batch is in flight at once rather than one confirm at a time. If any publish
+        // fails, nothing is marked: the claim is released and the batch goes again (those that did
+        // reach the broker are duplicates that the consumers' guards discard).
         try
         {
             await Task.WhenAll(publishing);
         }
         catch
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                ReleaseSql, new { Ids = published.ToArray() }, cancellationToken: CancellationToken.None));
+            await connection.ExecuteAsync(
+                new CommandDefinition(
+                    ReleaseSql,
+                    new { Ids = published.ToArray() },
+                    cancellationToken: CancellationToken.None
+                )
+            );
             throw;
         }
-        await connection.ExecuteAsync(new CommandDefinition(
-            MarkPublishedSql, new { Ids = published.ToArray() }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                MarkPublishedSql,
+                new { Ids = published.ToArray() },
+                cancellationToken: cancellationToken
+            )
+        );
         return rows.Count;
     }
 
@@ -116,13 +162,19 @@ public sealed partial class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, I
     {
         var message = JsonSerializer.Deserialize(row.Body, type, StoredJson.Options)!;
         ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
-        using var activity =
-            SubsidyTelemetry.ActivitySource.StartActivity("outbox relay", ActivityKind.Internal, parent);
+        using var activity = SubsidyTelemetry.ActivitySource.StartActivity(
+            "outbox relay",
+            ActivityKind.Internal,
+            parent
+        );
         activity?.SetTag("messaging.message.id", row.Id);
         activity?.SetTag("messaging.message.type", type.Name);
         await bus.Publish(message, type, context => context.MessageId = row.Id, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Id} has unknown message type {MessageType}")]
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "Outbox row {Id} has unknown message type {MessageType}"
+    )]
     private static partial void LogUnknownType(ILogger logger, string messageType, Guid id);
 }

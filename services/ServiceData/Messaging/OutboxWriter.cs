@@ -15,11 +15,16 @@ public static class OutboxWriter
         SELECT pg_notify('outbox', '');
         """;
 
-    /// <summary>Type name without assembly version, so rows written before an upgrade still resolve after it.</summary>
+    /// <summary>Type name without assembly version, so rows written before an upgrade still resolve
+    /// after it.</summary>
     public static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 
-    public static Task EnqueueAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T message,
-        CancellationToken cancellationToken)
+    public static Task EnqueueAsync<T>(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        T message,
+        CancellationToken cancellationToken
+    )
         where T : class
     {
         // The trace context rides along so the relay can continue the caller's trace after commit.
@@ -32,8 +37,10 @@ public static class OutboxWriter
             TraceParent = activity?.Id,
             TraceState = activity?.TraceStateString,
         };
-        // pg_notify inside the transaction is delivered only on commit: the relay wakes exactly then.
+        // pg_notify inside the transaction is delivered only on commit: the relay wakes exactly
+        // then.
         return connection.ExecuteAsync(
-            new CommandDefinition(InsertSql, row, transaction, cancellationToken: cancellationToken));
+            new CommandDefinition(InsertSql, row, transaction, cancellationToken: cancellationToken)
+        );
     }
 }

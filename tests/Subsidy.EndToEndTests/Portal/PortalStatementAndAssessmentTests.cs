@@ -9,39 +9,88 @@ using static Subsidy.EndToEndTests.ContributionFiles;
 
 namespace Subsidy.EndToEndTests.Portal;
 
-/// <summary>算清经济账 and 考核 (docs/design/11-beyond-paperwork.md) through the portal's pages, checked against the services' own answers.</summary>
+/// <summary>算清经济账 and 考核 (docs/design/11-beyond-paperwork.md) through the portal's pages, checked
+/// against the services' own answers.</summary>
 [Collection(SystemCollection.Name)]
-public sealed class PortalStatementAndAssessmentTests(SubsidySystem system, PortalFixture portal) : IClassFixture<PortalFixture>, IAsyncLifetime
+public sealed class PortalStatementAndAssessmentTests(SubsidySystem system, PortalFixture portal)
+    : IClassFixture<PortalFixture>,
+        IAsyncLifetime
 {
     private static readonly int Year = SettlementDriver.Year;
     private readonly SettlementDriver _settlement = new(system);
 
     public Task InitializeAsync() => portal.StartAsync(system);
+
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_village_clerk_sees_a_residents_statement_in_the_member_drawer_and_prints_the_masked_notice()
     {
         var village = "360222204306";
-        await _settlement.CalculatedAsync(village, "门户告知村", [(7_600_001, ""), (7_600_002, "")], [Row(7_600_001, village, Year, 500), Row(7_600_002, village, Year, 1000)]);
+        await _settlement.CalculatedAsync(
+            village,
+            "门户告知村",
+            [(7_600_001, ""), (7_600_002, "")],
+            [Row(7_600_001, village, Year, 500), Row(7_600_002, village, Year, 1000)]
+        );
         var api = await _settlement.Registry.Clerk(village);
-        var statement = await RegistryDriver.ReadAsync(await api.PostAsJsonAsync($"/api/calculation/village-years/{village}/{Year}/statements", new { idNumber = Id(7_600_001) }), HttpStatusCode.OK);
+        var statement = await RegistryDriver.ReadAsync(
+            await api.PostAsJsonAsync(
+                $"/api/calculation/village-years/{village}/{Year}/statements",
+                new { idNumber = Id(7_600_001) }
+            ),
+            HttpStatusCode.OK
+        );
 
         var clerk = await portal.Browser.SignInAsync(role: "village-clerk", scope: village);
         await clerk.OpenAsync($"/village-years/{village}/{Year}");
-        await clerk.Locator(".t-results tbody tr.ant-table-row", new PageLocatorOptions { HasText = "测试7600001" }).Locator("text=详情").ClickAsync();
+        await clerk
+            .Locator(
+                ".t-results tbody tr.ant-table-row",
+                new PageLocatorOptions { HasText = "测试7600001" }
+            )
+            .Locator("text=详情")
+            .ClickAsync();
         await clerk.WaitForSelectorAsync(".ant-drawer-open .t-statement-tiers");
 
         var tiers = statement["tiers"]!.AsArray();
         Assert.True(tiers.Count > 1, "the statement shows every tier of the policy year");
-        Assert.Equal(tiers.Select(t => t!["subsidy"]!.GetValue<decimal>()), (await clerk.Locator(".ant-drawer-open [data-test=tier-subsidy]").AllTextContentsAsync()).Select(Number));
-        Assert.Equal(tiers.Select(t => t!["monthlyAt60"]!.GetValue<decimal>()), (await clerk.Locator(".ant-drawer-open [data-test=tier-monthly]").AllTextContentsAsync()).Select(Number));
-        Assert.Equal(statement["currentSubsidy"]!.GetValue<decimal>(), Number(await clerk.TextContentAsync(".ant-drawer-open [data-test=statement-subsidy]")));
-        Assert.Equal(statement["creditedTotal"]!.GetValue<decimal>(), Number(await clerk.TextContentAsync(".ant-drawer-open [data-test=statement-credited]")));
-        Assert.Equal(statement["monthlyFromCredited"]!.GetValue<decimal>(), Number(await clerk.TextContentAsync(".ant-drawer-open [data-test=statement-monthly]")));
-        Assert.Contains("÷ 139", await clerk.TextContentAsync(".ant-drawer-open [data-test=statement-formula]"));
+        Assert.Equal(
+            tiers.Select(t => t!["subsidy"]!.GetValue<decimal>()),
+            (
+                await clerk
+                    .Locator(".ant-drawer-open [data-test=tier-subsidy]")
+                    .AllTextContentsAsync()
+            ).Select(Number)
+        );
+        Assert.Equal(
+            tiers.Select(t => t!["monthlyAt60"]!.GetValue<decimal>()),
+            (
+                await clerk
+                    .Locator(".ant-drawer-open [data-test=tier-monthly]")
+                    .AllTextContentsAsync()
+            ).Select(Number)
+        );
+        Assert.Equal(
+            statement["currentSubsidy"]!.GetValue<decimal>(),
+            Number(await clerk.TextContentAsync(".ant-drawer-open [data-test=statement-subsidy]"))
+        );
+        Assert.Equal(
+            statement["creditedTotal"]!.GetValue<decimal>(),
+            Number(await clerk.TextContentAsync(".ant-drawer-open [data-test=statement-credited]"))
+        );
+        Assert.Equal(
+            statement["monthlyFromCredited"]!.GetValue<decimal>(),
+            Number(await clerk.TextContentAsync(".ant-drawer-open [data-test=statement-monthly]"))
+        );
+        Assert.Contains(
+            "÷ 139",
+            await clerk.TextContentAsync(".ant-drawer-open [data-test=statement-formula]")
+        );
 
-        var download = await clerk.RunAndWaitForDownloadAsync(() => clerk.ClickAsync(".ant-drawer-open .t-print-statement"));
+        var download = await clerk.RunAndWaitForDownloadAsync(() =>
+            clerk.ClickAsync(".ant-drawer-open .t-print-statement")
+        );
         Assert.EndsWith(".pdf", download.SuggestedFilename);
         var text = PdfText((await download.PathAsync())!);
         Assert.Contains("测试7600001", text);
@@ -60,22 +109,35 @@ public sealed class PortalStatementAndAssessmentTests(SubsidySystem system, Port
         await county.ReadyAsync();
         await county.FillAsync("#a-year", Year.ToString(CultureInfo.InvariantCulture));
         await county.ClickAsync(".t-issue-assessment");
-        await county.WaitForSelectorAsync(".t-assessment tbody tr.ant-table-row", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        await county.WaitForSelectorAsync(
+            ".t-assessment tbody tr.ant-table-row",
+            new PageWaitForSelectorOptions { Timeout = 60_000 }
+        );
 
-        var download = await county.RunAndWaitForDownloadAsync(() => county.ClickAsync("[data-test=download-assessment-pdf]"));
+        var download = await county.RunAndWaitForDownloadAsync(() =>
+            county.ClickAsync("[data-test=download-assessment-pdf]")
+        );
         var text = PdfText((await download.PathAsync())!);
         Assert.Contains("考核", text);
-        var xlsx = await county.RunAndWaitForDownloadAsync(() => county.ClickAsync("[data-test=download-assessment-xlsx]"));
+        var xlsx = await county.RunAndWaitForDownloadAsync(() =>
+            county.ClickAsync("[data-test=download-assessment-xlsx]")
+        );
         Assert.EndsWith(".xlsx", xlsx.SuggestedFilename);
         await county.Context.CloseAsync();
     }
 
     private static decimal Number(string? shown) =>
-        decimal.Parse((shown ?? "").Replace("元", "").Replace(",", "").Trim(), CultureInfo.InvariantCulture);
+        decimal.Parse(
+            (shown ?? "").Replace("元", "").Replace(",", "").Trim(),
+            CultureInfo.InvariantCulture
+        );
 
     private static string PdfText(string path)
     {
         using var pdf = PdfDocument.Open(path);
-        return string.Join("\n", pdf.GetPages().Select(p => string.Concat(p.Letters.Select(l => l.Value))));
+        return string.Join(
+            "\n",
+            pdf.GetPages().Select(p => string.Concat(p.Letters.Select(l => l.Value)))
+        );
     }
 }

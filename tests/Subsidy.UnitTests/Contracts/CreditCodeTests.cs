@@ -8,7 +8,7 @@ public class CreditCodeTests
     [InlineData("N2360222MF0000000K", true)]
     [InlineData("91360200MA35XXXXXX", false)]
     [InlineData("N2360222MF0000000", false)]
-    [InlineData("N2360222MF0000000I", false)]   // I is not in the alphabet
+    [InlineData("N2360222MF0000000I", false)] // I is not in the alphabet
     public void Check_character_follows_GB_32100(string code, bool valid) =>
         Assert.Equal(valid, CreditCode.IsValid(code));
 

@@ -15,21 +15,22 @@ public class DivisionCodeTests
         Assert.Equal(level, DivisionCode.LevelOf(code));
 
     [Theory]
-    [InlineData("36022210020")]      // 11 digits
-    [InlineData("3602221002011")]    // 13 digits
-    [InlineData("36022210020A")]     // not a digit
+    [InlineData("36022210020")] // 11 digits
+    [InlineData("3602221002011")] // 13 digits
+    [InlineData("36022210020A")] // not a digit
     [InlineData("")]
     [InlineData(null)]
     public void Malformed_codes_are_rejected(string? code)
     {
         Assert.False(DivisionCode.IsWellFormed(code));
-        if (code is not null) Assert.Null(DivisionCode.LevelOf(code));
+        if (code is not null)
+            Assert.Null(DivisionCode.LevelOf(code));
     }
 
     [Theory]
-    [InlineData("360222000201")]     // village under no township
-    [InlineData("360200100000")]     // township under no county
-    [InlineData("000000000000")]     // no province
+    [InlineData("360222000201")] // village under no township
+    [InlineData("360200100000")] // township under no county
+    [InlineData("000000000000")] // no province
     public void Codes_that_skip_a_level_name_no_division(string code) =>
         Assert.Null(DivisionCode.LevelOf(code));
 

@@ -5,7 +5,7 @@ namespace Subsidy.UnitTests.Contracts;
 public class IdNumberTests
 {
     [Theory]
-    [InlineData("11010519491231002X")]      // the standard's own example
+    [InlineData("11010519491231002X")] // the standard's own example
     [InlineData("110105194912310029")]
     public void Check_character_follows_ISO_7064_MOD_11_2(string id)
     {

@@ -26,11 +26,22 @@ public class SpreadsheetTextTests
     public void A_workbook_cell_starting_with_equals_is_a_text_cell_not_a_formula()
     {
         using var stream = new MemoryStream();
-        stream.SaveAs(new[] { new Dictionary<string, object> { ["值"] = "=HYPERLINK(\"http://evil\",\"x\")" } });
+        stream.SaveAs(
+            new[]
+            {
+                new Dictionary<string, object> { ["值"] = "=HYPERLINK(\"http://evil\",\"x\")" },
+            }
+        );
         using var zip = new ZipArchive(new MemoryStream(stream.ToArray()));
         var sheet = new StreamReader(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open()).ReadToEnd();
         Assert.DoesNotContain("<x:f>", sheet);
         Assert.DoesNotContain("<f>", sheet);
-        Assert.Equal("=HYPERLINK(\"http://evil\",\"x\")", MiniExcel.Query(new MemoryStream(stream.ToArray()), useHeaderRow: true).Cast<IDictionary<string, object?>>().Single()["值"]);
+        Assert.Equal(
+            "=HYPERLINK(\"http://evil\",\"x\")",
+            MiniExcel
+                .Query(new MemoryStream(stream.ToArray()), useHeaderRow: true)
+                .Cast<IDictionary<string, object?>>()
+                .Single()["值"]
+        );
     }
 }

@@ -6,15 +6,49 @@ using Subsidy.Contracts;
 
 namespace Subsidy.UnitTests.ContributionImport;
 
-/// <summary>Exports shaped as county staff really get them: full-width characters, ID numbers kept as numbers.</summary>
+/// <summary>Exports shaped as county staff really get them: full-width characters, ID numbers kept
+/// as numbers.</summary>
 public class ExportShapesTests
 {
-    private static readonly string[] Header = ["姓名", "公民身份号码", "行政区划代码", "缴费年度", "缴费项目", "缴费类型", "缴费档次", "缴费金额", "到账日期", "参保身份", "待遇状态"];
-    private static readonly ImportContext Context = new(2026, "360222", new HashSet<string> { "360222100201" },
-        new Dictionary<int, IReadOnlySet<decimal>> { [2026] = new HashSet<decimal> { 100, 300, 500, 1000 } });
+    private static readonly string[] Header =
+    [
+        "姓名",
+        "公民身份号码",
+        "行政区划代码",
+        "缴费年度",
+        "缴费项目",
+        "缴费类型",
+        "缴费档次",
+        "缴费金额",
+        "到账日期",
+        "参保身份",
+        "待遇状态",
+    ];
+    private static readonly ImportContext Context = new(
+        2026,
+        "360222",
+        new HashSet<string> { "360222100201" },
+        new Dictionary<int, IReadOnlySet<decimal>>
+        {
+            [2026] = new HashSet<decimal> { 100, 300, 500, 1000 },
+        }
+    );
     private static readonly HeaderMap Map = HeaderMap.Detect([Header]).Map!;
 
-    private static string[] Good() => ["张三", "11010519491231002X", "360222100201", "2026", "1", "10", "500", "500.00", "2026-03-05", "061", "未领取"];
+    private static string[] Good() =>
+        [
+            "张三",
+            "11010519491231002X",
+            "360222100201",
+            "2026",
+            "1",
+            "10",
+            "500",
+            "500.00",
+            "2026-03-05",
+            "061",
+            "未领取",
+        ];
 
     [Theory]
     [InlineData("５００．００", "500.00")]
@@ -43,14 +77,23 @@ public class ExportShapesTests
         var (record, errors) = ContributionRowParser.Parse(2, row, Map, Context);
 
         Assert.Empty(errors);
-        Assert.Equal(ContributionRowParser.Parse(2, Good(), Map, Context).Record! with { RowNumber = 2 }, record);
+        Assert.Equal(
+            ContributionRowParser.Parse(2, Good(), Map, Context).Record! with
+            {
+                RowNumber = 2,
+            },
+            record
+        );
     }
 
     [Theory]
     [InlineData("3.60222197003051E+17", "显示为 3.60222197003051E+17")]
     [InlineData("3.60222197003051e17", "存成了数字")]
     [InlineData("360222197003051000", "末3位都是0")]
-    public void An_id_number_a_spreadsheet_kept_as_a_number_is_named_so_with_how_to_export_it_again(string id, string said)
+    public void An_id_number_a_spreadsheet_kept_as_a_number_is_named_so_with_how_to_export_it_again(
+        string id,
+        string said
+    )
     {
         var row = Good();
         row[1] = id;
@@ -65,7 +108,13 @@ public class ExportShapesTests
 
     [Fact]
     public void A_mistyped_id_number_still_reads_as_a_wrong_check_digit() =>
-        Assert.Contains("校验码错误", SpreadsheetNumbers.WhyIdLostDigits("110105194912310021", IdNumber.WhyInvalid("110105194912310021")) ?? IdNumber.WhyInvalid("110105194912310021"));
+        Assert.Contains(
+            "校验码错误",
+            SpreadsheetNumbers.WhyIdLostDigits(
+                "110105194912310021",
+                IdNumber.WhyInvalid("110105194912310021")
+            ) ?? IdNumber.WhyInvalid("110105194912310021")
+        );
 
     [Fact]
     public void A_valid_id_number_ending_in_zeros_is_no_spreadsheet_number()
@@ -78,8 +127,21 @@ public class ExportShapesTests
     [Fact]
     public void A_roster_names_an_id_number_kept_as_a_number_the_same_way()
     {
-        var map = HeaderMap.Detect([["姓名", "公民身份号码"]], Columns.RosterHeaders, Columns.RosterRequired).Map!;
-        var (_, errors) = RosterRowParser.Parse(2, ["李四", "3.60222197003051E+17"], map, "360222100201");
+        var map = HeaderMap
+            .Detect(
+                [
+                    ["姓名", "公民身份号码"],
+                ],
+                Columns.RosterHeaders,
+                Columns.RosterRequired
+            )
+            .Map!;
+        var (_, errors) = RosterRowParser.Parse(
+            2,
+            ["李四", "3.60222197003051E+17"],
+            map,
+            "360222100201"
+        );
         Assert.Contains("存成了数字", Assert.Single(errors).Reason);
     }
 
@@ -87,7 +149,18 @@ public class ExportShapesTests
     public void A_workbook_cell_holding_an_id_number_as_a_number_reads_as_the_spreadsheet_shows_it()
     {
         using var workbook = new MemoryStream();
-        workbook.SaveAs(new[] { new Dictionary<string, object?> { ["A"] = "张三", ["B"] = 360222197003051234d, ["C"] = 500d } }, printHeader: false);
+        workbook.SaveAs(
+            new[]
+            {
+                new Dictionary<string, object?>
+                {
+                    ["A"] = "张三",
+                    ["B"] = 360222197003051234d,
+                    ["C"] = 500d,
+                },
+            },
+            printHeader: false
+        );
         workbook.Position = 0;
 
         var cells = TabularReader.ReadXlsx(workbook).Single().Cells;
@@ -99,8 +172,12 @@ public class ExportShapesTests
     public void Full_width_digits_in_a_gb18030_csv_are_records()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        var csv = string.Join(',', Header) + "\r\n张三,11010519491231002X,360222100201,2026,1,10,５００,５００．００,2026-03-05,061,未领取\r\n";
-        var rows = TabularReader.ReadCsv(new MemoryStream(Encoding.GetEncoding(54936).GetBytes(csv))).ToList();
+        var csv =
+            string.Join(',', Header)
+            + "\r\n张三,11010519491231002X,360222100201,2026,1,10,５００,５００．００,2026-03-05,061,未领取\r\n";
+        var rows = TabularReader
+            .ReadCsv(new MemoryStream(Encoding.GetEncoding(54936).GetBytes(csv)))
+            .ToList();
         var map = HeaderMap.Detect([rows[0].Cells]).Map!;
 
         var (record, errors) = ContributionRowParser.Parse(2, rows[1].Cells, map, Context);
@@ -110,11 +187,21 @@ public class ExportShapesTests
     }
 }
 
-/// <summary>The export's own 合计, 总计 and 小计 rows: skipped when they agree with the records, the error when not.</summary>
+/// <summary>The export's own 合计, 总计 and 小计 rows: skipped when they agree with the records, the
+/// error when not.</summary>
 public class TotalRowsTests
 {
     private static readonly string[] Header = ["序号", "姓名", "公民身份号码", "缴费金额"];
-    private static readonly HeaderMap Map = new(0, new Dictionary<Field, int> { [Field.Name] = 1, [Field.IdNumber] = 2, [Field.Amount] = 3 }, Header);
+    private static readonly HeaderMap Map = new(
+        0,
+        new Dictionary<Field, int>
+        {
+            [Field.Name] = 1,
+            [Field.IdNumber] = 2,
+            [Field.Amount] = 3,
+        },
+        Header
+    );
 
     [Theory]
     [InlineData("合计", TotalKind.GrandTotal)]
@@ -122,8 +209,10 @@ public class TotalRowsTests
     [InlineData("合\u3000计", TotalKind.GrandTotal)]
     [InlineData("本页小计", TotalKind.Subtotal)]
     [InlineData("小计（新平村）", TotalKind.Subtotal)]
-    public void A_row_naming_a_total_without_an_id_number_is_a_total_row(string label, TotalKind kind) =>
-        Assert.Equal(kind, TotalRows.KindOf([null, label, "", "1500.00"], Map));
+    public void A_row_naming_a_total_without_an_id_number_is_a_total_row(
+        string label,
+        TotalKind kind
+    ) => Assert.Equal(kind, TotalRows.KindOf([null, label, "", "1500.00"], Map));
 
     [Fact]
     public void A_total_label_in_the_serial_number_column_counts_too() =>
@@ -195,13 +284,22 @@ public class TotalRowsTests
     [InlineData("", "却没有缴费金额")]
     [InlineData("约一千五", "无法识别")]
     public void A_total_row_without_a_readable_amount_is_the_error(string amount, string said) =>
-        Assert.Contains(said, new TotalRows().Check(9, [null, "合计", null, amount], Map, TotalKind.GrandTotal)!.Reason);
+        Assert.Contains(
+            said,
+            new TotalRows()
+                .Check(9, [null, "合计", null, amount], Map, TotalKind.GrandTotal)!
+                .Reason
+        );
 
     [Fact]
     public void A_batch_with_many_subtotals_names_the_first_ten_rows()
     {
         var totals = new TotalRows();
-        for (var row = 1; row <= 12; row++) Assert.Null(totals.Check(row, [null, "小计", null, "0"], Map, TotalKind.Subtotal));
-        Assert.Equal("跳过合计/小计行 12 行（第1、2、3、4、5、6、7、8、9、10行等），其金额与明细之和相符，不计为缴费记录", totals.Note);
+        for (var row = 1; row <= 12; row++)
+            Assert.Null(totals.Check(row, [null, "小计", null, "0"], Map, TotalKind.Subtotal));
+        Assert.Equal(
+            "跳过合计/小计行 12 行（第1、2、3、4、5、6、7、8、9、10行等），其金额与明细之和相符，不计为缴费记录",
+            totals.Note
+        );
     }
 }

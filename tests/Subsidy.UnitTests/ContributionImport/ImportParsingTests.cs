@@ -7,7 +7,8 @@ namespace Subsidy.UnitTests.ContributionImport;
 
 public class EncodingDetectionTests
 {
-    static EncodingDetectionTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    static EncodingDetectionTests() =>
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     [Fact]
     public void Bom_means_utf8() =>
@@ -15,17 +16,28 @@ public class EncodingDetectionTests
 
     [Fact]
     public void Chinese_in_utf8_without_bom_is_utf8() =>
-        Assert.Equal(65001, TabularReader.DetectEncoding(Encoding.UTF8.GetBytes("姓名,公民身份号码")).CodePage);
+        Assert.Equal(
+            65001,
+            TabularReader.DetectEncoding(Encoding.UTF8.GetBytes("姓名,公民身份号码")).CodePage
+        );
 
     [Fact]
     public void Chinese_in_gbk_is_gb18030() =>
-        Assert.Equal(54936, TabularReader.DetectEncoding(Encoding.GetEncoding(936).GetBytes("姓名,公民身份号码")).CodePage);
+        Assert.Equal(
+            54936,
+            TabularReader
+                .DetectEncoding(Encoding.GetEncoding(936).GetBytes("姓名,公民身份号码"))
+                .CodePage
+        );
 
     [Fact]
     public void A_sample_cut_inside_a_utf8_character_is_still_utf8()
     {
         var bytes = Encoding.UTF8.GetBytes("姓名");
-        Assert.Equal(65001, TabularReader.DetectEncoding(bytes.AsSpan(0, bytes.Length - 1)).CodePage);
+        Assert.Equal(
+            65001,
+            TabularReader.DetectEncoding(bytes.AsSpan(0, bytes.Length - 1)).CodePage
+        );
     }
 
     [Fact]
@@ -42,28 +54,71 @@ public class EncodingDetectionTests
     public void Repeated_cells_of_a_column_share_one_string_and_every_value_stays_right()
     {
         var csv = new StringBuilder("村编码,身份证号码\r\n");
-        for (var i = 0; i < 6000; i++) csv.Append($"36022210020{i % 3},ID{i:00000}\r\n");
-        var rows = TabularReader.ReadCsv(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString()))).Skip(1).ToList();
+        for (var i = 0; i < 6000; i++)
+            csv.Append($"36022210020{i % 3},ID{i:00000}\r\n");
+        var rows = TabularReader
+            .ReadCsv(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
+            .Skip(1)
+            .ToList();
 
         Assert.Same(rows[0].Cells[0], rows[3].Cells[0]);
         Assert.Equal("360222100202", rows[5999].Cells[0]);
         Assert.Equal("360222100201", rows[5998].Cells[0]);
         // The ID column has too many distinct values to pool; its values are still each row's own.
-        Assert.Equal(Enumerable.Range(0, 6000).Select(i => $"ID{i:00000}"), rows.Select(r => r.Cells[1]));
+        Assert.Equal(
+            Enumerable.Range(0, 6000).Select(i => $"ID{i:00000}"),
+            rows.Select(r => r.Cells[1])
+        );
     }
 }
 
 public class ContributionRowParserTests
 {
-    private static readonly string[] Header = ["姓名", "身份证号码", "aaf101", "缴费年度", "aae341", "缴费类型", "缴费档次", "金额", "划拨日期", "aac066", "待遇状态"];
-    private static readonly ImportContext Context = new(2026, "360222", new HashSet<string> { "360222100201" }, new Dictionary<int, IReadOnlySet<decimal>>
-    {
-        [2026] = new HashSet<decimal> { 100, 300, 500, 1000 },
-        [2023] = new HashSet<decimal> { 100, 200, 300 },
-    });
-    private static readonly HeaderMap Map = HeaderMap.Detect([["城乡居民养老保险缴费明细"], Header]).Map!;
+    private static readonly string[] Header =
+    [
+        "姓名",
+        "身份证号码",
+        "aaf101",
+        "缴费年度",
+        "aae341",
+        "缴费类型",
+        "缴费档次",
+        "金额",
+        "划拨日期",
+        "aac066",
+        "待遇状态",
+    ];
+    private static readonly ImportContext Context = new(
+        2026,
+        "360222",
+        new HashSet<string> { "360222100201" },
+        new Dictionary<int, IReadOnlySet<decimal>>
+        {
+            [2026] = new HashSet<decimal> { 100, 300, 500, 1000 },
+            [2023] = new HashSet<decimal> { 100, 200, 300 },
+        }
+    );
+    private static readonly HeaderMap Map = HeaderMap
+        .Detect([
+            ["城乡居民养老保险缴费明细"],
+            Header,
+        ])
+        .Map!;
 
-    private static string[] Good() => ["张三", "11010519491231002X", "360222100201", "2026", "1", "10", "500", "500.00", "2026/3/5", "061", "未领取"];
+    private static string[] Good() =>
+        [
+            "张三",
+            "11010519491231002X",
+            "360222100201",
+            "2026",
+            "1",
+            "10",
+            "500",
+            "500.00",
+            "2026/3/5",
+            "061",
+            "未领取",
+        ];
 
     private static IReadOnlyList<ImportError> Errors(int column, string value)
     {
@@ -82,7 +137,9 @@ public class ContributionRowParserTests
     [Fact]
     public void Missing_required_columns_are_named()
     {
-        var (map, missing) = HeaderMap.Detect([Header.Where(h => h != "划拨日期" && h != "金额").ToArray()]);
+        var (map, missing) = HeaderMap.Detect([
+            Header.Where(h => h != "划拨日期" && h != "金额").ToArray(),
+        ]);
         Assert.Null(map);
         Assert.Equal([Field.Amount, Field.PaidOn], missing);
     }
@@ -118,7 +175,12 @@ public class ContributionRowParserTests
     [InlineData(8, "2026-02-30", "划拨日期", "无法识别")]
     [InlineData(9, "099", "aac066", "无法识别")]
     [InlineData(10, "待领取", "待遇状态", "未领取或已领取")]
-    public void Each_rule_names_the_row_the_column_and_the_reason(int column, string value, string header, string reason)
+    public void Each_rule_names_the_row_the_column_and_the_reason(
+        int column,
+        string value,
+        string header,
+        string reason
+    )
     {
         var error = Assert.Single(Errors(column, value));
         Assert.Equal(7, error.RowNumber);
@@ -128,10 +190,14 @@ public class ContributionRowParserTests
     }
 
     [Theory]
-    [InlineData("2021", "一次性补缴", "")]        // a lump sum for 2021 paid this year names no tier: nobody configured 2021 here
-    [InlineData("2023", "31", "200")]            // a back payment at a tier of its own year
-    [InlineData("2024", "补缴", "450")]          // 2024 is not configured here: its tier cannot be checked, and is kept
-    public void Back_payments_for_earlier_years_keep_their_own_year(string year, string type, string tier)
+    [InlineData("2021", "一次性补缴", "")] // a lump sum for 2021 paid this year names no tier: nobody configured 2021 here
+    [InlineData("2023", "31", "200")] // a back payment at a tier of its own year
+    [InlineData("2024", "补缴", "450")] // 2024 is not configured here: its tier cannot be checked, and is kept
+    public void Back_payments_for_earlier_years_keep_their_own_year(
+        string year,
+        string type,
+        string tier
+    )
     {
         var row = Good();
         (row[3], row[5], row[6]) = (year, type, tier);
@@ -154,7 +220,11 @@ public class ContributionRowParserTests
     [InlineData("61", SpecialGroup.Dibao, "061")]
     [InlineData("31", SpecialGroup.Tekun, "031")]
     [InlineData("11", null, "011")]
-    public void Identity_codes_a_spreadsheet_stored_as_numbers_are_read_as_the_codes(string cell, SpecialGroup? group, string code)
+    public void Identity_codes_a_spreadsheet_stored_as_numbers_are_read_as_the_codes(
+        string cell,
+        SpecialGroup? group,
+        string code
+    )
     {
         var row = Good();
         row[9] = cell;
@@ -166,10 +236,41 @@ public class ContributionRowParserTests
     [Fact]
     public void Two_back_payments_alike_but_for_different_years_are_not_duplicates()
     {
-        var first = ContributionRowParser.Parse(7, ["张三", "11010519491231002X", "360222100201", "2022", "1", "31", "", "300.00", "2026/3/5", "", ""], Map, Context).Record!;
+        var first = ContributionRowParser
+            .Parse(
+                7,
+                [
+                    "张三",
+                    "11010519491231002X",
+                    "360222100201",
+                    "2022",
+                    "1",
+                    "31",
+                    "",
+                    "300.00",
+                    "2026/3/5",
+                    "",
+                    "",
+                ],
+                Map,
+                Context
+            )
+            .Record!;
         var second = first with { Year = 2023, RowNumber = 8 };
-        Assert.NotEqual(global::ContributionImport.Imports.DuplicateKeys.Of(first), global::ContributionImport.Imports.DuplicateKeys.Of(second));
-        Assert.Equal(global::ContributionImport.Imports.DuplicateKeys.Of(first), global::ContributionImport.Imports.DuplicateKeys.Of(first with { RowNumber = 9, Name = "张叁" }));
+        Assert.NotEqual(
+            global::ContributionImport.Imports.DuplicateKeys.Of(first),
+            global::ContributionImport.Imports.DuplicateKeys.Of(second)
+        );
+        Assert.Equal(
+            global::ContributionImport.Imports.DuplicateKeys.Of(first),
+            global::ContributionImport.Imports.DuplicateKeys.Of(
+                first with
+                {
+                    RowNumber = 9,
+                    Name = "张叁",
+                }
+            )
+        );
     }
 
     [Theory]
@@ -212,7 +313,10 @@ public class ContributionRowParserTests
 
     [Fact]
     public void A_leap_day_is_a_date() =>
-        Assert.True(ContributionRowParser.TryParseDate("2024-02-29", out var date) && date == new DateOnly(2024, 2, 29));
+        Assert.True(
+            ContributionRowParser.TryParseDate("2024-02-29", out var date)
+                && date == new DateOnly(2024, 2, 29)
+        );
 
     [Theory]
     [InlineData("061", SpecialGroup.Dibao)]
@@ -240,12 +344,27 @@ public class ContributionRowParserTests
 
 public class RosterRowParserTests
 {
-    private static readonly HeaderMap Map = HeaderMap.Detect([["成员名册"], ["序号", "姓名", "身份证号码", "村(居)编码", "特殊群体"]], Columns.RosterHeaders, Columns.RosterRequired).Map!;
+    private static readonly HeaderMap Map = HeaderMap
+        .Detect(
+            [
+                ["成员名册"],
+                ["序号", "姓名", "身份证号码", "村(居)编码", "特殊群体"],
+            ],
+            Columns.RosterHeaders,
+            Columns.RosterRequired
+        )
+        .Map!;
 
     [Fact]
     public void Roster_header_needs_only_name_and_id_number()
     {
-        var (map, missing) = HeaderMap.Detect([["姓名", "公民身份号码"]], Columns.RosterHeaders, Columns.RosterRequired);
+        var (map, missing) = HeaderMap.Detect(
+            [
+                ["姓名", "公民身份号码"],
+            ],
+            Columns.RosterHeaders,
+            Columns.RosterRequired
+        );
         Assert.NotNull(map);
         Assert.Empty(missing);
     }
@@ -253,19 +372,40 @@ public class RosterRowParserTests
     [Fact]
     public void A_member_with_a_special_group_is_read()
     {
-        var (member, errors) = RosterRowParser.Parse(3, ["1", "张三", "11010519491231002X", "360222100201", "特困人员"], Map, "360222100201");
+        var (member, errors) = RosterRowParser.Parse(
+            3,
+            ["1", "张三", "11010519491231002X", "360222100201", "特困人员"],
+            Map,
+            "360222100201"
+        );
         Assert.Empty(errors);
         Assert.Equal(SpecialGroup.Tekun, member!.SpecialGroup);
     }
 
     [Fact]
     public void A_row_of_another_village_is_refused() =>
-        Assert.Contains("本行却是", Assert.Single(RosterRowParser.Parse(3, ["1", "张三", "11010519491231002X", "360222100202", ""], Map, "360222100201").Errors).Reason);
+        Assert.Contains(
+            "本行却是",
+            Assert
+                .Single(
+                    RosterRowParser
+                        .Parse(
+                            3,
+                            ["1", "张三", "11010519491231002X", "360222100202", ""],
+                            Map,
+                            "360222100201"
+                        )
+                        .Errors
+                )
+                .Reason
+        );
 
     [Fact]
     public void Every_error_of_a_row_is_reported()
     {
-        var errors = RosterRowParser.Parse(3, ["1", "", "110105194912310029", "", "军属"], Map, "360222100201").Errors;
+        var errors = RosterRowParser
+            .Parse(3, ["1", "", "110105194912310029", "", "军属"], Map, "360222100201")
+            .Errors;
         Assert.Equal(["姓名", "身份证号码", "特殊群体"], errors.Select(e => e.Column));
     }
 }

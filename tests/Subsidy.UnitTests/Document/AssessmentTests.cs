@@ -9,21 +9,47 @@ public class AssessmentTests
 {
     static AssessmentTests() => PdfFonts.Use();
 
-    private const string TownA = "360222100000", TownB = "360222101000";
+    private const string TownA = "360222100000",
+        TownB = "360222101000";
 
-    private static VillageYearFigures Figures(int members, int eligible, int recipients, decimal credited, params decimal[] tiers) =>
-        new("credited", members, eligible, recipients, credited, tiers.Length, tiers.Sum(), tiers.Count(t => t >= 1000));
+    private static VillageYearFigures Figures(
+        int members,
+        int eligible,
+        int recipients,
+        decimal credited,
+        params decimal[] tiers
+    ) =>
+        new(
+            "credited",
+            members,
+            eligible,
+            recipients,
+            credited,
+            tiers.Length,
+            tiers.Sum(),
+            tiers.Count(t => t >= 1000)
+        );
 
     private static readonly AssessedVillage[] Villages =
     [
-        new("360222100201", TownA, "active", Figures(3, 3, 3, 700, 500, 1000, 1500), Figures(3, 2, 2, 400, 500, 500)),
+        new(
+            "360222100201",
+            TownA,
+            "active",
+            Figures(3, 3, 3, 700, 500, 1000, 1500),
+            Figures(3, 2, 2, 400, 500, 500)
+        ),
         new("360222100202", TownA, "suspended", Figures(2, 1, 1, 0, 300), null),
         new("360222100203", TownA, null, null, null),
         new("360222101201", TownB, "active", Figures(2, 2, 2, 800, 2000, 3000), null),
-        new("360222101202", TownB, "applied", Figures(9, 9, 9, 999, 6000), null),   // not in the pilot: not counted
+        new("360222101202", TownB, "applied", Figures(9, 9, 9, 999, 6000), null), // not in the pilot: not counted
     ];
 
-    private static readonly Dictionary<string, string> Names = new() { [TownA] = "浮梁镇", [TownB] = "鹅湖镇" };
+    private static readonly Dictionary<string, string> Names = new()
+    {
+        [TownA] = "浮梁镇",
+        [TownB] = "鹅湖镇",
+    };
 
     [Fact]
     public void A_townships_row_counts_its_villages_and_only_its_pilot_villages_figures()
@@ -43,24 +69,36 @@ public class AssessmentTests
         var b = AssessmentRules.Rows(Villages, Names).Single(r => r.Code == TownB);
         Assert.Null(b.AverageTierLastYear);
         Assert.Null(b.ShareAt1000LastYear);
-        Assert.Equal((2, 1, 2500m, 1m), (b.Villages, b.PilotVillages, b.AverageTier, b.ShareAt1000));
+        Assert.Equal(
+            (2, 1, 2500m, 1m),
+            (b.Villages, b.PilotVillages, b.AverageTier, b.ShareAt1000)
+        );
     }
 
     [Fact]
     public void Units_are_ranked_by_coverage_then_members_subsidised()
     {
         var rows = AssessmentRules.Rows(Villages, Names);
-        Assert.Equal([TownA, TownB], rows.Select(r => r.Code));    // two thirds beat a half
+        Assert.Equal([TownA, TownB], rows.Select(r => r.Code)); // two thirds beat a half
         Assert.Equal([1, 2], rows.Select(r => r.Rank));
         var tied = AssessmentRules.Rows([Villages[0], Villages[3]], Names);
-        Assert.Equal([TownA, TownB], tied.Select(r => r.Code));     // both fully covered: 3 subsidised beat 2
+        Assert.Equal([TownA, TownB], tied.Select(r => r.Code)); // both fully covered: 3 subsidised beat 2
     }
 
     [Fact]
     public void The_total_counts_every_village_once()
     {
         var total = AssessmentRules.Total("360222000000", "浮梁县", Villages);
-        Assert.Equal((5, 3, 1, 7, 1500m), (total.Villages, total.PilotVillages, total.SuspendedVillages, total.Members, total.Credited));
+        Assert.Equal(
+            (5, 3, 1, 7, 1500m),
+            (
+                total.Villages,
+                total.PilotVillages,
+                total.SuspendedVillages,
+                total.Members,
+                total.Credited
+            )
+        );
     }
 
     [Fact]
@@ -69,14 +107,27 @@ public class AssessmentTests
         var rows = AssessmentRules.Rows(Villages, Names);
         var total = AssessmentRules.Total("360222000000", "浮梁县", Villages);
         var xlsx = AssessmentDocument.Xlsx("浮梁县", 2026, new DateOnly(2026, 12, 1), rows, total);
-        var sheet = MiniExcel.Query(new MemoryStream(xlsx), useHeaderRow: false).Cast<IDictionary<string, object?>>().ToList();
+        var sheet = MiniExcel
+            .Query(new MemoryStream(xlsx), useHeaderRow: false)
+            .Cast<IDictionary<string, object?>>()
+            .ToList();
         Assert.Equal("浮梁县2026年度城乡居民基本养老保险集体补助试点考核表", sheet[0]["A"]);
-        Assert.Equal(["1", TownA, "浮梁镇"], new[] { sheet[3]["A"], sheet[3]["B"], sheet[3]["C"] }.Select(v => v?.ToString()));
+        Assert.Equal(
+            ["1", TownA, "浮梁镇"],
+            new[] { sheet[3]["A"], sheet[3]["B"], sheet[3]["C"] }.Select(v => v?.ToString())
+        );
         Assert.Equal("合计", sheet[5]["C"]);
         Assert.Equal("66.7%", sheet[3]["F"]);
-        Assert.Equal(xlsx, AssessmentDocument.Xlsx("浮梁县", 2026, new DateOnly(2026, 12, 1), rows, total));
-        using var pdf = PdfDocument.Open(AssessmentDocument.Pdf("浮梁县", 2026, new DateOnly(2026, 12, 1), rows, total));
-        var text = string.Concat(pdf.GetPages().Select(p => string.Concat(p.Letters.Select(l => l.Value))));
+        Assert.Equal(
+            xlsx,
+            AssessmentDocument.Xlsx("浮梁县", 2026, new DateOnly(2026, 12, 1), rows, total)
+        );
+        using var pdf = PdfDocument.Open(
+            AssessmentDocument.Pdf("浮梁县", 2026, new DateOnly(2026, 12, 1), rows, total)
+        );
+        var text = string.Concat(
+            pdf.GetPages().Select(p => string.Concat(p.Letters.Select(l => l.Value)))
+        );
         Assert.Contains("浮梁镇", text);
         Assert.Contains("鹅湖镇", text);
         Assert.Contains("合计", text);

@@ -30,8 +30,16 @@ public class ChineseAmountTests
     [InlineData("100000001", "壹亿零壹元整")]
     [InlineData("100001000", "壹亿零壹仟元整")]
     [InlineData("120000300.07", "壹亿贰仟万零叁佰元零柒分")]
-    public void Amounts_are_written_in_capitals_as_bills_write_them(string amount, string capitals) =>
-        Assert.Equal(capitals, ChineseAmount.InCapitals(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture)));
+    public void Amounts_are_written_in_capitals_as_bills_write_them(
+        string amount,
+        string capitals
+    ) =>
+        Assert.Equal(
+            capitals,
+            ChineseAmount.InCapitals(
+                decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture)
+            )
+        );
 
     [Fact]
     public void Every_amount_up_to_a_hundred_thousand_fen_reads_back_to_itself()
@@ -56,21 +64,54 @@ public class ChineseAmountTests
     private static decimal ReadBack(string capitals)
     {
         const string digits = "零壹贰叁肆伍陆柒捌玖";
-        decimal total = 0, section = 0, digit = 0;
+        decimal total = 0,
+            section = 0,
+            digit = 0;
         foreach (var c in capitals)
         {
             var d = digits.IndexOf(c);
-            if (d >= 0) { digit = d; continue; }
+            if (d >= 0)
+            {
+                digit = d;
+                continue;
+            }
             switch (c)
             {
-                case '拾': section += digit * 10; digit = 0; break;
-                case '佰': section += digit * 100; digit = 0; break;
-                case '仟': section += digit * 1000; digit = 0; break;
-                case '万': total += (section + digit) * 10_000; section = 0; digit = 0; break;
-                case '亿': total = (total + section + digit) * 100_000_000; section = 0; digit = 0; break;
-                case '元': total += section + digit; section = 0; digit = 0; break;
-                case '角': total += digit / 10; digit = 0; break;
-                case '分': total += digit / 100; digit = 0; break;
+                case '拾':
+                    section += digit * 10;
+                    digit = 0;
+                    break;
+                case '佰':
+                    section += digit * 100;
+                    digit = 0;
+                    break;
+                case '仟':
+                    section += digit * 1000;
+                    digit = 0;
+                    break;
+                case '万':
+                    total += (section + digit) * 10_000;
+                    section = 0;
+                    digit = 0;
+                    break;
+                case '亿':
+                    total = (total + section + digit) * 100_000_000;
+                    section = 0;
+                    digit = 0;
+                    break;
+                case '元':
+                    total += section + digit;
+                    section = 0;
+                    digit = 0;
+                    break;
+                case '角':
+                    total += digit / 10;
+                    digit = 0;
+                    break;
+                case '分':
+                    total += digit / 100;
+                    digit = 0;
+                    break;
             }
         }
         return total;
@@ -99,7 +140,9 @@ public class MaskingTests
         var random = new Random(7);
         for (var i = 0; i < 10_000; i++)
         {
-            var id = string.Concat(Enumerable.Range(0, 17).Select(_ => (char)('0' + random.Next(10)))) + "X";
+            var id =
+                string.Concat(Enumerable.Range(0, 17).Select(_ => (char)('0' + random.Next(10))))
+                + "X";
             var masked = Masking.IdNumber(id);
             Assert.Equal(18, masked.Length);
             Assert.Equal(id[..6], masked[..6]);
@@ -118,9 +161,17 @@ public class ChineseAmountRandomTests
         for (var i = 0; i < 20_000; i++)
         {
             // Zeros are where the rules are hard: make many digits zero.
-            var digits = string.Concat(Enumerable.Range(0, 12).Select(_ => random.Next(3) == 0 ? (char)('1' + random.Next(9)) : '0'));
-            var amount = decimal.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) / 100m;
-            Assert.Equal(amount, ChineseAmountTests.ReadBackForTests(ChineseAmount.InCapitals(amount)));
+            var digits = string.Concat(
+                Enumerable
+                    .Range(0, 12)
+                    .Select(_ => random.Next(3) == 0 ? (char)('1' + random.Next(9)) : '0')
+            );
+            var amount =
+                decimal.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) / 100m;
+            Assert.Equal(
+                amount,
+                ChineseAmountTests.ReadBackForTests(ChineseAmount.InCapitals(amount))
+            );
         }
     }
 }

@@ -8,37 +8,92 @@ namespace Subsidy.UnitTests.Document;
 
 public class DocumentRenderingTests
 {
-    private static readonly string Dibao = "36022219800101002" + IdNumber.CheckCharacter("36022219800101002");
-    private static readonly string Plain = "36022219850202003" + IdNumber.CheckCharacter("36022219850202003");
+    private static readonly string Dibao =
+        "36022219800101002" + IdNumber.CheckCharacter("36022219800101002");
+    private static readonly string Plain =
+        "36022219850202003" + IdNumber.CheckCharacter("36022219850202003");
 
     static DocumentRenderingTests() => PdfFonts.Use();
 
-    private static VillageYearData Data() => new("360222106211", "蛟潭镇", "礼芳村", 2026, "礼芳村股份经济合作社", new DateOnly(2026, 10, 12),
-        new DateOnly(2026, 10, 12), new DateOnly(2026, 10, 18),
-    [
-        new SettlementLine(Dibao, "张小三", SpecialGroup.Dibao, 500m, 500m, 300m, null, [], null),
-        new SettlementLine(Plain, "李四", null, 6000m, 6000m, 12000m, null, [], "异议采纳调整"),
-        new SettlementLine("360222199001010011", "王五", null, null, 0m, 0m, "NO_CONTRIBUTION", [], "本年度未缴费"),
-    ]);
+    private static VillageYearData Data() =>
+        new(
+            "360222106211",
+            "蛟潭镇",
+            "礼芳村",
+            2026,
+            "礼芳村股份经济合作社",
+            new DateOnly(2026, 10, 12),
+            new DateOnly(2026, 10, 12),
+            new DateOnly(2026, 10, 18),
+            [
+                new SettlementLine(
+                    Dibao,
+                    "张小三",
+                    SpecialGroup.Dibao,
+                    500m,
+                    500m,
+                    300m,
+                    null,
+                    [],
+                    null
+                ),
+                new SettlementLine(
+                    Plain,
+                    "李四",
+                    null,
+                    6000m,
+                    6000m,
+                    12000m,
+                    null,
+                    [],
+                    "异议采纳调整"
+                ),
+                new SettlementLine(
+                    "360222199001010011",
+                    "王五",
+                    null,
+                    null,
+                    0m,
+                    0m,
+                    "NO_CONTRIBUTION",
+                    [],
+                    "本年度未缴费"
+                ),
+            ]
+        );
 
     private static string Hash(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
 
     private static string Text(byte[] pdf)
     {
         using var document = PdfDocument.Open(pdf);
-        return string.Concat(document.GetPages().Select(p => string.Concat(p.Letters.Select(l => l.Value))));
+        return string.Concat(
+            document.GetPages().Select(p => string.Concat(p.Letters.Select(l => l.Value)))
+        );
     }
 
     [Fact]
     public void The_roster_workbook_has_title_unit_columns_recipients_and_the_total_in_capitals()
     {
-        var rows = MiniExcel.Query(new MemoryStream(RosterDocument.Xlsx(Data())), useHeaderRow: false).Cast<IDictionary<string, object?>>().ToList();
+        var rows = MiniExcel
+            .Query(new MemoryStream(RosterDocument.Xlsx(Data())), useHeaderRow: false)
+            .Cast<IDictionary<string, object?>>()
+            .ToList();
         Assert.Equal("蛟潭镇礼芳村城乡居民基本养老保险集体补助花名册", rows[0]["A"]);
         Assert.Equal("单位：礼芳村股份经济合作社", rows[1]["A"]);
-        Assert.Equal(RosterDocument.Columns, rows[2].Values.Select(v => v?.ToString() ?? "").ToArray());
-        Assert.Equal(["1", "张小三", Dibao, "低保对象", "500", "500.00", "300.00", ""], rows[3].Values.Select(v => v?.ToString() ?? "").ToArray());
+        Assert.Equal(
+            RosterDocument.Columns,
+            rows[2].Values.Select(v => v?.ToString() ?? "").ToArray()
+        );
+        Assert.Equal(
+            ["1", "张小三", Dibao, "低保对象", "500", "500.00", "300.00", ""],
+            rows[3].Values.Select(v => v?.ToString() ?? "").ToArray()
+        );
         Assert.Equal("异议采纳调整", rows[4]["H"]);
-        Assert.Equal("合计：2 人，集体补助金额 12300.00 元（大写：壹万贰仟叁佰元整）", rows[5]["A"]);
+        Assert.Equal(
+            "合计：2 人，集体补助金额 12300.00 元（大写：壹万贰仟叁佰元整）",
+            rows[5]["A"]
+        );
         Assert.StartsWith("制表人", rows[6]["A"]!.ToString());
         Assert.DoesNotContain(rows, r => r.Values.Contains("王五"));
     }
@@ -56,14 +111,18 @@ public class DocumentRenderingTests
     public void The_public_notice_masks_names_and_ID_numbers_and_never_shows_a_category()
     {
         var text = Text(NoticeDocument.Pdf(Data()));
-        Assert.True(text.Contains("礼芳村2026年度城乡居民基本养老保险集体补助公示"), text.Replace("\0", "~"));
+        Assert.True(
+            text.Contains("礼芳村2026年度城乡居民基本养老保险集体补助公示"),
+            text.Replace("\0", "~")
+        );
         Assert.Contains("2026年10月12日至2026年10月18日", text);
         Assert.Contains("张*三", text);
         Assert.Contains("360222********" + Dibao[14..], text);
         Assert.DoesNotContain(Dibao, text);
         Assert.DoesNotContain(Plain, text);
         Assert.DoesNotContain("张小三", text);
-        foreach (var group in SpecialGroups.All) Assert.DoesNotContain(SpecialGroups.ChineseName(group), text);
+        foreach (var group in SpecialGroups.All)
+            Assert.DoesNotContain(SpecialGroups.ChineseName(group), text);
         Assert.Contains("壹万贰仟叁佰元整", text);
     }
 
@@ -73,14 +132,28 @@ public class DocumentRenderingTests
         Assert.Equal(Hash(RosterDocument.Xlsx(Data())), Hash(RosterDocument.Xlsx(Data())));
         Assert.Equal(Hash(RosterDocument.Pdf(Data())), Hash(RosterDocument.Pdf(Data())));
         Assert.Equal(Hash(NoticeDocument.Pdf(Data())), Hash(NoticeDocument.Pdf(Data())));
-        Assert.NotEqual(Hash(RosterDocument.Pdf(Data())), Hash(RosterDocument.Pdf(Data() with { Organisation = "另一组织" })));
+        Assert.NotEqual(
+            Hash(RosterDocument.Pdf(Data())),
+            Hash(RosterDocument.Pdf(Data() with { Organisation = "另一组织" }))
+        );
     }
 
-    private static VillageYearData Settled() => Data() with
-    {
-        CreditCode = "N2360222MF0000000K", Budget = 60000m, CountyName = "浮梁县",
-        PaymentNotice = new PaymentNoticeInfo("360222-2026-0007", "360222", 12300m, new DateOnly(2026, 11, 2), new DateOnly(2026, 12, 2), null, null),
-    };
+    private static VillageYearData Settled() =>
+        Data() with
+        {
+            CreditCode = "N2360222MF0000000K",
+            Budget = 60000m,
+            CountyName = "浮梁县",
+            PaymentNotice = new PaymentNoticeInfo(
+                "360222-2026-0007",
+                "360222",
+                12300m,
+                new DateOnly(2026, 11, 2),
+                new DateOnly(2026, 12, 2),
+                null,
+                null
+            ),
+        };
 
     [Fact]
     public void The_application_form_names_the_collective_the_people_and_the_total()
@@ -103,7 +176,10 @@ public class DocumentRenderingTests
         var text = Text(FormDocuments.Application(stated));
         Assert.Contains("158 人", text);
         Assert.Contains("47400.00 元（大写：肆万柒仟肆佰元整）", text);
-        Assert.Contains("158 人（名单见集体补助花名册）", Text(FormDocuments.PaymentNotice(stated)));
+        Assert.Contains(
+            "158 人（名单见集体补助花名册）",
+            Text(FormDocuments.PaymentNotice(stated))
+        );
     }
 
     [Fact]
@@ -122,24 +198,65 @@ public class DocumentRenderingTests
     public void The_credited_export_is_read_back_by_the_import_as_collective_subsidy_records()
     {
         var csv = CreditedExport.Csv(Settled());
-        var rows = global::ContributionImport.Reading.TabularReader.ReadCsv(new MemoryStream(csv)).ToList();
+        var rows = global::ContributionImport
+            .Reading.TabularReader.ReadCsv(new MemoryStream(csv))
+            .ToList();
         var map = global::ContributionImport.Parsing.HeaderMap.Detect([rows[0].Cells]).Map!;
-        var context = new global::ContributionImport.Parsing.ImportContext(2026, "360222", new HashSet<string> { "360222106211" }, new Dictionary<int, IReadOnlySet<decimal>> { [2026] = new HashSet<decimal> { 500, 6000 } });
-        var records = rows.Skip(1).Select(r => global::ContributionImport.Parsing.ContributionRowParser.Parse(r.RowNumber, r.Cells, map, context)).ToList();
+        var context = new global::ContributionImport.Parsing.ImportContext(
+            2026,
+            "360222",
+            new HashSet<string> { "360222106211" },
+            new Dictionary<int, IReadOnlySet<decimal>>
+            {
+                [2026] = new HashSet<decimal> { 500, 6000 },
+            }
+        );
+        var records = rows.Skip(1)
+            .Select(r =>
+                global::ContributionImport.Parsing.ContributionRowParser.Parse(
+                    r.RowNumber,
+                    r.Cells,
+                    map,
+                    context
+                )
+            )
+            .ToList();
         Assert.All(records, r => Assert.Empty(r.Errors));
-        Assert.Equal([(Dibao, 300m), (Plain, 12000m)], records.Select(r => (r.Record!.IdNumber, r.Record.Amount)).ToList());
-        Assert.All(records, r => Assert.Equal((ContributionItem.Collective, PaymentType.Normal), (r.Record!.Item, r.Record.Type)));
+        Assert.Equal(
+            [(Dibao, 300m), (Plain, 12000m)],
+            records.Select(r => (r.Record!.IdNumber, r.Record.Amount)).ToList()
+        );
+        Assert.All(records, r =>
+            Assert.Equal(
+                (ContributionItem.Collective, PaymentType.Normal),
+                (r.Record!.Item, r.Record.Type)
+            )
+        );
 
-        var sheet = MiniExcel.Query(new MemoryStream(CreditedExport.Xlsx(Settled())), useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+        var sheet = MiniExcel
+            .Query(new MemoryStream(CreditedExport.Xlsx(Settled())), useHeaderRow: true)
+            .Cast<IDictionary<string, object?>>()
+            .ToList();
         Assert.Equal(CreditedExport.Columns, sheet[0].Keys.ToArray());
-        Assert.Equal(["李四", "集体补助", "12000.00"], new[] { sheet[1]["姓名"], sheet[1]["缴费项目"], sheet[1]["缴费金额"] }.Select(v => v?.ToString() ?? "").ToArray());
+        Assert.Equal(
+            ["李四", "集体补助", "12000.00"],
+            new[] { sheet[1]["姓名"], sheet[1]["缴费项目"], sheet[1]["缴费金额"] }
+                .Select(v => v?.ToString() ?? "")
+                .ToArray()
+        );
     }
 
     [Fact]
     public void Forms_and_exports_render_to_the_same_bytes_twice()
     {
-        Assert.Equal(Hash(FormDocuments.Application(Settled())), Hash(FormDocuments.Application(Settled())));
-        Assert.Equal(Hash(FormDocuments.PaymentNotice(Settled())), Hash(FormDocuments.PaymentNotice(Settled())));
+        Assert.Equal(
+            Hash(FormDocuments.Application(Settled())),
+            Hash(FormDocuments.Application(Settled()))
+        );
+        Assert.Equal(
+            Hash(FormDocuments.PaymentNotice(Settled())),
+            Hash(FormDocuments.PaymentNotice(Settled()))
+        );
         Assert.Equal(Hash(CreditedExport.Xlsx(Settled())), Hash(CreditedExport.Xlsx(Settled())));
         Assert.Equal(Hash(CreditedExport.Csv(Settled())), Hash(CreditedExport.Csv(Settled())));
     }
@@ -147,15 +264,44 @@ public class DocumentRenderingTests
     [Fact]
     public void A_year_summary_has_a_row_per_division_and_the_total_in_capitals()
     {
-        var rows = MiniExcel.Query(new MemoryStream(SummaryDocument.Xlsx("浮梁县", 2026, new DateOnly(2026, 12, 20),
-        [
-            new SummaryLine("360222100000", "浮梁镇", 12, 1500, 300000m, 300000m, 250000m),
-            new SummaryLine("360222106000", "蛟潭镇", 8, 900, 12300.5m, 0m, 0m),
-        ])), useHeaderRow: false).Cast<IDictionary<string, object?>>().ToList();
+        var rows = MiniExcel
+            .Query(
+                new MemoryStream(
+                    SummaryDocument.Xlsx(
+                        "浮梁县",
+                        2026,
+                        new DateOnly(2026, 12, 20),
+                        [
+                            new SummaryLine(
+                                "360222100000",
+                                "浮梁镇",
+                                12,
+                                1500,
+                                300000m,
+                                300000m,
+                                250000m
+                            ),
+                            new SummaryLine("360222106000", "蛟潭镇", 8, 900, 12300.5m, 0m, 0m),
+                        ]
+                    )
+                ),
+                useHeaderRow: false
+            )
+            .Cast<IDictionary<string, object?>>()
+            .ToList();
         Assert.Equal("浮梁县2026年度城乡居民基本养老保险集体补助汇总表", rows[0]["A"]);
-        Assert.Equal(SummaryDocument.Columns, rows[2].Values.Select(v => v?.ToString() ?? "").ToArray());
-        Assert.Equal(["2", "360222106000", "蛟潭镇", "8", "900", "12300.50", "0.00", "0.00"], rows[4].Values.Select(v => v?.ToString() ?? "").ToArray());
-        Assert.Equal(["", "", "合计", "20", "2400", "312300.50", "300000.00", "250000.00"], rows[5].Values.Select(v => v?.ToString() ?? "").ToArray());
+        Assert.Equal(
+            SummaryDocument.Columns,
+            rows[2].Values.Select(v => v?.ToString() ?? "").ToArray()
+        );
+        Assert.Equal(
+            ["2", "360222106000", "蛟潭镇", "8", "900", "12300.50", "0.00", "0.00"],
+            rows[4].Values.Select(v => v?.ToString() ?? "").ToArray()
+        );
+        Assert.Equal(
+            ["", "", "合计", "20", "2400", "312300.50", "300000.00", "250000.00"],
+            rows[5].Values.Select(v => v?.ToString() ?? "").ToArray()
+        );
         Assert.Equal("集体补助金额合计（大写）：叁拾壹万贰仟叁佰元伍角整", rows[6]["A"]);
     }
 }

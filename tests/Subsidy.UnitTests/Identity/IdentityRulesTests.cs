@@ -6,8 +6,18 @@ namespace Subsidy.UnitTests.Identity;
 
 public class IdentityRulesTests
 {
-    private static readonly Caller FuliangBureau = new("fl-admin", "浮梁县人社局", Roles.CountyBureau, "360222");
-    private static readonly Caller CityBureau = new("jdz-admin", "景德镇市人社局", Roles.CityBureau, "3602");
+    private static readonly Caller FuliangBureau = new(
+        "fl-admin",
+        "浮梁县人社局",
+        Roles.CountyBureau,
+        "360222"
+    );
+    private static readonly Caller CityBureau = new(
+        "jdz-admin",
+        "景德镇市人社局",
+        Roles.CityBureau,
+        "3602"
+    );
 
     [Theory]
     [InlineData("short", "zhangsan", "密码至少10个字符。")]
@@ -15,8 +25,11 @@ public class IdentityRulesTests
     [InlineData("xx-ZhangSan-2026", "zhangsan", "密码不能包含用户名。")]
     [InlineData("长城长城长城长城长城", "zhangsan", null)]
     [InlineData("correct horse", "zhangsan", null)]
-    public void Passwords_have_ten_characters_and_do_not_contain_the_user_name(string password, string userName, string? refusal) =>
-        Assert.Equal(refusal, PasswordPolicy.Refusal(userName, password));
+    public void Passwords_have_ten_characters_and_do_not_contain_the_user_name(
+        string password,
+        string userName,
+        string? refusal
+    ) => Assert.Equal(refusal, PasswordPolicy.Refusal(userName, password));
 
     [Theory]
     [InlineData(Roles.CountyCentre, true)]
@@ -31,25 +44,86 @@ public class IdentityRulesTests
     [Fact]
     public void A_county_bureau_administers_its_county_and_the_city_bureau_the_city()
     {
-        var fuliangClerk = new Account { Id = "c", Role = Roles.VillageClerk, Scope = "360222100201" };
-        var lepingClerk = new Account { Id = "l", Role = Roles.VillageClerk, Scope = "360281100201" };
+        var fuliangClerk = new Account
+        {
+            Id = "c",
+            Role = Roles.VillageClerk,
+            Scope = "360222100201",
+        };
+        var lepingClerk = new Account
+        {
+            Id = "l",
+            Role = Roles.VillageClerk,
+            Scope = "360281100201",
+        };
         Assert.True(AccountRules.Administers(FuliangBureau, fuliangClerk));
         Assert.False(AccountRules.Administers(FuliangBureau, lepingClerk));
         Assert.True(AccountRules.Administers(CityBureau, lepingClerk));
-        Assert.False(AccountRules.Administers(new Caller("x", "x", Roles.CountyCentre, "360222"), fuliangClerk));
-        Assert.False(AccountRules.Administers(new Caller("x", "x", Roles.CountyBureau, "360222100"), fuliangClerk));
+        Assert.False(
+            AccountRules.Administers(
+                new Caller("x", "x", Roles.CountyCentre, "360222"),
+                fuliangClerk
+            )
+        );
+        Assert.False(
+            AccountRules.Administers(
+                new Caller("x", "x", Roles.CountyBureau, "360222100"),
+                fuliangClerk
+            )
+        );
     }
 
     [Fact]
     public void An_account_s_scope_fits_its_role_and_lies_within_the_administrator_s()
     {
-        Assert.Empty(AccountRules.Validate(FuliangBureau, "zhang.san", "张三", Roles.VillageClerk, "360222100201", creating: true));
-        Assert.Contains(AccountRules.Validate(FuliangBureau, "zhang.san", "张三", Roles.VillageClerk, "360222100", creating: true), e => e.Message == "村级经办的管辖范围须为12位区划代码。");
-        Assert.Contains(AccountRules.Validate(FuliangBureau, "zhang.san", "张三", Roles.CityBureau, "3602", creating: true), e => e.Message.Contains("不在您的管辖范围"));
-        Assert.Contains(AccountRules.Validate(FuliangBureau, "张三", "", "mayor", "360222", creating: true), e => e.Field == "userName");
+        Assert.Empty(
+            AccountRules.Validate(
+                FuliangBureau,
+                "zhang.san",
+                "张三",
+                Roles.VillageClerk,
+                "360222100201",
+                creating: true
+            )
+        );
+        Assert.Contains(
+            AccountRules.Validate(
+                FuliangBureau,
+                "zhang.san",
+                "张三",
+                Roles.VillageClerk,
+                "360222100",
+                creating: true
+            ),
+            e => e.Message == "村级经办的管辖范围须为12位区划代码。"
+        );
+        Assert.Contains(
+            AccountRules.Validate(
+                FuliangBureau,
+                "zhang.san",
+                "张三",
+                Roles.CityBureau,
+                "3602",
+                creating: true
+            ),
+            e => e.Message.Contains("不在您的管辖范围")
+        );
+        Assert.Contains(
+            AccountRules.Validate(FuliangBureau, "张三", "", "mayor", "360222", creating: true),
+            e => e.Field == "userName"
+        );
         var all = AccountRules.Validate(FuliangBureau, "", "", "mayor", "1", creating: true);
         Assert.Equal(["userName", "displayName", "role"], all.Select(e => e.Field));
-        Assert.Empty(AccountRules.Validate(CityBureau, "jdz-audit", "审计", Roles.Auditor, "3602", creating: true));
+        Assert.Empty(
+            AccountRules.Validate(
+                CityBureau,
+                "jdz-audit",
+                "审计",
+                Roles.Auditor,
+                "3602",
+                creating: true
+            )
+        );
     }
 
     [Fact]

@@ -3,14 +3,16 @@ using Identity.Keys;
 
 namespace Subsidy.UnitTests.Identity;
 
-/// <summary>Token keys given as files (a mounted Secret): read alike by every instance, refused clearly when unusable.</summary>
+/// <summary>Token keys given as files (a mounted Secret): read alike by every instance, refused
+/// clearly when unusable.</summary>
 public sealed class KeyFilesTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("subsidy-keys-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private void Write(string file, string content) => File.WriteAllText(Path.Combine(_folder, file), content);
+    private void Write(string file, string content) =>
+        File.WriteAllText(Path.Combine(_folder, file), content);
 
     private static string RsaPem(int bits = 2048)
     {
@@ -30,8 +32,14 @@ public sealed class KeyFilesTests : IDisposable
         var (keys, problem) = KeyFiles.Read(_folder);
 
         Assert.Null(problem);
-        Assert.Equal([(SigningKey.Signing, false), (SigningKey.Encryption, false), (SigningKey.Signing, true)],
-            keys.Select(k => (k.Use, k.RetiredAt is not null)));
+        Assert.Equal(
+            [
+                (SigningKey.Signing, false),
+                (SigningKey.Encryption, false),
+                (SigningKey.Signing, true),
+            ],
+            keys.Select(k => (k.Use, k.RetiredAt is not null))
+        );
         var ring = new KeyRing();
         ring.LoadFrom(_folder);
         Assert.Equal(2, ring.Signing.Count);
@@ -43,8 +51,14 @@ public sealed class KeyFilesTests : IDisposable
     public void Two_instances_given_the_same_files_name_each_key_alike()
     {
         var pem = RsaPem();
-        Assert.Equal(KeyFiles.IdOf(SigningKey.Signing, pem), KeyFiles.IdOf(SigningKey.Signing, pem));
-        Assert.NotEqual(KeyFiles.IdOf(SigningKey.Signing, pem), KeyFiles.IdOf(SigningKey.Signing, RsaPem()));
+        Assert.Equal(
+            KeyFiles.IdOf(SigningKey.Signing, pem),
+            KeyFiles.IdOf(SigningKey.Signing, pem)
+        );
+        Assert.NotEqual(
+            KeyFiles.IdOf(SigningKey.Signing, pem),
+            KeyFiles.IdOf(SigningKey.Signing, RsaPem())
+        );
     }
 
     [Fact]
@@ -52,7 +66,10 @@ public sealed class KeyFilesTests : IDisposable
     {
         Write(KeyFiles.SigningFile, RsaPem());
         Assert.Contains("缺少 encryption.key", KeyFiles.Read(_folder).Problem);
-        Assert.Contains("缺少 encryption.key", Assert.Throws<InvalidOperationException>(() => new KeyRing().LoadFrom(_folder)).Message);
+        Assert.Contains(
+            "缺少 encryption.key",
+            Assert.Throws<InvalidOperationException>(() => new KeyRing().LoadFrom(_folder)).Message
+        );
     }
 
     [Theory]
@@ -86,14 +103,23 @@ public class KeyMetricsTests
         var folder = Directory.CreateTempSubdirectory("subsidy-keys-").FullName;
         try
         {
-            using (var rsa = RSA.Create(2048)) File.WriteAllText(Path.Combine(folder, KeyFiles.SigningFile), rsa.ExportPkcs8PrivateKeyPem());
-            File.WriteAllText(Path.Combine(folder, KeyFiles.EncryptionFile), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            using (var rsa = RSA.Create(2048))
+                File.WriteAllText(
+                    Path.Combine(folder, KeyFiles.SigningFile),
+                    rsa.ExportPkcs8PrivateKeyPem()
+                );
+            File.WriteAllText(
+                Path.Combine(folder, KeyFiles.EncryptionFile),
+                Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
+            );
             var made = new DateTime(2026, 1, 10, 0, 0, 0, DateTimeKind.Utc);
             File.SetLastWriteTimeUtc(Path.Combine(folder, KeyFiles.SigningFile), made);
             var ring = new KeyRing();
             ring.LoadFrom(folder);
 
-            var left = Assert.Single(KeyMetrics.Observe(ring, 365, new DateTimeOffset(made).AddDays(355)));
+            var left = Assert.Single(
+                KeyMetrics.Observe(ring, 365, new DateTimeOffset(made).AddDays(355))
+            );
 
             Assert.Equal(TimeSpan.FromDays(10).TotalSeconds, left.Value, precision: 3);
         }
@@ -104,5 +130,6 @@ public class KeyMetricsTests
     }
 
     [Fact]
-    public void No_signing_key_yet_is_no_measurement() => Assert.Empty(KeyMetrics.Observe(new KeyRing(), 365, DateTimeOffset.UtcNow));
+    public void No_signing_key_yet_is_no_measurement() =>
+        Assert.Empty(KeyMetrics.Observe(new KeyRing(), 365, DateTimeOffset.UtcNow));
 }

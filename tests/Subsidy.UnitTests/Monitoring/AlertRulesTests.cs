@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace Subsidy.UnitTests.Monitoring;
 
 /// <summary>
-/// The operators' alert rules and dashboards as shipped (deploy/prometheus, deploy/grafana): Prometheus's own checker
-/// accepts them, every alert the issue names is there and explained in the runbook, every panel's query parses.
+/// The operators' alert rules and dashboards as shipped (deploy/prometheus, deploy/grafana):
+/// Prometheus's own checker accepts them, every alert the issue names is there and explained in the
+/// runbook, every panel's query parses.
 /// </summary>
 public sealed class AlertRulesTests
 {
@@ -13,8 +14,16 @@ public sealed class AlertRulesTests
 
     public static readonly TheoryData<string> Alerts = new()
     {
-        "SubsidyStageDown", "SubsidyDeadLetter", "SubsidyOutboxBacklogOld", "SubsidyQueueBacklogStuck", "SubsidyVillageYearsWaiting",
-        "SubsidyImportRejected", "SubsidyReplicationLag", "SubsidyBrokerDown", "SubsidySignInLockoutBurst", "SubsidySigningKeyExpiring",
+        "SubsidyStageDown",
+        "SubsidyDeadLetter",
+        "SubsidyOutboxBacklogOld",
+        "SubsidyQueueBacklogStuck",
+        "SubsidyVillageYearsWaiting",
+        "SubsidyImportRejected",
+        "SubsidyReplicationLag",
+        "SubsidyBrokerDown",
+        "SubsidySignInLockoutBurst",
+        "SubsidySigningKeyExpiring",
         "SubsidyDiskNearlyFull",
     };
 
@@ -29,7 +38,10 @@ public sealed class AlertRulesTests
         var rules = File.ReadAllText(Rules);
         Assert.Contains($"- alert: {alert}\n", rules);
         Assert.Contains($"runbook: docs/operations/runbook.md#{alert.ToLowerInvariant()}", rules);
-        Assert.Contains($"### {alert}\n", File.ReadAllText(Path.Combine(Root, "docs", "operations", "runbook.md")));
+        Assert.Contains(
+            $"### {alert}\n",
+            File.ReadAllText(Path.Combine(Root, "docs", "operations", "runbook.md"))
+        );
     }
 
     [Fact]
@@ -37,13 +49,31 @@ public sealed class AlertRulesTests
     {
         var expressions = Dashboards.Expressions(Root).ToList();
         Assert.True(expressions.Count >= 10, $"only {expressions.Count} panel queries");
-        // Grafana's variables stand for label values; as a rule Prometheus checks the rest of the query.
+        // Grafana's variables stand for label values; as a rule Prometheus checks the rest of the
+        // query.
         var file = Path.Combine(Path.GetTempPath(), $"subsidy-panels-{Guid.NewGuid():N}.yml");
-        File.WriteAllLines(file, ["groups:", "  - name: panels", "    rules:",
-            .. expressions.SelectMany((e, i) => new[] { $"      - record: panel_{i}", $"        expr: '{e.Replace("$county", ".*").Replace("'", "''")}'" })]);
+        File.WriteAllLines(
+            file,
+            [
+                "groups:",
+                "  - name: panels",
+                "    rules:",
+                .. expressions.SelectMany(
+                    (e, i) =>
+                        new[]
+                        {
+                            $"      - record: panel_{i}",
+                            $"        expr: '{e.Replace("$county", ".*").Replace("'", "''")}'",
+                        }
+                ),
+            ]
+        );
         try
         {
-            Assert.Contains($"SUCCESS: {expressions.Count} rules found", Run("promtool", ["check", "rules", file]));
+            Assert.Contains(
+                $"SUCCESS: {expressions.Count} rules found",
+                Run("promtool", ["check", "rules", file])
+            );
         }
         finally
         {
@@ -53,27 +83,46 @@ public sealed class AlertRulesTests
 
     [Fact]
     public void Metric_names_are_told_from_functions_labels_and_keywords() =>
-        Assert.Equal(["http_server_request_duration_seconds_bucket"],
-            Dashboards.MetricNames("histogram_quantile(0.95, sum by (job, le) (rate(http_server_request_duration_seconds_bucket{job=\"x\"}[5m])))"));
+        Assert.Equal(
+            ["http_server_request_duration_seconds_bucket"],
+            Dashboards.MetricNames(
+                "histogram_quantile(0.95, sum by (job, le) (rate(http_server_request_duration_seconds_bucket{job=\"x\"}[5m])))"
+            )
+        );
 
     private static string RepositoryRoot()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        for (
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            directory is not null;
+            directory = directory.Parent
+        )
         {
-            if (File.Exists(Path.Combine(directory.FullName, "Subsidy.sln"))) return directory.FullName;
+            if (File.Exists(Path.Combine(directory.FullName, "Subsidy.sln")))
+                return directory.FullName;
         }
         throw new InvalidOperationException($"no Subsidy.sln above {AppContext.BaseDirectory}");
     }
 
     private static string Run(string file, string[] arguments)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)
+            ?? throw new InvalidOperationException($"{file} did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', arguments)} exited {process.ExitCode}: {output.Result}{error.Result}");
+        Assert.True(
+            process.ExitCode == 0,
+            $"{file} {string.Join(' ', arguments)} exited {process.ExitCode}: {output.Result}{error.Result}"
+        );
         return output.Result + error.Result;
     }
 }

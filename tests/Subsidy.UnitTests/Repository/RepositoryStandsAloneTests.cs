@@ -3,23 +3,56 @@ using System.Text.RegularExpressions;
 namespace Subsidy.UnitTests.Repository;
 
 /// <summary>
-/// Someone who clones the repository has only the repository: its design is docs/design/, and nothing in it may send the
-/// reader to a document kept elsewhere (docs/design/README.md maps the old section numbers to pages).
+/// Someone who clones the repository has only the repository: its design is docs/design/, and
+/// nothing in it may send the reader to a document kept elsewhere (docs/design/README.md maps the
+/// old section numbers to pages).
 /// </summary>
 public class RepositoryStandsAloneTests
 {
     // Built from pieces so that this file does not itself hold what it looks for.
-    private static readonly string[] OutsideReferences = ["DESIGN" + " §", "DESIGN" + ".md", "shared" + "/DESIGN", ".." + "/shared"];
+    private static readonly string[] OutsideReferences =
+    [
+        "DESIGN" + " §",
+        "DESIGN" + ".md",
+        "shared" + "/DESIGN",
+        ".." + "/shared",
+    ];
 
     private static readonly HashSet<string> SkippedDirectories = new(StringComparer.Ordinal)
     {
-        ".git", "bin", "obj", "TestResults", ".local", "node_modules", ".vs", ".idea",
+        ".git",
+        "bin",
+        "obj",
+        "TestResults",
+        ".local",
+        "node_modules",
+        ".vs",
+        ".idea",
     };
 
     private static readonly HashSet<string> TextExtensions = new(StringComparer.OrdinalIgnoreCase)
     {
-        ".cs", ".razor", ".cshtml", ".sh", ".sql", ".md", ".json", ".csproj", ".props", ".targets", ".sln", ".yml", ".yaml",
-        ".css", ".js", ".txt", ".xml", ".config", ".http", ".editorconfig", ".gitignore",
+        ".cs",
+        ".razor",
+        ".cshtml",
+        ".sh",
+        ".sql",
+        ".md",
+        ".json",
+        ".csproj",
+        ".props",
+        ".targets",
+        ".sln",
+        ".yml",
+        ".yaml",
+        ".css",
+        ".js",
+        ".txt",
+        ".xml",
+        ".config",
+        ".http",
+        ".editorconfig",
+        ".gitignore",
     };
 
     private const int MaxReadmeCharacters = 15_000;
@@ -29,12 +62,21 @@ public class RepositoryStandsAloneTests
     {
         var root = RepositoryRoot();
         var offenders = TextFiles(root)
-            .SelectMany(file => File.ReadLines(file)
-                .Select((line, index) => (file, line, number: index + 1))
-                .Where(l => OutsideReferences.Any(reference => l.line.Contains(reference, StringComparison.Ordinal))))
+            .SelectMany(file =>
+                File.ReadLines(file)
+                    .Select((line, index) => (file, line, number: index + 1))
+                    .Where(l =>
+                        OutsideReferences.Any(reference =>
+                            l.line.Contains(reference, StringComparison.Ordinal)
+                        )
+                    )
+            )
             .Select(l => $"{Path.GetRelativePath(root, l.file)}:{l.number}: {l.line.Trim()}")
             .ToList();
-        Assert.True(offenders.Count == 0, "Cite docs/design/ instead:\n" + string.Join("\n", offenders));
+        Assert.True(
+            offenders.Count == 0,
+            "Cite docs/design/ instead:\n" + string.Join("\n", offenders)
+        );
     }
 
     [Fact]
@@ -43,8 +85,12 @@ public class RepositoryStandsAloneTests
         var root = RepositoryRoot();
         var cited = new Regex(@"docs/design/[A-Za-z0-9_.-]+\.md");
         var missing = TextFiles(root)
-            .SelectMany(file => cited.Matches(File.ReadAllText(file)).Select(m => (file, path: m.Value)))
-            .Where(c => !File.Exists(Path.Combine(root, c.path.Replace('/', Path.DirectorySeparatorChar))))
+            .SelectMany(file =>
+                cited.Matches(File.ReadAllText(file)).Select(m => (file, path: m.Value))
+            )
+            .Where(c =>
+                !File.Exists(Path.Combine(root, c.path.Replace('/', Path.DirectorySeparatorChar)))
+            )
             .Select(c => $"{Path.GetRelativePath(root, c.file)} cites {c.path}")
             .Distinct()
             .ToList();
@@ -56,9 +102,25 @@ public class RepositoryStandsAloneTests
     {
         var root = RepositoryRoot();
         var index = File.ReadAllText(Path.Combine(root, "docs", "design", "README.md"));
-        var pages = new Regex(@"\]\(((?:\.\./)?[A-Za-z0-9_.-]+\.md)\)").Matches(index).Select(m => m.Groups[1].Value).Distinct().ToList();
+        var pages = new Regex(@"\]\(((?:\.\./)?[A-Za-z0-9_.-]+\.md)\)")
+            .Matches(index)
+            .Select(m => m.Groups[1].Value)
+            .Distinct()
+            .ToList();
         Assert.NotEmpty(pages);
-        Assert.All(pages, page => Assert.True(File.Exists(Path.Combine(root, "docs", "design", page.Replace('/', Path.DirectorySeparatorChar))), $"docs/design/README.md links to {page}, which does not exist"));
+        Assert.All(pages, page =>
+            Assert.True(
+                File.Exists(
+                    Path.Combine(
+                        root,
+                        "docs",
+                        "design",
+                        page.Replace('/', Path.DirectorySeparatorChar)
+                    )
+                ),
+                $"docs/design/README.md links to {page}, which does not exist"
+            )
+        );
         for (var section = 1; section <= 15; section++)
         {
             Assert.Contains($"| §{section} |", index);
@@ -69,15 +131,24 @@ public class RepositoryStandsAloneTests
     public void The_readme_is_short_enough_to_read_first()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        Assert.True(readme.Length <= MaxReadmeCharacters, $"README.md has {readme.Length} characters; at most {MaxReadmeCharacters}. Move the detail to docs/.");
+        Assert.True(
+            readme.Length <= MaxReadmeCharacters,
+            $"README.md has {readme.Length} characters; at most {MaxReadmeCharacters}. Move the detail to docs/."
+        );
     }
 
-    /// <summary>The directory holding Subsidy.sln, found upwards from where the tests run.</summary>
+    /// <summary>The directory holding Subsidy.sln, found upwards from where the tests
+    /// run.</summary>
     private static string RepositoryRoot()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        for (
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            directory is not null;
+            directory = directory.Parent
+        )
         {
-            if (File.Exists(Path.Combine(directory.FullName, "Subsidy.sln"))) return directory.FullName;
+            if (File.Exists(Path.Combine(directory.FullName, "Subsidy.sln")))
+                return directory.FullName;
         }
         throw new InvalidOperationException($"No Subsidy.sln above {AppContext.BaseDirectory}.");
     }
@@ -91,12 +162,17 @@ public class RepositoryStandsAloneTests
             var directory = pending.Pop();
             foreach (var child in Directory.EnumerateDirectories(directory))
             {
-                if (!SkippedDirectories.Contains(Path.GetFileName(child))) pending.Push(child);
+                if (!SkippedDirectories.Contains(Path.GetFileName(child)))
+                    pending.Push(child);
             }
             foreach (var file in Directory.EnumerateFiles(directory))
             {
                 var name = Path.GetFileName(file);
-                if (TextExtensions.Contains(Path.GetExtension(file)) || TextExtensions.Contains(name)) yield return file;
+                if (
+                    TextExtensions.Contains(Path.GetExtension(file))
+                    || TextExtensions.Contains(name)
+                )
+                    yield return file;
             }
         }
     }

@@ -5,7 +5,12 @@ namespace Subsidy.UnitTests.SchemeRegistry;
 
 public class DivisionRulesTests
 {
-    private static readonly Caller CountyBureau = new("u", "县人社局", Roles.CountyBureau, "360222");
+    private static readonly Caller CountyBureau = new(
+        "u",
+        "县人社局",
+        Roles.CountyBureau,
+        "360222"
+    );
 
     [Fact]
     public void A_well_formed_village_with_a_name_is_valid() =>
@@ -21,11 +26,15 @@ public class DivisionRulesTests
 
     [Fact]
     public void A_name_longer_than_fifty_characters_is_refused() =>
-        Assert.Contains(DivisionRules.ValidateNew("360222100201", new string('村', 51)), e => e.Field == "name");
+        Assert.Contains(DivisionRules.ValidateNew("360222100201", new string('村', 51)), e =>
+            e.Field == "name"
+        );
 
     [Fact]
     public void Provinces_and_cities_are_not_created_by_hand() =>
-        Assert.Contains(DivisionRules.ValidateNew("360200000000", "景德镇市"), e => e.Field == "code");
+        Assert.Contains(DivisionRules.ValidateNew("360200000000", "景德镇市"), e =>
+            e.Field == "code"
+        );
 
     [Fact]
     public void County_officer_maintains_villages_of_the_county() =>
@@ -33,7 +42,10 @@ public class DivisionRulesTests
 
     [Fact]
     public void County_officer_of_another_county_is_refused() =>
-        Assert.Contains("管辖范围", DivisionRules.WhyCannotMaintain(CountyBureau with { Scope = "360281" }, "360222100201"));
+        Assert.Contains(
+            "管辖范围",
+            DivisionRules.WhyCannotMaintain(CountyBureau with { Scope = "360281" }, "360222100201")
+        );
 
     [Fact]
     public void County_officer_cannot_maintain_the_county_itself() =>
@@ -44,5 +56,8 @@ public class DivisionRulesTests
     [InlineData(Roles.TownshipOfficer, "360222100")]
     [InlineData(Roles.Auditor, "3602")]
     public void Other_roles_do_not_maintain_divisions(string role, string scope) =>
-        Assert.Contains("当前角色", DivisionRules.WhyCannotMaintain(new Caller("u", "n", role, scope), "360222100201"));
+        Assert.Contains(
+            "当前角色",
+            DivisionRules.WhyCannotMaintain(new Caller("u", "n", role, scope), "360222100201")
+        );
 }

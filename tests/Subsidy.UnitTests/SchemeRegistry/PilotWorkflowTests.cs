@@ -9,14 +9,22 @@ public class PilotWorkflowTests
     public static TheoryData<PilotStatus?, PilotAction, bool> Matrix()
     {
         var data = new TheoryData<PilotStatus?, PilotAction, bool>();
-        PilotStatus?[] states = [null, PilotStatus.Applied, PilotStatus.Rejected, PilotStatus.Active, PilotStatus.Suspended];
+        PilotStatus?[] states =
+        [
+            null,
+            PilotStatus.Applied,
+            PilotStatus.Rejected,
+            PilotStatus.Active,
+            PilotStatus.Suspended,
+        ];
         foreach (var state in states)
         {
             foreach (var action in Enum.GetValues<PilotAction>())
             {
                 var allowed = (state, action) switch
                 {
-                    (null or PilotStatus.Rejected or PilotStatus.Suspended, PilotAction.Apply) => true,
+                    (null or PilotStatus.Rejected or PilotStatus.Suspended, PilotAction.Apply) =>
+                        true,
                     (PilotStatus.Applied, PilotAction.Approve or PilotAction.Reject) => true,
                     (PilotStatus.Active, PilotAction.Suspend) => true,
                     _ => false,
@@ -29,14 +37,19 @@ public class PilotWorkflowTests
 
     [Theory]
     [MemberData(nameof(Matrix))]
-    public void Each_action_is_allowed_from_exactly_its_states(PilotStatus? from, PilotAction action, bool allowed) =>
-        Assert.Equal(allowed, PilotWorkflow.WhyNot(from, action) is null);
+    public void Each_action_is_allowed_from_exactly_its_states(
+        PilotStatus? from,
+        PilotAction action,
+        bool allowed
+    ) => Assert.Equal(allowed, PilotWorkflow.WhyNot(from, action) is null);
 
     [Fact]
     public void Villages_apply_and_the_county_bureau_decides()
     {
         Assert.Equal(Roles.VillageClerk, PilotWorkflow.RoleFor(PilotAction.Apply));
-        foreach (var action in new[] { PilotAction.Approve, PilotAction.Reject, PilotAction.Suspend })
+        foreach (
+            var action in new[] { PilotAction.Approve, PilotAction.Reject, PilotAction.Suspend }
+        )
         {
             Assert.Equal(Roles.CountyBureau, PilotWorkflow.RoleFor(action));
         }
@@ -61,9 +74,13 @@ public class PilotWorkflowTests
 
     [Fact]
     public void Operating_income_cannot_exceed_total_income() =>
-        Assert.Contains(PilotWorkflow.ValidateApplication(new PilotApplication(100, 200, 50)), e => e.Field == "operatingIncome");
+        Assert.Contains(PilotWorkflow.ValidateApplication(new PilotApplication(100, 200, 50)), e =>
+            e.Field == "operatingIncome"
+        );
 
     [Fact]
     public void Sound_application_passes() =>
-        Assert.Empty(PilotWorkflow.ValidateApplication(new PilotApplication(500000, 300000, 80000)));
+        Assert.Empty(
+            PilotWorkflow.ValidateApplication(new PilotApplication(500000, 300000, 80000))
+        );
 }

@@ -20,10 +20,13 @@ public class SchemeWorkflowTests
                 {
                     (SchemeAction.Edit, SchemeState.Draft) => SchemeState.Draft,
                     (SchemeAction.Submit, SchemeState.Draft) => SchemeState.Submitted,
-                    (SchemeAction.ApproveTownship, SchemeState.Submitted) => SchemeState.TownshipApproved,
-                    (SchemeAction.ApproveCounty, SchemeState.TownshipApproved) => SchemeState.CountyApproved,
+                    (SchemeAction.ApproveTownship, SchemeState.Submitted) =>
+                        SchemeState.TownshipApproved,
+                    (SchemeAction.ApproveCounty, SchemeState.TownshipApproved) =>
+                        SchemeState.CountyApproved,
                     (SchemeAction.File, SchemeState.CountyApproved) => SchemeState.Filed,
-                    (SchemeAction.Reject, SchemeState.Submitted or SchemeState.TownshipApproved) => SchemeState.Draft,
+                    (SchemeAction.Reject, SchemeState.Submitted or SchemeState.TownshipApproved) =>
+                        SchemeState.Draft,
                     _ => null,
                 };
                 data.Add(action, state, expected);
@@ -34,27 +37,64 @@ public class SchemeWorkflowTests
 
     [Theory]
     [MemberData(nameof(Targets))]
-    public void Each_action_moves_exactly_one_state_forward_or_back_to_draft(SchemeAction action, SchemeState from, SchemeState? to) =>
-        Assert.Equal(to, SchemeWorkflow.Target(action, from));
+    public void Each_action_moves_exactly_one_state_forward_or_back_to_draft(
+        SchemeAction action,
+        SchemeState from,
+        SchemeState? to
+    ) => Assert.Equal(to, SchemeWorkflow.Target(action, from));
 
     [Theory]
     [InlineData(SchemeAction.Submit, SchemeState.Draft, Roles.VillageClerk, Village)]
-    [InlineData(SchemeAction.ApproveTownship, SchemeState.Submitted, Roles.TownshipOfficer, "360222100")]
+    [InlineData(
+        SchemeAction.ApproveTownship,
+        SchemeState.Submitted,
+        Roles.TownshipOfficer,
+        "360222100"
+    )]
     [InlineData(SchemeAction.Reject, SchemeState.Submitted, Roles.TownshipOfficer, "360222100")]
-    [InlineData(SchemeAction.ApproveCounty, SchemeState.TownshipApproved, Roles.CountyBureau, "360222")]
+    [InlineData(
+        SchemeAction.ApproveCounty,
+        SchemeState.TownshipApproved,
+        Roles.CountyBureau,
+        "360222"
+    )]
     [InlineData(SchemeAction.Reject, SchemeState.TownshipApproved, Roles.CountyBureau, "360222")]
     [InlineData(SchemeAction.File, SchemeState.CountyApproved, Roles.CityBureau, "3602")]
-    public void The_right_role_within_scope_may_act(SchemeAction action, SchemeState from, string role, string scope) =>
-        Assert.Null(SchemeWorkflow.WhyNot(action, from, As(role, scope), Village));
+    public void The_right_role_within_scope_may_act(
+        SchemeAction action,
+        SchemeState from,
+        string role,
+        string scope
+    ) => Assert.Null(SchemeWorkflow.WhyNot(action, from, As(role, scope), Village));
 
     [Theory]
     [InlineData(SchemeAction.ApproveTownship, SchemeState.Submitted, Roles.VillageClerk, Village)]
-    [InlineData(SchemeAction.ApproveCounty, SchemeState.TownshipApproved, Roles.TownshipOfficer, "360222100")]
-    [InlineData(SchemeAction.ApproveCounty, SchemeState.TownshipApproved, Roles.CountyCentre, "360222")]
+    [InlineData(
+        SchemeAction.ApproveCounty,
+        SchemeState.TownshipApproved,
+        Roles.TownshipOfficer,
+        "360222100"
+    )]
+    [InlineData(
+        SchemeAction.ApproveCounty,
+        SchemeState.TownshipApproved,
+        Roles.CountyCentre,
+        "360222"
+    )]
     [InlineData(SchemeAction.File, SchemeState.CountyApproved, Roles.CountyBureau, "360222")]
-    [InlineData(SchemeAction.Reject, SchemeState.TownshipApproved, Roles.TownshipOfficer, "360222100")]
+    [InlineData(
+        SchemeAction.Reject,
+        SchemeState.TownshipApproved,
+        Roles.TownshipOfficer,
+        "360222100"
+    )]
     [InlineData(SchemeAction.Submit, SchemeState.Draft, Roles.Auditor, "3602")]
-    public void A_wrong_role_is_refused_with_403(SchemeAction action, SchemeState from, string role, string scope)
+    public void A_wrong_role_is_refused_with_403(
+        SchemeAction action,
+        SchemeState from,
+        string role,
+        string scope
+    )
     {
         var refusal = SchemeWorkflow.WhyNot(action, from, As(role, scope), Village);
         Assert.Equal(403, refusal?.StatusCode);
@@ -64,7 +104,12 @@ public class SchemeWorkflowTests
     [Fact]
     public void An_officer_of_another_township_is_refused_with_403()
     {
-        var refusal = SchemeWorkflow.WhyNot(SchemeAction.ApproveTownship, SchemeState.Submitted, As(Roles.TownshipOfficer, "360222101"), Village);
+        var refusal = SchemeWorkflow.WhyNot(
+            SchemeAction.ApproveTownship,
+            SchemeState.Submitted,
+            As(Roles.TownshipOfficer, "360222101"),
+            Village
+        );
         Assert.Equal(403, refusal?.StatusCode);
         Assert.Contains("管辖范围", refusal!.Message);
     }
@@ -75,21 +120,38 @@ public class SchemeWorkflowTests
     [InlineData(SchemeState.CarriedOver)]
     public void An_approved_scheme_is_locked(SchemeState state)
     {
-        var refusal = SchemeWorkflow.WhyNot(SchemeAction.Edit, state, As(Roles.VillageClerk, Village), Village);
+        var refusal = SchemeWorkflow.WhyNot(
+            SchemeAction.Edit,
+            state,
+            As(Roles.VillageClerk, Village),
+            Village
+        );
         Assert.Equal(409, refusal?.StatusCode);
         Assert.Contains("已锁定", refusal!.Message);
     }
 
     [Fact]
     public void Approving_a_draft_is_refused_for_its_state() =>
-        Assert.Equal(409, SchemeWorkflow.WhyNot(SchemeAction.ApproveCounty, SchemeState.Draft, As(Roles.CountyBureau, "360222"), Village)?.StatusCode);
+        Assert.Equal(
+            409,
+            SchemeWorkflow
+                .WhyNot(
+                    SchemeAction.ApproveCounty,
+                    SchemeState.Draft,
+                    As(Roles.CountyBureau, "360222"),
+                    Village
+                )
+                ?.StatusCode
+        );
 }
 
 public class ChangeWindowTests
 {
     [Fact]
     public void New_terms_may_be_approved_on_31_December_of_the_year_before() =>
-        Assert.Null(ChangeWindow.WhyClosed(2028, previousYearInForce: true, new DateOnly(2027, 12, 31)));
+        Assert.Null(
+            ChangeWindow.WhyClosed(2028, previousYearInForce: true, new DateOnly(2027, 12, 31))
+        );
 
     [Fact]
     public void From_1_January_last_years_terms_carry_over_and_cannot_be_changed()
@@ -101,11 +163,15 @@ public class ChangeWindowTests
 
     [Fact]
     public void A_village_without_last_years_terms_may_register_during_the_year() =>
-        Assert.Null(ChangeWindow.WhyClosed(2028, previousYearInForce: false, new DateOnly(2028, 6, 1)));
+        Assert.Null(
+            ChangeWindow.WhyClosed(2028, previousYearInForce: false, new DateOnly(2028, 6, 1))
+        );
 
     [Fact]
     public void A_year_that_is_over_cannot_be_changed() =>
-        Assert.NotNull(ChangeWindow.WhyClosed(2027, previousYearInForce: false, new DateOnly(2028, 1, 1)));
+        Assert.NotNull(
+            ChangeWindow.WhyClosed(2027, previousYearInForce: false, new DateOnly(2028, 1, 1))
+        );
 
     [Theory]
     [InlineData(2027, 12, 31, false)]

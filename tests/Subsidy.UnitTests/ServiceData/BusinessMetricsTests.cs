@@ -1,5 +1,5 @@
-using Subsidy.ServiceData.Telemetry;
 using System.Diagnostics.Metrics;
+using Subsidy.ServiceData.Telemetry;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace Subsidy.UnitTests.ServiceData;
@@ -16,13 +16,17 @@ public class BusinessMetricsTests
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == SubsidyTelemetry.MeterName) l.EnableMeasurementEvents(instrument);
+                if (instrument.Meter.Name == SubsidyTelemetry.MeterName)
+                    l.EnableMeasurementEvents(instrument);
             },
         };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            foreach (var tag in tags) seen.Add((instrument.Name, $"{tag.Key}={tag.Value}", value));
-        });
+        listener.SetMeasurementEventCallback<long>(
+            (instrument, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                    seen.Add((instrument.Name, $"{tag.Key}={tag.Value}", value));
+            }
+        );
         listener.Start();
         listener.RecordObservableInstruments();
         Assert.Contains(("subsidy.village_years", "state=unit-test-state", 42L), seen);
@@ -32,7 +36,10 @@ public class BusinessMetricsTests
     [Fact]
     public void A_state_that_no_village_year_is_in_any_more_reads_zero_instead_of_its_last_count()
     {
-        var reading = BusinessGauges.Reading(["calculated", "confirmed"], [("confirmed", 5), ("notice-published", 3)]).OrderBy(r => r.Tag).ToList();
+        var reading = BusinessGauges
+            .Reading(["calculated", "confirmed"], [("confirmed", 5), ("notice-published", 3)])
+            .OrderBy(r => r.Tag)
+            .ToList();
         Assert.Equal([("calculated", 0L), ("confirmed", 5L), ("notice-published", 3L)], reading);
     }
 }

@@ -21,13 +21,18 @@ public class AccessTests
     [InlineData("Testing", true)]
     [InlineData("Production", false)]
     [InlineData("Staging", false)]
-    public void Development_tokens_exist_only_in_the_automated_tests(string environment, bool allowed)
+    public void Development_tokens_exist_only_in_the_automated_tests(
+        string environment,
+        bool allowed
+    )
     {
         var host = new Environment { EnvironmentName = environment };
         Assert.Equal(allowed, DevTokenIssuer.IsAllowedIn(host));
         var options = new AuthOptions { DevSigningKey = Convert.ToBase64String(new byte[32]) };
-        if (allowed) Assert.NotNull(new DevTokenIssuer(options, host));
-        else Assert.Throws<InvalidOperationException>(() => new DevTokenIssuer(options, host));
+        if (allowed)
+            Assert.NotNull(new DevTokenIssuer(options, host));
+        else
+            Assert.Throws<InvalidOperationException>(() => new DevTokenIssuer(options, host));
     }
 
     private sealed class Environment : IHostEnvironment

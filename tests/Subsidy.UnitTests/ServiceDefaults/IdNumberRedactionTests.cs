@@ -17,7 +17,7 @@ public class IdNumberRedactionTests
     }
 
     [Theory]
-    [InlineData("village 360222100201")]          // a division code is not a person
+    [InlineData("village 360222100201")] // a division code is not a person
     [InlineData("amount 1234567890")]
     [InlineData("trace 0af7651916cd43dd8448eb211c80319c")]
     public void Other_numbers_are_left_alone(string text)
@@ -35,8 +35,13 @@ public class RedactingConsoleFormatterTests
         var formatter = new RedactingConsoleFormatter();
         using var writer = new StringWriter();
         var entry = new Microsoft.Extensions.Logging.Abstractions.LogEntry<string>(
-            Microsoft.Extensions.Logging.LogLevel.Warning, "Import", new Microsoft.Extensions.Logging.EventId(7), "第3行 身份证 36022219800101123X 无效",
-            new InvalidOperationException("bad 360222198001011234"), (state, e) => state);
+            Microsoft.Extensions.Logging.LogLevel.Warning,
+            "Import",
+            new Microsoft.Extensions.Logging.EventId(7),
+            "第3行 身份证 36022219800101123X 无效",
+            new InvalidOperationException("bad 360222198001011234"),
+            (state, e) => state
+        );
         formatter.Write(entry, null, writer);
         var line = writer.ToString();
         Assert.Contains("第3行", line);
