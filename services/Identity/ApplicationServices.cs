@@ -136,6 +136,10 @@ internal static class ApplicationServices
                 {
                     options.SigningCredentials.AddRange(keys.Signing);
                     options.EncryptionCredentials.AddRange(keys.Encryption);
+                    // PKCE with S256 only (RFC 9700): "plain" sends the verifier's equal over the front channel.
+                    options.CodeChallengeMethods.Remove(
+                        OpenIddict.Abstractions.OpenIddictConstants.CodeChallengeMethods.Plain
+                    );
                 }
             );
 

@@ -120,6 +120,36 @@ public class SignInTests(SubsidySystem system)
     }
 
     [Fact]
+    public async Task Only_the_S256_method_of_PKCE_is_offered_or_accepted()
+    {
+        var discovery = await system.Gateway.GetFromJsonAsync<JsonObject>(
+            "/.well-known/openid-configuration"
+        );
+        Assert.Equal(
+            ["S256"],
+            discovery!["code_challenge_methods_supported"]!
+                .AsArray()
+                .Select(m => m!.GetValue<string>())
+        );
+
+        var flow = new SignInFlow(system.Gateway.BaseAddress!);
+        using var browser = flow.Browser();
+        var plain = await browser.GetAsync(
+            "/connect/authorize?client_id=portal&response_type=code&scope=openid&state=s"
+                + $"&redirect_uri={Uri.EscapeDataString(flow.RedirectUri)}&code_challenge=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+                + "&code_challenge_method=plain"
+        );
+        // Refused: either answered with an error or sent back to the client with one, never to the sign-in page.
+        var location = plain.Headers.Location?.ToString() ?? "";
+        Assert.DoesNotContain("/account/login", location);
+        Assert.True(
+            plain.StatusCode == HttpStatusCode.BadRequest
+                || location.Contains("error=", StringComparison.Ordinal),
+            $"{(int)plain.StatusCode} {location}"
+        );
+    }
+
+    [Fact]
     public async Task Five_wrong_passwords_lock_the_account_for_fifteen_minutes()
     {
         var (userName, oneTime) = await CreateAccountAsync(
@@ -135,10 +165,19 @@ public class SignInTests(SubsidySystem system)
             Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
         }
 
+        var lockoutsBefore = (await ScrapedMetrics.ReadAsync(system, "identity")).Sum(
+            "subsidy_identity_lockouts_total"
+        );
         var right = await LoginAsync(browser, userName, oneTime);
 
         Assert.Equal(HttpStatusCode.BadRequest, right.StatusCode);
         Assert.Contains("账号已锁定", SignInFlow.ErrorOf(await right.Content.ReadAsStringAsync()));
+        // Counted for the operators' lockout-burst alert.
+        Assert.True(
+            (await ScrapedMetrics.ReadAsync(system, "identity")).Sum(
+                "subsidy_identity_lockouts_total"
+            ) > lockoutsBefore
+        );
         var account = await (await Admin("360222")).GetFromJsonAsync<JsonObject>(
             $"/api/accounts/{userName}"
         );

@@ -97,6 +97,8 @@ public static class SignInPages
             : null;
         if (account is null)
         {
+            // Checked against a hash all the same, so an unknown name is answered as slowly as a wrong password.
+            PasswordOfNobody.Verify(users.PasswordHasher, password);
             return LoginPage(
                 http,
                 antiforgery,
