@@ -380,8 +380,8 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         Assert.Contains(summaryRows, r =>
             village.Equals(r["B"])
             && "结算村".Equals(r["C"])
-            && "900.00".Equals(r["F"])
-            && "900.00".Equals(r["H"])
+            && Equals(900d, r["F"])
+            && Equals(900d, r["H"])
         );
         Assert.Equal(
             HttpStatusCode.Forbidden,

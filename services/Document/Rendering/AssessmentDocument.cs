@@ -51,6 +51,47 @@ public static class AssessmentDocument
             Percent(r.ShareAt1000LastYear),
         ];
 
+    /// <summary>
+    /// The workbook's cells: numbers as numbers (Excel sums and sorts them), shown by the column's
+    /// number format; what is not known is an empty cell, not a dash.
+    /// </summary>
+    private static object?[] Values(AssessmentRow r) =>
+        [
+            r.Rank == 0 ? null : r.Rank,
+            r.Code,
+            r.Name,
+            r.Villages,
+            r.PilotVillages,
+            r.Coverage,
+            r.SuspendedVillages,
+            r.Members,
+            r.Eligible,
+            r.Subsidised,
+            r.Credited,
+            r.AverageTier,
+            r.AverageTierLastYear,
+            r.ShareAt1000,
+            r.ShareAt1000LastYear,
+        ];
+
+    /// <summary>Each numeric column's Excel number format, by column index.</summary>
+    private static readonly Dictionary<int, string> Formats = new()
+    {
+        [0] = "0",
+        [3] = "#,##0",
+        [4] = "#,##0",
+        [5] = "0.0%",
+        [6] = "#,##0",
+        [7] = "#,##0",
+        [8] = "#,##0",
+        [9] = "#,##0",
+        [10] = "#,##0.00",
+        [11] = "0.00",
+        [12] = "0.00",
+        [13] = "0.0%",
+        [14] = "0.0%",
+    };
+
     private static string Percent(decimal? share) =>
         share is { } s ? (s * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";
 
@@ -65,26 +106,33 @@ public static class AssessmentDocument
         AssessmentRow total
     )
     {
-        var lines = new List<string[]>
+        var lines = new List<object?[]>
         {
-            new[] { Title(areaName, year) },
-            new[]
+            new object?[] { Title(areaName, year) },
+            new object?[]
             {
                 $"统计日期：{asOf.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}　　排名依次按试点覆盖率、享受补助人数",
             },
             Columns,
         };
-        lines.AddRange(rows.Select(Cells));
-        lines.Add(Cells(total with { Name = "合计" }));
+        lines.AddRange(rows.Select(Values));
+        lines.Add(Values(total with { Name = "合计" }));
         var sheet = lines
             .Select(cells =>
                 Enumerable
                     .Range(0, Columns.Length)
-                    .ToDictionary(i => Column(i), i => (object)(i < cells.Length ? cells[i] : ""))
+                    .ToDictionary(i => Column(i), i => i < cells.Length ? cells[i] : null)
             )
             .ToList();
+        var configuration = DeterministicFiles.Workbook;
+        configuration.DynamicColumns = Formats
+            .Select(f => new MiniExcelLibs.Attributes.DynamicExcelColumn(Column(f.Key))
+            {
+                Format = f.Value,
+            })
+            .ToArray();
         using var stream = new MemoryStream();
-        stream.SaveAs(sheet, printHeader: false, configuration: DeterministicFiles.Workbook);
+        stream.SaveAs(sheet, printHeader: false, configuration: configuration);
         return DeterministicFiles.Zip(stream.ToArray(), asOf);
     }
 

@@ -39,40 +39,42 @@ public static class SummaryDocument
         IReadOnlyList<SummaryLine> lines
     )
     {
-        static string Money(decimal amount) =>
-            amount.ToString("0.00", CultureInfo.InvariantCulture);
-        var rows = new List<string[]>
+        // Numbers as numbers (Excel sums them), shown by the column's number format.
+        var rows = new List<object?[]>
         {
-            new[] { Title(divisionName, year) },
-            new[] { $"统计日期：{asOf.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}" },
+            new object?[] { Title(divisionName, year) },
+            new object?[]
+            {
+                $"统计日期：{asOf.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}",
+            },
             Columns,
         };
         rows.AddRange(
             lines.Select(
                 (l, i) =>
-                    new[]
+                    new object?[]
                     {
-                        (i + 1).ToString(CultureInfo.InvariantCulture),
+                        i + 1,
                         l.Code,
                         l.Name,
-                        l.VillageYears.ToString(CultureInfo.InvariantCulture),
-                        l.Recipients.ToString(CultureInfo.InvariantCulture),
-                        Money(l.Amount),
-                        Money(l.PaidAmount),
-                        Money(l.CreditedAmount),
+                        l.VillageYears,
+                        l.Recipients,
+                        l.Amount,
+                        l.PaidAmount,
+                        l.CreditedAmount,
                     }
             )
         );
         var total = lines.Sum(l => l.Amount);
         rows.Add([
-            "",
-            "",
+            null,
+            null,
             "合计",
-            lines.Sum(l => l.VillageYears).ToString(CultureInfo.InvariantCulture),
-            lines.Sum(l => l.Recipients).ToString(CultureInfo.InvariantCulture),
-            Money(total),
-            Money(lines.Sum(l => l.PaidAmount)),
-            Money(lines.Sum(l => l.CreditedAmount)),
+            lines.Sum(l => l.VillageYears),
+            lines.Sum(l => l.Recipients),
+            total,
+            lines.Sum(l => l.PaidAmount),
+            lines.Sum(l => l.CreditedAmount),
         ]);
         rows.Add([$"集体补助金额合计（大写）：{ChineseAmount.InCapitals(total)}"]);
         var sheet = rows.Select(cells =>
@@ -80,12 +82,27 @@ public static class SummaryDocument
                     .Range(0, Columns.Length)
                     .ToDictionary(
                         i => ((char)('A' + i)).ToString(),
-                        i => (object)(i < cells.Length ? cells[i] : "")
+                        i => i < cells.Length ? cells[i] : null
                     )
             )
             .ToList();
+        var configuration = DeterministicFiles.Workbook;
+        configuration.DynamicColumns = new[]
+        {
+            ("A", "0"),
+            ("D", "#,##0"),
+            ("E", "#,##0"),
+            ("F", "#,##0.00"),
+            ("G", "#,##0.00"),
+            ("H", "#,##0.00"),
+        }
+            .Select(c => new MiniExcelLibs.Attributes.DynamicExcelColumn(c.Item1)
+            {
+                Format = c.Item2,
+            })
+            .ToArray();
         using var stream = new MemoryStream();
-        stream.SaveAs(sheet, printHeader: false, configuration: DeterministicFiles.Workbook);
+        stream.SaveAs(sheet, printHeader: false, configuration: configuration);
         return DeterministicFiles.Zip(stream.ToArray(), asOf);
     }
 }

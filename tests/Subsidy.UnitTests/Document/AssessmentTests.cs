@@ -117,7 +117,7 @@ public class AssessmentTests
             new[] { sheet[3]["A"], sheet[3]["B"], sheet[3]["C"] }.Select(v => v?.ToString())
         );
         Assert.Equal("合计", sheet[5]["C"]);
-        Assert.Equal("66.7%", sheet[3]["F"]);
+        Assert.Equal(0.667, Math.Round(Convert.ToDouble(sheet[3]["F"]), 3));
         Assert.Equal(
             xlsx,
             AssessmentDocument.Xlsx("浮梁县", 2026, new DateOnly(2026, 12, 1), rows, total)

@@ -294,14 +294,69 @@ public class DocumentRenderingTests
             SummaryDocument.Columns,
             rows[2].Values.Select(v => v?.ToString() ?? "").ToArray()
         );
+        // Numbers as numbers: a spreadsheet sums the columns.
         Assert.Equal(
-            ["2", "360222106000", "蛟潭镇", "8", "900", "12300.50", "0.00", "0.00"],
-            rows[4].Values.Select(v => v?.ToString() ?? "").ToArray()
+            new object?[] { 2d, "360222106000", "蛟潭镇", 8d, 900d, 12300.5d, 0d, 0d },
+            rows[4].Values.ToArray()
         );
         Assert.Equal(
-            ["", "", "合计", "20", "2400", "312300.50", "300000.00", "250000.00"],
-            rows[5].Values.Select(v => v?.ToString() ?? "").ToArray()
+            new object?[] { null, null, "合计", 20d, 2400d, 312300.5d, 300000d, 250000d },
+            rows[5].Values.ToArray()
         );
         Assert.Equal("集体补助金额合计（大写）：叁拾壹万贰仟叁佰元伍角整", rows[6]["A"]);
+    }
+
+    [Fact]
+    public void The_year_summary_and_the_assessment_carry_numbers_with_number_formats_not_text()
+    {
+        var summary = SummaryDocument.Xlsx(
+            "浮梁县",
+            2026,
+            new DateOnly(2026, 12, 20),
+            [new SummaryLine("360222100000", "浮梁镇", 12, 1500, 300000m, 300000m, 250000m)]
+        );
+        var assessment = AssessmentDocument.Xlsx(
+            "浮梁县",
+            2026,
+            new DateOnly(2026, 12, 20),
+            [],
+            new global::Document.Assessment.AssessmentRow(
+                "360222000000",
+                "浮梁县",
+                0,
+                10,
+                9,
+                0.9m,
+                1,
+                3610,
+                2000,
+                1693,
+                172200m,
+                653.11m,
+                null,
+                0.2121m,
+                null
+            )
+        );
+        foreach (
+            var (workbook, numbers, formats) in new[]
+            {
+                (summary, "[D-H]", new[] { "#,##0", "#,##0.00" }),
+                (assessment, "[D-K]", new[] { "#,##0", "#,##0.00", "0.0%", "0.00" }),
+            }
+        )
+        {
+            using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(workbook));
+            var sheet = new StreamReader(
+                zip.GetEntry("xl/worksheets/sheet1.xml")!.Open()
+            ).ReadToEnd();
+            var styles = new StreamReader(zip.GetEntry("xl/styles.xml")!.Open()).ReadToEnd();
+            // The first data row's counts and amounts are numeric cells (no t="str"), each styled;
+            // codes stay text.
+            Assert.DoesNotMatch($"<x:c r=\"{numbers}4\" t=\"str\"", sheet);
+            Assert.Matches("<x:c r=\"D4\" s=\"\\d+\"><x:v>(12|10)</x:v>", sheet);
+            foreach (var format in formats)
+                Assert.Contains($"formatCode=\"{format}\"", styles);
+        }
     }
 }
