@@ -55,26 +55,14 @@ public sealed class AccountAccessRevokedConsumer(RevokedAccess revoked)
 
 public static class RevokedAccessExtensions
 {
-    /// <summary>How the listener's queue names start after the service's prefix (kebab-case of the
-    /// consumer).</summary>
-    public const string QueueName = "account-access-revoked";
-
     /// <summary>The revocation listener on a queue of this instance's own (deleted when it stops),
     /// and the catch-up request at start.</summary>
     public static void AddRevokedAccessConsumer(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<AccountAccessRevokedConsumer>()
-            .Endpoint(endpoint =>
-            {
-                endpoint.Temporary = true;
-                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
-            });
+            .Endpoint(endpoint => endpoint.OnInstanceQueue());
         bus.AddConsumer<AccountRevocationsResyncAnsweredConsumer>()
-            .Endpoint(endpoint =>
-            {
-                endpoint.Temporary = true;
-                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
-            });
+            .Endpoint(endpoint => endpoint.OnInstanceQueue());
         bus.TryAddSingleton(TimeProvider.System);
         bus.TryAddSingleton<RevokedAccess>();
         bus.TryAddSingleton<StartupRequests>();

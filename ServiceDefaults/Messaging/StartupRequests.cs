@@ -18,10 +18,6 @@ public sealed partial class StartupRequests(
     ILogger<StartupRequests> logger
 )
 {
-    /// <summary>What the per-instance queues of the answers have in their names (kept out of the
-    /// queue-depth gauges).</summary>
-    public const string AnswerQueueMarker = "resync-answered";
-
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _waiting = new();
 
     /// <summary>The first wait for an answer; each later one is twice the last, up to <see

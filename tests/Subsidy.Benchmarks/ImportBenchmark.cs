@@ -34,13 +34,7 @@ public static class ImportBenchmark
         IReadOnlyList<double> Collections
     );
 
-    private sealed record Result(
-        string Label,
-        int Rows,
-        double SizeMiB,
-        IReadOnlyList<Run> Runs,
-        string? Target
-    )
+    private sealed record Result(string Label, int Rows, IReadOnlyList<Run> Runs, string? Target)
     {
         public double Median(Func<Run, double> of)
         {
@@ -153,13 +147,7 @@ public static class ImportBenchmark
 
         var first = await MeasureAsync(sizes[0]);
         results.Add(
-            new Result(
-                $"{sizes[0]:N0}, the first upload after the start",
-                sizes[0],
-                0,
-                [first],
-                null
-            )
+            new Result($"{sizes[0]:N0}, the first upload after the start", sizes[0], [first], null)
         );
         foreach (var rows in sizes)
         {
@@ -170,7 +158,6 @@ public static class ImportBenchmark
                 new Result(
                     $"{rows:N0}, median of {Runs} (range)",
                     rows,
-                    0,
                     runs,
                     rows <= 200_000 ? "1.5" : "1.2"
                 )

@@ -18,48 +18,7 @@ public class DeadLetterTests(SubsidySystem system)
             ("queue", Queue + "_error")
         );
 
-        // No division has this code: the documents of its confirmation cannot be made, on any
-        // retry.
-        var poison = new SettlementStepTaken(
-            Guid.NewGuid(),
-            "3602221002XX",
-            2026,
-            SettlementStep.Confirm,
-            SettlementState.Calculated,
-            SettlementState.Confirmed,
-            "test",
-            "village-clerk",
-            DateTimeOffset.UtcNow,
-            null,
-            new SettlementSnapshot(
-                Guid.NewGuid(),
-                "测试合作社",
-                null,
-                0,
-                null,
-                null,
-                0,
-                0,
-                0,
-                null,
-                []
-            )
-        );
-        var broker = new Uri(await system.BrokerConnectionStringAsync());
-        var publisher = Bus.Factory.CreateUsingRabbitMq(rabbit =>
-        {
-            rabbit.Host(broker);
-            Subsidy.ServiceData.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
-        });
-        await publisher.StartAsync();
-        try
-        {
-            await publisher.Publish(poison);
-        }
-        finally
-        {
-            await publisher.StopAsync();
-        }
+        await PoisonMessages.PublishConfirmationOfUnknownVillageAsync(system, "3602221002XX");
 
         // Four retries (0.2 + 1 + 3 + 10 s), then the error queue; the gauge is read every ten
         // seconds.

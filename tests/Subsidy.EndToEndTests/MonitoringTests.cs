@@ -56,48 +56,7 @@ public class MonitoringTests(SubsidySystem system)
     [Fact]
     public async Task A_message_that_fails_every_retry_fires_the_dead_letter_alert()
     {
-        // No division has this code: the documents of its confirmation cannot be made, on any
-        // retry.
-        var poison = new SettlementStepTaken(
-            Guid.NewGuid(),
-            "3602221003XX",
-            2026,
-            SettlementStep.Confirm,
-            SettlementState.Calculated,
-            SettlementState.Confirmed,
-            "test",
-            "village-clerk",
-            DateTimeOffset.UtcNow,
-            null,
-            new SettlementSnapshot(
-                Guid.NewGuid(),
-                "测试合作社",
-                null,
-                0,
-                null,
-                null,
-                0,
-                0,
-                0,
-                null,
-                []
-            )
-        );
-        var broker = new Uri(await system.BrokerConnectionStringAsync());
-        var publisher = Bus.Factory.CreateUsingRabbitMq(rabbit =>
-        {
-            rabbit.Host(broker);
-            Subsidy.ServiceData.Messaging.MessagingExtensions.UseSubsidyJson(rabbit);
-        });
-        await publisher.StartAsync();
-        try
-        {
-            await publisher.Publish(poison);
-        }
-        finally
-        {
-            await publisher.StopAsync();
-        }
+        await PoisonMessages.PublishConfirmationOfUnknownVillageAsync(system, "3602221003XX");
 
         using var prometheus = Prometheus();
         // Four retries (0.2 + 1 + 3 + 10 s), the gauge read every 10 s, scraped and evaluated every
@@ -147,7 +106,7 @@ public class MonitoringTests(SubsidySystem system)
         await StepAsync(await _driver.Centre(), village, "credit", HttpStatusCode.OK);
 
         var wanted = Dashboards
-            .Expressions(RepositoryRoot())
+            .Expressions(RepositoryRoot.Path)
             .SelectMany(Dashboards.MetricNames)
             .ToHashSet();
         using var prometheus = Prometheus();
@@ -199,19 +158,5 @@ public class MonitoringTests(SubsidySystem system)
             !l.StartsWith(SubsidySystem.StderrMark, StringComparison.Ordinal)
             && l.Contains(" LOG: ", StringComparison.Ordinal)
         );
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            directory is not null;
-            directory = directory.Parent
-        )
-        {
-            if (File.Exists(System.IO.Path.Combine(directory.FullName, "Subsidy.sln")))
-                return directory.FullName;
-        }
-        throw new InvalidOperationException($"no Subsidy.sln above {AppContext.BaseDirectory}");
     }
 }

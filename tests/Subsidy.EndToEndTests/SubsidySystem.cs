@@ -40,14 +40,7 @@ public class SubsidySystem : IAsyncLifetime
 
     /// <summary>Where this run's Prometheus listens (MonitoringTests ask it for targets, alerts and
     /// metric names).</summary>
-    public int PrometheusPort { get; } = FreePort();
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public int PrometheusPort { get; } = Subsidy.AppHost.InfrastructureExtensions.FreePort();
 
     public async Task InitializeAsync()
     {

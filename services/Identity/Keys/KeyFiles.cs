@@ -87,11 +87,7 @@ public static class KeyFiles
             rsa.ImportFromPem(material);
             return rsa.KeySize >= 2048 ? null : "签名密钥须为至少2048位的 RSA 私钥。";
         }
-        catch (ArgumentException)
-        {
-            return "签名密钥须为 PEM 格式的 RSA 私钥。";
-        }
-        catch (CryptographicException)
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
         {
             return "签名密钥须为 PEM 格式的 RSA 私钥。";
         }

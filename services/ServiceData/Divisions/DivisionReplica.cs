@@ -107,11 +107,7 @@ public static class DivisionReplicaExtensions
         // On a queue of this instance's own: the instance that asked must hear the answer, not a
         // sibling.
         bus.AddConsumer<ReferenceDataResyncAnsweredConsumer>()
-            .Endpoint(endpoint =>
-            {
-                endpoint.Temporary = true;
-                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
-            });
+            .Endpoint(endpoint => endpoint.OnInstanceQueue());
     }
 
     /// <summary>GET {group}/divisions/{code}: what this service knows of a division.</summary>

@@ -55,21 +55,13 @@ public static class MessagingExtensions
             bus.AddRevokedAccessConsumer();
             var queues = new ConsumedQueues();
             builder.Services.AddSingleton(queues);
-            // An instance's own revocation queue is exclusive to its connection: not one to measure
-            // from another.
+            // An instance's own queues are exclusive to its connection: not ones to measure from
+            // another.
             bus.AddConfigureEndpointsCallback(
                 (name, _) =>
                 {
-                    if (
-                        !name.Contains(RevokedAccessExtensions.QueueName, StringComparison.Ordinal)
-                        && !name.Contains(
-                            StartupRequests.AnswerQueueMarker,
-                            StringComparison.Ordinal
-                        )
-                    )
-                    {
+                    if (!InstanceQueues.IsInstanceQueue(name))
                         queues.Add(name);
-                    }
                 }
             );
             bus.UsingRabbitMq(

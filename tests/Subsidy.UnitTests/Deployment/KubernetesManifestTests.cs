@@ -440,7 +440,7 @@ public class KubernetesManifestTests
         {
             if (Rendered.TryGetValue(overlay, out var cached))
                 return cached;
-            var root = RepositoryRoot();
+            var root = RepositoryRoot.Path;
             var yaml = Run(
                 "kubectl",
                 ["kustomize", Path.Combine(root, "deploy", "k8s", "overlays", overlay)],
@@ -475,7 +475,7 @@ public class KubernetesManifestTests
         {
             if (_manifest is not null)
                 return _manifest;
-            var root = RepositoryRoot();
+            var root = RepositoryRoot.Path;
             var appHost = new[] { "Debug", "Release" }
                 .Select(c =>
                     Path.Combine(root, "AppHost", "bin", c, "net10.0", "Subsidy.AppHost.dll")
@@ -565,20 +565,6 @@ public class KubernetesManifestTests
         objects.Where(o => (string?)o["kind"] == kind);
 
     private static string Name(JsonNode o) => (string)o["metadata"]!["name"]!;
-
-    private static string RepositoryRoot()
-    {
-        for (
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            directory is not null;
-            directory = directory.Parent
-        )
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Subsidy.sln")))
-                return directory.FullName;
-        }
-        throw new InvalidOperationException($"no Subsidy.sln above {AppContext.BaseDirectory}");
-    }
 
     private static string Run(
         string file,

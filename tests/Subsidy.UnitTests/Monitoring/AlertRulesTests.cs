@@ -9,7 +9,7 @@ namespace Subsidy.UnitTests.Monitoring;
 /// </summary>
 public sealed class AlertRulesTests
 {
-    private static readonly string Root = RepositoryRoot();
+    private static readonly string Root = RepositoryRoot.Path;
     private static readonly string Rules = Path.Combine(Root, "deploy", "prometheus", "alerts.yml");
 
     public static readonly TheoryData<string> Alerts = new()
@@ -89,20 +89,6 @@ public sealed class AlertRulesTests
                 "histogram_quantile(0.95, sum by (job, le) (rate(http_server_request_duration_seconds_bucket{job=\"x\"}[5m])))"
             )
         );
-
-    private static string RepositoryRoot()
-    {
-        for (
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            directory is not null;
-            directory = directory.Parent
-        )
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Subsidy.sln")))
-                return directory.FullName;
-        }
-        throw new InvalidOperationException($"no Subsidy.sln above {AppContext.BaseDirectory}");
-    }
 
     private static string Run(string file, string[] arguments)
     {

@@ -11,7 +11,7 @@ public class CodeLayoutTests
     [Fact]
     public async Task The_csharp_is_laid_out_as_csharpier_writes_it()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var start = new ProcessStartInfo("dotnet", ["csharpier", "check", "."])
         {
             WorkingDirectory = root,
@@ -27,19 +27,5 @@ public class CodeLayoutTests
             process.ExitCode == 0,
             $"not laid out as `dotnet csharpier format .` writes it:{Environment.NewLine}{await output}{await error}"
         );
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            directory is not null;
-            directory = directory.Parent
-        )
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Subsidy.sln")))
-                return directory.FullName;
-        }
-        throw new InvalidOperationException($"no Subsidy.sln above {AppContext.BaseDirectory}");
     }
 }

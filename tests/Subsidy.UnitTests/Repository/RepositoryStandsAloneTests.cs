@@ -60,7 +60,7 @@ public class RepositoryStandsAloneTests
     [Fact]
     public void No_file_cites_a_design_document_outside_the_repository()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var offenders = TextFiles(root)
             .SelectMany(file =>
                 File.ReadLines(file)
@@ -82,7 +82,7 @@ public class RepositoryStandsAloneTests
     [Fact]
     public void Every_design_document_the_code_cites_exists()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var cited = new Regex(@"docs/design/[A-Za-z0-9_.-]+\.md");
         var missing = TextFiles(root)
             .SelectMany(file =>
@@ -100,7 +100,7 @@ public class RepositoryStandsAloneTests
     [Fact]
     public void Every_old_design_section_has_a_page_of_its_own()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var index = File.ReadAllText(Path.Combine(root, "docs", "design", "README.md"));
         var pages = new Regex(@"\]\(((?:\.\./)?[A-Za-z0-9_.-]+\.md)\)")
             .Matches(index)
@@ -130,27 +130,11 @@ public class RepositoryStandsAloneTests
     [Fact]
     public void The_readme_is_short_enough_to_read_first()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
         Assert.True(
             readme.Length <= MaxReadmeCharacters,
             $"README.md has {readme.Length} characters; at most {MaxReadmeCharacters}. Move the detail to docs/."
         );
-    }
-
-    /// <summary>The directory holding Subsidy.sln, found upwards from where the tests
-    /// run.</summary>
-    private static string RepositoryRoot()
-    {
-        for (
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            directory is not null;
-            directory = directory.Parent
-        )
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Subsidy.sln")))
-                return directory.FullName;
-        }
-        throw new InvalidOperationException($"No Subsidy.sln above {AppContext.BaseDirectory}.");
     }
 
     private static IEnumerable<string> TextFiles(string root)
