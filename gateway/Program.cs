@@ -30,6 +30,7 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapDevTokenApi();
 app.MapApiReference();
+app.MapOperationsApi();
 app.MapReverseProxy(proxy =>
 {
     proxy.Use(ServiceAvailability.AnswerUnavailable);

@@ -11,6 +11,10 @@ public static class Roles
     public const string CityBureau = "city-bureau";
     public const string Auditor = "auditor";
 
+    /// <summary>运维: the city's operator, who watches every service instance and queue and returns
+    /// or discards messages that failed every retry (docs/operations/runbook.md).</summary>
+    public const string Operator = "operator";
+
     public static readonly IReadOnlyList<string> All =
     [
         VillageClerk,
@@ -19,6 +23,7 @@ public static class Roles
         CountyBureau,
         CityBureau,
         Auditor,
+        Operator,
     ];
 
     public static string DisplayName(string role) =>
@@ -30,6 +35,7 @@ public static class Roles
             CountyBureau => "县人社局",
             CityBureau => "市人社局",
             Auditor => "审计人员",
+            Operator => "运维人员",
             _ => role,
         };
 }

@@ -29,6 +29,7 @@ public static class DevTokenApi
         new("township-officer", "浮梁镇社保所 演示用户", Roles.TownshipOfficer, "360222100"),
         new("village-clerk", "浮梁镇演示村 村级经办", Roles.VillageClerk, "360222100201"),
         new("auditor", "景德镇市 审计演示用户", Roles.Auditor, "3602"),
+        new("operator", "景德镇市 运维演示用户", Roles.Operator, "3602"),
         new("other-county-centre", "乐平市社保中心 演示用户", Roles.CountyCentre, "360281"),
     ];
 

@@ -20,6 +20,7 @@ public static class ServiceAvailability
         ["calculation"] = "补助测算服务",
         ["document"] = "文书服务",
         ["identity"] = "身份认证服务",
+        ["portal"] = "业务工作台",
     };
 
     public static string DisplayName(string cluster) =>

@@ -3,6 +3,7 @@ using SchemeRegistry.Apis;
 using SchemeRegistry.Divisions;
 using SchemeRegistry.PolicyYears;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Operations;
 using Subsidy.ServiceDefaults.Http;
 using Subsidy.ServiceDefaults.OpenApi;
 
@@ -26,7 +27,11 @@ app.MapDivisionsApi();
 app.MapPolicyYearsApi();
 app.MapPilotsApi();
 app.MapSchemesApi();
-app.MapGroup("/api/registry").RequireAuthorization().WithTags("审计").MapAuditApi();
+app.MapGroup("/api/registry")
+    .RequireAuthorization()
+    .WithTags("审计")
+    .MapAuditApi()
+    .MapOperationsApi();
 app.Run();
 
 public partial class Program;

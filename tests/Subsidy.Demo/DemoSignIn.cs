@@ -71,6 +71,7 @@ public sealed class DemoAccounts(Uri gateway, IReadOnlyList<DemoAccount> account
                 Key()
             ),
             new("jdz-auditor", "景德镇市 审计演示用户", "auditor", "3602", Password(), null),
+            new("jdz-operator", "景德镇市 运维演示用户", "operator", "3602", Password(), Key()),
         };
         accounts.AddRange(
             options.Townships.Select(t => new DemoAccount(

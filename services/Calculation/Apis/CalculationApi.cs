@@ -9,6 +9,7 @@ using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceData;
 using Subsidy.ServiceData.Divisions;
+using Subsidy.ServiceData.Operations;
 using Subsidy.ServiceDefaults.Auth;
 
 namespace Calculation.Apis;
@@ -158,6 +159,7 @@ public static class CalculationApi
         group.MapObjectionsApi();
         group.MapReportsApi();
         group.MapAuditApi();
+        group.MapOperationsApi();
         group.MapTaxBureauApi();
         group.MapStatementsApi();
         return group;

@@ -1,7 +1,9 @@
 using ContributionImport.Imports;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Subsidy.ServiceData;
 using Subsidy.ServiceData.Divisions;
+using Subsidy.ServiceData.Operations;
 using Subsidy.ServiceDefaults.Auth;
 
 namespace ContributionImport.Apis;
@@ -73,6 +75,8 @@ public static class ContributionImportApi
         group.MapGet("/batches/{id:guid}", GetBatch);
         group.MapGet("/batches/{id:guid}/errors.csv", DownloadErrorsCsv);
         group.MapGet("/batches/{id:guid}/errors.xlsx", DownloadErrorsXlsx);
+        group.MapAuditApi();
+        group.MapOperationsApi();
         return group;
     }
 

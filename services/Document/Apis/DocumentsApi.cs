@@ -1,6 +1,8 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Subsidy.ServiceData;
+using Subsidy.ServiceData.Operations;
 using Subsidy.ServiceDefaults.Auth;
 
 namespace Document.Apis;
@@ -35,6 +37,8 @@ public static class DocumentsApi
         group.MapSummariesApi();
         Assessment.AssessmentsApi.MapAssessmentsApi(group);
         Statements.StatementsApi.MapStatementsApi(group);
+        group.MapAuditApi();
+        group.MapOperationsApi();
         return group;
     }
 

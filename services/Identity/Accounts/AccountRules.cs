@@ -8,7 +8,7 @@ public static class AccountRules
 {
     /// <summary>County and city roles sign in with a second factor.</summary>
     public static bool RequiresSecondFactor(string role) =>
-        role is Roles.CountyCentre or Roles.CountyBureau or Roles.CityBureau;
+        role is Roles.CountyCentre or Roles.CountyBureau or Roles.CityBureau or Roles.Operator;
 
     /// <summary>The bureaus administer accounts: the county bureau its county's, the city bureau
     /// the city's.</summary>
@@ -23,7 +23,7 @@ public static class AccountRules
             Roles.VillageClerk => [12],
             Roles.TownshipOfficer => [9],
             Roles.CountyCentre or Roles.CountyBureau => [6],
-            Roles.CityBureau => [4],
+            Roles.CityBureau or Roles.Operator => [4],
             Roles.Auditor => [4, 6],
             _ => [],
         };

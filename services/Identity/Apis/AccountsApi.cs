@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Operations;
 using Subsidy.ServiceDefaults.Auth;
 
 namespace Identity.Apis;
@@ -64,6 +65,7 @@ public static class AccountsApi
     {
         var group = app.MapGroup("/api/accounts").RequireAuthorization().WithTags("账号管理");
         group.MapAuditApi();
+        group.MapOperationsApi();
         var admin = group.MapGroup("").AddEndpointFilter(OnlyAdministrators);
         admin.MapGet("/", List);
         admin.MapGet("/{userName}", Get);

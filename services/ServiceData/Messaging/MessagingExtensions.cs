@@ -9,6 +9,10 @@ using Subsidy.ServiceDefaults.Telemetry;
 
 namespace Subsidy.ServiceData.Messaging;
 
+/// <summary>The broker the service's bus uses, for what talks to it beside the bus (the operator's
+/// return of a dead letter).</summary>
+public sealed record BrokerAddress(string Uri);
+
 public static class MessagingExtensions
 {
     /// <summary>
@@ -78,8 +82,10 @@ public static class MessagingExtensions
             sp.GetRequiredService<ConsumedQueues>(),
             broker,
             serviceName,
+            sp.GetService<Npgsql.NpgsqlDataSource>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<QueueDepths>>()
         ));
+        builder.Services.AddSingleton(new BrokerAddress(broker));
         builder.Services.AddSingleton<OutboxRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         return builder;

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using RabbitMQ.Client;
+using Subsidy.ServiceData.Operations;
 using Subsidy.ServiceData.Telemetry;
 using Subsidy.ServiceDefaults.Telemetry;
 
@@ -16,22 +18,32 @@ public sealed class ConsumedQueues
     public IReadOnlyCollection<string> Names => _names.Keys.Order(StringComparer.Ordinal).ToList();
 
     public void Add(string queue) => _names.TryAdd(queue, true);
+
+    private readonly ConcurrentDictionary<string, QueueView> _last = new();
+
+    /// <summary>Each queue as last read (every ten seconds), for the operator's page.</summary>
+    public IReadOnlyList<QueueView> Last =>
+        Names.Select(n => _last.GetValueOrDefault(n) ?? new QueueView(n, 0, 0)).ToList();
+
+    public void Record(QueueView view) => _last[view.Queue] = view;
 }
 
 /// <summary>
 /// How many messages wait in each of this service's queues (the backlog the broker holds, which the
 /// outbox gauge does not see), and how many failed every retry and lie in the queue's error queue
 /// (poison messages, docs/architecture.md). Read every ten seconds on a broker connection of its
-/// own.
+/// own. A service with a database takes those dead letters into it (<see cref="DeadLetterParking"/>),
+/// where the operator's page lists them, and counts the ones still waiting for an operator.
 /// </summary>
 public sealed partial class QueueDepths(
     ConsumedQueues queues,
     string brokerUri,
     string serviceName,
+    NpgsqlDataSource? dataSource,
     ILogger<QueueDepths> logger
 ) : BackgroundService
 {
-    public const string ErrorSuffix = "_error";
+    public const string ErrorSuffix = DeadLetterParking.ErrorSuffix;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -78,13 +90,15 @@ public sealed partial class QueueDepths(
         await using var channel = await connection.CreateChannelAsync(
             cancellationToken: cancellationToken
         );
+        var waiting = dataSource is null
+            ? null
+            : await DeadLetterStore.WaitingAsync(dataSource, cancellationToken);
         foreach (var queue in queues.Names)
         {
-            BusinessGauges.Set(
-                "backlog",
-                queue,
-                (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount
-            );
+            var backlog = (
+                await channel.QueueDeclarePassiveAsync(queue, cancellationToken)
+            ).MessageCount;
+            BusinessGauges.Set("backlog", queue, backlog);
             // MassTransit declares an error queue on the first message that fails for good; asking
             // the broker for one that is not there yet would close the channel and log an error
             // every ten seconds. So it is declared here as MassTransit declares it (durable, kept,
@@ -96,7 +110,13 @@ public sealed partial class QueueDepths(
                 autoDelete: false,
                 cancellationToken: cancellationToken
             );
-            BusinessGauges.Set("dead_letters", errors.QueueName, errors.MessageCount);
+            // Those still in the error queue plus those kept and not yet handled: a message
+            // taken now was in the first and is not yet in the second.
+            var deadLetters = errors.MessageCount + (waiting?.GetValueOrDefault(queue) ?? 0);
+            if (dataSource is not null)
+                await DeadLetterParking.ParkAsync(channel, dataSource, queue, cancellationToken);
+            BusinessGauges.Set("dead_letters", errors.QueueName, deadLetters);
+            queues.Record(new QueueView(queue, backlog, deadLetters));
         }
     }
 
