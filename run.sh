@@ -6,6 +6,14 @@ set -euo pipefail
 # Usage: ./run.sh                 — Development: start the system with reference data and the demo accounts (.local)
 #        ./run.sh demo            — Development: start it and run a county-year of 浮梁县 through it (the main job)
 #        ./run.sh --production    — Production: no development shortcuts, services supervised, data in .local/production
+#        ./run.sh backup [take|verify|list]
+#                                 — the production start's backups (on by default there): a base backup now (the
+#                                   default), every backup and the WAL archive checked, or what is kept
+#        ./run.sh restore --to "2026-12-07 10:00:00+08"
+#                                 — with the production start stopped: every database as it was at that moment, in a
+#                                   fresh data directory (the replaced one is kept beside it), then the production start
+#        ./run.sh admin export-county 360222 2026 [--out DIR]   — the county's year as an archive with SHA256SUMS
+#        ./run.sh admin verify-archive DIR                      — the archive checked against its SHA256SUMS
 #        ./run.sh admin create-admin --user fl-admin --name 浮梁县人社局管理员 --scope 360222
 #                                 — once, with the production start running: the county's first administrator and its
 #                                   one-time password;  ./run.sh admin keys rotate — new token signing keys
@@ -15,8 +23,32 @@ production_postgres_port=15432
 # the GC settings of Directory.Build.props that keep each service small at rest. The tests (./test.sh) build Debug.
 configuration=Release
 
+# Backups of the production start (docs/operations/backup-and-restore.md). SUBSIDY_DATA and SUBSIDY_BACKUPS name
+# other directories than the production start's own.
+production_data="${SUBSIDY_DATA:-$PWD/.local/production}"
+production_backups="${SUBSIDY_BACKUPS:-$production_data/backups}"
+if [ "${1:-}" = "backup" ]; then
+  case "${2:-take}" in
+    take) exec bash AppHost/infra/backup.sh take "$production_data/postgres" "$production_postgres_port" "$production_backups" "${SUBSIDY_BACKUP_KEEP:-7}" ;;
+    verify|list) exec bash AppHost/infra/backup.sh "$2" "$production_backups" ;;
+    *) echo "usage: ./run.sh backup [take|verify|list]" >&2; exit 2 ;;
+  esac
+fi
+if [ "${1:-}" = "restore" ]; then
+  [ "${2:-}" = "--to" ] && [ -n "${3:-}" ] || { echo 'usage: ./run.sh restore --to "2026-12-07 10:00:00+08"' >&2; exit 2; }
+  bash AppHost/infra/backup.sh restore "$production_data/postgres" "$production_backups" "$3"
+  shift 3
+  set -- --production "$@"
+fi
+
 if [ "${1:-}" = "admin" ]; then
   shift
+  # A county's year as an archive (档案) and its offline check: tools/Subsidy.Admin reads the services' databases.
+  if [ "${1:-}" = "export-county" ] || [ "${1:-}" = "verify-archive" ]; then
+    dotnet build tools/Subsidy.Admin -c $configuration -v quiet -nologo >/dev/null
+    ConnectionStrings__postgres="${ConnectionStrings__postgres:-Host=127.0.0.1;Port=$production_postgres_port;Username=postgres;Password=subsidy-local}" \
+      exec dotnet run --project tools/Subsidy.Admin -c $configuration --no-build -- "$@"
+  fi
   dotnet build services/Identity -c $configuration -v quiet -nologo >/dev/null
   ConnectionStrings__postgres="${ConnectionStrings__postgres:-Host=127.0.0.1;Port=$production_postgres_port;Username=postgres;Password=subsidy-local}" \
   ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
@@ -32,7 +64,8 @@ if [ "${1:-}" = "--production" ]; then
   echo "生产方式启动 · production start: data in .local/production, PostgreSQL on port $production_postgres_port."
   echo "首次启动后创建县管理员 · first time, create the county's administrator (prints its one-time password):"
   echo "  ./run.sh admin create-admin --user fl-admin --name 浮梁县人社局管理员 --scope 360222"
-  exec dotnet run --project AppHost -c $configuration --launch-profile production --no-build -- --Infrastructure:DataDirectory="$PWD/.local/production" \
+  exec dotnet run --project AppHost -c $configuration --launch-profile production --no-build -- --Infrastructure:DataDirectory="$production_data" \
+    --Backup:Directory="$production_backups" \
     --Infrastructure:PostgresPort=$production_postgres_port "$@"
 fi
 

@@ -124,15 +124,33 @@ public static class InfrastructureExtensions
             )
             .AddAsyncCheck("rabbitmq-accepts-connections", ct => TcpAnswers(rabbitPort, ct));
 
+        var backups = BackupSettings.From(builder, dataDirectory);
+        var postgresDataDirectory = Path.Combine(dataDirectory, "postgres");
+        if (backups.Enabled)
+        {
+            builder.Services.AddSingleton(backups);
+            builder.Services.AddHostedService(sp => new BackupSchedule(
+                backups,
+                Path.Combine(scripts, "backup.sh"),
+                postgresDataDirectory,
+                postgresPort,
+                sp.GetRequiredService<ResourceNotificationService>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<BackupSchedule>>()
+            ));
+        }
         var postgres = builder
             .AddExecutable(
                 "postgres",
                 "bash",
                 scripts,
                 Path.Combine(scripts, "postgres.sh"),
-                Path.Combine(dataDirectory, "postgres"),
+                postgresDataDirectory,
                 postgresPort.ToString(),
-                password
+                password,
+                // The WAL archive, or none: backups off.
+                backups.Enabled
+                    ? backups.WalArchive
+                    : ""
             )
             .WithHealthCheck("postgres-accepts-connections");
         var rabbitmq = builder

@@ -2,7 +2,7 @@
 # Runs this machine's PostgreSQL server on a private data directory, initialising it on first start.
 # As root it runs the server as the postgres user (the server refuses to run as root).
 set -euo pipefail
-datadir=$1 port=$2 password=$3
+datadir=$1 port=$2 password=$3 archive=${4:-}
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$bindir/postgres" ] || { echo "PostgreSQL server binaries not found under /usr/lib/postgresql (run scripts/setup.sh)" >&2; exit 1; }
@@ -29,8 +29,16 @@ if [ ! -f "$datadir/PG_VERSION" ]; then
   rm -f "$pwfile"
 fi
 
-args=(-D "$datadir" -p "$port" -c listen_addresses=127.0.0.1 -c unix_socket_directories="$datadir"
-      -c max_connections=300 -c shared_buffers=256MB -c max_wal_size=2GB)
+source "$(dirname "$0")/server-settings.sh"
+mapfile -t capacity < <(capacity_args)
+args=(-D "$datadir" -p "$port" -c listen_addresses=127.0.0.1 -c unix_socket_directories="$datadir" "${capacity[@]}")
+# Backups on (docs/operations/backup-and-restore.md): every finished WAL segment goes to the archive.
+if [ -n "$archive" ]; then
+  mkdir -p "$archive"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$archive" "$(dirname "$archive")"; fi
+  mapfile -t archiving < <(archive_args "$archive")
+  args+=("${archiving[@]}")
+fi
 # PostgreSQL writes every log line to stderr, which the AppHost shows as a failure: only warnings and errors stay on
 # stderr, its ordinary LOG lines go to stdout. exec keeps this process's id for the server, so stopping it stops it.
 # (A shell loop, not awk: Debian's awk reads a pipe in blocks, which would hold the lines back until the server stops.)

@@ -116,6 +116,24 @@ public sealed class SettlementDriver(SubsidySystem system)
             $"village-year {village} to be {state}"
         );
 
+    /// <summary>After the payment notice: waits for the tax bureau's payment, then the centre
+    /// credits it (unless it already is).</summary>
+    public async Task CreditedAsync(string village)
+    {
+        var paid = await Eventually.GetAsync(
+            async () =>
+            {
+                var year = await (await Observer()).GetFromJsonAsync<JsonObject>(
+                    $"/api/calculation/village-years/{village}/{Year}"
+                );
+                return year!["state"]!.GetValue<string>() is "paid" or "credited" ? year : null;
+            },
+            $"the tax bureau's payment of {village}"
+        );
+        if (paid["state"]!.GetValue<string>() == "paid")
+            await StepAsync(await Centre(), village, "credit", HttpStatusCode.OK);
+    }
+
     public static string Path(string village, string step) =>
         $"/api/calculation/village-years/{village}/{Year}/{step}";
 

@@ -24,6 +24,14 @@ public class SubsidySystem : IAsyncLifetime
     protected SubsidySystem(string environment) => _environment = environment;
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>Settings a system of a kind of its own adds to the AppHost's arguments.</summary>
+    protected virtual IEnumerable<string> MoreArguments => [];
+
+    /// <summary>Where this run's PostgreSQL and RabbitMQ keep their data (and its backups, when
+    /// on).</summary>
+    public string DataDirectory => _dataDirectory;
+
     private readonly string _dataDirectory = Path.Combine(
         Path.GetTempPath(),
         "subsidy-e2e-" + Guid.NewGuid().ToString("N")[..8]
@@ -82,6 +90,7 @@ public class SubsidySystem : IAsyncLifetime
                 .. testing
                     ? new[] { $"--Identity:DemoAccountsFile={accountsFile}" }
                     : ["--Identity:PortalAccessTokenSeconds=40"],
+                .. MoreArguments,
             ],
             // The dashboard runs as it does for a developer: it is where the services send their
             // telemetry, and without it their exporters would wait on shutdown for a collector that
@@ -259,7 +268,9 @@ public class SubsidySystem : IAsyncLifetime
             .WaitAsync(TimeSpan.FromMinutes(1));
     }
 
-    public async Task StartResourceAsync(string name)
+    /// <param name="routed">Wait for the gateway to route to every service again: not while
+    /// others are still stopped.</param>
+    public async Task StartResourceAsync(string name, bool routed = true)
     {
         var result = await App
             .Services.GetRequiredService<ResourceCommandService>()
@@ -271,8 +282,8 @@ public class SubsidySystem : IAsyncLifetime
         // The gateway answers a stopped service's routes with 503 until its next probe finds it
         // back (every 2 s).
         if (
-            App
-                .Services.GetRequiredService<DistributedApplicationModel>()
+            routed
+            && App.Services.GetRequiredService<DistributedApplicationModel>()
                 .Resources.Any(r => r.Name == name && r is ProjectResource)
         )
         {

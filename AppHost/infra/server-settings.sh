@@ -1,0 +1,15 @@
+# Sourced by postgres.sh and backup.sh (whose restore replays the archive on a temporary server that must match the
+# server it restores: a standby or a recovery refuses fewer connections than its primary had).
+capacity_args() {
+  printf '%s\n' -c max_connections=300 -c shared_buffers=256MB -c max_wal_size=2GB
+}
+
+# The server settings that archive every finished WAL segment into a directory,
+# the log a point-in-time restore replays. archive_timeout closes a quiet segment after a minute, so a restore can
+# reach any moment older than that even if the server is lost with its disk.
+archive_args() {
+  local archive=$1 infra
+  infra=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  printf '%s\n' -c wal_level=replica -c archive_mode=on -c archive_timeout=60 \
+    -c "archive_command=bash $infra/archive-wal.sh %p %f $archive"
+}

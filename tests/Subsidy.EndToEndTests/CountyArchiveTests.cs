@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Subsidy.Contracts;
+using static Subsidy.EndToEndTests.SettlementDriver;
+using IOPath = System.IO.Path;
+
+namespace Subsidy.EndToEndTests;
+
+/// <summary>docs/operations/runbook.md: ./run.sh admin export-county writes a county's year as an
+/// archive (档案) that is checked offline against its SHA256SUMS.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class CountyArchiveTests(SubsidySystem system) : IDisposable
+{
+    private const string Village = "360222112481";
+    private readonly string _output = Directory.CreateTempSubdirectory("county-archive-").FullName;
+
+    [Fact]
+    public async Task A_credited_county_year_is_exported_with_its_documents_results_roster_and_audit_and_a_changed_file_is_named()
+    {
+        var driver = new SettlementDriver(system);
+        // A township of its own, so its export supersedes no other test's batch.
+        var township = await (await driver.Registry.CountyBureau()).PostAsJsonAsync(
+            "/api/registry/divisions",
+            new { code = Village[..9] + "000", name = "档案镇" }
+        );
+        Assert.True(
+            township.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict,
+            await township.Content.ReadAsStringAsync()
+        );
+        await driver.PaymentNoticeIssuedAsync(Village, "档案村", 112_481);
+        var centre = await driver.Centre();
+        await driver.CreditedAsync(Village);
+        await Eventually.TrueAsync(
+            async () =>
+                (
+                    await centre.GetFromJsonAsync<JsonArray>(
+                        $"/api/documents?division={Village}&year={Year}&kind=credited-csv"
+                    )
+                )!.Count == 1,
+            "the credited-details export"
+        );
+
+        var (exit, output) = await AdminAsync(
+            "export-county",
+            "360222",
+            Year.ToString(),
+            "--out",
+            _output
+        );
+        Assert.True(exit == 0, output);
+        var archive = IOPath.Combine(_output, $"county-archive-360222-{Year}");
+
+        var documents = Directory
+            .GetFiles(IOPath.Combine(archive, "documents", Village))
+            .Select(IOPath.GetFileName)
+            .ToList();
+        foreach (
+            var kind in new[]
+            {
+                "roster-pdf",
+                "roster-xlsx",
+                "notice-pdf",
+                "application-pdf",
+                "credited-csv",
+            }
+        )
+            Assert.Contains(documents, d => d!.StartsWith(kind + "-v1-", StringComparison.Ordinal));
+        var id = ContributionFiles.Id(112_481);
+        Assert.Contains(File.ReadAllLines(IOPath.Combine(archive, "results.csv")), l =>
+            l.StartsWith($"{Village},测试112481,{id},", StringComparison.Ordinal)
+            && l.Contains(",300.00,")
+        );
+        Assert.Contains(File.ReadAllLines(IOPath.Combine(archive, "roster.csv")), l =>
+            l.Contains(id)
+        );
+        Assert.Contains(File.ReadAllLines(IOPath.Combine(archive, "village-years.csv")), l =>
+            l.StartsWith($"{Village},{SettlementStateNames.ChineseName(SettlementState.Credited)},")
+        );
+        Assert.Contains(File.ReadAllLines(IOPath.Combine(archive, "audit", "calculation.csv")), l =>
+            l.Contains(Village)
+        );
+
+        // Checked offline with the standard tool, and with the system's own command.
+        Assert.Equal(
+            0,
+            (await RunAsync(archive, "sha256sum", "-c", "--quiet", "SHA256SUMS")).ExitCode
+        );
+        var verified = await AdminAsync("verify-archive", archive);
+        Assert.True(verified.ExitCode == 0, verified.Output);
+
+        // One byte of one document changed: both checks fail, and the system names the file.
+        var roster = Directory
+            .GetFiles(IOPath.Combine(archive, "documents", Village), "roster-pdf-*")
+            .Single();
+        var bytes = File.ReadAllBytes(roster);
+        bytes[^10] ^= 0x01;
+        File.WriteAllBytes(roster, bytes);
+        Assert.NotEqual(
+            0,
+            (await RunAsync(archive, "sha256sum", "-c", "--quiet", "SHA256SUMS")).ExitCode
+        );
+        var tampered = await AdminAsync("verify-archive", archive);
+        Assert.Equal(1, tampered.ExitCode);
+        Assert.Contains(
+            $"内容与清单不符（已被改动）：documents/{Village}/{IOPath.GetFileName(roster)}",
+            tampered.Output
+        );
+
+        // The same export again would overwrite nothing; a county code of the wrong length is refused.
+        var again = await AdminAsync("export-county", "360222", Year.ToString(), "--out", _output);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("已存在", again.Output);
+        var wrong = await AdminAsync("export-county", "36022", Year.ToString(), "--out", _output);
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("6位数字", wrong.Output);
+    }
+
+    private async Task<(int ExitCode, string Output)> AdminAsync(params string[] arguments)
+    {
+        var tool = IOPath.Combine(
+            Subsidy.Tests.RepositoryRoot.Path,
+            "tools",
+            "Subsidy.Admin",
+            "bin",
+            "Debug",
+            "net10.0",
+            "Subsidy.Admin.dll"
+        );
+        return await RunAsync(
+            _output,
+            "dotnet",
+            new[] { tool }.Concat(arguments).ToArray(),
+            ("ConnectionStrings__postgres", await system.ServerConnectionStringAsync())
+        );
+    }
+
+    private static Task<(int ExitCode, string Output)> RunAsync(
+        string directory,
+        string program,
+        params string[] arguments
+    ) => RunAsync(directory, program, arguments, []);
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(
+        string directory,
+        string program,
+        string[] arguments,
+        params (string Name, string Value)[] environment
+    )
+    {
+        var start = new ProcessStartInfo(program, arguments)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        return (process.ExitCode, await output + await error);
+    }
+
+    public void Dispose() => Directory.Delete(_output, recursive: true);
+}
