@@ -14,6 +14,8 @@ set -euo pipefail
 #                                   fresh data directory (the replaced one is kept beside it), then the production start
 #        ./run.sh admin export-county 360222 2026 [--out DIR]   — the county's year as an archive with SHA256SUMS
 #        ./run.sh admin verify-archive DIR                      — the archive checked against its SHA256SUMS
+#        ./run.sh admin audit verify                            — every service's SM3 audit chain walked, the first
+#                                                                 broken link named
 #        ./run.sh admin create-admin --user fl-admin --name 浮梁县人社局管理员 --scope 360222
 #                                 — once, with the production start running: the county's first administrator and its
 #                                   one-time password;  ./run.sh admin keys rotate — new token signing keys
@@ -43,8 +45,9 @@ fi
 
 if [ "${1:-}" = "admin" ]; then
   shift
-  # A county's year as an archive (档案) and its offline check: tools/Subsidy.Admin reads the services' databases.
-  if [ "${1:-}" = "export-county" ] || [ "${1:-}" = "verify-archive" ]; then
+  # A county's year as an archive (档案), its offline check and the audit chains' check: tools/Subsidy.Admin reads the
+  # services' databases.
+  if [ "${1:-}" = "export-county" ] || [ "${1:-}" = "verify-archive" ] || [ "${1:-}" = "audit" ]; then
     dotnet build tools/Subsidy.Admin -c $configuration -v quiet -nologo >/dev/null
     ConnectionStrings__postgres="${ConnectionStrings__postgres:-Host=127.0.0.1;Port=$production_postgres_port;Username=postgres;Password=subsidy-local}" \
       exec dotnet run --project tools/Subsidy.Admin -c $configuration --no-build -- "$@"

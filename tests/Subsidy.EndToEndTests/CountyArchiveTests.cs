@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -117,52 +116,14 @@ public sealed class CountyArchiveTests(SubsidySystem system) : IDisposable
         Assert.Contains("6位数字", wrong.Output);
     }
 
-    private async Task<(int ExitCode, string Output)> AdminAsync(params string[] arguments)
-    {
-        var tool = IOPath.Combine(
-            Subsidy.Tests.RepositoryRoot.Path,
-            "tools",
-            "Subsidy.Admin",
-            "bin",
-            "Debug",
-            "net10.0",
-            "Subsidy.Admin.dll"
-        );
-        return await RunAsync(
-            _output,
-            "dotnet",
-            new[] { tool }.Concat(arguments).ToArray(),
-            ("ConnectionStrings__postgres", await system.ServerConnectionStringAsync())
-        );
-    }
+    private Task<(int ExitCode, string Output)> AdminAsync(params string[] arguments) =>
+        AdminTool.RunAsync(system, _output, arguments);
 
     private static Task<(int ExitCode, string Output)> RunAsync(
         string directory,
         string program,
         params string[] arguments
-    ) => RunAsync(directory, program, arguments, []);
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(
-        string directory,
-        string program,
-        string[] arguments,
-        params (string Name, string Value)[] environment
-    )
-    {
-        var start = new ProcessStartInfo(program, arguments)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (name, value) in environment)
-            start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        return (process.ExitCode, await output + await error);
-    }
+    ) => AdminTool.ProgramAsync(directory, program, arguments);
 
     public void Dispose() => Directory.Delete(_output, recursive: true);
 }

@@ -154,6 +154,11 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
                     "regionCode" => "360222000000",
                     "objectionId" => _ids["objection"],
                     "id"
+                        when route.Template.Contains(
+                            "/operations/dead-letters/",
+                            StringComparison.Ordinal
+                        ) => "1",
+                    "id"
                         when route.Template.StartsWith(
                             "/api/registry/schemes",
                             StringComparison.Ordinal
@@ -292,6 +297,12 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
                 Assert.True(
                     status is HttpStatusCode.BadRequest,
                     $"auditor {route.Template} → {(int)status}: {body}"
+                );
+            // The queues and dead letters are the operator's (运维人员) alone.
+            else if (route.Template.Contains("/operations/", StringComparison.Ordinal))
+                Assert.True(
+                    status is HttpStatusCode.Forbidden && body.Contains("运维人员"),
+                    $"auditor {route.Method} {route.Template} → {(int)status}: {body}"
                 );
             else if (route.Method == "GET")
                 Assert.True(

@@ -55,7 +55,7 @@ public static class CountyArchive
         """;
 
     /// <summary>The services' databases, each with its audit log.</summary>
-    private static readonly (string Database, string Name)[] Databases =
+    public static readonly (string Database, string Name)[] Databases =
     [
         ("identity", "身份认证与账号"),
         ("scheme_registry", "方案登记"),
@@ -288,10 +288,15 @@ public static class CountyArchive
             ? Calculation.Rules.ResultTexts.Exclusion((Calculation.Rules.ExclusionReason)number)
         : code;
 
+    // Rosters keep the group as the import wrote it: its code, or its number in rosters written
+    // before codes.
     private static string? Group(string? code) =>
-        SpecialGroups.FromCode(code) is { } group ? SpecialGroups.ChineseName(group) : code;
+        SpecialGroups.TryFromCode(code, out var group) ? SpecialGroups.ChineseName(group)
+        : int.TryParse(code, out var number) && Enum.IsDefined((SpecialGroup)number)
+            ? SpecialGroups.ChineseName((SpecialGroup)number)
+        : code;
 
-    private static async Task<NpgsqlConnection> OpenAsync(string server, string database)
+    public static async Task<NpgsqlConnection> OpenAsync(string server, string database)
     {
         var connection = new NpgsqlConnection(
             new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString

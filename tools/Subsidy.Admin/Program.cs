@@ -2,23 +2,41 @@ using Subsidy.Admin;
 
 // ./run.sh admin export-county 360222 2026 [--out DIRECTORY]   a county's year as an archive
 // ./run.sh admin verify-archive DIRECTORY                       every file against the archive's manifest
-return args switch
+// ./run.sh admin audit verify                                   every service's audit chain, naming the first broken link
+try
 {
-    ["export-county", var county, var year, .. var rest] => await CountyArchive.ExportAsync(
-        Environment.GetEnvironmentVariable("ConnectionStrings__postgres")
-            ?? throw new InvalidOperationException("ConnectionStrings__postgres is not set"),
-        county,
-        year,
-        rest is ["--out", var output] ? output : Directory.GetCurrentDirectory()
-    ),
-    ["verify-archive", var directory] => ArchiveManifest.Verify(directory),
-    _ => Usage(),
-};
+    return await RunAsync(args);
+}
+catch (Exception e) when (e is Npgsql.NpgsqlException or IOException or UnauthorizedAccessException)
+{
+    // What went wrong, in a sentence: the operator reruns the command once it is fixed (an export
+    // writes under ….partial until complete).
+    Console.Error.WriteLine($"命令未完成：{e.Message}");
+    return 1;
+}
+
+static async Task<int> RunAsync(string[] args) =>
+    args switch
+    {
+        ["export-county", var county, var year, .. var rest] => await CountyArchive.ExportAsync(
+            Environment.GetEnvironmentVariable("ConnectionStrings__postgres")
+                ?? throw new InvalidOperationException("ConnectionStrings__postgres is not set"),
+            county,
+            year,
+            rest is ["--out", var output] ? output : Directory.GetCurrentDirectory()
+        ),
+        ["verify-archive", var directory] => ArchiveManifest.Verify(directory),
+        ["audit", "verify"] => await AuditVerification.RunAsync(
+            Environment.GetEnvironmentVariable("ConnectionStrings__postgres")
+                ?? throw new InvalidOperationException("ConnectionStrings__postgres is not set")
+        ),
+        _ => Usage(),
+    };
 
 static int Usage()
 {
     Console.Error.WriteLine(
-        "用法 usage: export-county <县级区划代码> <年度> [--out 目录] | verify-archive <档案目录>"
+        "用法 usage: export-county <县级区划代码> <年度> [--out 目录] | verify-archive <档案目录> | audit verify"
     );
     return 2;
 }

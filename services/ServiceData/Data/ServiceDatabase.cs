@@ -51,6 +51,8 @@ public static class ServiceDatabaseExtensions
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(SharedMigrations);
+        // Every service's audit entries join its SM3 chain a few seconds after they commit.
+        builder.Services.AddHostedService<AuditSealer>();
         builder.Services.AddSingleton(sp =>
         {
             var dataSource = new NpgsqlDataSourceBuilder(
