@@ -75,12 +75,22 @@ public class CompetingCalculatorTests(SubsidySystem system)
                 RunAsync("competing-calculator-b")
             );
 
-            var states = (
-                await check.QueryAsync<(string Village, string State)>(
-                    "SELECT village_code, state FROM village_years WHERE year = @year",
-                    new { year = Year }
-                )
-            ).ToList();
+            // The service's own calculator may hold the last of them when both competitors find
+            // nothing left: its write lands a moment later.
+            var states = await Eventually.GetAsync(
+                async () =>
+                {
+                    var read = (
+                        await check.QueryAsync<(string Village, string State)>(
+                            "SELECT village_code, state FROM village_years WHERE year = @year",
+                            new { year = Year }
+                        )
+                    ).ToList();
+                    return read.Count >= villages.Length ? read : null;
+                },
+                "every pending village-year to be written",
+                TimeSpan.FromSeconds(30)
+            );
             Assert.Equal(villages.Order(), states.Select(s => s.Village).Order());
             Assert.All(states, s => Assert.Equal("waiting-for-inputs", s.State));
             Assert.Equal(

@@ -143,6 +143,17 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         await StepAsync(clerk, village, "application", HttpStatusCode.OK);
         await StepAsync(centre, village, "approval", HttpStatusCode.OK);
 
+        // Here the centre registers the payment by hand: the simulated tax bureau answers this
+        // village only after the run (an hour), never before the test's own registration.
+        using (
+            var told = await system
+                .App.CreateHttpClient("tax-bureau-simulator")
+                .PostAsJsonAsync(
+                    $"/simulator/instructions/{village}",
+                    new { mode = "Pay", delaySeconds = 3600 }
+                )
+        )
+            Assert.Equal(HttpStatusCode.NoContent, told.StatusCode);
         var issued = await StepAsync(centre, village, "payment-notice", HttpStatusCode.OK);
         var paymentNotice = issued["paymentNotice"]!;
         var number = paymentNotice["number"]!.GetValue<string>();
