@@ -32,13 +32,14 @@ take() {
   local datadir=$1 port=$2 backups=$3 keep=${4:-7}
   local name; name=$(date -u +%Y%m%dT%H%M%SZ)
   mkdir -p "$backups/base" "$backups/wal"; owned "$backups"
-  as_owner "$bindir/pg_basebackup" -h "$datadir" -p "$port" -U postgres -D "$backups/base/$name" -Fp -X stream \
-    -c fast --manifest-checksums=SHA256 2> >(grep -v 'skipping special file' >&2) >/dev/null
+  # postgres.sh keeps the server's socket beside its data directory.
+  as_owner "$bindir/pg_basebackup" -h "$datadir-socket" -p "$port" -U postgres -D "$backups/base/$name" -Fp -X stream \
+    -c fast --manifest-checksums=SHA256 >/dev/null
   as_owner "$bindir/pg_verifybackup" -q "$backups/base/$name"
   # The moment the backup is consistent at: a restore to any later moment can start from it.
   date -u --iso-8601=seconds > "$backups/base/$name.end"
   # Closes the segment in progress, so the archive reaches the backup's end at once.
-  as_owner "$bindir/psql" -h "$datadir" -p "$port" -U postgres -d postgres -qAtc "SELECT pg_switch_wal()" >/dev/null
+  as_owner "$bindir/psql" -h "$datadir-socket" -p "$port" -U postgres -d postgres -qAtc "SELECT pg_switch_wal()" >/dev/null
   echo "基础备份完成 base backup taken: $backups/base/$name"
   prune "$backups" "$keep"
 }

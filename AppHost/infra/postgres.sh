@@ -31,7 +31,12 @@ fi
 
 source "$(dirname "$0")/server-settings.sh"
 mapfile -t capacity < <(capacity_args)
-args=(-D "$datadir" -p "$port" -c listen_addresses=127.0.0.1 -c unix_socket_directories="$datadir" "${capacity[@]}")
+# The local socket lives beside the data directory, not in it: a base backup would warn about it on every run.
+socketdir="$datadir-socket"
+mkdir -p "$socketdir"
+if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$socketdir"; fi
+chmod 700 "$socketdir"
+args=(-D "$datadir" -p "$port" -c listen_addresses=127.0.0.1 -c unix_socket_directories="$socketdir" "${capacity[@]}")
 # Backups on (docs/operations/backup-and-restore.md): every finished WAL segment goes to the archive.
 if [ -n "$archive" ]; then
   mkdir -p "$archive"

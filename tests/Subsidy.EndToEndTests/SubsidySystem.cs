@@ -121,14 +121,13 @@ public class SubsidySystem : IAsyncLifetime
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>Where each service's console log of this run is kept (bin/…/service-logs), to read
-    /// when a test fails.</summary>
+    /// when a test fails. Every kind of system has its own folder: two systems run side by side and
+    /// must not write into each other's files.</summary>
     public string LogDirectory =>
         Path.Combine(
             AppContext.BaseDirectory,
             "service-logs",
-            _environment == Subsidy.ServiceDefaults.Auth.DevTokenIssuer.TestingEnvironment
-                ? ""
-                : _environment.ToLowerInvariant()
+            GetType() == typeof(SubsidySystem) ? "" : GetType().Name.ToLowerInvariant()
         );
 
     private readonly CancellationTokenSource _stopLogging = new();

@@ -37,13 +37,13 @@ public static class AssessmentDocument
             r.Rank == 0 ? "" : r.Rank.ToString(CultureInfo.InvariantCulture),
             r.Code,
             r.Name,
-            r.Villages.ToString(CultureInfo.InvariantCulture),
-            r.PilotVillages.ToString(CultureInfo.InvariantCulture),
+            r.Villages.ToString("#,##0", CultureInfo.InvariantCulture),
+            r.PilotVillages.ToString("#,##0", CultureInfo.InvariantCulture),
             Percent(r.Coverage),
-            r.SuspendedVillages.ToString(CultureInfo.InvariantCulture),
-            r.Members.ToString(CultureInfo.InvariantCulture),
-            r.Eligible.ToString(CultureInfo.InvariantCulture),
-            r.Subsidised.ToString(CultureInfo.InvariantCulture),
+            r.SuspendedVillages.ToString("#,##0", CultureInfo.InvariantCulture),
+            r.Members.ToString("#,##0", CultureInfo.InvariantCulture),
+            r.Eligible.ToString("#,##0", CultureInfo.InvariantCulture),
+            r.Subsidised.ToString("#,##0", CultureInfo.InvariantCulture),
             r.Credited.ToString("#,##0.00", CultureInfo.InvariantCulture),
             Tier(r.AverageTier),
             Tier(r.AverageTierLastYear),
@@ -139,6 +139,37 @@ public static class AssessmentDocument
     private static string Column(int index) =>
         index < 26 ? ((char)('A' + index)).ToString() : "A" + (char)('A' + index - 26);
 
+    private static readonly double[] Widths =
+    [
+        30,
+        78,
+        78,
+        42,
+        42,
+        50,
+        42,
+        62,
+        56,
+        56,
+        72,
+        52,
+        52,
+        60,
+        60,
+    ];
+
+    /// <summary>Where the table starts, in points from the top of the page.</summary>
+    public const double TableTop = 80;
+
+    /// <summary>The x of every column's left and right border on a page of this width.</summary>
+    public static IEnumerable<double> ColumnBorders(double pageWidth)
+    {
+        var x = (pageWidth - Widths.Sum()) / 2;
+        yield return x;
+        foreach (var width in Widths)
+            yield return x += width;
+    }
+
     public static byte[] Pdf(
         string areaName,
         int year,
@@ -149,7 +180,6 @@ public static class AssessmentDocument
     {
         var document = new PdfDocument();
         document.Info.Title = Title(areaName, year);
-        double[] widths = [30, 78, 78, 42, 42, 50, 42, 62, 56, 56, 72, 52, 52, 60, 60];
         const int perPage = 20;
         var all = rows.Select(Cells).Append(Cells(total with { Name = "合计" })).ToList();
         var font = new MixedFont(8);
@@ -159,7 +189,7 @@ public static class AssessmentDocument
             page.Size = PdfSharp.PageSize.A4;
             page.Orientation = PdfSharp.PageOrientation.Landscape;
             using var g = XGraphics.FromPdfPage(page);
-            var left = (page.Width.Point - widths.Sum()) / 2;
+            var left = (page.Width.Point - Widths.Sum()) / 2;
             new MixedFont(14).DrawCentred(
                 g,
                 Title(areaName, year),
@@ -171,7 +201,15 @@ public static class AssessmentDocument
                 left,
                 70
             );
-            PdfTable.Draw(g, font, left, 80, widths, Columns, all.Skip(p * perPage).Take(perPage));
+            PdfTable.Draw(
+                g,
+                font,
+                left,
+                TableTop,
+                Widths,
+                Columns,
+                all.Skip(p * perPage).Take(perPage)
+            );
         }
         return DeterministicFiles.Pdf(document, asOf);
     }

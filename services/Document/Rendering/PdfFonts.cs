@@ -28,6 +28,13 @@ public sealed class PdfFonts : IFontResolver
 
     public static IReadOnlySet<char> LatinCovered { get; private set; } = new HashSet<char>();
 
+    /// <summary>Whether the full Latin font has a glyph for a character: punctuation such as "—"
+    /// sits above U+2000 but only DejaVu Sans draws it.</summary>
+    public static Func<char, bool> LatinHas { get; private set; } = _ => false;
+
+    /// <summary>Whether the full Chinese font has a glyph for a character.</summary>
+    public static Func<char, bool> CjkHas { get; private set; } = _ => false;
+
     /// <summary>PDFsharp's resolver is process-wide: set once.</summary>
     public static void Use()
     {
@@ -56,6 +63,11 @@ public sealed class PdfFonts : IFontResolver
                 "DejaVu Sans Latin-1"
             );
             (CjkCovered, LatinCovered) = (cjkCovered, latinCovered);
+            var (latinMap, cjkMap) = (
+                CompactFont.CharacterMap(latin).GlyphOf,
+                CompactFont.CharacterMap(cjk).GlyphOf
+            );
+            (LatinHas, CjkHas) = (c => latinMap(c) != 0, c => cjkMap(c) != 0);
             GlobalFontSettings.FontResolver = new PdfFonts(
                 new()
                 {
@@ -115,14 +127,29 @@ public sealed class MixedFont(double size)
         }
     }
 
+    public double Size => size;
+
+    /// <summary>The first face that has the character's glyph: the cut-down ones, then the full
+    /// ones; below U+2000 the Latin font first. A character no face has falls to the full Chinese
+    /// font (and shows as its empty box: the glyph test of every document kind catches it).</summary>
     private XFont FontOf(char c) =>
         c < 0x2000
             ? PdfFonts.LatinCovered.Contains(c)
                 ? _latinCommon
-                : _latin
+                : PdfFonts.LatinHas(c)
+                    ? _latin
+                    : PdfFonts.CjkCovered.Contains(c)
+                        ? _cjkCommon
+                        : _cjk
             : PdfFonts.CjkCovered.Contains(c)
                 ? _cjkCommon
-                : _cjk;
+                : PdfFonts.CjkHas(c)
+                    ? _cjk
+                    : PdfFonts.LatinCovered.Contains(c)
+                        ? _latinCommon
+                        : PdfFonts.LatinHas(c)
+                            ? _latin
+                            : _cjk;
 
     public double Width(XGraphics g, string text) =>
         Runs(text).Sum(r => g.MeasureString(r.Text, r.Font).Width);
@@ -138,6 +165,77 @@ public sealed class MixedFont(double size)
             if (i < runs.Count - 1)
                 x += g.MeasureString(runs[i].Text, runs[i].Font).Width;
         }
+    }
+
+    /// <summary>
+    /// Centred in <paramref name="box"/>, broken into as many lines as the box's height holds when
+    /// one line is wider than the box (Chinese breaks between any two characters; a run of digits
+    /// or letters is kept whole), and drawn smaller when even that does not fit: nothing crosses the
+    /// cell's borders.
+    /// </summary>
+    public void DrawFitted(XGraphics g, string text, XRect box, double padding = 2)
+    {
+        var room = box.Width - 2 * padding;
+        if (Width(g, text) <= room)
+        {
+            DrawCentred(g, text, box);
+            return;
+        }
+        for (var face = this; face.Size >= 4; face = new MixedFont(face.Size - 0.5))
+        {
+            var lineHeight = face.Size * 1.15;
+            var fit = (int)Math.Floor((box.Height - 2) / lineHeight);
+            var lines = face.Lines(g, text, room);
+            if (lines.Count <= Math.Max(fit, 1) && lines.All(l => face.Width(g, l) <= room))
+            {
+                var top = box.Y + (box.Height - lines.Count * lineHeight) / 2;
+                for (var i = 0; i < lines.Count; i++)
+                    face.DrawCentred(
+                        g,
+                        lines[i],
+                        new XRect(box.X, top + i * lineHeight, box.Width, lineHeight)
+                    );
+                return;
+            }
+        }
+        new MixedFont(4).DrawCentred(g, text, box);
+    }
+
+    /// <summary>The text in lines no wider than <paramref name="room"/>, broken before a Chinese
+    /// character or between runs of Latin letters and digits.</summary>
+    private List<string> Lines(XGraphics g, string text, double room)
+    {
+        var pieces = new List<string>();
+        var latin = new System.Text.StringBuilder();
+        foreach (var c in text)
+        {
+            if (c < 0x2000 && c != ' ')
+            {
+                latin.Append(c);
+                continue;
+            }
+            if (latin.Length > 0)
+                pieces.Add(latin.ToString());
+            latin.Clear();
+            pieces.Add(c.ToString());
+        }
+        if (latin.Length > 0)
+            pieces.Add(latin.ToString());
+        var lines = new List<string>();
+        var line = "";
+        foreach (var piece in pieces)
+        {
+            if (line.Length > 0 && Width(g, line + piece) > room)
+            {
+                lines.Add(line.TrimEnd());
+                line = piece.TrimStart();
+            }
+            else
+                line += piece;
+        }
+        if (line.Length > 0)
+            lines.Add(line);
+        return lines;
     }
 
     /// <summary>Centred in <paramref name="box"/>; each run is measured once, for the centring and

@@ -144,7 +144,7 @@ public static class PdfTable
             for (var i = 0; i < widths.Count; i++)
             {
                 if (i < cells.Count && cells[i].Length > 0)
-                    font.DrawCentred(g, cells[i], new XRect(x, y, widths[i], Height));
+                    font.DrawFitted(g, cells[i], new XRect(x, y, widths[i], Height));
                 x += widths[i];
             }
             y += Height;

@@ -43,7 +43,7 @@ public class StatementTests
 
     static StatementTests() => PdfFonts.Use();
 
-    private static StatementInputs Inputs(
+    internal static StatementInputs Inputs(
         SpecialGroup? group = null,
         decimal? chosen = 500,
         IReadOnlyList<CreditedYear>? credited = null,

@@ -30,7 +30,7 @@ public class AssessmentTests
             tiers.Count(t => t >= 1000)
         );
 
-    private static readonly AssessedVillage[] Villages =
+    internal static readonly AssessedVillage[] Villages =
     [
         new(
             "360222100201",
@@ -45,7 +45,7 @@ public class AssessmentTests
         new("360222101202", TownB, "applied", Figures(9, 9, 9, 999, 6000), null), // not in the pilot: not counted
     ];
 
-    private static readonly Dictionary<string, string> Names = new()
+    internal static readonly Dictionary<string, string> Names = new()
     {
         [TownA] = "浮梁镇",
         [TownB] = "鹅湖镇",

@@ -15,7 +15,7 @@ public class DocumentRenderingTests
 
     static DocumentRenderingTests() => PdfFonts.Use();
 
-    private static VillageYearData Data() =>
+    internal static VillageYearData Data() =>
         new(
             "360222106211",
             "蛟潭镇",
@@ -138,7 +138,7 @@ public class DocumentRenderingTests
         );
     }
 
-    private static VillageYearData Settled() =>
+    internal static VillageYearData Settled() =>
         Data() with
         {
             CreditCode = "N2360222MF0000000K",
