@@ -117,14 +117,12 @@ public sealed record RunView(
     int Eligible,
     decimal Total,
     int DurationMs,
-    DateTime CreatedAt
-)
-{
-    /// <summary>What else the run names (the batches, roster, scheme version, policy year, budget
-    /// and cap it used), shown as given.</summary>
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Used { get; init; }
-}
+    DateTime CreatedAt,
+    List<BasisItemView> Basis
+);
+
+/// <summary>One line of what a run was worked out from, worded by the calculation.</summary>
+public sealed record BasisItemView(string Label, string Value);
 
 public sealed record PaymentNoticeView(
     string Number,
@@ -296,7 +294,13 @@ public sealed record AuditEntryView(
     string? Reason,
     string Actor,
     string ActorRole,
-    DateTime At
+    DateTime At,
+    string EntityName,
+    string ObjectName,
+    string DivisionName,
+    string ActionName,
+    string? FromStateName,
+    string? ToStateName
 );
 
 public sealed record StatementTierView(
@@ -328,6 +332,7 @@ public sealed record StatementView(
     decimal? NextTier,
     decimal? NextTierSubsidy,
     bool Prorated,
+    string ThisYear,
     IReadOnlyList<StatementTierView> Tiers,
     IReadOnlyList<CreditedYearView> Credited,
     decimal CreditedTotal,

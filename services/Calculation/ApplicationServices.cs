@@ -19,6 +19,7 @@ internal static class ApplicationServices
     {
         builder.AddSubsidyAuthentication();
         builder.AddServiceDatabase("calculation");
+        builder.Services.AddSingleton(Calculation.Audit.CalculationAuditWording.Create());
         builder.AddDivisionReplica();
         builder.AddMessaging(ServiceName, bus =>
         {

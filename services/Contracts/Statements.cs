@@ -21,6 +21,7 @@ public sealed record ResidentStatement(
     decimal? NextTier,
     decimal? NextTierSubsidy,
     bool Prorated,
+    string ThisYear,
     IReadOnlyList<StatementTier> Tiers,
     IReadOnlyList<CreditedYear> Credited,
     decimal CreditedTotal,

@@ -16,6 +16,7 @@ internal static class ApplicationServices
         builder.AddSubsidyAuthentication();
         // Batches are held by session advisory locks: a connection going back to the pool is reset.
         builder.AddServiceDatabase("contribution_import", keepsSessionState: true);
+        builder.Services.AddSingleton(Subsidy.ServiceData.AuditWording.ForReplica());
         builder.AddDivisionReplica();
         builder.AddMessaging(ServiceName, bus =>
         {

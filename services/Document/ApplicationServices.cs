@@ -16,6 +16,7 @@ internal static class ApplicationServices
     {
         builder.AddSubsidyAuthentication();
         builder.AddServiceDatabase("document");
+        builder.Services.AddSingleton(Subsidy.ServiceData.AuditWording.ForReplica());
         builder.AddDivisionReplica();
         builder.AddMessaging(ServiceName, bus =>
         {

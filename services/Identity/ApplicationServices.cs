@@ -35,6 +35,7 @@ internal static class ApplicationServices
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(settings);
         builder.AddServiceDatabase(ServiceName);
+        builder.Services.AddSingleton(Identity.Accounts.AccountAuditWording.Create());
         builder.Services.AddDbContext<IdentityDb>(
             (services, db) =>
                 db.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>()).UseOpenIddict()

@@ -19,6 +19,7 @@ internal static class ApplicationServices
     {
         builder.AddSubsidyAuthentication();
         builder.AddServiceDatabase("scheme_registry");
+        builder.Services.AddSingleton(SchemeRegistry.Audit.RegistryAuditWording.Create());
         builder.AddMessaging(ServiceName, bus =>
             bus.AddConsumer<
                 ReferenceDataResyncConsumer,

@@ -40,7 +40,8 @@ public sealed record RunView(
     decimal Total,
     int DurationMs,
     DateTime CreatedAt,
-    RunInputsView Inputs
+    RunInputsView Inputs,
+    IReadOnlyList<Settlement.BasisItem> Basis
 );
 
 public sealed record ResultView(

@@ -11,6 +11,7 @@ public sealed class StatementMember
     public string? SpecialGroup { get; set; }
     public string? Exclusion { get; set; }
     public decimal? Tier { get; set; }
+    public decimal Own { get; set; }
     public decimal Amount { get; set; }
     public bool Prorated { get; set; }
 }
@@ -30,7 +31,7 @@ public sealed record StatementData(
 public static class StatementQueries
 {
     private const string MemberSql = """
-        SELECT m.name, m.special_group, m.exclusion, m.tier, coalesce(m.adjusted_subsidy, m.subsidy)
+        SELECT m.name, m.special_group, m.exclusion, m.tier, m.own, coalesce(m.adjusted_subsidy, m.subsidy)
             AS amount, 'BUDGET_PRORATED' = ANY(m.flags) AS prorated
         FROM village_years v JOIN member_results m ON m.run_id = v.run_id
         WHERE v.village_code = @villageCode AND v.year = @year AND m.id_number = @idNumber;

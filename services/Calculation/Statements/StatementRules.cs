@@ -16,7 +16,8 @@ public sealed record StatementInputs(
     decimal? ChosenTier,
     decimal CurrentSubsidy,
     bool Prorated,
-    IReadOnlyList<CreditedYear> Credited
+    IReadOnlyList<CreditedYear> Credited,
+    decimal OwnPayment = 0
 );
 
 /// <summary>
@@ -75,6 +76,7 @@ public static class StatementRules
             next?.Tier,
             next?.Subsidy,
             i.Prorated,
+            ThisYear(i),
             tiers,
             i.Credited.OrderBy(c => c.Year).ToList(),
             creditedTotal,
@@ -83,6 +85,22 @@ public static class StatementRules
             MonthsAt60,
             Formula
         );
+    }
+
+    /// <summary>
+    /// This year in one sentence, as the resident's own result has it: the tier they paid at and
+    /// the subsidy; or what they paid and why it brings no subsidy (a back payment of 300 元 was
+    /// paid, only not at a tier of the scheme).
+    /// </summary>
+    public static string ThisYear(StatementInputs i)
+    {
+        var paid = i.OwnPayment > 0 ? $"本年个人缴费 {i.OwnPayment:N2} 元" : "本年未缴费";
+        if (i.Exclusion is { } reason)
+            return $"{paid}，不享受集体补助（{ResultTexts.Exclusion(reason)}）。";
+        var at = i.ChosenTier is { } tier ? $"本年按 {tier:N0} 元档缴费" : paid;
+        var floor = i.Group is { } g ? $"（含{SpecialGroups.ChineseName(g)}托底补助）" : "";
+        var prorated = i.Prorated ? "（预算不足，按比例核减）" : "";
+        return $"{at}，集体补助 {i.CurrentSubsidy:N2} 元{floor}{prorated}。";
     }
 
     /// <summary>Years still to subsidise before the resident turns 60 (the year they turn 59 is the

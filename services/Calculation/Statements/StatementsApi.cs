@@ -86,7 +86,8 @@ public static class StatementsApi
                     member.Tier,
                     member.Amount,
                     member.Prorated,
-                    credited
+                    credited,
+                    member.Own
                 )
             )
         );

@@ -50,8 +50,8 @@ public static class StatementDocument
             );
             Line(
                 s.Eligible
-                    ? $"本年度缴费档次：{(s.ChosenTier is { } t ? $"{t:0.##} 元" : "无")}；本年度集体补助：{Yuan(s.CurrentSubsidy)} 元{(s.SpecialGroupName is { } g2 ? $"（含{g2}托底补助）" : "")}。"
-                    : $"本年度不享受集体补助：{s.ExclusionName}。下表为按本村方案各档次的补助标准，仅供了解。"
+                    ? s.ThisYear
+                    : s.ThisYear + "下表为按本村方案各档次的补助标准，仅供了解。"
             );
             if (s.Prorated)
                 Line("说明：本村本年度补助资金不足，激励补助已按比例核减；下表为核减前的标准。");

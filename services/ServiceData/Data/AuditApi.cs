@@ -21,13 +21,16 @@ public static class AuditApi
         return group;
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ProblemHttpResult>> ListAudit(
+    public static async Task<
+        Results<Ok<IReadOnlyList<AuditEntryView>>, ProblemHttpResult>
+    > ListAudit(
         string? division,
         string? entity,
         string? key,
         int? limit,
         HttpContext http,
         NpgsqlDataSource dataSource,
+        AuditWording wording,
         CancellationToken cancellationToken
     )
     {
@@ -38,6 +41,7 @@ public static class AuditApi
         return TypedResults.Ok(
             await AuditLog.ListAsync(
                 dataSource,
+                wording,
                 prefix,
                 entity,
                 key,

@@ -22,18 +22,39 @@ public sealed record AuditEntry(
 public static class AuditLog
 {
     private const string ListSql = """
-        SELECT id, entity, entity_key, division_code, action, from_state, to_state, reason, actor,
-            actor_role, at
-        FROM audit_log
-        WHERE division_code LIKE @Prefix || '%'
-          AND (@Entity::text IS NULL OR entity = @Entity)
-          AND (@EntityKey::text IS NULL OR entity_key = @EntityKey)
-        ORDER BY id
+        SELECT a.id, a.entity, a.entity_key, a.division_code, a.action, a.from_state, a.to_state,
+            a.reason, a.actor, a.actor_role, a.at, {0} AS division_name
+        FROM audit_log a
+        WHERE a.division_code LIKE @Prefix || '%'
+          AND (@Entity::text IS NULL OR a.entity = @Entity)
+          AND (@EntityKey::text IS NULL OR a.entity_key = @EntityKey)
+        ORDER BY a.id
         LIMIT @Limit
         """;
 
-    public static async Task<IReadOnlyList<AuditEntry>> ListAsync(
+    /// <summary>A division's name from the service's own table; a scope shorter than a division
+    /// code (an account's "360222") is the division it begins.</summary>
+    private const string DivisionNameSql =
+        "(SELECT d.name FROM {0} d WHERE d.code = rpad(a.division_code, 12, '0'))";
+
+    private sealed record Listed(
+        long Id,
+        string Entity,
+        string EntityKey,
+        string DivisionCode,
+        string Action,
+        string? FromState,
+        string? ToState,
+        string? Reason,
+        string Actor,
+        string ActorRole,
+        DateTime At,
+        string? DivisionName
+    );
+
+    public static async Task<IReadOnlyList<AuditEntryView>> ListAsync(
         Npgsql.NpgsqlDataSource dataSource,
+        AuditWording wording,
         string divisionPrefix,
         string? entity,
         string? entityKey,
@@ -41,22 +62,51 @@ public static class AuditLog
         CancellationToken cancellationToken
     )
     {
+        var sql = string.Format(
+            System.Globalization.CultureInfo.InvariantCulture,
+            ListSql,
+            wording.DivisionTable is { } table
+                ? string.Format(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    DivisionNameSql,
+                    table
+                )
+                : "NULL::text"
+        );
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (
-            await connection.QueryAsync<AuditEntry>(
-                new CommandDefinition(
-                    ListSql,
-                    new
-                    {
-                        Prefix = divisionPrefix,
-                        Entity = entity,
-                        EntityKey = entityKey,
-                        Limit = limit,
-                    },
-                    cancellationToken: cancellationToken
+        var listed = await connection.QueryAsync<Listed>(
+            new CommandDefinition(
+                sql,
+                new
+                {
+                    Prefix = divisionPrefix,
+                    Entity = entity,
+                    EntityKey = entityKey,
+                    Limit = limit,
+                },
+                cancellationToken: cancellationToken
+            )
+        );
+        return listed
+            .Select(l =>
+                wording.Present(
+                    new AuditEntry(
+                        l.Id,
+                        l.Entity,
+                        l.EntityKey,
+                        l.DivisionCode,
+                        l.Action,
+                        l.FromState,
+                        l.ToState,
+                        l.Reason,
+                        l.Actor,
+                        l.ActorRole,
+                        l.At
+                    ),
+                    l.DivisionName
                 )
             )
-        ).AsList();
+            .ToList();
     }
 
     /// <summary>

@@ -54,6 +54,15 @@ public sealed class PortalListTests(SubsidySystem system, PortalFixture portal)
         // The village-year's members: one page of them, and how many in all.
         await township.OpenAsync($"/village-years/{Village}/{SettlementDriver.Year}");
         await township.TextAsync("[data-test=list-total]", "共 2 人");
+
+        // What the run was worked out from, in words: no JSON, no ids, no fingerprint.
+        await township.ClickAsync(".ant-tabs-tab:has-text('测算依据与缴费')");
+        var basis = await township.TextAsync(".ant-tabs-tabpane-active", "补助资金预算", 10_000);
+        var text = await basis!.InnerTextAsync();
+        Assert.Contains("县社保中心导出的本年度缴费明细", text);
+        Assert.Contains($"本村 {SettlementDriver.Year} 年度方案（第 ", text);
+        Assert.DoesNotContain("{", text);
+        Assert.DoesNotMatch("[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}", text);
         await township.Context.CloseAsync();
     }
 }

@@ -30,8 +30,13 @@ public sealed class PortalStatementAndAssessmentTests(SubsidySystem system, Port
         await _settlement.CalculatedAsync(
             village,
             "门户告知村",
-            [(7_600_001, ""), (7_600_002, "")],
-            [Row(7_600_001, village, Year, 500), Row(7_600_002, village, Year, 1000)]
+            [(7_600_001, ""), (7_600_002, ""), (7_600_003, "")],
+            [
+                Row(7_600_001, village, Year, 500),
+                Row(7_600_002, village, Year, 1000),
+                Row(7_600_003, village, Year, 300),
+                Row(7_600_003, village, Year, 3000, type: "一次性补缴"),
+            ]
         );
         var api = await _settlement.Registry.Clerk(village);
         var statement = await RegistryDriver.ReadAsync(
@@ -72,8 +77,10 @@ public sealed class PortalStatementAndAssessmentTests(SubsidySystem system, Port
             ).Select(Number)
         );
         Assert.Equal(
-            statement["currentSubsidy"]!.GetValue<decimal>(),
-            Number(await clerk.TextContentAsync(".ant-drawer-open [data-test=statement-subsidy]"))
+            "本年按 500 元档缴费，集体补助 "
+                + statement["currentSubsidy"]!.GetValue<decimal>().ToString("N2")
+                + " 元。",
+            await clerk.TextContentAsync(".ant-drawer-open [data-test=statement-this-year]")
         );
         Assert.Equal(
             statement["creditedTotal"]!.GetValue<decimal>(),
@@ -97,6 +104,21 @@ public sealed class PortalStatementAndAssessmentTests(SubsidySystem system, Port
         Assert.Contains(IdNumber.Mask(Id(7_600_001)), text);
         Assert.DoesNotContain(Id(7_600_001), text);
         Assert.DoesNotContain("测试7600002", text);
+
+        // A back-payer paid, only not at a tier of the scheme: the drawer says what was paid.
+        await clerk.Keyboard.PressAsync("Escape");
+        await clerk
+            .Locator(
+                ".t-results tbody tr.ant-table-row",
+                new PageLocatorOptions { HasText = "测试7600003" }
+            )
+            .Locator("text=详情")
+            .ClickAsync();
+        await clerk.TextAsync(
+            ".ant-drawer-open [data-test=statement-this-year]",
+            "本年个人缴费 300.00 元，不享受集体补助（一次性补缴人员）。",
+            10_000
+        );
         await clerk.Context.CloseAsync();
     }
 
@@ -109,6 +131,12 @@ public sealed class PortalStatementAndAssessmentTests(SubsidySystem system, Port
         await county.ReadyAsync();
         await county.FillAsync("#a-year", Year.ToString(CultureInfo.InvariantCulture));
         await county.ClickAsync(".t-issue-assessment");
+        await county.TextAsync(".ant-message", "考核表已生成，可下载");
+        // What the message says is there: the links come with it, not once it has closed (~3 s).
+        await county.WaitForSelectorAsync(
+            "[data-test=download-assessment-pdf]",
+            new PageWaitForSelectorOptions { Timeout = 1_500 }
+        );
         await county.WaitForSelectorAsync(
             ".t-assessment tbody tr.ant-table-row",
             new PageWaitForSelectorOptions { Timeout = 60_000 }

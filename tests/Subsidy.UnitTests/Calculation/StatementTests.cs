@@ -179,6 +179,28 @@ public class StatementTests
     }
 
     [Fact]
+    public void This_year_reads_as_what_the_resident_paid_and_why_it_brings_no_subsidy_when_excluded()
+    {
+        Assert.Equal(
+            "本年个人缴费 300.00 元，不享受集体补助（一次性补缴人员）。",
+            StatementRules.ThisYear(
+                Inputs(chosen: null, exclusion: ExclusionReason.LumpSumBackPayment) with
+                {
+                    OwnPayment = 300m,
+                }
+            )
+        );
+        Assert.Equal(
+            "本年未缴费，不享受集体补助（本年度未缴费）。",
+            StatementRules.ThisYear(Inputs(chosen: null, exclusion: ExclusionReason.NoContribution))
+        );
+        Assert.Equal(
+            "本年按 500 元档缴费，集体补助 100.00 元（含低保对象托底补助）。",
+            StatementRules.ThisYear(Inputs(SpecialGroup.Dibao) with { OwnPayment = 500m })
+        );
+    }
+
+    [Fact]
     public void The_printed_statement_names_the_resident_masks_the_id_number_and_prints_the_formula()
     {
         var statement = StatementRules.Compose(
