@@ -674,7 +674,7 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
             .ToList();
         Assert.EndsWith("文书村城乡居民基本养老保险集体补助花名册", rows[0]["A"]!.ToString());
         Assert.Contains(rows, r =>
-            Id(715001).Equals(r["C"]) && "低保对象".Equals(r["D"]) && "300.00".Equals(r["G"])
+            Id(715001).Equals(r["C"]) && "低保对象".Equals(r["D"]) && 300d.Equals(r["G"])
         );
         Assert.Contains(rows, r =>
             r["A"] is string a && a.Contains("陆佰元整", StringComparison.Ordinal)

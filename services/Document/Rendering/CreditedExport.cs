@@ -55,19 +55,55 @@ public static class CreditedExport
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
     }
 
+    /// <summary>
+    /// The workbook's cells: the year and the amount as numbers, the date as a date (the import,
+    /// this system's and the business system's, reads either); codes and ID numbers as text.
+    /// </summary>
+    private static IEnumerable<object?[]> Values(VillageYearData data) =>
+        data.Recipients.Select(l =>
+            new object?[]
+            {
+                l.Name,
+                l.IdNumber,
+                data.VillageCode,
+                data.Year,
+                "集体补助",
+                "正常缴费",
+                null,
+                l.Subsidy,
+                data.IssuedOn.ToDateTime(TimeOnly.MinValue),
+                null,
+                "未领取",
+            }
+        );
+
+    private static readonly Dictionary<string, string> Formats = new()
+    {
+        ["缴费年度"] = "0",
+        ["缴费金额"] = "0.00",
+        ["到账日期"] = "yyyy-mm-dd",
+    };
+
     public static byte[] Xlsx(VillageYearData data)
     {
-        var rows = Rows(data)
+        var rows = Values(data)
             .Select(cells =>
                 Columns
                     .Select((column, i) => (column, cells[i]))
-                    .ToDictionary(c => c.column, c => (object)c.Item2)
+                    .ToDictionary(c => c.column, c => c.Item2)
             )
             .ToList();
         if (rows.Count == 0)
-            rows.Add(Columns.ToDictionary(c => c, _ => (object)""));
+            rows.Add(Columns.ToDictionary(c => c, _ => (object?)null));
+        var configuration = DeterministicFiles.Workbook;
+        configuration.DynamicColumns = Formats
+            .Select(f => new MiniExcelLibs.Attributes.DynamicExcelColumn(f.Key)
+            {
+                Format = f.Value,
+            })
+            .ToArray();
         using var stream = new MemoryStream();
-        stream.SaveAs(rows, configuration: DeterministicFiles.Workbook);
+        stream.SaveAs(rows, configuration: configuration);
         return DeterministicFiles.Zip(stream.ToArray(), data.IssuedOn);
     }
 }

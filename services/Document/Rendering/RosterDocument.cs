@@ -45,30 +45,64 @@ public static class RosterDocument
     private const string Signatures =
         "制表人：　　　　　　审核人：　　　　　　（盖章）　　　　　　日期：";
 
+    /// <summary>The workbook's body: numbers as numbers (a spreadsheet sums them), the ID number
+    /// as text.</summary>
+    private static IEnumerable<object?[]> Values(VillageYearData data) =>
+        data.Recipients.Select(
+            (l, i) =>
+                new object?[]
+                {
+                    i + 1,
+                    l.Name,
+                    l.IdNumber,
+                    VillageYearData.Identity(l.SpecialGroup),
+                    l.Tier,
+                    l.OwnContribution,
+                    l.Subsidy,
+                    l.Note,
+                }
+        );
+
+    /// <summary>The numeric columns' Excel number formats.</summary>
+    private static readonly Dictionary<string, string> Formats = new()
+    {
+        ["A"] = "0",
+        ["E"] = "#,##0",
+        ["F"] = "#,##0.00",
+        ["G"] = "#,##0.00",
+    };
+
     public static byte[] Xlsx(VillageYearData data)
     {
-        var rows = new List<Dictionary<string, object>>
+        var rows = new List<Dictionary<string, object?>>
         {
             Row(Title(data)),
             Row($"单位：{data.Organisation}", $"年度：{data.Year}"),
             Row(Columns),
         };
-        rows.AddRange(Body(data).Select(cells => Row(cells)));
+        rows.AddRange(Values(data).Select(Row));
         rows.Add(Row(TotalText(data)));
         rows.Add(
             Row(Signatures + data.IssuedOn.ToString("yyyy年M月d日", CultureInfo.InvariantCulture))
         );
+        var configuration = DeterministicFiles.Workbook;
+        configuration.DynamicColumns = Formats
+            .Select(f => new MiniExcelLibs.Attributes.DynamicExcelColumn(f.Key)
+            {
+                Format = f.Value,
+            })
+            .ToArray();
         using var stream = new MemoryStream();
-        stream.SaveAs(rows, printHeader: false, configuration: DeterministicFiles.Workbook);
+        stream.SaveAs(rows, printHeader: false, configuration: configuration);
         return DeterministicFiles.Zip(stream.ToArray(), data.IssuedOn);
     }
 
-    private static Dictionary<string, object> Row(params string[] cells) =>
+    private static Dictionary<string, object?> Row(params object?[] cells) =>
         Enumerable
             .Range(0, Columns.Length)
             .ToDictionary(
                 i => ((char)('A' + i)).ToString(),
-                i => (object)(i < cells.Length ? cells[i] : "")
+                i => i < cells.Length ? cells[i] : null
             );
 
     public static byte[] Pdf(VillageYearData data)

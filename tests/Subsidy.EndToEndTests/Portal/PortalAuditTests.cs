@@ -10,7 +10,7 @@ public sealed class PortalAuditTests(SubsidySystem system, PortalFixture portal)
     : IClassFixture<PortalFixture>,
         IAsyncLifetime
 {
-    private const string Village = "360222206402";
+    private const string Village = "360222205402";
     private readonly SettlementDriver _settlement = new(system);
 
     public Task InitializeAsync() => portal.StartAsync(system);

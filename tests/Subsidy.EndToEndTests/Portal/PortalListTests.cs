@@ -9,6 +9,7 @@ public sealed class PortalListTests(SubsidySystem system, PortalFixture portal)
     : IClassFixture<PortalFixture>,
         IAsyncLifetime
 {
+    // 勒功乡 (360222206) is this class's alone: it counts the township's village-years.
     private const string Village = "360222206401";
     private readonly SettlementDriver _settlement = new(system);
 

@@ -9,7 +9,7 @@ public sealed class PortalPhoneTests(SubsidySystem system, PortalFixture portal)
     : IClassFixture<PortalFixture>,
         IAsyncLifetime
 {
-    private const string Village = "360222206403";
+    private const string Village = "360222205403";
     private const int Width = 375;
     private readonly SettlementDriver _settlement = new(system);
 

@@ -85,9 +85,10 @@ public class DocumentRenderingTests
             RosterDocument.Columns,
             rows[2].Values.Select(v => v?.ToString() ?? "").ToArray()
         );
+        // Numbers as numbers (a spreadsheet sums them), the ID number as text.
         Assert.Equal(
-            ["1", "张小三", Dibao, "低保对象", "500", "500.00", "300.00", ""],
-            rows[3].Values.Select(v => v?.ToString() ?? "").ToArray()
+            new object?[] { 1d, "张小三", Dibao, "低保对象", 500d, 500d, 300d, null },
+            rows[3].Values.ToArray()
         );
         Assert.Equal("异议采纳调整", rows[4]["H"]);
         Assert.Equal(
@@ -194,13 +195,22 @@ public class DocumentRenderingTests
         Assert.Contains("请于 2026年12月2日 前缴清", text);
     }
 
-    [Fact]
-    public void The_credited_export_is_read_back_by_the_import_as_collective_subsidy_records()
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("xlsx")]
+    public void The_credited_export_is_read_back_by_the_import_as_collective_subsidy_records(
+        string format
+    )
     {
-        var csv = CreditedExport.Csv(Settled());
-        var rows = global::ContributionImport
-            .Reading.TabularReader.ReadCsv(new MemoryStream(csv))
-            .ToList();
+        var rows = (
+            format == "csv"
+                ? global::ContributionImport.Reading.TabularReader.ReadCsv(
+                    new MemoryStream(CreditedExport.Csv(Settled()))
+                )
+                : global::ContributionImport.Reading.TabularReader.ReadXlsx(
+                    new MemoryStream(CreditedExport.Xlsx(Settled()))
+                )
+        ).ToList();
         var map = global::ContributionImport.Parsing.HeaderMap.Detect([rows[0].Cells]).Map!;
         var context = new global::ContributionImport.Parsing.ImportContext(
             2026,
@@ -238,12 +248,20 @@ public class DocumentRenderingTests
             .Cast<IDictionary<string, object?>>()
             .ToList();
         Assert.Equal(CreditedExport.Columns, sheet[0].Keys.ToArray());
+        // Numbers as numbers and the date as a date: a spreadsheet sums and sorts them.
         Assert.Equal(
-            ["李四", "集体补助", "12000.00"],
-            new[] { sheet[1]["姓名"], sheet[1]["缴费项目"], sheet[1]["缴费金额"] }
-                .Select(v => v?.ToString() ?? "")
-                .ToArray()
+            new object?[] { "李四", Plain, "360222106211", 2026d, "集体补助", 12000d },
+            new[]
+            {
+                sheet[1]["姓名"],
+                sheet[1]["公民身份号码"],
+                sheet[1]["行政区划代码"],
+                sheet[1]["缴费年度"],
+                sheet[1]["缴费项目"],
+                sheet[1]["缴费金额"],
+            }
         );
+        Assert.IsType<DateTime>(sheet[1]["到账日期"]);
     }
 
     [Fact]
