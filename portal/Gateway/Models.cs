@@ -183,7 +183,20 @@ public sealed record VillageYearView(
     IReadOnlyList<CategoryTotal>? Totals,
     IReadOnlyList<ResultView>? Results,
     int? ResultCount,
-    IReadOnlyList<WaitingFor>? WaitingFor
+    IReadOnlyList<WaitingFor>? WaitingFor,
+    IReadOnlyList<AllowedStepView>? AllowedSteps
+);
+
+/// <summary>A step the API offers the signed-in user now; refused ones say why.</summary>
+public sealed record AllowedStepView(
+    string Step,
+    string Label,
+    string Path,
+    bool Allowed,
+    string? WhyNot,
+    string? Confirm,
+    string? Asks,
+    bool Danger
 );
 
 public sealed record SettlementStatusView(

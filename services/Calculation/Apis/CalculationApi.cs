@@ -11,6 +11,7 @@ using Subsidy.ServiceData;
 using Subsidy.ServiceData.Divisions;
 using Subsidy.ServiceData.Operations;
 using Subsidy.ServiceDefaults.Auth;
+using Subsidy.ServiceDefaults.Time;
 
 namespace Calculation.Apis;
 
@@ -109,7 +110,8 @@ public sealed record VillageYearView(
     int ResultCount,
     int Page,
     int? PageSize,
-    IReadOnlyList<ResultView> Results
+    IReadOnlyList<ResultView> Results,
+    IReadOnlyList<AllowedStep> AllowedSteps
 );
 
 /// <summary>
@@ -181,6 +183,7 @@ public static class CalculationApi
         HttpContext http,
         NpgsqlDataSource dataSource,
         DivisionReplica divisions,
+        BusinessClock clock,
         CancellationToken cancellationToken
     )
     {
@@ -269,7 +272,16 @@ public static class CalculationApi
                 matching.Count,
                 page,
                 query.PageSize,
-                shown.Select(SettlementStatus.Explained).ToList()
+                shown.Select(SettlementStatus.Explained).ToList(),
+                AllowedSteps.For(
+                    state,
+                    status?.Stale ?? false,
+                    caller,
+                    query.VillageCode,
+                    status?.NoticeEnd,
+                    clock.Today,
+                    status?.OpenObjections ?? 0
+                )
             )
         );
     }

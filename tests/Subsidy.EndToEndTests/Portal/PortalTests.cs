@@ -193,9 +193,10 @@ public sealed class PortalTests(SubsidySystem system, PortalFixture portal)
         await clerk.TextAsync(".t-village-year-state", "村已确认");
         await clerk.ConfirmAsync(".t-step-notice");
         await clerk.TextAsync(".t-village-year-state", "公示中");
-        // Closing before the period is over is refused with the API's reason.
-        await clerk.ConfirmAsync(".t-step-notice-close");
-        await clerk.TextAsync("[data-test=api-message], .ant-alert", "尚未结束");
+        // Closing before the period is over: the API offers the step refused, with its reason,
+        // and the page draws it so.
+        await clerk.TextAsync("[data-test=step-refusal]", "尚未结束");
+        Assert.True(await clerk.IsDisabledAsync(".t-step-notice-close"));
 
         var later = await portal.Browser.SignInAsync(
             role: "village-clerk",
