@@ -398,3 +398,14 @@ public sealed record AccountView(
 /// <summary>The one-time password the administrator hands over; the person replaces it at first
 /// sign-in.</summary>
 public sealed record IssuedPasswordView(AccountView Account, string OneTimePassword);
+
+/// <summary>What a batch of scheme steps did: each scheme done or refused with the reason.</summary>
+public sealed record SchemeBatchResultView(int Done, int Refused, List<SchemeBatchItemView> Items);
+
+public sealed record SchemeBatchItemView(
+    Guid Id,
+    string VillageCode,
+    bool Done,
+    string? StateName,
+    string? Reason
+);

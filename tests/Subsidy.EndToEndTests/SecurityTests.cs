@@ -243,6 +243,28 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_holding_the_targets_scheme_is_refused_whole_to_an_officer_of_another_township()
+    {
+        var stranger = await system.GatewayAsAsync("township-officer", "360222108");
+        using var answer = await stranger.SendAsync(
+            RegistryDriver.Post(
+                "/api/registry/schemes/batch",
+                new { action = "township-approve", ids = new[] { _ids["scheme"] } }
+            )
+        );
+        var body = await answer.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+        Assert.Contains("整批未办理", body);
+        Assert.DoesNotContain(Target, body);
+        NothingLeaks(
+            "officer of another township",
+            new Route("registry", "POST", "/api/registry/schemes/batch", []),
+            answer.StatusCode,
+            body
+        );
+    }
+
+    [Fact]
     public async Task Without_a_token_every_route_but_the_public_documents_answers_401_in_chinese()
     {
         var anonymous = system.App.CreateHttpClient("gateway");

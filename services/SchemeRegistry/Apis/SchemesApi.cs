@@ -40,6 +40,7 @@ public static class SchemesApi
         group.MapPost("/{id:guid}/file", File);
         group.MapPost("/{id:guid}/reject", Reject);
         group.MapPost("/carry-over", CarryOver).RequireRoles(Roles.CountyBureau);
+        group.MapSchemeBatchApi();
         return group;
     }
 
@@ -290,35 +291,34 @@ public static class SchemesApi
     public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Submit(
         Guid id,
         [AsParameters] RegistryCommand command
-    ) => Transition(id, SchemeAction.Submit, null, command);
+    ) => TransitionAsync(id, SchemeAction.Submit, null, command);
 
     public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> ApproveTownship(
         Guid id,
         [AsParameters] RegistryCommand command
-    ) => Transition(id, SchemeAction.ApproveTownship, null, command);
+    ) => TransitionAsync(id, SchemeAction.ApproveTownship, null, command);
 
     public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> ApproveCounty(
         Guid id,
         [AsParameters] RegistryCommand command
-    ) => Transition(id, SchemeAction.ApproveCounty, null, command);
+    ) => TransitionAsync(id, SchemeAction.ApproveCounty, null, command);
 
     public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> File(
         Guid id,
         [AsParameters] RegistryCommand command
-    ) => Transition(id, SchemeAction.File, null, command);
+    ) => TransitionAsync(id, SchemeAction.File, null, command);
 
     public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Reject(
         Guid id,
         RejectSchemeRequest request,
         [AsParameters] RegistryCommand command
-    ) => Transition(id, SchemeAction.Reject, request.Reason, command);
+    ) => TransitionAsync(id, SchemeAction.Reject, request.Reason, command);
 
-    private static async Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Transition(
-        Guid id,
-        SchemeAction action,
-        string? reason,
-        RegistryCommand command
-    )
+    /// <summary>One scheme's step in its own transaction: the single routes and each scheme of a
+    /// batch (<see cref="SchemeBatchApi"/>) go through the same checks.</summary>
+    public static async Task<
+        Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>
+    > TransitionAsync(Guid id, SchemeAction action, string? reason, RegistryCommand command)
     {
         var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();

@@ -183,6 +183,28 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
         )?.ToScheme();
     }
 
+    private const string VillagesOfSql =
+        "SELECT id, village_code FROM schemes WHERE id = ANY(@Ids)";
+
+    /// <summary>The village of each scheme that exists among <paramref name="ids"/>.</summary>
+    public static async Task<Dictionary<Guid, string>> VillagesOfAsync(
+        Npgsql.NpgsqlDataSource dataSource,
+        IReadOnlyList<Guid> ids,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (
+            await connection.QueryAsync<(Guid Id, string VillageCode)>(
+                new CommandDefinition(
+                    VillagesOfSql,
+                    new { Ids = ids.ToArray() },
+                    cancellationToken: cancellationToken
+                )
+            )
+        ).ToDictionary(r => r.Id, r => r.VillageCode);
+    }
+
     public static async Task<Scheme?> FindForUpdateAsync(
         UnitOfWork work,
         Guid id,

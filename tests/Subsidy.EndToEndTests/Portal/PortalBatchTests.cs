@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Subsidy.EndToEndTests.Portal;
+
+/// <summary>Work of one kind is one line of the to-do list, and one action does all of it.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class PortalBatchTests(SubsidySystem system, PortalFixture portal)
+    : IClassFixture<PortalFixture>,
+        IAsyncLifetime
+{
+    private readonly RegistryDriver _registry = new(system);
+
+    public Task InitializeAsync() => portal.StartAsync(system);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_township_officer_approves_all_its_waiting_schemes_from_one_to_do_line()
+    {
+        // 王港乡's schemes are SchemeBatchTests' and this test's; these two villages are this test's.
+        string[] villages = ["360222200311", "360222200312"];
+        var today = SettlementDriver.Today;
+        foreach (var village in villages)
+        {
+            await _registry.ActiveVillageAsync(village, "批量门户村" + village[^1]);
+            var id = await _registry.DraftAsync(village, today.Year, today);
+            await RegistryDriver.ReadAsync(
+                await (await _registry.Clerk(village)).SendAsync(
+                    RegistryDriver.Post($"/api/registry/schemes/{id}/submit", null, today)
+                ),
+                HttpStatusCode.OK
+            );
+        }
+        var officer = await portal.Browser.SignInAsync(
+            role: "township-officer",
+            scope: "360222200"
+        );
+        await officer.ReadyAsync();
+        var line = await officer.TextAsync(".todo-list", "个村的补助方案待审核");
+        Assert.Contains("批量审核", await line!.InnerTextAsync());
+
+        await officer.ClickLinkAsync("a.todo-title[href='/schemes?state=submitted']");
+        await officer.ReadyAsync();
+        await officer.TextAsync(".t-batch", "全部审核通过");
+        await officer.ConfirmAsync(".t-batch");
+        await officer.TextAsync(".ant-message", "已审核通过");
+        foreach (var village in villages)
+        {
+            var scheme = (
+                await (
+                    await _registry.CountyBureau()
+                ).GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>(
+                    $"/api/registry/schemes?division={village}&year={today.Year}"
+                )
+            )![0]!;
+            Assert.Equal("township-approved", RegistryDriver.State(scheme.AsObject()));
+        }
+        await officer.Context.CloseAsync();
+    }
+}
