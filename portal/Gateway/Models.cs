@@ -409,3 +409,17 @@ public sealed record SchemeBatchItemView(
     string? StateName,
     string? Reason
 );
+
+/// <summary>What a batch of settlement steps did: each village-year done or refused with the reason.</summary>
+public sealed record SettlementBatchResultView(
+    int Done,
+    int Refused,
+    List<SettlementBatchItemView> Items
+);
+
+public sealed record SettlementBatchItemView(
+    string VillageCode,
+    bool Done,
+    string? StateName,
+    string? Reason
+);

@@ -265,6 +265,33 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_settlement_batch_holding_the_target_is_refused_whole_to_another_countys_centre()
+    {
+        var stranger = await system.GatewayAsAsync("county-centre", "360281");
+        using var answer = await stranger.SendAsync(
+            RegistryDriver.Post(
+                "/api/calculation/village-years/batch",
+                new
+                {
+                    year = Year,
+                    step = "approval",
+                    villages = new[] { Target },
+                }
+            )
+        );
+        var body = await answer.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+        Assert.Contains("整批未办理", body);
+        Assert.DoesNotContain("公示", body);
+        NothingLeaks(
+            "centre of another county",
+            new Route("calculation", "POST", "/api/calculation/village-years/batch", []),
+            answer.StatusCode,
+            body
+        );
+    }
+
+    [Fact]
     public async Task Without_a_token_every_route_but_the_public_documents_answers_401_in_chinese()
     {
         var anonymous = system.App.CreateHttpClient("gateway");

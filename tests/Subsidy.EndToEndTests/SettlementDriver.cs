@@ -156,9 +156,10 @@ public sealed class SettlementDriver(SubsidySystem system)
             .AsArray()
             .ToDictionary(r => r!["idNumber"]!.GetValue<string>(), r => r!.AsObject());
 
-    /// <summary>A village-year of one member (300 元) taken from calculation to an issued payment
-    /// notice; returns the notice number.</summary>
-    public async Task<string> PaymentNoticeIssuedAsync(string village, string name, int person)
+    /// <summary>A village-year of one member (300 元) taken from calculation to its application,
+    /// which the county centre is to approve. The export is the township's: a later one of the same
+    /// township would make this result stale.</summary>
+    public async Task ApplicationSubmittedAsync(string village, string name, int person)
     {
         await CalculatedAsync(
             village,
@@ -167,11 +168,18 @@ public sealed class SettlementDriver(SubsidySystem system)
             [ContributionFiles.Row(person, village, Year, 1000)]
         );
         var clerk = await Registry.Clerk(village);
-        var centre = await Centre();
         await StepAsync(clerk, village, "confirm", HttpStatusCode.OK);
         await StepAsync(clerk, village, "notice", HttpStatusCode.OK);
         await StepAsync(clerk, village, "notice/close", HttpStatusCode.OK, on: Today.AddDays(7));
         await StepAsync(clerk, village, "application", HttpStatusCode.OK);
+    }
+
+    /// <summary>A village-year of one member (300 元) taken from calculation to an issued payment
+    /// notice; returns the notice number.</summary>
+    public async Task<string> PaymentNoticeIssuedAsync(string village, string name, int person)
+    {
+        await ApplicationSubmittedAsync(village, name, person);
+        var centre = await Centre();
         await StepAsync(centre, village, "approval", HttpStatusCode.OK);
         var issued = await StepAsync(centre, village, "payment-notice", HttpStatusCode.OK);
         return issued["paymentNotice"]!["number"]!.GetValue<string>();

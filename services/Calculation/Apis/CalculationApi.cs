@@ -159,6 +159,7 @@ public static class CalculationApi
         group.MapGet("/village-years/{villageCode}/{year:int}", GetVillageYear);
         group.MapVillageYearListApi();
         group.MapSettlementApi();
+        group.MapSettlementBatchApi();
         group.MapObjectionsApi();
         group.MapReportsApi();
         group.MapAuditApi();

@@ -58,4 +58,20 @@ public sealed class PortalBatchTests(SubsidySystem system, PortalFixture portal)
         }
         await officer.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task The_county_centre_approves_every_submitted_application_from_the_filtered_list()
+    {
+        const string village = "360222200331";
+        var settlement = new SettlementDriver(system);
+        await settlement.ApplicationSubmittedAsync(village, "批量申报村", 2_064_341);
+        var centre = await portal.Browser.SignInAsync(demoUser: "county-centre");
+        await centre.OpenAsync("/village-years?state=application-submitted");
+        await centre.TextAsync(".t-village-years tbody", "批量申报村");
+        await centre.TextAsync(".t-batch", "全部审核通过");
+        await centre.ConfirmAsync(".t-batch");
+        await centre.TextAsync(".ant-message", "已审核通过");
+        await settlement.StateAsync(village, "approved");
+        await centre.Context.CloseAsync();
+    }
 }
