@@ -67,6 +67,24 @@ public sealed class SchemeBatchTests(SubsidySystem system)
         Assert.Contains("草稿", items[draft]!["reason"]!.GetValue<string>());
         Assert.Equal("township-approved", await StateAsync(second));
         Assert.Equal("draft", await StateAsync(draft));
+
+        // The list filters by the state as its answers spell it.
+        var listed = (
+            await township.GetFromJsonAsync<JsonArray>(
+                "/api/registry/schemes?division=360222200&state=township-approved"
+            )
+        )!
+            .Select(s => s!["id"]!.GetValue<string>())
+            .ToList();
+        Assert.Contains(first, listed);
+        Assert.Contains(second, listed);
+        Assert.DoesNotContain(draft, listed);
+        var unknown = await township.GetAsync("/api/registry/schemes?state=bogus");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains(
+            "county-approved（县人社局已批准）",
+            await unknown.Content.ReadAsStringAsync()
+        );
     }
 
     [Fact]

@@ -44,10 +44,14 @@ public static class SchemesApi
         return group;
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<Scheme>>, ProblemHttpResult>> ListSchemes(
+    /// <summary>The schemes of the caller's scope (or a division within it), of a year and in a
+    /// state; the state is given as the answers spell it ("county-approved").</summary>
+    public static async Task<
+        Results<Ok<IReadOnlyList<Scheme>>, ProblemHttpResult, ValidationProblem>
+    > ListSchemes(
         string? division,
         int? year,
-        SchemeState? state,
+        string? state,
         HttpContext http,
         SchemeStore store,
         CancellationToken cancellationToken
@@ -57,7 +61,21 @@ public static class SchemesApi
         var prefix = division ?? caller.Scope;
         if (!caller.Covers(prefix))
             return Problems.OutOfScope(caller, prefix);
-        return TypedResults.Ok(await store.ListAsync(prefix, year, state, cancellationToken));
+        SchemeState? filter = null;
+        if (state is not null)
+        {
+            if (!EnumCodes.TryParse<SchemeState>(state, out var parsed))
+            {
+                return Problems.Invalid([
+                    (
+                        "state",
+                        $"方案状态 {state} 无法识别，可选：{string.Join("、", Enum.GetValues<SchemeState>().Select(s => $"{EnumCodes.Of(s)}（{SchemeWorkflow.StateName(s)}）"))}。"
+                    ),
+                ]);
+            }
+            filter = parsed;
+        }
+        return TypedResults.Ok(await store.ListAsync(prefix, year, filter, cancellationToken));
     }
 
     public static async Task<Results<Ok<Scheme>, ProblemHttpResult>> GetScheme(
