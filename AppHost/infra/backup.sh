@@ -14,6 +14,7 @@ set -euo pipefail
 command=${1:-}; shift || true
 infra=$(cd "$(dirname "$0")" && pwd)
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+source "$infra/server-settings.sh"
 
 as_owner() {
   if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi
@@ -32,14 +33,13 @@ take() {
   local datadir=$1 port=$2 backups=$3 keep=${4:-7}
   local name; name=$(date -u +%Y%m%dT%H%M%SZ)
   mkdir -p "$backups/base" "$backups/wal"; owned "$backups"
-  # postgres.sh keeps the server's socket beside its data directory.
-  as_owner "$bindir/pg_basebackup" -h "$datadir-socket" -p "$port" -U postgres -D "$backups/base/$name" -Fp -X stream \
+  as_owner "$bindir/pg_basebackup" -h "$(socket_dir "$datadir")" -p "$port" -U postgres -D "$backups/base/$name" -Fp -X stream \
     -c fast --manifest-checksums=SHA256 >/dev/null
   as_owner "$bindir/pg_verifybackup" -q "$backups/base/$name"
   # The moment the backup is consistent at: a restore to any later moment can start from it.
   date -u --iso-8601=seconds > "$backups/base/$name.end"
   # Closes the segment in progress, so the archive reaches the backup's end at once.
-  as_owner "$bindir/psql" -h "$datadir-socket" -p "$port" -U postgres -d postgres -qAtc "SELECT pg_switch_wal()" >/dev/null
+  as_owner "$bindir/psql" -h "$(socket_dir "$datadir")" -p "$port" -U postgres -d postgres -qAtc "SELECT pg_switch_wal()" >/dev/null
   echo "基础备份完成 base backup taken: $backups/base/$name"
   prune "$backups" "$keep"
 }
@@ -127,7 +127,6 @@ CONF
 
   # Replays the archive up to the moment on a private socket, archiving the new timeline as the system would,
   # and stops once the server has left recovery: the system then starts on it as on any other day.
-  source "$infra/server-settings.sh"
   local options="-c listen_addresses='' -c unix_socket_directories=$datadir -p 5499"
   options+=" $( { capacity_args; archive_args "$backups/wal"; } | sed -n 's/^-c$//;/./p' | sed "s/^/-c '/;s/$/'/" | tr '\n' ' ')"
   as_owner "$bindir/pg_ctl" -D "$datadir" -o "$options" -l "$datadir/restore.log" -w -t 3600 start >/dev/null

@@ -31,8 +31,7 @@ fi
 
 source "$(dirname "$0")/server-settings.sh"
 mapfile -t capacity < <(capacity_args)
-# The local socket lives beside the data directory, not in it: a base backup would warn about it on every run.
-socketdir="$datadir-socket"
+socketdir=$(socket_dir "$datadir")
 mkdir -p "$socketdir"
 if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$socketdir"; fi
 chmod 700 "$socketdir"

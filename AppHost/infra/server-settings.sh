@@ -13,3 +13,9 @@ archive_args() {
   printf '%s\n' -c wal_level=replica -c archive_mode=on -c archive_timeout=60 \
     -c "archive_command=bash $infra/archive-wal.sh %p %f $archive"
 }
+
+# Where the server's local socket lives: beside its data directory, not in it (a base backup would warn about the
+# socket file on every run).
+socket_dir() {
+  printf '%s-socket' "$1"
+}

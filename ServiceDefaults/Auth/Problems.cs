@@ -53,4 +53,17 @@ public static class Problems
                 .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
             title: "输入有误"
         );
+
+    /// <summary>The Chinese reason a refusal carries: what a batch answers for one object its
+    /// single step refused.</summary>
+    public static string ReasonOf(IResult refusal) =>
+        refusal switch
+        {
+            ProblemHttpResult problem => problem.ProblemDetails.Detail ?? "未能办理。",
+            ValidationProblem invalid => string.Join(
+                "；",
+                invalid.ProblemDetails.Errors.SelectMany(e => e.Value)
+            ),
+            _ => "未能办理。",
+        };
 }

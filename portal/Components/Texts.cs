@@ -178,18 +178,6 @@ public static class Texts
             _ => state,
         };
 
-    public static string AnswerOutcome(string outcome) =>
-        outcome switch
-        {
-            "matched" => "已核对一致",
-            "discrepancy" => "金额不符",
-            "duplicate" => "重复回执",
-            "unknown-notice" => "通知单不存在",
-            "not-awaiting-payment" => "不在待缴费状态",
-            "rejected" => "税务退回",
-            _ => outcome,
-        };
-
     public static string Decision(string? decision) =>
         decision switch
         {

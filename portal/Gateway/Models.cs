@@ -263,7 +263,8 @@ public sealed record TaxBureauAnswerView(
     string? Resolution,
     string? ResolvedBy,
     DateTime? ResolvedAt,
-    bool Open
+    bool Open,
+    string OutcomeName
 );
 
 public sealed record DivisionSummary(

@@ -41,9 +41,12 @@ public sealed record RunView(
     decimal Total,
     int DurationMs,
     DateTime CreatedAt,
-    RunInputsView Inputs,
-    IReadOnlyList<Settlement.BasisItem> Basis
-);
+    RunInputsView Inputs
+)
+{
+    /// <summary>What the run used, in words for people (the 测算依据 tab).</summary>
+    public IReadOnlyList<BasisItem> Basis => RunBasis.Describe(Inputs);
+}
 
 public sealed record ResultView(
     string IdNumber,

@@ -110,23 +110,9 @@ public static class SettlementBatchApi
                 )
             );
             items.Add(
-                answer.Result switch
-                {
-                    Ok<SettlementStatusView> ok => new(village, true, ok.Value!.StateName, null),
-                    ProblemHttpResult problem => new(
-                        village,
-                        false,
-                        null,
-                        problem.ProblemDetails.Detail
-                    ),
-                    ValidationProblem invalid => new(
-                        village,
-                        false,
-                        null,
-                        string.Join("；", invalid.ProblemDetails.Errors.SelectMany(e => e.Value))
-                    ),
-                    _ => new(village, false, null, "未能办理。"),
-                }
+                answer.Result is Ok<SettlementStatusView> ok
+                    ? new(village, true, ok.Value!.StateName, null)
+                    : new(village, false, null, Problems.ReasonOf(answer.Result))
             );
         }
         return TypedResults.Ok(

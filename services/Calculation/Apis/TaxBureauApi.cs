@@ -25,7 +25,11 @@ public sealed record TaxBureauAnswerView(
     string? ResolvedBy,
     DateTime? ResolvedAt,
     bool Open
-);
+)
+{
+    /// <summary>The outcome in Chinese, as the portal shows it.</summary>
+    public string OutcomeName => ReconciliationRules.OutcomeName(Outcome);
+}
 
 public sealed record ResolveAnswerRequest(string? Decision, string? Reason);
 

@@ -28,6 +28,6 @@ public static class CalculationAuditWording
                     (AuditWording.ActionKey("tax-bureau-answer", "dismiss"), "不予确认"),
                 ])
                 .ToDictionary(a => a.Item1, a => a.Item2),
-            ReconciliationRules.Outcomes.ToDictionary(o => o, ReconciliationRules.OutcomeName)
+            ReconciliationRules.OutcomeNames
         );
 }

@@ -48,30 +48,24 @@ public static class ReconciliationRules
             _ => null,
         };
 
-    /// <summary>How a receipt's outcome (and a payment the bureau sent back) reads.</summary>
-    public static string OutcomeName(string outcome) =>
-        outcome switch
-        {
-            "matched" => "已核对一致",
-            "discrepancy" => "金额不符",
-            "duplicate" => "重复回执",
-            "unknown-notice" => "通知单不存在",
-            "not-awaiting-payment" => "不在待缴费状态",
-            "rejected" => "税务退回",
-            "resolved" => "已处理",
-            _ => "其他结果",
-        };
+    /// <summary>How a receipt's outcome (and a payment the bureau sent back, and a resolved
+    /// answer) reads: the tax-bureau answers and their audit entries both say it so.</summary>
+    public static readonly IReadOnlyDictionary<string, string> OutcomeNames = new Dictionary<
+        string,
+        string
+    >
+    {
+        ["matched"] = "已核对一致",
+        ["discrepancy"] = "金额不符",
+        ["duplicate"] = "重复回执",
+        ["unknown-notice"] = "通知单不存在",
+        ["not-awaiting-payment"] = "不在待缴费状态",
+        ["rejected"] = "税务退回",
+        ["resolved"] = "已处理",
+    };
 
-    public static readonly string[] Outcomes =
-    [
-        "matched",
-        "discrepancy",
-        "duplicate",
-        "unknown-notice",
-        "not-awaiting-payment",
-        "rejected",
-        "resolved",
-    ];
+    public static string OutcomeName(string outcome) =>
+        OutcomeNames.GetValueOrDefault(outcome, "其他结果");
 
     /// <summary>
     /// An open answer is one the county must look at: a discrepancy, or a receipt it could not

@@ -83,20 +83,6 @@ public static class SettlementStatus
         return status with { Member = member.Select(Explained).FirstOrDefault() };
     }
 
-    private static RunInputsView Inputs(VillageYearStanding s, int year) =>
-        new(
-            s.RunBatchId,
-            s.RunLumpSumBatches ?? [],
-            s.RunRosterBatchId,
-            s.RunSchemeId,
-            s.RunSchemeVersion,
-            s.RunPolicyRegion,
-            year,
-            s.RunPolicyVersion,
-            s.Budget,
-            s.RunCap
-        );
-
     public static SettlementStatusView Of(string villageCode, int year, VillageYearStanding s) =>
         new(
             villageCode,
@@ -119,8 +105,18 @@ public static class SettlementStatus
                     s.RunTotal!.Value,
                     s.DurationMs!.Value,
                     s.RunCreatedAt!.Value,
-                    Inputs(s, year),
-                    RunBasis.Describe(Inputs(s, year))
+                    new RunInputsView(
+                        s.RunBatchId,
+                        s.RunLumpSumBatches ?? [],
+                        s.RunRosterBatchId,
+                        s.RunSchemeId,
+                        s.RunSchemeVersion,
+                        s.RunPolicyRegion,
+                        year,
+                        s.RunPolicyVersion,
+                        s.Budget,
+                        s.RunCap
+                    )
                 )
                 : null,
             s.NoticeNumber is { } number

@@ -124,13 +124,9 @@ public static class AssessmentDocument
                     .ToDictionary(i => Column(i), i => i < cells.Length ? cells[i] : null)
             )
             .ToList();
-        var configuration = DeterministicFiles.Workbook;
-        configuration.DynamicColumns = Formats
-            .Select(f => new MiniExcelLibs.Attributes.DynamicExcelColumn(Column(f.Key))
-            {
-                Format = f.Value,
-            })
-            .ToArray();
+        var configuration = DeterministicFiles.WorkbookWith(
+            Formats.Select(f => KeyValuePair.Create(Column(f.Key), f.Value))
+        );
         using var stream = new MemoryStream();
         stream.SaveAs(sheet, printHeader: false, configuration: configuration);
         return DeterministicFiles.Zip(stream.ToArray(), asOf);

@@ -95,13 +95,7 @@ public static class CreditedExport
             .ToList();
         if (rows.Count == 0)
             rows.Add(Columns.ToDictionary(c => c, _ => (object?)null));
-        var configuration = DeterministicFiles.Workbook;
-        configuration.DynamicColumns = Formats
-            .Select(f => new MiniExcelLibs.Attributes.DynamicExcelColumn(f.Key)
-            {
-                Format = f.Value,
-            })
-            .ToArray();
+        var configuration = DeterministicFiles.WorkbookWith(Formats);
         using var stream = new MemoryStream();
         stream.SaveAs(rows, configuration: configuration);
         return DeterministicFiles.Zip(stream.ToArray(), data.IssuedOn);

@@ -127,6 +127,23 @@ public static partial class DeterministicFiles
     public static MiniExcelLibs.OpenXml.OpenXmlConfiguration Workbook =>
         new() { BufferSize = 16 * 1024 };
 
+    /// <summary>A workbook whose numeric columns carry Excel number formats, by column key (a
+    /// letter, or a header where the sheet has one): numbers stay numbers a spreadsheet sums, shown
+    /// as the format says.</summary>
+    public static MiniExcelLibs.OpenXml.OpenXmlConfiguration WorkbookWith(
+        IEnumerable<KeyValuePair<string, string>> formats
+    )
+    {
+        var configuration = Workbook;
+        configuration.DynamicColumns = formats
+            .Select(f => new MiniExcelLibs.Attributes.DynamicExcelColumn(f.Key)
+            {
+                Format = f.Value,
+            })
+            .ToArray();
+        return configuration;
+    }
+
     /// <summary>An XLSX is a zip: the entries are copied into a new archive with one fixed
     /// timestamp.</summary>
     public static byte[] Zip(byte[] archive, DateOnly issuedOn)

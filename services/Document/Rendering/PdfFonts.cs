@@ -176,9 +176,11 @@ public sealed class MixedFont(double size)
     public void DrawFitted(XGraphics g, string text, XRect box, double padding = 2)
     {
         var room = box.Width - 2 * padding;
-        if (Width(g, text) <= room)
+        // Most cells fit: their runs are measured once, for the test and for the drawing.
+        var runs = Measured(g, text);
+        if (runs.Sum(r => r.Width) <= room)
         {
-            DrawCentred(g, text, box);
+            DrawCentred(g, runs, box);
             return;
         }
         for (var face = this; face.Size >= 4; face = new MixedFont(face.Size - 0.5))
@@ -238,13 +240,20 @@ public sealed class MixedFont(double size)
         return lines;
     }
 
+    private List<(string Text, XFont Font, double Width)> Measured(XGraphics g, string text) =>
+        Runs(text).Select(r => (r.Text, r.Font, g.MeasureString(r.Text, r.Font).Width)).ToList();
+
     /// <summary>Centred in <paramref name="box"/>; each run is measured once, for the centring and
     /// for placing the next.</summary>
-    public void DrawCentred(XGraphics g, string text, XRect box)
+    public void DrawCentred(XGraphics g, string text, XRect box) =>
+        DrawCentred(g, Measured(g, text), box);
+
+    private void DrawCentred(
+        XGraphics g,
+        List<(string Text, XFont Font, double Width)> runs,
+        XRect box
+    )
     {
-        var runs = Runs(text)
-            .Select(r => (r.Text, r.Font, g.MeasureString(r.Text, r.Font).Width))
-            .ToList();
         var x = box.X + (box.Width - runs.Sum(r => r.Width)) / 2;
         foreach (var (run, font, width) in runs)
         {

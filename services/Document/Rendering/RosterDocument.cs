@@ -85,13 +85,7 @@ public static class RosterDocument
         rows.Add(
             Row(Signatures + data.IssuedOn.ToString("yyyy年M月d日", CultureInfo.InvariantCulture))
         );
-        var configuration = DeterministicFiles.Workbook;
-        configuration.DynamicColumns = Formats
-            .Select(f => new MiniExcelLibs.Attributes.DynamicExcelColumn(f.Key)
-            {
-                Format = f.Value,
-            })
-            .ToArray();
+        var configuration = DeterministicFiles.WorkbookWith(Formats);
         using var stream = new MemoryStream();
         stream.SaveAs(rows, printHeader: false, configuration: configuration);
         return DeterministicFiles.Zip(stream.ToArray(), data.IssuedOn);

@@ -86,21 +86,17 @@ public static class SummaryDocument
                     )
             )
             .ToList();
-        var configuration = DeterministicFiles.Workbook;
-        configuration.DynamicColumns = new[]
-        {
-            ("A", "0"),
-            ("D", "#,##0"),
-            ("E", "#,##0"),
-            ("F", "#,##0.00"),
-            ("G", "#,##0.00"),
-            ("H", "#,##0.00"),
-        }
-            .Select(c => new MiniExcelLibs.Attributes.DynamicExcelColumn(c.Item1)
+        var configuration = DeterministicFiles.WorkbookWith(
+            new Dictionary<string, string>
             {
-                Format = c.Item2,
-            })
-            .ToArray();
+                ["A"] = "0",
+                ["D"] = "#,##0",
+                ["E"] = "#,##0",
+                ["F"] = "#,##0.00",
+                ["G"] = "#,##0.00",
+                ["H"] = "#,##0.00",
+            }
+        );
         using var stream = new MemoryStream();
         stream.SaveAs(sheet, printHeader: false, configuration: configuration);
         return DeterministicFiles.Zip(stream.ToArray(), asOf);

@@ -88,31 +88,9 @@ public static class SchemeBatchApi
         {
             var answer = await SchemesApi.TransitionAsync(id, action, null, command);
             items.Add(
-                answer.Result switch
-                {
-                    Ok<Scheme> ok => new(
-                        id,
-                        villages[id],
-                        true,
-                        SchemeWorkflow.StateName(ok.Value!.State),
-                        null
-                    ),
-                    ProblemHttpResult problem => new(
-                        id,
-                        villages[id],
-                        false,
-                        null,
-                        problem.ProblemDetails.Detail
-                    ),
-                    ValidationProblem invalid => new(
-                        id,
-                        villages[id],
-                        false,
-                        null,
-                        string.Join("；", invalid.ProblemDetails.Errors.SelectMany(e => e.Value))
-                    ),
-                    _ => new(id, villages[id], false, null, "未能办理。"),
-                }
+                answer.Result is Ok<Scheme> ok
+                    ? new(id, villages[id], true, SchemeWorkflow.StateName(ok.Value!.State), null)
+                    : new(id, villages[id], false, null, Problems.ReasonOf(answer.Result))
             );
         }
         return TypedResults.Ok(

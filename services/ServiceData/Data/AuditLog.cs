@@ -3,6 +3,8 @@ using Subsidy.ServiceDefaults.Auth;
 
 namespace Subsidy.ServiceData;
 
+/// <summary>An audit entry as stored, and the name of its division where the service keeps
+/// one.</summary>
 public sealed record AuditEntry(
     long Id,
     string Entity,
@@ -14,7 +16,8 @@ public sealed record AuditEntry(
     string? Reason,
     string Actor,
     string ActorRole,
-    DateTime At
+    DateTime At,
+    string? DivisionName = null
 );
 
 /// <summary>Records a change in the same transaction as the change itself; auditors read it by
@@ -32,24 +35,31 @@ public static class AuditLog
         LIMIT @Limit
         """;
 
-    /// <summary>A division's name from the service's own table; a scope shorter than a division
-    /// code (an account's "360222") is the division it begins.</summary>
-    private const string DivisionNameSql =
-        "(SELECT d.name FROM {0} d WHERE d.code = rpad(a.division_code, 12, '0'))";
+    /// <summary>The tables a service keeps its division names in: the registry's own, the other
+    /// services' replicas.</summary>
+    public static readonly IReadOnlySet<string> DivisionTables = new HashSet<string>
+    {
+        "divisions",
+        "known_divisions",
+    };
 
-    private sealed record Listed(
-        long Id,
-        string Entity,
-        string EntityKey,
-        string DivisionCode,
-        string Action,
-        string? FromState,
-        string? ToState,
-        string? Reason,
-        string Actor,
-        string ActorRole,
-        DateTime At,
-        string? DivisionName
+    // The list's statement for each table, made once: a division's name from the service's own
+    // table, where a scope shorter than a division code (an account's "360222") is the division it
+    // begins.
+    private static readonly Dictionary<string, string> ListSqlByTable = DivisionTables.ToDictionary(
+        table => table,
+        table =>
+            string.Format(
+                System.Globalization.CultureInfo.InvariantCulture,
+                ListSql,
+                $"(SELECT d.name FROM {table} d WHERE d.code = rpad(a.division_code, 12, '0'))"
+            )
+    );
+
+    private static readonly string ListSqlWithoutNames = string.Format(
+        System.Globalization.CultureInfo.InvariantCulture,
+        ListSql,
+        "NULL::text"
     );
 
     public static async Task<IReadOnlyList<AuditEntryView>> ListAsync(
@@ -62,19 +72,9 @@ public static class AuditLog
         CancellationToken cancellationToken
     )
     {
-        var sql = string.Format(
-            System.Globalization.CultureInfo.InvariantCulture,
-            ListSql,
-            wording.DivisionTable is { } table
-                ? string.Format(
-                    System.Globalization.CultureInfo.InvariantCulture,
-                    DivisionNameSql,
-                    table
-                )
-                : "NULL::text"
-        );
+        var sql = wording.DivisionTable is { } table ? ListSqlByTable[table] : ListSqlWithoutNames;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var listed = await connection.QueryAsync<Listed>(
+        var entries = await connection.QueryAsync<AuditEntry>(
             new CommandDefinition(
                 sql,
                 new
@@ -87,26 +87,7 @@ public static class AuditLog
                 cancellationToken: cancellationToken
             )
         );
-        return listed
-            .Select(l =>
-                wording.Present(
-                    new AuditEntry(
-                        l.Id,
-                        l.Entity,
-                        l.EntityKey,
-                        l.DivisionCode,
-                        l.Action,
-                        l.FromState,
-                        l.ToState,
-                        l.Reason,
-                        l.Actor,
-                        l.ActorRole,
-                        l.At
-                    ),
-                    l.DivisionName
-                )
-            )
-            .ToList();
+        return entries.Select(wording.Present).ToList();
     }
 
     /// <summary>

@@ -41,7 +41,7 @@ public sealed partial class AuditWording(
     /// <summary>The table holding this service's division names ("divisions" in the registry,
     /// "known_divisions" in its replicas), or null where the service keeps none.</summary>
     public string? DivisionTable { get; } =
-        divisionTable is null or "divisions" or "known_divisions"
+        divisionTable is null || AuditLog.DivisionTables.Contains(divisionTable)
             ? divisionTable
             : throw new ArgumentException("Unknown division table.", nameof(divisionTable));
 
@@ -58,9 +58,9 @@ public sealed partial class AuditWording(
 
     public static string ActionKey(string entity, string action) => $"{entity}/{action}";
 
-    public AuditEntryView Present(AuditEntry e, string? divisionName)
+    public AuditEntryView Present(AuditEntry e)
     {
-        var division = divisionName ?? e.DivisionCode;
+        var division = e.DivisionName ?? e.DivisionCode;
         var entityName = entities.GetValueOrDefault(e.Entity)
             ?? SharedEntities.GetValueOrDefault(e.Entity)
             ?? "其他对象";

@@ -48,8 +48,10 @@ public class AuditWordingTests
                     "approve",
                     "已提交申报表",
                     "县社保中心已审核"
-                ),
-                "礼芳村"
+                ) with
+                {
+                    DivisionName = "礼芳村",
+                }
             );
         Assert.Equal(
             ("村年度", "礼芳村 2026年度", "礼芳村", "审核通过", "已提交申报表", "县社保中心已审核"),
@@ -75,8 +77,10 @@ public class AuditWordingTests
                     "01a24e4e-7ca2-7cc2-bfd4-ff979f8f43e4",
                     "360222205233",
                     "approve-township"
-                ),
-                "礼芳村"
+                ) with
+                {
+                    DivisionName = "礼芳村",
+                }
             );
         Assert.Equal(
             ("集体补助方案", "礼芳村", "乡镇审核通过"),
@@ -89,9 +93,7 @@ public class AuditWordingTests
     {
         var registry = RegistryAuditWording.Create();
         var recorded = Enum.GetValues<SchemeAction>()
-            .Select(a =>
-                registry.Present(Entry("scheme", "x", "360222205233", EnumCodes.Of(a)), null)
-            )
+            .Select(a => registry.Present(Entry("scheme", "x", "360222205233", EnumCodes.Of(a))))
             .Concat(
                 Enum.GetValues<PilotAction>()
                     .Select(a =>
@@ -101,8 +103,7 @@ public class AuditWordingTests
                                 "360222205233",
                                 "360222205233",
                                 a.ToString().ToLowerInvariant()
-                            ),
-                            null
+                            )
                         )
                     )
             )
@@ -117,8 +118,7 @@ public class AuditWordingTests
                                     "360222205233/2026",
                                     "360222205233",
                                     EnumCodes.Of(s)
-                                ),
-                                null
+                                )
                             )
                     )
             )
@@ -126,7 +126,7 @@ public class AuditWordingTests
                 new[] { "create", "disable", "password-reset", "client-secret" }.Select(a =>
                     AccountAuditWording
                         .Create()
-                        .Present(Entry(AccountChanges.Entity, "fl-clerk", "360222", a), null)
+                        .Present(Entry(AccountChanges.Entity, "fl-clerk", "360222", a))
                 )
             )
             .ToList();
@@ -141,7 +141,7 @@ public class AuditWordingTests
     {
         var view = AuditWording
             .ForReplica()
-            .Present(Entry("something-new", "abc", "360222", "do-it", "open", "resolved"), null);
+            .Present(Entry("something-new", "abc", "360222", "do-it", "open", "resolved"));
         Assert.Equal(
             ("其他对象", "其他操作", "其他状态", "360222"),
             (view.EntityName, view.ActionName, view.FromStateName, view.DivisionName)
@@ -154,8 +154,10 @@ public class AuditWordingTests
         var answer = CalculationAuditWording
             .Create()
             .Present(
-                Entry("tax-bureau-answer", "17", "360222", "accept", "discrepancy", "resolved"),
-                "浮梁县"
+                Entry("tax-bureau-answer", "17", "360222", "accept", "discrepancy", "resolved") with
+                {
+                    DivisionName = "浮梁县",
+                }
             );
         Assert.Equal(
             ("税务回执", "第 17 号", "按实缴金额确认缴费", "金额不符", "已处理"),
@@ -177,8 +179,10 @@ public class AuditWordingTests
                     "重新投递",
                     "待处理",
                     "已重新投递"
-                ),
-                "景德镇市"
+                ) with
+                {
+                    DivisionName = "景德镇市",
+                }
             );
         Assert.Equal(
             ("死信消息", "第 42 号", "重新投递"),
