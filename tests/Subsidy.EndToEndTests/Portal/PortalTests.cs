@@ -68,7 +68,16 @@ public sealed class PortalTests(SubsidySystem system, PortalFixture portal)
         await clerk.ClickAsync(".t-save");
         await clerk.WaitForURLAsync("**/schemes/*-*");
         await clerk.ReadyAsync();
-        Assert.Equal(0, await clerk.Locator("[data-field]").CountAsync());
+        // The refused field's message goes once the corrected draft is saved (the page may still be
+        // drawing the saved draft when its address changes).
+        await clerk.WaitForSelectorAsync(
+            "[data-field]",
+            new PageWaitForSelectorOptions
+            {
+                State = WaitForSelectorState.Detached,
+                Timeout = 10_000,
+            }
+        );
         await clerk.ConfirmAsync(".t-submit");
         await clerk.TextAsync(".t-scheme-state", "已提交待乡镇审核");
         var schemeId = clerk.Url.Split('/')[^1];
