@@ -6,6 +6,10 @@ set -euo pipefail
 # Usage: ./run.sh                 — Development: start the system with reference data and the demo accounts (.local)
 #        ./run.sh demo            — Development: start it and run a county-year of 浮梁县 through it (the main job)
 #        ./run.sh --production    — Production: no development shortcuts, services supervised, data in .local/production
+#        ./run.sh --ha, ./run.sh demo --ha
+#                                 — the same on the highly available topology of a city (docs/operations/high-availability.md):
+#                                   three RabbitMQ nodes, PostgreSQL with a synchronous standby and automatic failover
+#                                   (pg_auto_failover), two instances of every service; data in .local/ha (.local/demo)
 #        ./run.sh backup [take|verify|list]
 #                                 — the production start's backups (on by default there): a base backup now (the
 #                                   default), every backup and the WAL archive checked, or what is kept
@@ -61,6 +65,16 @@ fi
 bash scripts/setup.sh
 dotnet build Subsidy.sln -c $configuration -v quiet -nologo
 
+# --ha, anywhere among the arguments: the highly available topology.
+ha=
+args=()
+for arg in "$@"; do
+  if [ "$arg" = "--ha" ]; then ha=1; else args+=("$arg"); fi
+done
+set -- "${args[@]+"${args[@]}"}"
+topology=()
+[ -n "$ha" ] && topology=(--Infrastructure:Topology=ha)
+
 if [ "${1:-}" = "--production" ]; then
   shift
   mkdir -p .local/production
@@ -75,7 +89,10 @@ fi
 if [ "${1:-}" != "demo" ]; then
   mkdir -p .local
   dotnet run --project tests/Subsidy.Demo -c $configuration --no-build -- accounts "$PWD/.local/demo-accounts.json" --print
-  exec dotnet run --project AppHost -c $configuration --launch-profile http --no-build -- --Identity:DemoAccountsFile="$PWD/.local/demo-accounts.json" "$@"
+  data=()
+  [ -n "$ha" ] && data=(--Infrastructure:DataDirectory="$PWD/.local/ha")
+  exec dotnet run --project AppHost -c $configuration --launch-profile http --no-build -- --Identity:DemoAccountsFile="$PWD/.local/demo-accounts.json" \
+    "${topology[@]+"${topology[@]}"}" "${data[@]+"${data[@]}"}" "$@"
 fi
 
 # ./run.sh demo — the main job: start the system, then drive a realistic county-year of 浮梁县 through the
@@ -88,7 +105,7 @@ mkdir -p .local/demo
 accounts="$PWD/.local/demo/accounts.json"
 dotnet run --project tests/Subsidy.Demo -c $configuration --no-build -- accounts "$accounts"
 dotnet run --project AppHost -c $configuration --launch-profile http --no-build -- --Infrastructure:DataDirectory="$PWD/.local/demo" \
-  --Identity:DemoAccountsFile="$accounts" --TaxBureau:DelaySeconds=0.2 "$@" &
+  --Identity:DemoAccountsFile="$accounts" --TaxBureau:DelaySeconds=0.2 "${topology[@]+"${topology[@]}"}" "$@" &
 apphost=$!
 trap 'kill $apphost 2>/dev/null; wait $apphost 2>/dev/null' INT TERM
 echo "等待系统启动 · waiting for the gateway on http://localhost:5080 …"

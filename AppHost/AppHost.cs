@@ -37,9 +37,12 @@ var auth = new AuthSettings(
         ? authority
         : publicUrl,
     // Services read the identity service's discovery document and keys from it directly, not
-    // through the gateway.
+    // through the gateway; with two identity instances (HA) through the gateway, which reaches
+    // whichever is alive.
     MetadataAddress: builder.Configuration["Auth:Authority"] is { Length: > 0 }
-        ? builder.Configuration["Auth:MetadataAddress"]
+            ? builder.Configuration["Auth:MetadataAddress"]
+        : HighAvailability.Requested(builder.Configuration)
+            ? $"http://localhost:{gatewayPort}/.well-known/openid-configuration"
         : $"http://localhost:{identityPort}/.well-known/openid-configuration",
     DevSigningKey: devSigningKey
 );
@@ -84,17 +87,32 @@ IResourceBuilder<ProjectResource> Scraped(
     return project;
 }
 
-IResourceBuilder<ProjectResource> Service<TProject>(string name, int? port = null)
-    where TProject : IProjectMetadata, new()
-{
-    var listening = port ?? InfrastructureExtensions.FreePort();
-    var service = Sampled(builder.AddProject<TProject>(name, launchProfileName: null))
-        .WithHttpEndpoint(port: listening, isProxied: false)
-        .WithHttpHealthCheck("/health")
-        .WithInfrastructure(infrastructure)
-        .WithAuth(builder, auth);
-    return Scraped(service, name, listening);
-}
+// Each service runs once, or twice in the HA topology (the second instance named "{name}-2"): the
+// gateway balances each route over the healthy instances and whatever calls a service knows them
+// all.
+var instancesPerService = HighAvailability.InstancesPerService(builder.Configuration);
+ServiceInstances Service<TProject>(string name, int? port = null, int? instances = null)
+    where TProject : IProjectMetadata, new() =>
+    new(
+        name,
+        Enumerable
+            .Range(1, instances ?? instancesPerService)
+            .Select(i =>
+            {
+                var instance = i == 1 ? name : $"{name}-{i}";
+                var listening =
+                    i == 1 && port is not null ? port.Value : InfrastructureExtensions.FreePort();
+                var service = Sampled(
+                        builder.AddProject<TProject>(instance, launchProfileName: null)
+                    )
+                    .WithHttpEndpoint(port: listening, isProxied: false)
+                    .WithHttpHealthCheck("/health")
+                    .WithInfrastructure(infrastructure)
+                    .WithAuth(builder, auth);
+                return Scraped(service, name, listening);
+            })
+            .ToList()
+    );
 
 // Accounts, sign-in and tokens (docs/design/08-access-and-roles.md). Identity:DemoAccountsFile (the
 // demo's accounts, Development and Testing only) and Identity:PortalRedirectUris (the portal's
@@ -147,7 +165,8 @@ if (
     )
 )
 {
-    Service<Projects.TaxBureauSimulator>("tax-bureau-simulator")
+    // One instance: it stands for another system, not for part of this one.
+    Service<Projects.TaxBureauSimulator>("tax-bureau-simulator", instances: 1)
         .WithEnvironment(
             "TaxBureau__DelaySeconds",
             builder.Configuration["TaxBureau:DelaySeconds"] ?? "1"
@@ -158,20 +177,38 @@ if (
 // gateway, with the signed-in user's token. People sign in at the identity service (authorization
 // code + PKCE, its public client "portal"); only the automated tests (Testing) pick a development
 // user instead, as they mint tokens.
-var portalPort = InfrastructureExtensions.FreePort();
-var portal = Sampled(builder.AddProject<Projects.Portal>("portal", launchProfileName: null))
-    .WithHttpEndpoint(port: portalPort, isProxied: false)
-    .WithHttpHealthCheck("/health")
-    .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
-    .WithEnvironment("Portal__ClientId", builder.Configuration["Portal:ClientId"] ?? "portal")
-    .WithEnvironment(
-        "Portal__Scopes",
-        builder.Configuration["Portal:Scopes"] ?? "openid profile offline_access"
-    );
-if (!testing)
-    portal.WithEnvironment("Auth__Authority", auth.Authority);
-if (builder.Configuration["Portal:ClientSecret"] is { Length: > 0 } secret)
-    portal.WithEnvironment("Portal__ClientSecret", secret);
+var portal = new ServiceInstances(
+    "portal",
+    Enumerable
+        .Range(1, instancesPerService)
+        .Select(i =>
+        {
+            var listening = InfrastructureExtensions.FreePort();
+            var instance = Sampled(
+                    builder.AddProject<Projects.Portal>(
+                        i == 1 ? "portal" : $"portal-{i}",
+                        launchProfileName: null
+                    )
+                )
+                .WithHttpEndpoint(port: listening, isProxied: false)
+                .WithHttpHealthCheck("/health")
+                .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+                .WithEnvironment(
+                    "Portal__ClientId",
+                    builder.Configuration["Portal:ClientId"] ?? "portal"
+                )
+                .WithEnvironment(
+                    "Portal__Scopes",
+                    builder.Configuration["Portal:Scopes"] ?? "openid profile offline_access"
+                );
+            if (!testing)
+                instance.WithEnvironment("Auth__Authority", auth.Authority);
+            if (builder.Configuration["Portal:ClientSecret"] is { Length: > 0 } secret)
+                instance.WithEnvironment("Portal__ClientSecret", secret);
+            return Scraped(instance, "portal", listening);
+        })
+        .ToList()
+);
 
 var gateway = Sampled(builder.AddProject<Projects.Gateway>("gateway", launchProfileName: null))
     .WithHttpEndpoint(port: gatewayPort, isProxied: false)
@@ -198,22 +235,13 @@ var gateway = Sampled(builder.AddProject<Projects.Gateway>("gateway", launchProf
         builder.Configuration["Gateway:InstanceId"] is { Length: > 0 } instance
             ? instance
             : Guid.NewGuid().ToString("N")
-    )
-    .WithReference(identity)
-    .WaitFor(identity)
-    .WithReference(registry)
-    .WaitFor(registry)
-    .WithReference(imports)
-    .WaitFor(imports)
-    .WithReference(calculation)
-    .WaitFor(calculation)
-    .WithReference(documents)
-    .WaitFor(documents)
-    .WithReference(portal);
+    );
+foreach (var service in new[] { identity, registry, imports, calculation, documents })
+    service.ReferencedBy(gateway, waitFor: true);
+portal.ReferencedBy(gateway, waitFor: false);
 foreach (var target in infrastructure.WaitTargets)
     gateway.WaitFor(target);
-portal.WithReference(gateway);
-Scraped(portal, "portal", portalPort);
+portal.Each(instance => instance.WithReference(gateway));
 Scraped(gateway, "gateway", gatewayPort);
 if (monitored)
     builder.AddPrometheus(infrastructure, scrapeTargets);

@@ -108,10 +108,12 @@ public static class InfrastructureExtensions
             ? Path.GetFullPath(configured)
             : Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".local"));
         var scripts = Path.Combine(builder.AppHostDirectory, "infra");
+        const string password = "subsidy-local";
+        if (HighAvailability.Requested(builder.Configuration))
+            return HighAvailability.AddLocalCluster(builder, dataDirectory, scripts, password);
         var postgresPort = PortOrFree(builder.Configuration, "Infrastructure:PostgresPort");
         var rabbitPort = PortOrFree(builder.Configuration, "Infrastructure:RabbitMqPort");
         var rabbitDistributionPort = FreePort();
-        const string password = "subsidy-local";
 
         var postgresConnection =
             $"Host=127.0.0.1;Port={postgresPort};Username=postgres;Password={password}";
@@ -180,7 +182,7 @@ public static class InfrastructureExtensions
         );
     }
 
-    private static async Task<HealthCheckResult> PostgresAnswers(
+    internal static async Task<HealthCheckResult> PostgresAnswers(
         string connectionString,
         CancellationToken cancellationToken
     )
@@ -199,7 +201,7 @@ public static class InfrastructureExtensions
         }
     }
 
-    private static async Task<HealthCheckResult> TcpAnswers(
+    internal static async Task<HealthCheckResult> TcpAnswers(
         int port,
         CancellationToken cancellationToken
     )

@@ -39,7 +39,7 @@ public sealed class Supervisor(
     {
         await foreach (var change in notifications.WatchAsync(stoppingToken))
         {
-            if (change.Resource is not ProjectResource)
+            if (!IsSupervised(change.Resource))
                 continue;
             var state = change.Snapshot.State?.Text;
             var previous = _states.GetValueOrDefault(change.ResourceId);
@@ -60,6 +60,11 @@ public sealed class Supervisor(
             }
         }
     }
+
+    /// <summary>Every service, and the engines that stand for machines of a city's cluster (./run.sh
+    /// --ha): a PostgreSQL node or RabbitMQ node that was killed comes back and rejoins.</summary>
+    public static bool IsSupervised(IResource resource) =>
+        resource is ProjectResource || resource.Annotations.OfType<SupervisedAnnotation>().Any();
 
     /// <summary>Running, then gone without "Stopping" in between.</summary>
     public static bool UnexpectedExit(string? previous, string? state) =>
@@ -83,6 +88,12 @@ public sealed class Supervisor(
             attempt = recent.Count;
         }
         var delay = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt - 1)));
+        if (
+            resource.Annotations.OfType<SupervisedAnnotation>().FirstOrDefault()
+                is { RestartAfter: { } least }
+            && least > delay
+        )
+            delay = least;
         logger.LogWarning(
             "服务 {Service} 意外退出（退出码 {ExitCode}），{Delay} 秒后重启（5 分钟内第 {Attempt} 次）。Service {Service} exited unexpectedly; restarting.",
             resource.Name,
@@ -152,8 +163,18 @@ public sealed class Supervisor(
     }
 }
 
+/// <summary>Marks a resource other than a service for the supervisor to restart, not sooner than
+/// <paramref name="RestartAfter"/>.</summary>
+public sealed record SupervisedAnnotation(TimeSpan? RestartAfter = null) : IResourceAnnotation;
+
 public static class SupervisorExtensions
 {
+    public static IResourceBuilder<T> Supervised<T>(
+        this IResourceBuilder<T> resource,
+        TimeSpan? restartAfter = null
+    )
+        where T : IResource => resource.WithAnnotation(new SupervisedAnnotation(restartAfter));
+
     public static IDistributedApplicationBuilder AddSupervisor(
         this IDistributedApplicationBuilder builder
     )

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Gateway.Proxy;
 using MassTransit;
 using Subsidy.ServiceDefaults.Auth;
+using Subsidy.ServiceDefaults.Messaging;
 
 namespace Gateway;
 
@@ -32,7 +33,7 @@ internal static class GatewayServices
                 bus.UsingRabbitMq(
                     (context, rabbit) =>
                     {
-                        rabbit.Host(new Uri(broker));
+                        BrokerAddress.Parse(broker).ConfigureHost(rabbit);
                         rabbit.ConfigureEndpoints(context);
                     }
                 );

@@ -35,6 +35,8 @@ public sealed partial class ErrorResponses(
         if (status >= 500)
             LogFailed(logger, http.Request.Method, http.Request.Path, exception);
         http.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+            http.Response.Headers.RetryAfter = "5";
         return await problems.TryWriteAsync(
             new ProblemDetailsContext
             {
@@ -89,6 +91,12 @@ public sealed partial class ErrorResponses(
             {
                 SqlState: "22001" or "22003" or "22007" or "22008" or "22P02"
             } => (400, "输入有误", "请求中的某个值超出了允许的范围或格式。"),
+            // A failover under the request: nothing it wrote committed.
+            _ when Resilience.DatabaseFailover.IsUnavailable(exception) => (
+                503,
+                "数据库暂不可用",
+                "数据库正在切换或恢复，本次操作未保存任何内容，请稍后重新提交。"
+            ),
             OperationCanceledException => (499, "请求已取消", "请求在完成前被取消。"),
             _ => (
                 500,

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using MassTransit;
 using Subsidy.Contracts;
 using Subsidy.ServiceData.Messaging;
+using Subsidy.ServiceDefaults.Messaging;
 
 namespace TaxBureauSimulator;
 
@@ -109,12 +110,12 @@ public static class SimulatorSetup
 {
     public static void AddSimulator(this IHostApplicationBuilder builder)
     {
-        var broker = builder.Configuration.GetConnectionString(
-            MessagingExtensions.BrokerConnectionName
-        )
-            ?? throw new InvalidOperationException(
-                "缺少消息队列连接配置 ConnectionStrings:rabbitmq。"
-            );
+        var broker = BrokerAddress.Parse(
+            builder.Configuration.GetConnectionString(MessagingExtensions.BrokerConnectionName)
+                ?? throw new InvalidOperationException(
+                    "缺少消息队列连接配置 ConnectionStrings:rabbitmq。"
+                )
+        );
         builder.Services.AddSingleton<Instructions>();
         builder.Services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.Converters.Add(
@@ -130,10 +131,17 @@ public static class SimulatorSetup
             bus.AddConsumer<PaymentRequestedConsumer>(consumer =>
                 consumer.ConcurrentMessageLimit = 64
             );
+            bus.AddConfigureEndpointsCallback(
+                (_, endpoint) =>
+                {
+                    if (broker.IsCluster && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                        rabbit.SetQuorumQueue(broker.Nodes.Count);
+                }
+            );
             bus.UsingRabbitMq(
                 (context, rabbit) =>
                 {
-                    rabbit.Host(new Uri(broker));
+                    broker.ConfigureHost(rabbit);
                     rabbit.UseSubsidyJson();
                     rabbit.ConfigureEndpoints(context);
                 }

@@ -23,7 +23,7 @@ public class SubsidySystem : IAsyncLifetime
     /// starts one as production does.</param>
     protected SubsidySystem(string environment) => _environment = environment;
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+    protected virtual TimeSpan StartTimeout => TimeSpan.FromMinutes(5);
 
     /// <summary>Settings a system of a kind of its own adds to the AppHost's arguments.</summary>
     protected virtual IEnumerable<string> MoreArguments => [];
@@ -102,7 +102,7 @@ public class SubsidySystem : IAsyncLifetime
         await App.StartAsync(cts.Token);
         KeepServiceLogs();
         await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", cts.Token);
-        Gateway = App.CreateHttpClient("gateway");
+        Gateway = NewGatewayClient();
         // The gateway answering must be this run's own, never a system already running on the
         // machine.
         using var health = await Gateway.GetAsync("/health", cts.Token);
@@ -198,9 +198,12 @@ public class SubsidySystem : IAsyncLifetime
         return body!.AccessToken;
     }
 
+    /// <summary>A client of this system's gateway.</summary>
+    protected virtual HttpClient NewGatewayClient() => App.CreateHttpClient("gateway");
+
     public async Task<HttpClient> GatewayAsAsync(string role, string scope)
     {
-        var client = App.CreateHttpClient("gateway");
+        var client = NewGatewayClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Bearer",
             await TokenAsync(role, scope)

@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Subsidy.ServiceData;
+using Subsidy.ServiceDefaults.Resilience;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace ContributionImport.Imports;
@@ -66,7 +67,10 @@ public sealed partial class ImportWorker(
                     else
                         await processor.ProcessAsync(batch, cancellationToken);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                // A lost database fails the round, not the batch: it is taken up again, from the
+                // start, once the database is back.
+                catch (Exception e)
+                    when (e is not OperationCanceledException && !DatabaseFailover.IsUnavailable(e))
                 {
                     LogBatchFailed(logger, batch.Id, e);
                     var failure = IdNumberRedaction.Redact($"处理失败：{e.Message}");

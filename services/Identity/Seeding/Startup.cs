@@ -1,3 +1,4 @@
+using Dapper;
 using Identity.Data;
 using Identity.Keys;
 
@@ -8,6 +9,27 @@ internal static class Startup
     /// <summary>Loads (or makes, the first time) the token keys, then registers the portal and any
     /// demo accounts.</summary>
     public static async Task PrepareAsync(this WebApplication app)
+    {
+        // Instances starting together make the first keys, the portal's registration and the demo
+        // accounts once: the next waits, then finds them made.
+        var database = app.Services.GetRequiredService<Subsidy.ServiceData.ServiceDatabase>();
+        await using var startLock = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await startLock.OpenAsync();
+        await startLock.ExecuteAsync(LockSql);
+        try
+        {
+            await PrepareAloneAsync(app);
+        }
+        finally
+        {
+            await startLock.ExecuteAsync(UnlockSql);
+        }
+    }
+
+    private const string LockSql = "SELECT pg_advisory_lock(7220033)";
+    private const string UnlockSql = "SELECT pg_advisory_unlock(7220033)";
+
+    private static async Task PrepareAloneAsync(WebApplication app)
     {
         // A deployment that keeps the keys as a secret of its own (Kubernetes) names their folder;
         // otherwise they live in the database.

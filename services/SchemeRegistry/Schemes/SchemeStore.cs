@@ -74,6 +74,10 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
         RETURNING {Columns}
         """;
 
+    // One carry-over at a time, whichever instance runs it: the next waits for it to commit and then
+    // finds its villages done (row locks alone would let it see the year still empty and collide).
+    private const string CarryOverLockSql = "SELECT pg_advisory_xact_lock(7220031)";
+
     // Villages whose previous-year terms are in force and that have no terms in force for the year.
     private const string CarryOverCandidatesSql = $"""
         SELECT {Columns} FROM schemes s
@@ -359,6 +363,13 @@ public sealed class SchemeStore(NpgsqlDataSource dataSource)
         CancellationToken cancellationToken
     )
     {
+        await work.Connection.ExecuteAsync(
+            new CommandDefinition(
+                CarryOverLockSql,
+                transaction: work.Transaction,
+                cancellationToken: cancellationToken
+            )
+        );
         var previous = (
             await work.Connection.QueryAsync<Row>(
                 new CommandDefinition(

@@ -3,6 +3,7 @@ using Dapper;
 using MassTransit;
 using Npgsql;
 using Subsidy.ServiceData;
+using Subsidy.ServiceDefaults.Resilience;
 
 namespace Subsidy.ServiceData.Messaging;
 
@@ -80,8 +81,13 @@ public class IdempotentConsumerDefinition<TConsumer> : ConsumerDefinition<TConsu
         IRegistrationContext context
     )
     {
-        // Transient faults (a database restart, a serialization conflict) get retried in place;
-        // a message still failing after these lands in the endpoint's _error queue.
-        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(200, 1000, 3000, 10000));
+        // Faults (a serialization conflict, a bug) get retried in place; a message still failing
+        // after these lands in the endpoint's _error queue. A lost database is the bus's longer
+        // retry's (MessagingExtensions).
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.Ignore<Exception>(DatabaseFailover.IsUnavailable);
+            retry.Intervals(200, 1000, 3000, 10000);
+        });
     }
 }

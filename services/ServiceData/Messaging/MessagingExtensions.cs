@@ -5,13 +5,10 @@ using Microsoft.Extensions.Hosting;
 using Subsidy.ServiceData.Telemetry;
 using Subsidy.ServiceDefaults.Auth;
 using Subsidy.ServiceDefaults.Messaging;
+using Subsidy.ServiceDefaults.Resilience;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace Subsidy.ServiceData.Messaging;
-
-/// <summary>The broker the service's bus uses, for what talks to it beside the bus (the operator's
-/// return of a dead letter).</summary>
-public sealed record BrokerAddress(string Uri);
 
 public static class MessagingExtensions
 {
@@ -34,6 +31,18 @@ public static class MessagingExtensions
     public const string BrokerConnectionName = "rabbitmq";
 
     /// <summary>
+    /// Every consumer of every endpoint outlasts a database failover: a message whose unit of work
+    /// lost the database is tried again every few seconds for two minutes (a promotion takes
+    /// seconds to half a minute), then it is an ordinary failure.
+    /// </summary>
+    public static void UseDatabaseFailoverRetry(this IBusFactoryConfigurator bus) =>
+        bus.UseMessageRetry(retry =>
+        {
+            retry.Handle<Exception>(DatabaseFailover.IsUnavailable);
+            retry.Interval(40, TimeSpan.FromSeconds(3));
+        });
+
+    /// <summary>
     /// MassTransit over RabbitMQ with kebab-case endpoint names prefixed by the service (so two
     /// services' consumers of one event get a queue each), plus the outbox relay and the gauges of
     /// the service's queues.
@@ -45,10 +54,12 @@ public static class MessagingExtensions
     )
         where TBuilder : IHostApplicationBuilder
     {
-        var broker = builder.Configuration.GetConnectionString(BrokerConnectionName)
-            ?? throw new InvalidOperationException(
-                $"缺少消息队列连接配置 ConnectionStrings:{BrokerConnectionName}。"
-            );
+        var broker = BrokerAddress.Parse(
+            builder.Configuration.GetConnectionString(BrokerConnectionName)
+                ?? throw new InvalidOperationException(
+                    $"缺少消息队列连接配置 ConnectionStrings:{BrokerConnectionName}。"
+                )
+        );
 
         builder.Services.AddMassTransit(bus =>
         {
@@ -61,18 +72,25 @@ public static class MessagingExtensions
             builder.Services.AddSingleton(queues);
             // An instance's own queues are exclusive to its connection: not ones to measure from
             // another.
+            // On a cluster every shared queue is a quorum queue on all three nodes, so losing a
+            // node loses no message and stops no consumer; an instance's own queues die with it
+            // and stay classic.
             bus.AddConfigureEndpointsCallback(
-                (name, _) =>
+                (name, endpoint) =>
                 {
-                    if (!InstanceQueues.IsInstanceQueue(name))
-                        queues.Add(name);
+                    if (InstanceQueues.IsInstanceQueue(name))
+                        return;
+                    queues.Add(name);
+                    if (broker.IsCluster && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                        rabbit.SetQuorumQueue(broker.Nodes.Count);
                 }
             );
             bus.UsingRabbitMq(
                 (context, rabbit) =>
                 {
-                    rabbit.Host(new Uri(broker));
+                    broker.ConfigureHost(rabbit);
                     rabbit.UseSubsidyJson();
+                    rabbit.UseDatabaseFailoverRetry();
                     rabbit.ConfigureEndpoints(context);
                 }
             );
@@ -85,7 +103,7 @@ public static class MessagingExtensions
             sp.GetService<Npgsql.NpgsqlDataSource>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<QueueDepths>>()
         ));
-        builder.Services.AddSingleton(new BrokerAddress(broker));
+        builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton<OutboxRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         return builder;

@@ -5,6 +5,7 @@ using Npgsql;
 using RabbitMQ.Client;
 using Subsidy.ServiceData.Operations;
 using Subsidy.ServiceData.Telemetry;
+using Subsidy.ServiceDefaults.Messaging;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace Subsidy.ServiceData.Messaging;
@@ -37,7 +38,7 @@ public sealed class ConsumedQueues
 /// </summary>
 public sealed partial class QueueDepths(
     ConsumedQueues queues,
-    string brokerUri,
+    BrokerAddress broker,
     string serviceName,
     NpgsqlDataSource? dataSource,
     ILogger<QueueDepths> logger
@@ -47,11 +48,6 @@ public sealed partial class QueueDepths(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var factory = new ConnectionFactory
-        {
-            Uri = new Uri(brokerUri),
-            ClientProvidedName = $"{serviceName}-queue-depths",
-        };
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
         IConnection? connection = null;
         try
@@ -61,7 +57,10 @@ public sealed partial class QueueDepths(
             {
                 try
                 {
-                    connection ??= await factory.CreateConnectionAsync(stoppingToken);
+                    connection ??= await broker.ConnectAsync(
+                        $"{serviceName}-queue-depths",
+                        stoppingToken
+                    );
                     await ReadAsync(connection, stoppingToken);
                     BusinessGauges.Set("broker_reachable", "rabbitmq", 1);
                 }

@@ -7,6 +7,7 @@ using Npgsql;
 using RabbitMQ.Client;
 using Subsidy.ServiceData.Messaging;
 using Subsidy.ServiceDefaults.Auth;
+using Subsidy.ServiceDefaults.Messaging;
 
 namespace Subsidy.ServiceData.Operations;
 
@@ -83,12 +84,10 @@ public static class OperationsApi
             "重新投递",
             async message =>
             {
-                var factory = new ConnectionFactory
-                {
-                    Uri = new Uri(broker.Uri),
-                    ClientProvidedName = "dead-letter-return",
-                };
-                await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+                await using var connection = await broker.ConnectAsync(
+                    "dead-letter-return",
+                    cancellationToken
+                );
                 await DeadLetterParking.ReturnAsync(connection, message, cancellationToken);
             },
             cancellationToken

@@ -1,0 +1,297 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Dapper;
+using static Subsidy.EndToEndTests.ContributionFiles;
+using static Subsidy.EndToEndTests.SettlementDriver;
+
+namespace Subsidy.EndToEndTests.HighAvailability;
+
+/// <summary>
+/// docs/operations/high-availability.md: a county's year on the highly available topology, run
+/// once calm and once while machines are lost — the writable PostgreSQL during the import, the
+/// broker node leading the most queues during the calculation, one instance of every service
+/// during the settlement. The troubled year ends as the calm one, to the fen.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class ChaosTests(HighlyAvailableSystem system) : IClassFixture<HighlyAvailableSystem>
+{
+    private const int Villages = 10;
+    private const int MembersPerVillage = 24;
+    private static readonly decimal[] Tiers = [300, 500, 600, 1000];
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
+
+    private static readonly string[] Services =
+    [
+        "identity",
+        "scheme-registry",
+        "contribution-import",
+        "calculation",
+        "document",
+        "portal",
+    ];
+
+    [Fact]
+    public async Task A_county_year_losing_its_writable_database_its_leading_broker_node_and_an_instance_of_every_service_ends_as_the_calm_year_to_the_fen()
+    {
+        var calm = await YearAsync("360222100", 3_100_000, troubled: false);
+        var troubled = await YearAsync("360222101", 3_200_000, troubled: true);
+
+        Assert.All(troubled.States, state => Assert.Equal("credited", state));
+        Assert.Equal(calm.Subsidies, troubled.Subsidies);
+        Assert.Equal(calm.Credited, troubled.Credited);
+        Assert.Equal(calm.Subsidies.Sum(), troubled.Credited.Sum());
+        Assert.True(troubled.Credited.Sum() > 0);
+
+        await using var calculation = await system.OpenDatabaseAsync("calculation");
+        // No member paid twice: one payment notice per village-year, one receipt per notice, and
+        // every member in one current result only.
+        Assert.Equal(
+            0,
+            await calculation.ExecuteScalarAsync<long>(
+                """
+                SELECT count(*) FROM (SELECT notice_number FROM tax_bureau_answers
+                    WHERE kind = 'receipt' GROUP BY notice_number HAVING count(*) > 1) twice
+                """
+            )
+        );
+        Assert.Equal(
+            0,
+            await calculation.ExecuteScalarAsync<long>(
+                """
+                SELECT count(*) FROM (SELECT m.id_number FROM village_years v
+                    JOIN member_results m ON m.run_id = v.run_id
+                    GROUP BY m.id_number HAVING count(*) > 1) twice
+                """
+            )
+        );
+        // No row lost: every contribution row of both exports kept, every member calculated.
+        await using (var imports = await system.OpenDatabaseAsync("contribution_import"))
+            Assert.Equal(
+                2L * Villages * MembersPerVillage,
+                await imports.ExecuteScalarAsync<long>("SELECT count(*) FROM contribution_rows")
+            );
+        Assert.Equal(
+            2L * Villages * MembersPerVillage,
+            await calculation.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM village_years v JOIN member_results m ON m.run_id = v.run_id"
+            )
+        );
+        // Nothing failed for good: no error queue holds a message and no service parked one.
+        var queues = await system.RabbitMqCtlAsync("list_queues", "name", "messages");
+        Assert.DoesNotContain(queues.Split('\n').Select(l => l.Split('\t')), q =>
+            q.Length == 2 && q[0].EndsWith("_error", StringComparison.Ordinal) && q[1] != "0"
+        );
+        foreach (
+            var database in new[]
+            {
+                "scheme_registry",
+                "contribution_import",
+                "calculation",
+                "document",
+                "identity",
+            }
+        )
+        {
+            await using var connection = await system.OpenDatabaseAsync(database);
+            Assert.Equal(
+                0,
+                await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM dead_letters")
+            );
+        }
+        Assert.True(system.Unavailable > 0, "the faults were never felt by a client");
+
+        // The lost primary comes back as the new primary's synchronous standby.
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await using var primary = await system.OpenDatabaseAsync("postgres");
+                return await primary.ExecuteScalarAsync<long>(
+                        "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND sync_state IN ('sync', 'quorum')"
+                    ) == 1;
+            },
+            "the old primary to stream again as the synchronous standby",
+            TimeSpan.FromMinutes(3)
+        );
+    }
+
+    private sealed record YearOutcome(
+        IReadOnlyList<string> States,
+        IReadOnlyList<decimal> Subsidies,
+        IReadOnlyList<decimal> Credited
+    );
+
+    private async Task<YearOutcome> YearAsync(string township, int firstPerson, bool troubled)
+    {
+        var driver = new SettlementDriver(system);
+        var villages = Enumerable
+            .Range(1, Villages)
+            .Select(i => $"{township}{700 + i:000}")
+            .ToArray();
+        for (var i = 0; i < villages.Length; i++)
+        {
+            await driver.Registry.ActiveVillageAsync(villages[i], $"演练{township[^2..]}{i + 1}村");
+            var scheme = await driver.Registry.DraftAsync(villages[i], Year, Today);
+            await driver.Registry.ApproveAsync(villages[i], scheme, Today);
+        }
+        var county = await driver.Registry.CountyBureau();
+        foreach (var village in villages)
+            await Eventually.TrueAsync(
+                async () =>
+                    (
+                        await county.GetAsync($"/api/imports/divisions/{village}")
+                    ).IsSuccessStatusCode,
+                "the village to be known to the import"
+            );
+        var rows = new List<string[]>();
+        for (var i = 0; i < villages.Length; i++)
+        {
+            var roster = new StringBuilder("姓名,公民身份号码,特殊群体\r\n");
+            for (var k = 0; k < MembersPerVillage; k++)
+            {
+                var person = firstPerson + i * 100 + k;
+                roster.Append($"测试{person},{Id(person)},{(k % 8 == 0 ? "低保对象" : "")}\r\n");
+                rows.Add(Row(person, villages[i], Year, Tiers[k % Tiers.Length]));
+            }
+            var clerk = await driver.Registry.Clerk(villages[i]);
+            Assert.Equal(
+                HttpStatusCode.Accepted,
+                (
+                    await clerk.PostAsync(
+                        $"/api/imports/rosters?village={villages[i]}&year={Year}",
+                        new ByteArrayContent(Encoding.UTF8.GetBytes(roster.ToString()))
+                    )
+                ).StatusCode
+            );
+        }
+
+        // The import, and the writable database lost under it: the upload is answered 503 and
+        // sent again, or taken and processed after the promotion.
+        var centre = await driver.Centre();
+        var upload = centre.PostAsync(
+            $"/api/imports/contributions?scope={township}&year={Year}",
+            new ByteArrayContent(Csv(rows, new UTF8Encoding(false)))
+        );
+        if (troubled)
+        {
+            await Task.Delay(100);
+            system.Kill(await system.WritableDatabaseNodeAsync());
+        }
+        var batch = (await RegistryDriver.ReadAsync(await upload, HttpStatusCode.Accepted))[
+            "id"
+        ]!.GetValue<string>();
+
+        // The calculation, and the broker node that leads the most queues lost under it.
+        if (troubled)
+            system.Kill(await BusiestBrokerNodeAsync());
+        var observer = await driver.Observer();
+        foreach (var village in villages)
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    var year = await observer.GetFromJsonAsync<JsonObject>(
+                        $"/api/calculation/village-years/{village}/{Year}"
+                    );
+                    return year!["state"]!.GetValue<string>() == "calculated"
+                        && year["run"]?["inputs"]?["batchId"]?.GetValue<string>() == batch;
+                },
+                $"{village} to be calculated from {batch}",
+                Patience
+            );
+
+        // The settlement, and one instance of every service lost in the middle of the clerks'
+        // steps.
+        for (var i = 0; i < villages.Length; i++)
+        {
+            if (troubled && i == villages.Length / 2)
+            {
+                foreach (var service in Services)
+                    system.KillService(service);
+            }
+            var clerk = await driver.Registry.Clerk(villages[i]);
+            await StepAsync(clerk, villages[i], "confirm", HttpStatusCode.OK);
+            await StepAsync(clerk, villages[i], "notice", HttpStatusCode.OK);
+            await StepAsync(
+                clerk,
+                villages[i],
+                "notice/close",
+                HttpStatusCode.OK,
+                on: Today.AddDays(7)
+            );
+            await StepAsync(clerk, villages[i], "application", HttpStatusCode.OK);
+        }
+        await CentreBatchAsync(centre, "approval", villages);
+        await CentreBatchAsync(centre, "payment-notice", villages);
+        foreach (var village in villages)
+            await Eventually.TrueAsync(
+                async () =>
+                    (
+                        await observer.GetFromJsonAsync<JsonObject>(
+                            $"/api/calculation/village-years/{village}/{Year}"
+                        )
+                    )!["state"]!.GetValue<string>() == "paid",
+                $"the tax bureau's payment of {village}",
+                Patience
+            );
+        await CentreBatchAsync(centre, "credit", villages);
+
+        var years = new List<JsonObject>();
+        foreach (var village in villages)
+            years.Add(
+                (
+                    await observer.GetFromJsonAsync<JsonObject>(
+                        $"/api/calculation/village-years/{village}/{Year}"
+                    )
+                )!
+            );
+        return new YearOutcome(
+            years.Select(y => y["state"]!.GetValue<string>()).ToList(),
+            years
+                .Select(y => y["results"]!.AsArray().Sum(r => r!["subsidy"]!.GetValue<decimal>()))
+                .ToList(),
+            years.Select(y => y["paymentNotice"]?["paidAmount"]?.GetValue<decimal>() ?? 0m).ToList()
+        );
+    }
+
+    private static async Task CentreBatchAsync(HttpClient centre, string step, string[] villages)
+    {
+        var answer = await RegistryDriver.ReadAsync(
+            await centre.SendAsync(
+                RegistryDriver.Post(
+                    "/api/calculation/village-years/batch",
+                    new
+                    {
+                        year = Year,
+                        step,
+                        villages,
+                    }
+                )
+            ),
+            HttpStatusCode.OK
+        );
+        Assert.True(
+            answer["done"]!.GetValue<int>() == villages.Length,
+            $"{step}: {answer.ToJsonString()}"
+        );
+    }
+
+    /// <summary>The broker node that leads the most quorum queues, as a resource name.</summary>
+    private async Task<string> BusiestBrokerNodeAsync()
+    {
+        var leaders = (await system.RabbitMqCtlAsync("list_queues", "name", "leader"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('\t'))
+            .Where(q => q.Length == 2 && q[1].Length > 0)
+            .GroupBy(q => q[1].Trim())
+            .OrderByDescending(g => g.Count())
+            .First()
+            .Key;
+        for (var i = 1; i <= 3; i++)
+        {
+            if (system.NodeName(i) == leaders)
+                return $"rabbitmq-{i}";
+        }
+        throw new InvalidOperationException($"no broker resource for {leaders}");
+    }
+}
