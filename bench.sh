@@ -6,6 +6,9 @@
 #   ./bench.sh documents [rows] [villages]   — every roster of a city-sized year as XLSX and PDF
 #   ./bench.sh samples [directory]           — one of each document, PDFs also as PNG (docs/documents)
 #   ./bench.sh year [rows] [villages per township] — a city-sized year end to end through the gateway
+#   ./bench.sh failover                      — the highly available topology at rest, and the seconds from each fault
+#                                              (database primary, busiest broker node, an instance of every service)
+#                                              until writes are accepted and events flow again, beside the calm figures
 #   ./bench.sh portal [url]                  — each portal page's time to interactive on the demo data (./run.sh demo running)
 #   ./bench.sh screenshots [directory] [url] — a screenshot of each main portal page on the demo data (docs/portal)
 set -euo pipefail

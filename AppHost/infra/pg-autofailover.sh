@@ -41,10 +41,14 @@ stop_leftover() {
 
 configured() { [ -f "$XDG_CONFIG_HOME/pg_autoctl$1/pg_autoctl.cfg" ]; }
 
+# A keeper killed with its machine leaves its pid and status files behind; none of it runs now.
+forget_runtime() { rm -rf "$XDG_RUNTIME_DIR/pg_autoctl$1"; }
+
 case $role in
   monitor)
     port=$3 pgdata="$base/monitor"
     stop_leftover "$pgdata"
+    forget_runtime "$pgdata"
     if ! configured "$pgdata"; then
       as_owner pg_autoctl create monitor --pgdata "$pgdata" --pgport "$port" --hostname 127.0.0.1 \
         --pgctl "$bindir/pg_ctl" --auth trust --no-ssl 2> >(to_streams)
@@ -60,6 +64,7 @@ case $role in
   node)
     name=$3 port=$4 monitor_port=$5 password=$6 pgdata="$base/$3"
     stop_leftover "$pgdata"
+    forget_runtime "$pgdata"
     if configured "$pgdata"; then
       run=(pg_autoctl run --pgdata "$pgdata")
     else

@@ -79,7 +79,11 @@ public sealed class ChaosTests(HighlyAvailableSystem system) : IClassFixture<Hig
             )
         );
         // Nothing failed for good: no error queue holds a message and no service parked one.
-        var queues = await system.RabbitMqCtlAsync("list_queues", "name", "messages");
+        var queues = await (await system.FaultsAsync()).RabbitMqCtlAsync(
+            "list_queues",
+            "name",
+            "messages"
+        );
         Assert.DoesNotContain(queues.Split('\n').Select(l => l.Split('\t')), q =>
             q.Length == 2 && q[0].EndsWith("_error", StringComparison.Ordinal) && q[1] != "0"
         );
@@ -125,6 +129,7 @@ public sealed class ChaosTests(HighlyAvailableSystem system) : IClassFixture<Hig
     private async Task<YearOutcome> YearAsync(string township, int firstPerson, bool troubled)
     {
         var driver = new SettlementDriver(system);
+        var faults = await system.FaultsAsync();
         var villages = Enumerable
             .Range(1, Villages)
             .Select(i => $"{township}{700 + i:000}")
@@ -176,7 +181,7 @@ public sealed class ChaosTests(HighlyAvailableSystem system) : IClassFixture<Hig
         if (troubled)
         {
             await Task.Delay(100);
-            system.Kill(await system.WritableDatabaseNodeAsync());
+            faults.Kill(await faults.WritableDatabaseNodeAsync());
         }
         var batch = (await RegistryDriver.ReadAsync(await upload, HttpStatusCode.Accepted))[
             "id"
@@ -184,7 +189,7 @@ public sealed class ChaosTests(HighlyAvailableSystem system) : IClassFixture<Hig
 
         // The calculation, and the broker node that leads the most queues lost under it.
         if (troubled)
-            system.Kill(await BusiestBrokerNodeAsync());
+            faults.Kill(await faults.BusiestBrokerNodeAsync());
         var observer = await driver.Observer();
         foreach (var village in villages)
             await Eventually.TrueAsync(
@@ -207,7 +212,7 @@ public sealed class ChaosTests(HighlyAvailableSystem system) : IClassFixture<Hig
             if (troubled && i == villages.Length / 2)
             {
                 foreach (var service in Services)
-                    system.KillService(service);
+                    faults.KillService(service);
             }
             var clerk = await driver.Registry.Clerk(villages[i]);
             await StepAsync(clerk, villages[i], "confirm", HttpStatusCode.OK);
@@ -274,24 +279,5 @@ public sealed class ChaosTests(HighlyAvailableSystem system) : IClassFixture<Hig
             answer["done"]!.GetValue<int>() == villages.Length,
             $"{step}: {answer.ToJsonString()}"
         );
-    }
-
-    /// <summary>The broker node that leads the most quorum queues, as a resource name.</summary>
-    private async Task<string> BusiestBrokerNodeAsync()
-    {
-        var leaders = (await system.RabbitMqCtlAsync("list_queues", "name", "leader"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split('\t'))
-            .Where(q => q.Length == 2 && q[1].Length > 0)
-            .GroupBy(q => q[1].Trim())
-            .OrderByDescending(g => g.Count())
-            .First()
-            .Key;
-        for (var i = 1; i <= 3; i++)
-        {
-            if (system.NodeName(i) == leaders)
-                return $"rabbitmq-{i}";
-        }
-        throw new InvalidOperationException($"no broker resource for {leaders}");
     }
 }

@@ -1,4 +1,4 @@
-namespace Subsidy.EndToEndTests.HighAvailability;
+namespace Subsidy.Tests;
 
 /// <summary>A process and everything it started, as /proc tells it: what a lost machine
 /// takes with it.</summary>
