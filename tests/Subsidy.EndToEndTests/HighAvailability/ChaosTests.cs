@@ -120,6 +120,54 @@ public sealed class ChaosTests(HighlyAvailableSystem system) : IClassFixture<Hig
         );
     }
 
+    [Fact]
+    public async Task Two_registry_instances_asked_to_carry_over_at_once_carry_each_village_over_once()
+    {
+        var registry = new RegistryDriver(system);
+        var villages = Enumerable.Range(1, 4).Select(i => $"360222102{700 + i:000}").ToArray();
+        foreach (var village in villages)
+        {
+            await registry.ActiveVillageAsync(village, $"沿用演练{village[^1..]}村");
+            await registry.ApproveAsync(
+                village,
+                await registry.DraftAsync(village, Year, Today),
+                Today
+            );
+        }
+        var nextYear = new DateOnly(Year + 1, 1, 1);
+        var county = await registry.CountyBureau();
+        // The gateway sends the second to the instance not busy with the first.
+        var answers = await Task.WhenAll(
+            Enumerable
+                .Range(0, 2)
+                .Select(async _ =>
+                    await RegistryDriver.ReadAsync(
+                        await county.SendAsync(
+                            RegistryDriver.Post(
+                                "/api/registry/schemes/carry-over",
+                                new { year = Year + 1 },
+                                nextYear
+                            )
+                        ),
+                        HttpStatusCode.OK
+                    )
+                )
+        );
+        var carried = answers
+            .SelectMany(a => a["schemes"]!.AsArray())
+            .Select(s => s!["villageCode"]!.GetValue<string>())
+            .ToList();
+        Assert.Equal(carried.Distinct().Count(), carried.Count);
+        Assert.Subset(carried.ToHashSet(), villages.ToHashSet());
+        foreach (var village in villages)
+        {
+            var inForce = await county.GetFromJsonAsync<JsonObject>(
+                $"/api/registry/schemes/in-force/{village}/{Year + 1}"
+            );
+            Assert.Equal("carried-over", inForce!["state"]!.GetValue<string>());
+        }
+    }
+
     private sealed record YearOutcome(
         IReadOnlyList<string> States,
         IReadOnlyList<decimal> Subsidies,
