@@ -32,6 +32,9 @@ public sealed class BenchSystem : IAsyncDisposable
                 "--environment=Testing",
                 $"--Infrastructure:DataDirectory={dataDirectory}",
                 "--Infrastructure:Mode=local",
+                // A port of its own: a system already running here (./run.sh holds 5080) goes on
+                // undisturbed beside the benchmark.
+                "--Gateway:Port=0",
                 .. settings,
             ],
             (options, _) => options.DisableDashboard = false
