@@ -3,6 +3,7 @@ using Document.Apis;
 using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Http;
 using Subsidy.ServiceDefaults.OpenApi;
+using Subsidy.ServiceDefaults.Resilience;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -14,6 +15,7 @@ builder.AddSubsidyOpenApi(
 
 var app = builder.Build();
 app.UseErrorResponses();
+app.UseFailoverRetry();
 await app.MigrateDatabaseAsync(typeof(Program).Assembly);
 
 app.UseAuthentication();

@@ -6,6 +6,7 @@ using Identity.Seeding;
 using Identity.SignIn;
 using Subsidy.ServiceData;
 using Subsidy.ServiceDefaults.Http;
+using Subsidy.ServiceDefaults.Resilience;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -24,6 +25,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.UseErrorResponses();
+app.UseFailoverRetry();
 await app.MigrateDatabaseAsync(typeof(Program).Assembly);
 await app.PrepareAsync();
 

@@ -6,6 +6,7 @@ using Subsidy.ServiceData;
 using Subsidy.ServiceData.Operations;
 using Subsidy.ServiceDefaults.Http;
 using Subsidy.ServiceDefaults.OpenApi;
+using Subsidy.ServiceDefaults.Resilience;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -13,6 +14,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.UseErrorResponses();
+app.UseFailoverRetry();
 await app.MigrateDatabaseAsync(typeof(Program).Assembly);
 await app.Services.GetRequiredService<DivisionSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
 await app

@@ -17,18 +17,14 @@ public sealed class HighlyAvailableSystem : SubsidySystem
     // Nineteen processes start on two cores beside the shared system.
     protected override TimeSpan StartTimeout => TimeSpan.FromMinutes(8);
 
-    /// <summary>503s answered (and sent again) by this system's clients.</summary>
-    public int Unavailable => _unavailable;
-    private int _unavailable;
-
     protected override HttpClient NewGatewayClient() =>
-        new(new SendAgain(this) { InnerHandler = new SocketsHttpHandler() })
+        new(new SendAgain { InnerHandler = new SocketsHttpHandler() })
         {
             BaseAddress = App.GetEndpoint("gateway", "http"),
             Timeout = TimeSpan.FromMinutes(3),
         };
 
-    private sealed class SendAgain(HighlyAvailableSystem system) : DelegatingHandler
+    private sealed class SendAgain : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(
             HttpRequestMessage request,
@@ -56,7 +52,6 @@ public sealed class HighlyAvailableSystem : SubsidySystem
                     || attempt >= 60
                 )
                     return response;
-                Interlocked.Increment(ref system._unavailable);
                 response.Dispose();
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             }
