@@ -16,9 +16,6 @@ infra=$(cd "$(dirname "$0")" && pwd)
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 source "$infra/server-settings.sh"
 
-as_owner() {
-  if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi
-}
 owned() { if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$@"; fi; }
 stamp_of() { date -u -d "$1" +%s; }
 # The first WAL segment a base backup needs, from its backup_label ("START WAL LOCATION: 0/2000028 (file 0000…)").

@@ -10,9 +10,7 @@ role=$1 base=$2
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 command -v pg_autoctl >/dev/null || { echo "pg_autoctl not installed (run scripts/setup.sh)" >&2; exit 1; }
 
-as_owner() {
-  if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi
-}
+source "$(dirname "$0")/server-settings.sh"
 
 mkdir -p "$base"
 if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$base"; fi
@@ -71,14 +69,10 @@ case $role in
       # The first node initialises its own cluster, so the services' user signs in with a password (scram) while
       # the formation's own users (monitor, replication) are trusted on the cluster's network; a standby copies
       # all of it, settings included, from the primary.
-      if [ "${first:=$(as_owner psql -At -h 127.0.0.1 -p "$monitor_port" -U autoctl_node -d pg_auto_failover \
-          -c "SELECT count(*) = 0 FROM pgautofailover.node" 2>/dev/null || echo t)}" = t ] && [ ! -f "$pgdata/PG_VERSION" ]; then
-        pwfile=$(mktemp)
-        printf '%s\n' "$password" > "$pwfile"
-        if [ "$(id -u)" = 0 ]; then chown postgres "$pwfile"; fi
-        as_owner "$bindir/initdb" -D "$pgdata" -U postgres --pwfile="$pwfile" -E UTF8 --locale=C.UTF-8 \
-          --auth-local=trust --auth-host=scram-sha-256 >/dev/null
-        rm -f "$pwfile"
+      first=$(as_owner psql -At -h 127.0.0.1 -p "$monitor_port" -U autoctl_node -d pg_auto_failover \
+        -c "SELECT count(*) = 0 FROM pgautofailover.node" 2>/dev/null || echo t)
+      if [ "$first" = t ] && [ ! -f "$pgdata/PG_VERSION" ]; then
+        initialise_cluster "$pgdata" "$bindir" "$password"
         as_owner tee "$pgdata/pg_hba.conf" >/dev/null <<'HBA'
 local   all             all                                     trust
 host    all             pgautofailover_monitor     127.0.0.1/32  trust
@@ -87,7 +81,6 @@ host    postgres        pgautofailover_replicator  127.0.0.1/32  trust
 host    all             all                        127.0.0.1/32  scram-sha-256
 host    replication     all                        127.0.0.1/32  scram-sha-256
 HBA
-        source "$(dirname "$0")/server-settings.sh"
         capacity_args | grep -v '^-c$' | as_owner tee -a "$pgdata/postgresql.conf" >/dev/null
       fi
       run=(pg_autoctl create postgres --pgdata "$pgdata" --pgport "$port" --pgctl "$bindir/pg_ctl" --listen 127.0.0.1

@@ -7,9 +7,7 @@ datadir=$1 port=$2 password=$3 archive=${4:-}
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$bindir/postgres" ] || { echo "PostgreSQL server binaries not found under /usr/lib/postgresql (run scripts/setup.sh)" >&2; exit 1; }
 
-as_owner() {
-  if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi
-}
+source "$(dirname "$0")/server-settings.sh"
 
 mkdir -p "$datadir"
 if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$datadir"; fi
@@ -21,15 +19,9 @@ if [ -f "$datadir/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$datadir" s
 fi
 
 if [ ! -f "$datadir/PG_VERSION" ]; then
-  pwfile=$(mktemp)
-  printf '%s\n' "$password" > "$pwfile"
-  if [ "$(id -u)" = 0 ]; then chown postgres "$pwfile"; fi
-  as_owner "$bindir/initdb" -D "$datadir" -U postgres --pwfile="$pwfile" -E UTF8 --locale=C.UTF-8 \
-    --auth-local=trust --auth-host=scram-sha-256 >/dev/null
-  rm -f "$pwfile"
+  initialise_cluster "$datadir" "$bindir" "$password"
 fi
 
-source "$(dirname "$0")/server-settings.sh"
 mapfile -t capacity < <(capacity_args)
 socketdir=$(socket_dir "$datadir")
 mkdir -p "$socketdir"

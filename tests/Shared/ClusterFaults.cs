@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Subsidy.Tests;
@@ -63,6 +65,21 @@ public sealed class ClusterFaults(
         var service = children.Length > 0 ? int.Parse(children[0]) : launcher;
         Process.GetProcessById(service).Kill();
         return service;
+    }
+
+    /// <summary>The first instance of every service that runs twice (its "-2" goes on); answers
+    /// which.</summary>
+    public IReadOnlyList<string> KillOneInstanceOfEveryService()
+    {
+        var projects = app
+            .Services.GetRequiredService<DistributedApplicationModel>()
+            .Resources.OfType<ProjectResource>()
+            .Select(r => r.Name)
+            .ToHashSet();
+        var twice = projects.Where(name => projects.Contains(name + "-2")).ToList();
+        foreach (var service in twice)
+            KillService(service);
+        return twice;
     }
 
     /// <summary>Every process of a resource and what it started (for its memory).</summary>

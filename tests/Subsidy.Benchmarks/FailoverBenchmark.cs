@@ -21,16 +21,6 @@ namespace Subsidy.Benchmarks;
 /// </summary>
 public static class FailoverBenchmark
 {
-    private static readonly string[] Services =
-    [
-        "identity",
-        "scheme-registry",
-        "contribution-import",
-        "calculation",
-        "document",
-        "portal",
-    ];
-
     public static async Task<int> RunAsync()
     {
         await using var system = await BenchSystem.StartAsync(
@@ -125,16 +115,16 @@ public static class FailoverBenchmark
         );
         await RecoveredAsync(app, broker);
 
+        IReadOnlyList<string> killed = [];
         Print(
             "one instance of every service",
             await ProbeAsync(() =>
             {
-                foreach (var service in Services)
-                    faults.KillService(service);
+                killed = faults.KillOneInstanceOfEveryService();
                 return Task.CompletedTask;
             })
         );
-        foreach (var service in Services)
+        foreach (var service in killed)
             await RecoveredAsync(app, service);
         Console.WriteLine();
         Console.WriteLine("every killed node and instance came back and is healthy again.");

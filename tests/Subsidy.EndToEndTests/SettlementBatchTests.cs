@@ -15,23 +15,6 @@ public sealed class SettlementBatchTests(SubsidySystem system)
     private static readonly int Year = SettlementDriver.Year;
     private readonly SettlementDriver _settlement = new(system);
 
-    private async Task<HttpResponseMessage> BatchAsync(
-        HttpClient client,
-        string step,
-        params string[] villages
-    ) =>
-        await client.SendAsync(
-            RegistryDriver.Post(
-                "/api/calculation/village-years/batch",
-                new
-                {
-                    year = Year,
-                    step,
-                    villages,
-                }
-            )
-        );
-
     [Fact]
     public async Task The_county_centre_approves_and_issues_many_village_years_at_once_each_answered_on_its_own()
     {
@@ -52,7 +35,7 @@ public sealed class SettlementBatchTests(SubsidySystem system)
         var centre = await _settlement.Centre();
 
         var approved = await RegistryDriver.ReadAsync(
-            await BatchAsync(centre, "approval", [.. submitted, calculated]),
+            await SettlementDriver.BatchAsync(centre, "approval", [.. submitted, calculated]),
             HttpStatusCode.OK
         );
         Assert.Equal(
@@ -66,7 +49,7 @@ public sealed class SettlementBatchTests(SubsidySystem system)
         Assert.Contains("已测算", items[calculated]!["reason"]!.GetValue<string>());
 
         var issued = await RegistryDriver.ReadAsync(
-            await BatchAsync(centre, "payment-notice", submitted),
+            await SettlementDriver.BatchAsync(centre, "payment-notice", submitted),
             HttpStatusCode.OK
         );
         Assert.Equal(2, issued["done"]!.GetValue<int>());
@@ -88,17 +71,22 @@ public sealed class SettlementBatchTests(SubsidySystem system)
     public async Task A_village_outside_the_centres_county_or_a_role_that_never_takes_the_steps_refuses_the_whole_batch()
     {
         var centre = await _settlement.Centre();
-        var foreign = await BatchAsync(centre, "approval", "360222200321", "360281100201");
+        var foreign = await SettlementDriver.BatchAsync(
+            centre,
+            "approval",
+            "360222200321",
+            "360281100201"
+        );
         Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
         var body = await foreign.Content.ReadAsStringAsync();
         Assert.Contains("整批未办理", body);
         Assert.DoesNotContain("360281100201", body);
 
         var clerk = await system.GatewayAsAsync("village-clerk", "360222200321");
-        var wrongRole = await BatchAsync(clerk, "approval", "360222200321");
+        var wrongRole = await SettlementDriver.BatchAsync(clerk, "approval", "360222200321");
         Assert.Equal(HttpStatusCode.Forbidden, wrongRole.StatusCode);
 
-        var unknown = await BatchAsync(centre, "delete", "360222200321");
+        var unknown = await SettlementDriver.BatchAsync(centre, "delete", "360222200321");
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Contains("批量办理的环节", await unknown.Content.ReadAsStringAsync());
     }

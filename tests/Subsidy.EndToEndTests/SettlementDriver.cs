@@ -45,19 +45,7 @@ public sealed class SettlementDriver(SubsidySystem system)
             "the village to be known to the import"
         );
 
-        var rosterCsv = new StringBuilder("姓名,公民身份号码,特殊群体\r\n");
-        foreach (var (person, group) in roster)
-            rosterCsv.Append($"测试{person},{Id(person)},{group}\r\n");
-        var clerk = await Registry.Clerk(village);
-        Assert.Equal(
-            HttpStatusCode.Accepted,
-            (
-                await clerk.PostAsync(
-                    $"/api/imports/rosters?village={village}&year={Year}",
-                    new ByteArrayContent(Encoding.UTF8.GetBytes(rosterCsv.ToString()))
-                )
-            ).StatusCode
-        );
+        await RosterAsync(village, roster);
         var upload = await RegistryDriver.ReadAsync(
             await (await Centre()).PostAsync(
                 $"/api/imports/contributions?scope={village[..9]}&year={Year}",
@@ -76,6 +64,43 @@ public sealed class SettlementDriver(SubsidySystem system)
             );
         }
     }
+
+    /// <summary>The village's clerk uploads its member roster of (person, special group).</summary>
+    public async Task RosterAsync(string village, IEnumerable<(int Person, string Group)> roster)
+    {
+        var rosterCsv = new StringBuilder("姓名,公民身份号码,特殊群体\r\n");
+        foreach (var (person, group) in roster)
+            rosterCsv.Append($"测试{person},{Id(person)},{group}\r\n");
+        var clerk = await Registry.Clerk(village);
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (
+                await clerk.PostAsync(
+                    $"/api/imports/rosters?village={village}&year={Year}",
+                    new ByteArrayContent(Encoding.UTF8.GetBytes(rosterCsv.ToString()))
+                )
+            ).StatusCode
+        );
+    }
+
+    /// <summary>One settlement step for many village-years of the year at once (the county
+    /// centre's batch).</summary>
+    public static Task<HttpResponseMessage> BatchAsync(
+        HttpClient client,
+        string step,
+        params string[] villages
+    ) =>
+        client.SendAsync(
+            RegistryDriver.Post(
+                "/api/calculation/village-years/batch",
+                new
+                {
+                    year = Year,
+                    step,
+                    villages,
+                }
+            )
+        );
 
     /// <summary>
     /// The village-year calculated from a given export. Another test's export of the same township

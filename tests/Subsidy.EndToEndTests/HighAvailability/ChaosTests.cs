@@ -22,16 +22,6 @@ public sealed class ChaosTests(HighlyAvailableSystem system) : IClassFixture<Hig
     private static readonly decimal[] Tiers = [300, 500, 600, 1000];
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
 
-    private static readonly string[] Services =
-    [
-        "identity",
-        "scheme-registry",
-        "contribution-import",
-        "calculation",
-        "document",
-        "portal",
-    ];
-
     [Fact]
     public async Task A_county_year_losing_its_writable_database_its_leading_broker_node_and_an_instance_of_every_service_ends_as_the_calm_year_to_the_fen()
     {
@@ -205,23 +195,15 @@ public sealed class ChaosTests(HighlyAvailableSystem system) : IClassFixture<Hig
         var rows = new List<string[]>();
         for (var i = 0; i < villages.Length; i++)
         {
-            var roster = new StringBuilder("姓名,公民身份号码,特殊群体\r\n");
-            for (var k = 0; k < MembersPerVillage; k++)
-            {
-                var person = firstPerson + i * 100 + k;
-                roster.Append($"测试{person},{Id(person)},{(k % 8 == 0 ? "低保对象" : "")}\r\n");
-                rows.Add(Row(person, villages[i], Year, Tiers[k % Tiers.Length]));
-            }
-            var clerk = await driver.Registry.Clerk(villages[i]);
-            Assert.Equal(
-                HttpStatusCode.Accepted,
-                (
-                    await clerk.PostAsync(
-                        $"/api/imports/rosters?village={villages[i]}&year={Year}",
-                        new ByteArrayContent(Encoding.UTF8.GetBytes(roster.ToString()))
-                    )
-                ).StatusCode
+            var people = Enumerable
+                .Range(0, MembersPerVillage)
+                .Select(k => (Person: firstPerson + i * 100 + k, Tier: Tiers[k % Tiers.Length]))
+                .ToList();
+            await driver.RosterAsync(
+                villages[i],
+                people.Select((p, k) => (p.Person, k % 8 == 0 ? "低保对象" : ""))
             );
+            rows.AddRange(people.Select(p => Row(p.Person, villages[i], Year, p.Tier)));
         }
 
         // The import, and the writable database lost under it: the upload is repeated by the
@@ -265,10 +247,7 @@ public sealed class ChaosTests(HighlyAvailableSystem system) : IClassFixture<Hig
         for (var i = 0; i < villages.Length; i++)
         {
             if (troubled && i == villages.Length / 2)
-            {
-                foreach (var service in Services)
-                    faults.KillService(service);
-            }
+                faults.KillOneInstanceOfEveryService();
             var clerk = await driver.Registry.Clerk(villages[i]);
             await StepAsync(clerk, villages[i], "confirm", HttpStatusCode.OK);
             await StepAsync(clerk, villages[i], "notice", HttpStatusCode.OK);
@@ -320,17 +299,7 @@ public sealed class ChaosTests(HighlyAvailableSystem system) : IClassFixture<Hig
     private static async Task CentreBatchAsync(HttpClient centre, string step, string[] villages)
     {
         var answer = await RegistryDriver.ReadAsync(
-            await centre.SendAsync(
-                RegistryDriver.Post(
-                    "/api/calculation/village-years/batch",
-                    new
-                    {
-                        year = Year,
-                        step,
-                        villages,
-                    }
-                )
-            ),
+            await BatchAsync(centre, step, villages),
             HttpStatusCode.OK
         );
         Assert.True(
