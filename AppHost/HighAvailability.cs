@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 
 namespace Subsidy.AppHost;
 
@@ -46,6 +48,35 @@ public static class HighAvailability
         )[..8]
         + $"-{index}";
 
+    /// <summary>The node takes writes, or it is a standby streaming the primary's changes.</summary>
+    private static async Task<HealthCheckResult> DatabaseNodeServes(
+        int port,
+        string password,
+        CancellationToken cancellationToken
+    )
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(
+                $"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Pooling=false;Timeout=3"
+            );
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(StandingSql, connection);
+            return await command.ExecuteScalarAsync(cancellationToken) is true
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("standby not streaming from the primary");
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy(e.Message);
+        }
+    }
+
+    private const string StandingSql = """
+        SELECT NOT pg_is_in_recovery()
+            OR EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')
+        """;
+
     internal static Infrastructure AddLocalCluster(
         IDistributedApplicationBuilder builder,
         string dataDirectory,
@@ -53,58 +84,75 @@ public static class HighAvailability
         string password
     )
     {
-        // Node names are unique on the machine (Erlang's port mapper is shared), so two clusters
-        // (a test's and a demo's) never meet.
-        var cluster =
-            "subsidy-"
-            + Convert.ToHexStringLower(
-                System.Security.Cryptography.MD5.HashData(
-                    System.Text.Encoding.UTF8.GetBytes(dataDirectory)
-                )
-            )[..8];
-        var brokerNames = Enumerable.Range(1, BrokerNodes).Select(i => $"{cluster}-{i}").ToList();
-        var brokerPorts = brokerNames.Select(_ => InfrastructureExtensions.FreePort()).ToList();
-        var waitTargets = new List<IResourceBuilder<IResource>>();
         var health = builder.Services.AddHealthChecks();
+        var waitTargets = new List<IResourceBuilder<IResource>>();
+
+        // A machine of the cluster: one of the infrastructure scripts, healthy once its port takes
+        // connections, restarted by the supervisor when it dies.
+        IResourceBuilder<ExecutableResource> Machine(
+            string name,
+            int port,
+            string script,
+            TimeSpan? restartAfter,
+            params string[] arguments
+        ) =>
+            Probed(
+                name,
+                ct => InfrastructureExtensions.TcpAnswers(port, ct),
+                script,
+                restartAfter,
+                arguments
+            );
+
+        IResourceBuilder<ExecutableResource> Probed(
+            string name,
+            Func<CancellationToken, Task<HealthCheckResult>> probe,
+            string script,
+            TimeSpan? restartAfter,
+            string[] arguments
+        )
+        {
+            var check = $"{name}-accepts-connections";
+            health.AddAsyncCheck(check, probe);
+            return builder
+                .AddExecutable(name, "bash", scripts, [Path.Combine(scripts, script), .. arguments])
+                .WithHealthCheck(check)
+                .Supervised(restartAfter);
+        }
+
+        var brokerNames = Enumerable
+            .Range(1, BrokerNodes)
+            .Select(i => BrokerNodeName(dataDirectory, i))
+            .ToList();
+        var brokerPorts = brokerNames.Select(_ => InfrastructureExtensions.FreePort()).ToList();
         for (var i = 0; i < BrokerNodes; i++)
         {
-            var port = brokerPorts[i];
-            var check = $"rabbitmq-{i + 1}-accepts-connections";
-            health.AddAsyncCheck(check, ct => InfrastructureExtensions.TcpAnswers(port, ct));
-            var node = builder
-                .AddExecutable(
+            waitTargets.Add(
+                Machine(
                     $"rabbitmq-{i + 1}",
-                    "bash",
-                    scripts,
-                    Path.Combine(scripts, "rabbitmq.sh"),
+                    brokerPorts[i],
+                    "rabbitmq.sh",
+                    restartAfter: null,
                     Path.Combine(dataDirectory, "rabbitmq", $"node{i + 1}"),
-                    port.ToString(),
+                    brokerPorts[i].ToString(),
                     InfrastructureExtensions.FreePort().ToString(),
                     brokerNames[i],
                     string.Join(",", brokerNames)
                 )
-                .WithHealthCheck(check)
-                .Supervised();
-            waitTargets.Add(node);
+            );
         }
 
         var postgresBase = Path.Combine(dataDirectory, "postgres");
         var monitorPort = InfrastructureExtensions.FreePort();
-        health.AddAsyncCheck("postgres-monitor-accepts-connections", ct =>
-            InfrastructureExtensions.TcpAnswers(monitorPort, ct)
+        var monitor = Machine(
+            "postgres-monitor",
+            monitorPort,
+            "pg-autofailover.sh",
+            restartAfter: null,
+            "monitor",
+            postgresBase,
+            monitorPort.ToString()
         );
-        var monitor = builder
-            .AddExecutable(
-                "postgres-monitor",
-                "bash",
-                scripts,
-                Path.Combine(scripts, "pg-autofailover.sh"),
-                "monitor",
-                postgresBase,
-                monitorPort.ToString()
-            )
-            .WithHealthCheck("postgres-monitor-accepts-connections")
-            .Supervised();
         var databasePorts = Enumerable
             .Range(1, DatabaseNodes)
             .Select(_ => InfrastructureExtensions.FreePort())
@@ -112,30 +160,29 @@ public static class HighAvailability
         IResourceBuilder<ExecutableResource>? previous = null;
         for (var i = 0; i < DatabaseNodes; i++)
         {
-            var port = databasePorts[i];
-            var check = $"postgres-{i + 1}-accepts-connections";
-            health.AddAsyncCheck(check, ct => InfrastructureExtensions.TcpAnswers(port, ct));
-            var node = builder
-                .AddExecutable(
+            // A lost database machine comes back after its standby has taken over, as a rebooted
+            // machine would, and rejoins as the standby: back within seconds, the old primary was
+            // given writes again by the monitor (wait_primary, replication off) until the
+            // promotion it had already begun, and those writes were lost with its rewind.
+            // Healthy only as a primary or as a standby that streams from it: the topology is not
+            // up (nor anything waiting for it) while it could not survive losing the primary — a
+            // standby whose first start failed under load once left a formation of one.
+            var nodePort = databasePorts[i];
+            var node = Probed(
                     $"postgres-{i + 1}",
-                    "bash",
-                    scripts,
-                    Path.Combine(scripts, "pg-autofailover.sh"),
-                    "node",
-                    postgresBase,
-                    $"node{i + 1}",
-                    port.ToString(),
-                    monitorPort.ToString(),
-                    password
+                    ct => DatabaseNodeServes(nodePort, password, ct),
+                    "pg-autofailover.sh",
+                    RejoinAfter,
+                    [
+                        "node",
+                        postgresBase,
+                        $"node{i + 1}",
+                        nodePort.ToString(),
+                        monitorPort.ToString(),
+                        password,
+                    ]
                 )
-                .WithHealthCheck(check)
-                .WaitFor(monitor)
-                // A lost database machine comes back after its standby has taken over, as a
-                // rebooted machine would, and rejoins as the standby: back within seconds, the
-                // old primary was given writes again by the monitor (wait_primary, replication
-                // off) until the promotion it had already begun, and those writes were lost with
-                // its rewind.
-                .Supervised(restartAfter: RejoinAfter);
+                .WaitFor(monitor);
             // The first node registers alone and becomes the primary; the next one is copied
             // from it as its standby.
             if (previous is not null)
