@@ -18,6 +18,8 @@ set -euo pipefail
 #                                   fresh data directory (the replaced one is kept beside it), then the production start
 #        ./run.sh admin export-county 360222 2026 [--out DIR]   — the county's year as an archive with SHA256SUMS
 #        ./run.sh admin verify-archive DIR                      — the archive checked against its SHA256SUMS
+#        ./run.sh admin keys rotate-data                        — new data keys for residents' personal data; what is
+#                                                                 stored is re-sealed in the background (keys status: progress)
 #        ./run.sh admin audit verify                            — every service's SM3 audit chain walked, the first
 #                                                                 broken link named
 #        ./run.sh admin create-admin --user fl-admin --name 浮梁县人社局管理员 --scope 360222
@@ -51,12 +53,15 @@ if [ "${1:-}" = "admin" ]; then
   shift
   # A county's year as an archive (档案), its offline check and the audit chains' check: tools/Subsidy.Admin reads the
   # services' databases.
-  if [ "${1:-}" = "export-county" ] || [ "${1:-}" = "verify-archive" ] || [ "${1:-}" = "audit" ]; then
+  if [ "${1:-}" = "export-county" ] || [ "${1:-}" = "verify-archive" ] || [ "${1:-}" = "audit" ] \
+    || { [ "${1:-}" = "keys" ] && [ "${2:-}" != "rotate" ]; }; then
     dotnet build tools/Subsidy.Admin -c $configuration -v quiet -nologo >/dev/null
+    PersonalData__KeyFile="${PersonalData__KeyFile:-$production_data/keys/personal-data.kek}" \
     ConnectionStrings__postgres="${ConnectionStrings__postgres:-Host=127.0.0.1;Port=$production_postgres_port;Username=postgres;Password=subsidy-local}" \
       exec dotnet run --project tools/Subsidy.Admin -c $configuration --no-build -- "$@"
   fi
   dotnet build services/Identity -c $configuration -v quiet -nologo >/dev/null
+  PersonalData__KeyFile="${PersonalData__KeyFile:-$production_data/keys/personal-data.kek}" \
   ConnectionStrings__postgres="${ConnectionStrings__postgres:-Host=127.0.0.1;Port=$production_postgres_port;Username=postgres;Password=subsidy-local}" \
   ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
     exec dotnet run --project services/Identity -c $configuration --no-build --no-launch-profile -- "$@"

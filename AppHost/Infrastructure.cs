@@ -16,7 +16,12 @@ public sealed record Infrastructure(
     IResourceBuilder<IResourceWithConnectionString> RabbitMq,
     IReadOnlyList<IResourceBuilder<IResource>> WaitTargets,
     string? DataDirectory = null
-);
+)
+{
+    /// <summary>The key-encryption key of residents' personal data (docs/security.md): outside
+    /// every database, created 0600 by the first service to start.</summary>
+    public string PersonalDataKeyFile { get; init; } = "";
+}
 
 /// <summary>Whom the gateway and services trust: the OIDC issuer (and where to read its keys), and
 /// in Testing the development issuer's key.</summary>
@@ -48,7 +53,7 @@ public static class InfrastructureExtensions
             : ContainerRuntimeAnswers() ? ContainersMode
             : LocalMode;
 
-        return mode switch
+        var infrastructure = mode switch
         {
             ConnectionStringsMode => new Infrastructure(
                 mode,
@@ -62,6 +67,18 @@ public static class InfrastructureExtensions
                 $"Infrastructure:Mode must be auto, {ConnectionStringsMode}, {ContainersMode} or {LocalMode}, not '{mode}'."
             ),
         };
+        return infrastructure with
+        {
+            PersonalDataKeyFile = builder.Configuration["PersonalData:KeyFile"]
+                is { Length: > 0 } keyFile
+                ? Path.GetFullPath(keyFile)
+                : Path.Combine(
+                    infrastructure.DataDirectory
+                        ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".local")),
+                    "keys",
+                    "personal-data.kek"
+                ),
+        };
     }
 
     public static IResourceBuilder<ProjectResource> WithInfrastructure(
@@ -71,7 +88,8 @@ public static class InfrastructureExtensions
     {
         project
             .WithReference(infrastructure.Postgres, "postgres")
-            .WithReference(infrastructure.RabbitMq, "rabbitmq");
+            .WithReference(infrastructure.RabbitMq, "rabbitmq")
+            .WithEnvironment("PersonalData__KeyFile", infrastructure.PersonalDataKeyFile);
         foreach (var target in infrastructure.WaitTargets)
             project.WaitFor(target);
         return project;

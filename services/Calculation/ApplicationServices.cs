@@ -2,6 +2,7 @@ using Calculation.Inputs;
 using Calculation.Settlement;
 using MassTransit;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Crypto;
 using Subsidy.ServiceData.Divisions;
 using Subsidy.ServiceData.Messaging;
 using Subsidy.ServiceData.Telemetry;
@@ -19,6 +20,43 @@ internal static class ApplicationServices
     {
         builder.AddSubsidyAuthentication();
         builder.AddServiceDatabase("calculation");
+        builder
+            .AddSealedColumns(
+                new SealedColumn(
+                    "rosters",
+                    "members_sealed",
+                    new PlainOrigin("convert_to(members::text, 'UTF8')", ["members"])
+                ),
+                new SealedColumn(
+                    "contribution_chunks",
+                    "records_sealed",
+                    new PlainOrigin("convert_to(records::text, 'UTF8')", ["records"])
+                ),
+                new SealedColumn(
+                    "member_results",
+                    "person",
+                    new PlainOrigin(
+                        "convert_to(name || chr(31) || id_number, 'UTF8')",
+                        ["name", "id_number"],
+                        "id_index",
+                        "id_number"
+                    )
+                ),
+                new SealedColumn(
+                    "objections",
+                    "id_sealed",
+                    new PlainOrigin(
+                        "convert_to(id_number, 'UTF8')",
+                        ["id_number"],
+                        "id_index",
+                        "id_number"
+                    )
+                )
+            )
+            .AddBlindIndexColumns(
+                new BlindIndexColumn("roster_members", "id_index", "id_number"),
+                new BlindIndexColumn("lump_sum_payments", "id_index", "id_number")
+            );
         builder.Services.AddSingleton(Calculation.Audit.CalculationAuditWording.Create());
         builder.AddDivisionReplica();
         builder.AddMessaging(ServiceName, bus =>

@@ -2,6 +2,7 @@ using Document.Issuing;
 using Document.Rendering;
 using MassTransit;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Crypto;
 using Subsidy.ServiceData.Divisions;
 using Subsidy.ServiceData.Messaging;
 using Subsidy.ServiceDefaults.Auth;
@@ -16,6 +17,9 @@ internal static class ApplicationServices
     {
         builder.AddSubsidyAuthentication();
         builder.AddServiceDatabase("document");
+        builder.AddSealedColumns(
+            new SealedColumn("documents", "content_sealed", new PlainOrigin("content", ["content"]))
+        );
         builder.Services.AddSingleton(Subsidy.ServiceData.AuditWording.ForReplica());
         builder.AddDivisionReplica();
         builder.AddMessaging(ServiceName, bus =>

@@ -25,7 +25,8 @@ public static class AdminTool
             workingDirectory,
             "dotnet",
             new[] { tool }.Concat(arguments).ToArray(),
-            ("ConnectionStrings__postgres", await system.ServerConnectionStringAsync())
+            ("ConnectionStrings__postgres", await system.ServerConnectionStringAsync()),
+            ("PersonalData__KeyFile", system.KeyFile)
         );
     }
 

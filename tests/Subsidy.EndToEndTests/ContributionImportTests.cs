@@ -138,12 +138,13 @@ public class ContributionImportTests(SubsidySystem system) : IAsyncLifetime
         Assert.Equal("accepted", batch["state"]!.GetValue<string>());
 
         await using var imports = await system.OpenDatabaseAsync("contribution_import");
-        var names = await imports.QueryAsync<(string Name, short? Group)>(
-            "SELECT name, special_group FROM contribution_rows WHERE batch_id = @id::uuid AND row_no = 2",
+        var names = await imports.QueryAsync<(byte[] Person, short? Group)>(
+            "SELECT person, special_group FROM contribution_rows WHERE batch_id = @id::uuid AND row_no = 2",
             new { id = batch["id"]!.GetValue<string>() }
         );
-        var (name, group) = Assert.Single(names);
-        Assert.Equal(rows[0][0], name);
+        var (person, group) = Assert.Single(names);
+        var personalData = await system.PersonalDataAsync("contribution_import");
+        Assert.Equal(rows[0][0], personalData.OpenPerson(person).Name);
         Assert.Equal((short)SpecialGroup.Dibao, group);
     }
 

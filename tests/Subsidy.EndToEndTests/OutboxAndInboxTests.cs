@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Crypto;
 using Subsidy.ServiceData.Messaging;
 
 namespace Subsidy.EndToEndTests;
@@ -40,6 +41,16 @@ public class OutboxAndInboxTests(SubsidySystem system) : IAsyncLifetime
             NullLogger.Instance
         );
         _dataSource = NpgsqlDataSource.Create(connection);
+        // The outbox seals its bodies with the database's data keys, as a service does once its
+        // keys are loaded.
+        await using (var keys = await _dataSource.OpenConnectionAsync())
+        {
+            PersonalData.Current = new PersonalData(
+                await new DataKeyStore(KeyEncryptionKey.LoadOrCreate(system.KeyFile)).EnsureAsync(
+                    keys
+                )
+            );
+        }
         // The consumer's effect, written in the consumer's transaction; and a clean outbox for each
         // test.
         await using var setUp = await _dataSource.OpenConnectionAsync();
@@ -212,9 +223,19 @@ public class OutboxAndInboxTests(SubsidySystem system) : IAsyncLifetime
         Guid refused;
         await using (var connection = await _dataSource.OpenConnectionAsync())
         {
-            refused = await connection.ExecuteScalarAsync<Guid>(
-                "SELECT id FROM outbox_messages WHERE (body->>'number')::int = 2"
-            );
+            // Bodies are sealed: read back here, as the relay reads them.
+            refused = (
+                await connection.QueryAsync<(Guid Id, byte[] Body)>(
+                    "SELECT id, body_sealed FROM outbox_messages"
+                )
+            )
+                .Single(row =>
+                    System
+                        .Text.Json.JsonDocument.Parse(PersonalData.Current.Open(row.Body))
+                        .RootElement.GetProperty("number")
+                        .GetInt32() == 2
+                )
+                .Id;
         }
         refusing.Refuse(2);
 

@@ -32,6 +32,7 @@ public sealed class ProductionSystem() : SubsidySystem("Production")
             UseShellExecute = false,
         };
         start.Environment["ConnectionStrings__postgres"] = await ServerConnectionStringAsync();
+        start.Environment["PersonalData__KeyFile"] = KeyFile;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         using var process = Process.Start(start)!;

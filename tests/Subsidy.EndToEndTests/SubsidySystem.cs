@@ -32,6 +32,10 @@ public class SubsidySystem : IAsyncLifetime
     /// on).</summary>
     public string DataDirectory => _dataDirectory;
 
+    /// <summary>The key-encryption key of residents' personal data, which the AppHost gives every
+    /// service (docs/security.md).</summary>
+    public string KeyFile => Path.Combine(_dataDirectory, "keys", "personal-data.kek");
+
     private readonly string _dataDirectory = Path.Combine(
         Path.GetTempPath(),
         "subsidy-e2e-" + Guid.NewGuid().ToString("N")[..8]
@@ -241,6 +245,18 @@ public class SubsidySystem : IAsyncLifetime
             new { village }
         );
         return System.Text.Json.JsonSerializer.Serialize((IDictionary<string, object>)counts);
+    }
+
+    /// <summary>A service database's keys, to read its sealed personal data as the service
+    /// does.</summary>
+    public async Task<Subsidy.ServiceData.Crypto.PersonalData> PersonalDataAsync(string database)
+    {
+        await using var connection = await OpenDatabaseAsync(database);
+        return new(
+            new Subsidy.ServiceData.Crypto.DataKeyStore(
+                Subsidy.ServiceData.Crypto.KeyEncryptionKey.LoadOrCreate(KeyFile)
+            ).Load(connection)
+        );
     }
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)

@@ -15,7 +15,7 @@ namespace Subsidy.Admin;
 public static class CountyArchive
 {
     private const string DocumentsSql = """
-        SELECT division_code, kind, version, file_name, sha256, content
+        SELECT division_code, kind, version, file_name, sha256, content_sealed AS content
         FROM documents WHERE starts_with(division_code, @County) AND year = @Year
         ORDER BY division_code, kind, version
         """;
@@ -28,19 +28,16 @@ public static class CountyArchive
         """;
 
     private const string ResultsSql = """
-        SELECT v.village_code, m.name, m.id_number, m.special_group, m.own, m.tier, m.floor_part,
+        SELECT v.village_code, m.person, m.special_group, m.own, m.tier, m.floor_part,
             m.incentive_part, m.subsidy, m.adjusted_subsidy, m.exclusion
         FROM village_years v JOIN member_results m ON m.run_id = v.run_id
         WHERE starts_with(v.village_code, @County) AND v.year = @Year
-        ORDER BY v.village_code, m.id_number
         """;
 
     private const string RostersSql = """
-        SELECT r.village_code, m->>'name' AS name, m->>'idNumber' AS id_number,
-            m->>'specialGroup' AS special_group
-        FROM rosters r, jsonb_array_elements(r.members) m
+        SELECT r.village_code, r.members_sealed
+        FROM rosters r
         WHERE starts_with(r.village_code, @County) AND r.year = @Year
-        ORDER BY r.village_code, m->>'idNumber'
         """;
 
     // A year's entries: those naming the year (a village-year "…/2026", a scheme of the year) and
@@ -126,7 +123,29 @@ public static class CountyArchive
                         ]
                 )
             );
-            var rows = (await calculation.QueryAsync(ResultsSql, parameters)).ToList();
+            var personalData = PersonalDataKeys.Of(calculation);
+            var rows = (await calculation.QueryAsync(ResultsSql, parameters))
+                .Select(r =>
+                {
+                    var (name, idNumber) = personalData.OpenPerson((byte[])r.person);
+                    return new
+                    {
+                        r.village_code,
+                        name,
+                        id_number = idNumber,
+                        r.special_group,
+                        r.own,
+                        r.tier,
+                        r.floor_part,
+                        r.incentive_part,
+                        r.subsidy,
+                        r.adjusted_subsidy,
+                        r.exclusion,
+                    };
+                })
+                .OrderBy(r => (string)r.village_code, StringComparer.Ordinal)
+                .ThenBy(r => r.id_number, StringComparer.Ordinal)
+                .ToList();
             results = rows.Count;
             await CsvFile.WriteAsync(
                 Path.Combine(partial, "results.csv"),
@@ -160,7 +179,29 @@ public static class CountyArchive
                         ]
                 )
             );
-            var roster = (await calculation.QueryAsync(RostersSql, parameters)).ToList();
+            var roster = (
+                await calculation.QueryAsync<(string VillageCode, byte[] Members)>(
+                    RostersSql,
+                    parameters
+                )
+            )
+                .SelectMany(r =>
+                    System
+                        .Text.Json.JsonSerializer.Deserialize<List<RosterMember>>(
+                            personalData.Open(r.Members),
+                            StoredJson.Options
+                        )!
+                        .Select(m => new
+                        {
+                            village_code = r.VillageCode,
+                            name = m.Name,
+                            id_number = m.IdNumber,
+                            special_group = m.SpecialGroup is { } g ? SpecialGroups.Code(g) : null,
+                        })
+                )
+                .OrderBy(m => m.village_code, StringComparer.Ordinal)
+                .ThenBy(m => m.id_number, StringComparer.Ordinal)
+                .ToList();
             members = roster.Count;
             await CsvFile.WriteAsync(
                 Path.Combine(partial, "roster.csv"),
@@ -247,12 +288,13 @@ public static class CountyArchive
     )
     {
         await using var connection = await OpenAsync(server, "document");
+        var personalData = PersonalDataKeys.Of(connection);
         var count = 0;
         await using var reader = await connection.ExecuteReaderAsync(DocumentsSql, parameters);
         while (await reader.ReadAsync())
         {
             var division = reader.GetString(0);
-            var content = (byte[])reader["content"];
+            var content = personalData.Open((byte[])reader["content"]);
             var recorded = reader.GetString(4);
             if (
                 !string.Equals(

@@ -3,11 +3,19 @@ using Subsidy.Admin;
 // ./run.sh admin export-county 360222 2026 [--out DIRECTORY]   a county's year as an archive
 // ./run.sh admin verify-archive DIRECTORY                       every file against the archive's manifest
 // ./run.sh admin audit verify                                   every service's audit chain, naming the first broken link
+// ./run.sh admin keys rotate-data                               new data keys; stored personal data re-sealed in the background
+// ./run.sh admin keys status                                    each database's data key and what still waits to be re-sealed
 try
 {
     return await RunAsync(args);
 }
-catch (Exception e) when (e is Npgsql.NpgsqlException or IOException or UnauthorizedAccessException)
+catch (Exception e)
+    when (e
+            is Npgsql.NpgsqlException
+                or IOException
+                or UnauthorizedAccessException
+                or InvalidOperationException
+    )
 {
     // What went wrong, in a sentence: the operator reruns the command once it is fixed (an export
     // writes under ….partial until complete).
@@ -30,13 +38,19 @@ static async Task<int> RunAsync(string[] args) =>
             Environment.GetEnvironmentVariable("ConnectionStrings__postgres")
                 ?? throw new InvalidOperationException("ConnectionStrings__postgres is not set")
         ),
+        ["keys", "rotate-data"] => await DataKeyRotation.RunAsync(Server()),
+        ["keys", "status"] => await DataKeyRotation.StatusAsync(Server()),
         _ => Usage(),
     };
+
+static string Server() =>
+    Environment.GetEnvironmentVariable("ConnectionStrings__postgres")
+    ?? throw new InvalidOperationException("ConnectionStrings__postgres is not set");
 
 static int Usage()
 {
     Console.Error.WriteLine(
-        "用法 usage: export-county <县级区划代码> <年度> [--out 目录] | verify-archive <档案目录> | audit verify"
+        "用法 usage: export-county <县级区划代码> <年度> [--out 目录] | verify-archive <档案目录> | audit verify | keys rotate-data | keys status"
     );
     return 2;
 }

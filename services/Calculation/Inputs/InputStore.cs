@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Subsidy.Contracts;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Crypto;
 
 namespace Calculation.Inputs;
 
@@ -39,19 +40,19 @@ public static class InputStore
         """;
 
     private const string RosterSql = """
-        INSERT INTO rosters (village_code, year, batch_id, members) VALUES (@VillageCode, @Year,
-            @BatchId, CAST(@Members AS jsonb))
-        ON CONFLICT (village_code, year) DO UPDATE SET batch_id = excluded.batch_id, members =
-            excluded.members;
+        INSERT INTO rosters (village_code, year, batch_id, members_sealed) VALUES (@VillageCode, @Year,
+            @BatchId, @Members)
+        ON CONFLICT (village_code, year) DO UPDATE SET batch_id = excluded.batch_id, members_sealed =
+            excluded.members_sealed, members = NULL;
         -- Villages sharing a member with the old or the new roster may gain or lose DUPLICATE_MEMBERSHIP.
         INSERT INTO pending_village_years (village_code, year)
         SELECT DISTINCT o.village_code, o.year FROM roster_members o
         WHERE o.year = @Year AND o.village_code <> @VillageCode
-          AND o.id_number IN (SELECT id_number FROM roster_members WHERE village_code = @VillageCode
+          AND o.id_index IN (SELECT id_index FROM roster_members WHERE village_code = @VillageCode
               AND year = @Year UNION SELECT unnest(@Ids))
         ON CONFLICT (village_code, year) DO UPDATE SET since = pending_village_years.since;
         DELETE FROM roster_members WHERE village_code = @VillageCode AND year = @Year;
-        INSERT INTO roster_members (year, id_number, village_code) SELECT DISTINCT @Year,
+        INSERT INTO roster_members (year, id_index, village_code) SELECT DISTINCT @Year,
             unnest(@Ids), @VillageCode;
         """;
 
@@ -65,10 +66,10 @@ public static class InputStore
         """;
 
     private const string ChunkSql = """
-        INSERT INTO contribution_chunks (batch_id, village_code, chunk_index, records) VALUES
-            (@BatchId, @VillageCode, @ChunkIndex, CAST(@Records AS json))
+        INSERT INTO contribution_chunks (batch_id, village_code, chunk_index, records_sealed) VALUES
+            (@BatchId, @VillageCode, @ChunkIndex, @Records)
         ON CONFLICT DO NOTHING;
-        INSERT INTO lump_sum_payments (batch_id, village_code, year, id_number) SELECT @BatchId,
+        INSERT INTO lump_sum_payments (batch_id, village_code, year, id_index) SELECT @BatchId,
             @VillageCode, @Year, unnest(@LumpSumPayers)
         ON CONFLICT DO NOTHING;
         """;
@@ -163,8 +164,10 @@ public static class InputStore
                     m.VillageCode,
                     m.Year,
                     m.BatchId,
-                    Members = JsonSerializer.Serialize(m.Members, StoredJson.Options),
-                    Ids = m.Members.Select(x => x.IdNumber).ToArray(),
+                    Members = PersonalData.Current.Seal(
+                        JsonSerializer.SerializeToUtf8Bytes(m.Members, StoredJson.Options)
+                    ),
+                    Ids = m.Members.Select(x => PersonalData.Current.IdIndex(x.IdNumber)).ToArray(),
                 },
                 work.Transaction,
                 cancellationToken: cancellationToken
@@ -216,8 +219,10 @@ public static class InputStore
                     m.VillageCode,
                     m.ChunkIndex,
                     m.Year,
-                    Records = JsonSerializer.Serialize(m.Records, StoredJson.Options),
-                    LumpSumPayers = lumpSumPayers,
+                    Records = PersonalData.Current.Seal(
+                        JsonSerializer.SerializeToUtf8Bytes(m.Records, StoredJson.Options)
+                    ),
+                    LumpSumPayers = lumpSumPayers.Select(PersonalData.Current.IdIndex).ToArray(),
                 },
                 work.Transaction,
                 cancellationToken: cancellationToken

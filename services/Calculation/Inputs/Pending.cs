@@ -1,5 +1,6 @@
 using Dapper;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Crypto;
 
 namespace Calculation.Inputs;
 
@@ -31,7 +32,7 @@ public static class Pending
 
     private const string MarkPeopleSql = """
         INSERT INTO pending_village_years (village_code, year)
-        SELECT DISTINCT village_code, year FROM roster_members WHERE id_number = ANY(@idNumbers) AND
+        SELECT DISTINCT village_code, year FROM roster_members WHERE id_index = ANY(@idNumbers) AND
             year > @afterYear ORDER BY 1, 2
         ON CONFLICT (village_code, year) DO UPDATE SET since = pending_village_years.since;
         SELECT pg_notify('calculation', '');
@@ -106,7 +107,11 @@ public static class Pending
         work.Connection.ExecuteAsync(
             new CommandDefinition(
                 MarkPeopleSql,
-                new { idNumbers = idNumbers.ToArray(), afterYear },
+                new
+                {
+                    idNumbers = idNumbers.Select(PersonalData.Current.IdIndex).ToArray(),
+                    afterYear,
+                },
                 work.Transaction,
                 cancellationToken: cancellationToken
             )

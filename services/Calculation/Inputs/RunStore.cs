@@ -4,6 +4,7 @@ using Dapper;
 using NpgsqlTypes;
 using Subsidy.Contracts;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Crypto;
 
 namespace Calculation.Inputs;
 
@@ -64,7 +65,7 @@ public static class RunStore
         """;
 
     private const string CopySql = """
-        COPY member_results (run_id, id_number, name, exclusion, own, tier, special_group, floor,
+        COPY member_results (run_id, person, id_index, exclusion, own, tier, special_group, floor,
             incentive, floor_part, incentive_part, subsidy, flags)
         FROM STDIN (FORMAT BINARY)
         """;
@@ -197,8 +198,8 @@ public static class RunStore
         {
             writer.StartRow();
             writer.Write(run.Id, NpgsqlDbType.Uuid);
-            writer.Write(r.IdNumber, NpgsqlDbType.Text);
-            writer.Write(r.Name, NpgsqlDbType.Text);
+            writer.Write(PersonalData.Current.SealPerson(r.Name, r.IdNumber), NpgsqlDbType.Bytea);
+            writer.Write(PersonalData.Current.IdIndex(r.IdNumber), NpgsqlDbType.Bytea);
             if (r.Exclusion is { } exclusion)
                 writer.Write(ResultCodes.Of(exclusion), NpgsqlDbType.Text);
             else

@@ -3,6 +3,7 @@ using Calculation.Rules;
 using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
+using Subsidy.ServiceData.Crypto;
 
 namespace Calculation.Inputs;
 
@@ -186,18 +187,18 @@ public sealed record VillageYearData(
 )
 {
     private const string RecordsSql = """
-        SELECT records::text FROM contribution_chunks WHERE batch_id = @batchId AND village_code =
+        SELECT records_sealed FROM contribution_chunks WHERE batch_id = @batchId AND village_code =
             @village ORDER BY chunk_index;
-        SELECT members::text FROM rosters WHERE village_code = @village AND year = @year;
+        SELECT members_sealed FROM rosters WHERE village_code = @village AND year = @year;
         """;
 
     // A 一次性补缴 counts from the export that counts for its village and year now (a superseded one no
     // longer does).
     private const string ElsewhereSql = """
-        SELECT DISTINCT id_number FROM roster_members WHERE year = @year AND village_code <>
-            @village AND id_number = ANY(@ids);
-        SELECT l.id_number, l.batch_id FROM lump_sum_payments l
-        WHERE l.id_number = ANY(@ids) AND l.year <= @year
+        SELECT DISTINCT id_index FROM roster_members WHERE year = @year AND village_code <>
+            @village AND id_index = ANY(@ids);
+        SELECT l.id_index, l.batch_id FROM lump_sum_payments l
+        WHERE l.id_index = ANY(@ids) AND l.year <= @year
           AND l.batch_id = (SELECT c.batch_id FROM contribution_batches c WHERE c.year = l.year AND
               starts_with(l.village_code, c.scope_code)
                             ORDER BY c.accepted_at DESC, c.batch_id DESC LIMIT 1);
@@ -226,24 +227,30 @@ public sealed record VillageYearData(
         );
         await using (var results = await connection.QueryMultipleAsync(recordsCommand))
         {
-            foreach (var chunk in await results.ReadAsync<string>())
+            foreach (var chunk in await results.ReadAsync<byte[]>())
             {
                 records.AddRange(
-                    JsonSerializer.Deserialize<List<ContributionRecord>>(chunk, StoredJson.Options)!
+                    JsonSerializer.Deserialize<List<ContributionRecord>>(
+                        PersonalData.Current.Open(chunk),
+                        StoredJson.Options
+                    )!
                 );
             }
-            if (await results.ReadSingleOrDefaultAsync<string>() is { } members)
+            if (await results.ReadSingleOrDefaultAsync<byte[]>() is { } members)
             {
                 roster = JsonSerializer.Deserialize<List<RosterMember>>(
-                    members,
+                    PersonalData.Current.Open(members),
                     StoredJson.Options
                 )!;
             }
         }
         var byRoster = inputs.Scheme!.MembershipBasis == MembershipBasis.Roster;
-        var ids = (byRoster ? roster.Select(m => m.IdNumber) : records.Select(r => r.IdNumber))
+        // The database knows ID numbers by their blind index only: asked by index, it answers by
+        // index, read back here.
+        var byIndex = (byRoster ? roster.Select(m => m.IdNumber) : records.Select(r => r.IdNumber))
             .Distinct()
-            .ToArray();
+            .ToDictionary(id => Convert.ToHexString(PersonalData.Current.IdIndex(id)));
+        var ids = byIndex.Keys.Select(Convert.FromHexString).ToArray();
         HashSet<string> otherVillages;
         List<(string IdNumber, Guid BatchId)> lumpSums;
         var elsewhereCommand = new CommandDefinition(
@@ -259,8 +266,12 @@ public sealed record VillageYearData(
         );
         await using (var results = await connection.QueryMultipleAsync(elsewhereCommand))
         {
-            otherVillages = (await results.ReadAsync<string>()).ToHashSet(StringComparer.Ordinal);
-            lumpSums = (await results.ReadAsync<(string, Guid)>()).AsList();
+            otherVillages = (await results.ReadAsync<byte[]>())
+                .Select(index => byIndex[Convert.ToHexString(index)])
+                .ToHashSet(StringComparer.Ordinal);
+            lumpSums = (await results.ReadAsync<(byte[] Index, Guid BatchId)>())
+                .Select(l => (byIndex[Convert.ToHexString(l.Index)], l.BatchId))
+                .ToList();
         }
         return new VillageYearData(
             roster

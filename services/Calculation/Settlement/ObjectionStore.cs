@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Crypto;
 
 namespace Calculation.Settlement;
 
@@ -24,40 +25,67 @@ public sealed record UpholdBasis(
     decimal Total,
     decimal CurrentAmount,
     Guid RunId,
-    string IdNumber
+    byte[] IdIndex
 );
+
+/// <summary>An objection as stored: the member's ID number sealed.</summary>
+internal sealed record StoredObjection(
+    Guid Id,
+    byte[] IdSealed,
+    string Complaint,
+    string FiledBy,
+    DateOnly FiledOn,
+    string State,
+    decimal? AdjustedAmount,
+    string? Resolution,
+    string? ResolvedBy
+)
+{
+    public ObjectionView ToView() =>
+        new(
+            Id,
+            PersonalData.Current.OpenText(IdSealed),
+            Complaint,
+            FiledBy,
+            FiledOn,
+            State,
+            AdjustedAmount,
+            Resolution,
+            ResolvedBy
+        );
+}
 
 /// <summary>The objections of a village-year's notice (异议), read and written inside the steps that
 /// file and resolve them.</summary>
 public static class ObjectionStore
 {
     private const string ListSql = """
-        SELECT id, id_number, complaint, filed_by, filed_on, state, adjusted_amount, resolution, resolved_by
+        SELECT id, id_sealed, complaint, filed_by, filed_on, state, adjusted_amount, resolution, resolved_by
         FROM objections WHERE village_code = @VillageCode AND year = @Year ORDER BY filed_at, id
         """;
 
     private const string NoticeSql = """
         SELECT v.notice_start, v.notice_end, v.run_id,
-               EXISTS (SELECT 1 FROM member_results m WHERE m.run_id = v.run_id AND m.id_number = @IdNumber)
+               EXISTS (SELECT 1 FROM member_results m WHERE m.run_id = v.run_id AND m.id_index = @IdIndex)
         FROM village_years v WHERE v.village_code = @VillageCode AND v.year = @Year
         """;
 
     private const string InsertSql = """
-        INSERT INTO objections (id, village_code, year, run_id, id_number, complaint, filed_by,
-            filed_on, state)
-        VALUES (@Id, @VillageCode, @Year, @RunId, @IdNumber, @Complaint, @FiledBy, @Today, 'open')
+        INSERT INTO objections (id, village_code, year, run_id, id_sealed, id_index, complaint,
+            filed_by, filed_on, state)
+        VALUES (@Id, @VillageCode, @Year, @RunId, @IdSealed, @IdIndex, @Complaint, @FiledBy, @Today, 'open')
         """;
 
     private const string OpenStateSql =
         "SELECT state FROM objections WHERE id = @Id AND village_code = @VillageCode AND year = @Year FOR UPDATE";
 
-    private const string MemberSql = "SELECT id_number FROM objections WHERE id = @Id";
+    private const string MemberSql = "SELECT id_sealed FROM objections WHERE id = @Id";
 
     private const string UpholdBasisSql = """
         SELECT r.cap, r.budget, r.amount AS total,
                (SELECT coalesce(m.adjusted_subsidy, m.subsidy) FROM member_results m WHERE m.run_id
-                   = o.run_id AND m.id_number = o.id_number) AS current_amount,
-               o.run_id, o.id_number
+                   = o.run_id AND m.id_index = o.id_index) AS current_amount,
+               o.run_id, o.id_index
         FROM objections o JOIN calculation_runs r ON r.id = o.run_id WHERE o.id = @Id
         """;
 
@@ -67,7 +95,7 @@ public static class ObjectionStore
         UPDATE objections SET state = 'upheld', adjusted_amount = @Amount, resolution = @Reason,
             resolved_by = @By, resolved_at = now() WHERE id = @Id;
         UPDATE member_results SET adjusted_subsidy = @Amount, objection_id = @Id WHERE run_id =
-            @RunId AND id_number = @IdNumber;
+            @RunId AND id_index = @IdIndex;
         UPDATE calculation_runs r SET (amount, recipients) = (
             SELECT sum(coalesce(m.adjusted_subsidy, m.subsidy)), count(*) FILTER (WHERE
                 coalesce(m.adjusted_subsidy, m.subsidy) > 0)
@@ -86,14 +114,16 @@ public static class ObjectionStore
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return (
-            await connection.QueryAsync<ObjectionView>(
+            await connection.QueryAsync<StoredObjection>(
                 new CommandDefinition(
                     ListSql,
                     new { VillageCode = villageCode, Year = year },
                     cancellationToken: cancellationToken
                 )
             )
-        ).AsList();
+        )
+            .Select(o => o.ToView())
+            .ToList();
     }
 
     /// <summary>The notice's period and run, and whether the member is listed in it.</summary>
@@ -105,7 +135,7 @@ public static class ObjectionStore
             NoticeSql,
             new
             {
-                IdNumber = idNumber,
+                IdIndex = PersonalData.Current.IdIndex(idNumber),
                 step.VillageCode,
                 step.Year,
             }
@@ -120,7 +150,8 @@ public static class ObjectionStore
                 step.VillageCode,
                 step.Year,
                 RunId = runId,
-                IdNumber = idNumber,
+                IdSealed = PersonalData.Current.Seal(idNumber),
+                IdIndex = PersonalData.Current.IdIndex(idNumber),
                 Complaint = complaint,
                 FiledBy = step.Caller.UserId,
                 step.Today,
@@ -140,17 +171,19 @@ public static class ObjectionStore
             }
         );
 
-    public static Task<string?> MemberAsync(
+    public static async Task<string?> MemberAsync(
         UnitOfWork work,
         Guid id,
         CancellationToken cancellationToken
     ) =>
-        work.Connection.QuerySingleOrDefaultAsync<string>(
-            new CommandDefinition(
-                MemberSql,
-                new { Id = id },
-                work.Transaction,
-                cancellationToken: cancellationToken
+        PersonalData.Current.OpenTextOrNull(
+            await work.Connection.QuerySingleOrDefaultAsync<byte[]>(
+                new CommandDefinition(
+                    MemberSql,
+                    new { Id = id },
+                    work.Transaction,
+                    cancellationToken: cancellationToken
+                )
             )
         );
 
@@ -173,7 +206,7 @@ public static class ObjectionStore
                 By = step.Caller.UserId,
                 Id = id,
                 basis.RunId,
-                basis.IdNumber,
+                basis.IdIndex,
             }
         );
 

@@ -1,5 +1,6 @@
 using Dapper;
 using Subsidy.Contracts;
+using Subsidy.ServiceData.Crypto;
 using Subsidy.ServiceDefaults.Auth;
 
 namespace Calculation.Settlement;
@@ -28,8 +29,8 @@ public static class PaymentNotices
         """;
 
     private const string LinesSql = """
-        SELECT id_number, name, coalesce(adjusted_subsidy, subsidy) AS amount FROM member_results
-        WHERE run_id = @RunId AND coalesce(adjusted_subsidy, subsidy) > 0 ORDER BY id_number
+        SELECT person, coalesce(adjusted_subsidy, subsidy) AS amount FROM member_results
+        WHERE run_id = @RunId AND coalesce(adjusted_subsidy, subsidy) > 0
         """;
 
     private sealed record Basis(
@@ -85,7 +86,7 @@ public static class PaymentNotices
             )
         );
         var lines = (
-            await c.QueryAsync<PaymentLine>(
+            await c.QueryAsync<(byte[] Person, decimal Amount)>(
                 new CommandDefinition(
                     LinesSql,
                     new { basis.RunId },
@@ -93,7 +94,14 @@ public static class PaymentNotices
                     cancellationToken: step.CancellationToken
                 )
             )
-        ).AsList();
+        )
+            .Select(l =>
+            {
+                var (name, idNumber) = PersonalData.Current.OpenPerson(l.Person);
+                return new PaymentLine(idNumber, name, l.Amount);
+            })
+            .OrderBy(l => l.IdNumber, StringComparer.Ordinal)
+            .ToList();
         await step.Work.PublishAsync(
             new PaymentRequested(
                 number,

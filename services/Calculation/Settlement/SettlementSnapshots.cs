@@ -1,5 +1,6 @@
 using Calculation.Rules;
 using Subsidy.Contracts;
+using Subsidy.ServiceData.Crypto;
 
 namespace Calculation.Settlement;
 
@@ -9,12 +10,11 @@ public static class SettlementSnapshots
 {
     /// <summary>The latest run's lines; parameters @villageCode and @year.</summary>
     public const string LinesSql = """
-        SELECT m.id_number, m.name, m.special_group, m.tier, m.own, coalesce(m.adjusted_subsidy,
+        SELECT m.person, m.special_group, m.tier, m.own, coalesce(m.adjusted_subsidy,
             m.subsidy) AS subsidy, m.exclusion, m.flags,
                m.objection_id IS NOT NULL AS adjusted
         FROM village_years v JOIN member_results m ON m.run_id = v.run_id
         WHERE v.village_code = @villageCode AND v.year = @year
-        ORDER BY m.id_number
         """;
 
     /// <summary>
@@ -28,8 +28,14 @@ public static class SettlementSnapshots
     // Dapper binds a text[] column to a settable string[] property, not to a constructor parameter.
     public sealed class Line
     {
-        public string IdNumber { get; set; } = "";
-        public string Name { get; set; } = "";
+        public string IdNumber { get; private set; } = "";
+        public string Name { get; private set; } = "";
+
+        public byte[] Person
+        {
+            set => (Name, IdNumber) = PersonalData.Current.OpenPerson(value);
+        }
+
         public string? SpecialGroup { get; set; }
         public decimal? Tier { get; set; }
         public decimal Own { get; set; }

@@ -4,6 +4,7 @@ using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Crypto;
 
 namespace Calculation.Settlement;
 
@@ -14,17 +15,22 @@ namespace Calculation.Settlement;
 public static class SettlementStatus
 {
     private const string ResultsSql = """
-        SELECT id_number, name, exclusion, own, tier, special_group, floor, incentive, floor_part,
+        SELECT person, exclusion, own, tier, special_group, floor, incentive, floor_part,
             incentive_part, subsidy, adjusted_subsidy, flags
-        FROM member_results WHERE run_id = @runId AND (@idNumber::text IS NULL OR id_number = @idNumber)
-        ORDER BY id_number
+        FROM member_results WHERE run_id = @runId AND (@idIndex::bytea IS NULL OR id_index = @idIndex)
         """;
 
     // Dapper binds a text[] column to a settable string[] property, not to a constructor parameter.
     private sealed class ResultRow
     {
-        public string IdNumber { get; set; } = "";
-        public string Name { get; set; } = "";
+        public string IdNumber { get; private set; } = "";
+        public string Name { get; private set; } = "";
+
+        public byte[] Person
+        {
+            set => (Name, IdNumber) = PersonalData.Current.OpenPerson(value);
+        }
+
         public string? Exclusion { get; set; }
         public decimal Own { get; set; }
         public decimal? Tier { get; set; }
@@ -153,12 +159,17 @@ public static class SettlementStatus
             await connection.QueryAsync<ResultRow>(
                 new CommandDefinition(
                     ResultsSql,
-                    new { runId, idNumber },
+                    new
+                    {
+                        runId,
+                        idIndex = idNumber is null ? null : PersonalData.Current.IdIndex(idNumber),
+                    },
                     transaction,
                     cancellationToken: cancellationToken
                 )
             )
         )
+            .OrderBy(r => r.IdNumber, StringComparer.Ordinal)
             .Select(r => r.ToView())
             .ToList();
 

@@ -185,7 +185,9 @@ public static class SettlementSteps
             standing = await results.ReadSingleAsync<VillageYearStanding>();
             if (withLines)
             {
+                // Ordered here: the database holds the ID numbers sealed.
                 lines = (await results.ReadAsync<SettlementSnapshots.Line>())
+                    .OrderBy(l => l.IdNumber, StringComparer.Ordinal)
                     .Select(SettlementSnapshots.ToLine)
                     .ToList();
             }

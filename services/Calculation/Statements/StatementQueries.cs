@@ -1,13 +1,20 @@
 using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
+using Subsidy.ServiceData.Crypto;
 
 namespace Calculation.Statements;
 
 /// <summary>One resident's row in a village-year's current result.</summary>
 public sealed class StatementMember
 {
-    public string Name { get; set; } = "";
+    public string Name { get; private set; } = "";
+
+    public byte[] Person
+    {
+        set => Name = PersonalData.Current.OpenPerson(value).Name;
+    }
+
     public string? SpecialGroup { get; set; }
     public string? Exclusion { get; set; }
     public decimal? Tier { get; set; }
@@ -31,14 +38,14 @@ public sealed record StatementData(
 public static class StatementQueries
 {
     private const string MemberSql = """
-        SELECT m.name, m.special_group, m.exclusion, m.tier, m.own, coalesce(m.adjusted_subsidy, m.subsidy)
+        SELECT m.person, m.special_group, m.exclusion, m.tier, m.own, coalesce(m.adjusted_subsidy, m.subsidy)
             AS amount, 'BUDGET_PRORATED' = ANY(m.flags) AS prorated
         FROM village_years v JOIN member_results m ON m.run_id = v.run_id
-        WHERE v.village_code = @villageCode AND v.year = @year AND m.id_number = @idNumber;
+        WHERE v.village_code = @villageCode AND v.year = @year AND m.id_index = @idIndex;
         SELECT terms::text FROM schemes_in_force WHERE village_code = @villageCode AND year = @year;
         SELECT v.year, v.village_code, coalesce(m.adjusted_subsidy, m.subsidy) AS amount
         FROM village_years v JOIN member_results m ON m.run_id = v.run_id
-        WHERE v.state = 'credited' AND m.id_number = @idNumber AND coalesce(m.adjusted_subsidy, m.subsidy) > 0
+        WHERE v.state = 'credited' AND m.id_index = @idIndex AND coalesce(m.adjusted_subsidy, m.subsidy) > 0
         ORDER BY v.year, v.village_code;
         """;
 
@@ -56,7 +63,7 @@ public static class StatementQueries
             {
                 villageCode,
                 year,
-                idNumber,
+                idIndex = PersonalData.Current.IdIndex(idNumber),
             },
             cancellationToken: cancellationToken
         );

@@ -6,6 +6,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Subsidy.Contracts;
+using Subsidy.ServiceData.Crypto;
 using Subsidy.ServiceData.Messaging;
 using Subsidy.ServiceDefaults.Telemetry;
 
@@ -42,12 +43,12 @@ public sealed partial class BatchProcessor(
     );
 
     private const string DuplicatesSql = """
-        SELECT row_no AS RowNumber, first_row AS FirstRow, id_number AS IdNumber FROM (
-            SELECT row_no, id_number,
+        SELECT row_no AS RowNumber, first_row AS FirstRow, person AS Person FROM (
+            SELECT row_no, person,
                    min(row_no) OVER w AS first_row
             FROM contribution_rows
             WHERE batch_id = @BatchId
-            WINDOW w AS (PARTITION BY id_number, village_code, year, item, pay_type, amount, paid_on)
+            WINDOW w AS (PARTITION BY id_index, village_code, year, item, pay_type, amount, paid_on)
         ) d
         WHERE row_no <> first_row
         ORDER BY row_no
@@ -63,7 +64,7 @@ public sealed partial class BatchProcessor(
     private const string ProgressSql =
         "UPDATE import_batches SET rows_read = @rowsRead WHERE id = @Id";
 
-    private sealed record Duplicate(int RowNumber, int FirstRow, string IdNumber);
+    private sealed record Duplicate(int RowNumber, int FirstRow, byte[] Person);
 
     /// <summary>Processes a stored upload.</summary>
     public Task ProcessAsync(Batch batch, CancellationToken cancellationToken) =>
@@ -108,7 +109,7 @@ public sealed partial class BatchProcessor(
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var copier = new RowCopier(connection, batch.Id);
+        await using var copier = new RowCopier(connection, batch.Id, PersonalData.Current);
         var errors = new ErrorSink();
         var totals = new TotalRows();
         var rowsRead = await ReadAsync(
@@ -314,7 +315,7 @@ public sealed partial class BatchProcessor(
                 new ImportError(
                     duplicate.RowNumber,
                     Columns.Label(Field.IdNumber),
-                    duplicate.IdNumber,
+                    PersonalData.Current.OpenPerson(duplicate.Person).IdNumber,
                     $"与第{duplicate.FirstRow}行重复（同一人、同一村、同一年度、项目、类型、金额与日期）"
                 )
             );

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Dapper;
 using Npgsql;
+using Subsidy.ServiceData.Crypto;
 using Subsidy.ServiceDefaults.Auth;
 
 namespace ContributionImport.Imports;
@@ -35,11 +36,11 @@ public sealed class BatchStore(
     private const string SameFileSql =
         $"SELECT {Columns} FROM import_batches WHERE kind = @Kind AND scope_code = @ScopeCode AND year = @Year AND sha256 = @Sha256";
     private const string InsertErrorSql =
-        "INSERT INTO import_errors (batch_id, row_no, column_name, value, reason) VALUES (@batchId, @RowNumber, @Column, @Value, @Reason)";
+        "INSERT INTO import_errors (batch_id, row_no, column_name, value_sealed, reason) VALUES (@batchId, @RowNumber, @Column, @Value, @Reason)";
     private const string RejectSql =
         $"UPDATE import_batches SET state = '{BatchStates.Rejected}', rows_read = @rowsRead, error_count = @count, finished_at = now() WHERE id = @batchId";
     private const string InsertPieceSql =
-        "INSERT INTO upload_chunks (batch_id, seq, data, deflated) VALUES (@id, @seq, @data, true)";
+        "INSERT INTO upload_chunks (batch_id, seq, data_sealed, deflated) VALUES (@id, @seq, @data, true)";
     private const string DeleteUploadingSql =
         $"DELETE FROM import_batches WHERE id = @id AND state = '{BatchStates.Uploading}'";
 
@@ -85,7 +86,7 @@ public sealed class BatchStore(
                     batchId,
                     e.RowNumber,
                     e.Column,
-                    e.Value,
+                    Value = PersonalData.Current.SealOrNull(e.Value),
                     e.Reason,
                 }),
                 transaction,
@@ -231,9 +232,10 @@ public sealed class BatchStore(
                 hash.AppendData(buffer, 0, read);
                 size += read;
                 insertPiece.Parameters[1].Value = seq++;
-                insertPiece.Parameters[2].Value = UploadPieces.Deflate(
-                    buffer.AsSpan(0, read),
-                    deflated
+                // An export lists residents by name and ID number: the piece is sealed once
+                // deflated.
+                insertPiece.Parameters[2].Value = PersonalData.Current.Seal(
+                    UploadPieces.Deflate(buffer.AsSpan(0, read), deflated)
                 );
                 await insertPiece.ExecuteNonQueryAsync(cancellationToken);
                 if (read < ChunkSize)

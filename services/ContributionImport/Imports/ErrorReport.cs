@@ -3,6 +3,7 @@ using Dapper;
 using MiniExcelLibs;
 using Npgsql;
 using Subsidy.Contracts;
+using Subsidy.ServiceData.Crypto;
 
 namespace ContributionImport.Imports;
 
@@ -16,14 +17,14 @@ public sealed record ErrorView(int RowNumber, string Column, string? Value, stri
 public static class ErrorReport
 {
     private const string Sql =
-        "SELECT row_no AS 行号, column_name AS 列, value AS 值, reason AS 原因 FROM import_errors WHERE batch_id = @BatchId ORDER BY row_no, column_name";
+        "SELECT row_no, column_name, value_sealed, reason FROM import_errors WHERE batch_id = @BatchId ORDER BY row_no, column_name";
 
     /// <summary>How many errors a rejected batch shows inline; the report to download has them
     /// all.</summary>
     public const int InlineErrors = 100;
 
     private const string FirstSql =
-        "SELECT row_no AS \"RowNumber\", column_name AS \"Column\", value AS \"Value\", reason AS \"Reason\" FROM import_errors WHERE batch_id = @BatchId ORDER BY row_no, column_name LIMIT @Limit";
+        "SELECT row_no, column_name, value_sealed, reason FROM import_errors WHERE batch_id = @BatchId ORDER BY row_no, column_name LIMIT @Limit";
 
     public static async Task<IReadOnlyList<ErrorView>> FirstAsync(
         NpgsqlDataSource dataSource,
@@ -33,14 +34,16 @@ public static class ErrorReport
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return (
-            await connection.QueryAsync<ErrorView>(
+            await connection.QueryAsync<StoredError>(
                 new CommandDefinition(
                     FirstSql,
                     new { BatchId = batchId, Limit = InlineErrors },
                     cancellationToken: cancellationToken
                 )
             )
-        ).AsList();
+        )
+            .Select(e => new ErrorView(e.RowNo, e.ColumnName, e.Value, e.Reason))
+            .ToList();
     }
 
     /// <param name="errorCount">Every error of the batch; past <see cref="ErrorSink.StoredLimit"/>
@@ -77,7 +80,7 @@ public static class ErrorReport
             {
                 listed++;
                 await writer.WriteLineAsync(
-                    $"{reader.GetInt32(0)},{Cell(reader.GetString(1))},{Cell(reader.IsDBNull(2) ? "" : reader.GetString(2))},{Cell(reader.GetString(3))}"
+                    $"{reader.GetInt32(0)},{Cell(reader.GetString(1))},{Cell(reader.IsDBNull(2) ? "" : PersonalData.Current.OpenText(reader.GetFieldValue<byte[]>(2)))},{Cell(reader.GetString(3))}"
                 );
             }
         }
@@ -97,18 +100,29 @@ public static class ErrorReport
         // Workbook cells are written as text cells, never formulas, so they need no apostrophe (a
         // unit test reads the XML).
         var rows = (
-            await connection.QueryAsync<ErrorLine>(
+            await connection.QueryAsync<StoredError>(
                 new CommandDefinition(
                     Sql,
                     new { BatchId = batchId },
-                    flags: CommandFlags.None,
                     cancellationToken: cancellationToken
                 )
             )
-        ).AsList();
+        )
+            .Select(e => new ErrorLine(e.RowNo, e.ColumnName, e.Value, e.Reason))
+            .ToList();
         if (errorCount > rows.Count)
             rows.Add(new ErrorLine(0, "", null, NotListed(errorCount, rows.Count)));
         await output.SaveAsAsync(rows, sheetName: "错误清单", cancellationToken: cancellationToken);
+    }
+
+    private sealed record StoredError(
+        int RowNo,
+        string ColumnName,
+        byte[]? ValueSealed,
+        string Reason
+    )
+    {
+        public string? Value => PersonalData.Current.OpenTextOrNull(ValueSealed);
     }
 
     private static string NotListed(int errorCount, int listed) =>

@@ -2,6 +2,7 @@ using ContributionImport.Parsing;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
+using Subsidy.ServiceData.Crypto;
 
 namespace ContributionImport.Imports;
 
@@ -35,7 +36,7 @@ public sealed class ErrorSink
     }
 
     private const string CopySql =
-        "COPY import_errors (batch_id, row_no, column_name, value, reason) FROM STDIN (FORMAT BINARY)";
+        "COPY import_errors (batch_id, row_no, column_name, value_sealed, reason) FROM STDIN (FORMAT BINARY)";
 
     /// <summary>Writes the kept errors in the caller's transaction.</summary>
     public async Task WriteAsync(
@@ -57,9 +58,10 @@ public sealed class ErrorSink
             if (error.Value is null)
                 await writer.WriteNullAsync(cancellationToken);
             else
+                // A rejected value may be a resident's ID number or name: sealed like them.
                 await writer.WriteAsync(
-                    Truncated(error.Value),
-                    NpgsqlDbType.Text,
+                    PersonalData.Current.Seal(Truncated(error.Value)),
+                    NpgsqlDbType.Bytea,
                     cancellationToken
                 );
             await writer.WriteAsync(error.Reason, NpgsqlDbType.Text, cancellationToken);

@@ -4,6 +4,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Subsidy.Contracts;
+using Subsidy.ServiceData.Crypto;
 using Subsidy.ServiceData.Messaging;
 
 namespace ContributionImport.Imports;
@@ -18,7 +19,7 @@ public sealed class RosterProcessor(NpgsqlDataSource dataSource)
     public const int MaxMembers = 20_000;
 
     private const string CopySql =
-        "COPY roster_members (batch_id, row_no, name, id_number, special_group) FROM STDIN (FORMAT BINARY)";
+        "COPY roster_members (batch_id, row_no, person, id_index, special_group) FROM STDIN (FORMAT BINARY)";
 
     private const string SupersedeSql = $"""
         UPDATE import_batches SET state = '{BatchStates.Superseded}', superseded_by = @Id
@@ -154,8 +155,11 @@ public sealed class RosterProcessor(NpgsqlDataSource dataSource)
             copy.StartRow();
             copy.Write(batch.Id, NpgsqlDbType.Uuid);
             copy.Write(member.RowNumber, NpgsqlDbType.Integer);
-            copy.Write(member.Name, NpgsqlDbType.Text);
-            copy.Write(member.IdNumber, NpgsqlDbType.Text);
+            copy.Write(
+                PersonalData.Current.SealPerson(member.Name, member.IdNumber),
+                NpgsqlDbType.Bytea
+            );
+            copy.Write(PersonalData.Current.IdIndex(member.IdNumber), NpgsqlDbType.Bytea);
             if (member.SpecialGroup is { } group)
                 copy.Write((short)group, NpgsqlDbType.Smallint);
             else

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Npgsql;
 using Subsidy.Contracts;
+using Subsidy.ServiceData.Crypto;
 
 namespace ContributionImport.Imports;
 
@@ -18,10 +19,11 @@ namespace ContributionImport.Imports;
 /// more than PostgreSQL's parsing of the text costs the server (docs/benchmarks.md, the import
 /// benchmark).
 /// </remarks>
-public sealed class RowCopier(NpgsqlConnection connection, Guid batchId) : IAsyncDisposable
+public sealed class RowCopier(NpgsqlConnection connection, Guid batchId, PersonalData personalData)
+    : IAsyncDisposable
 {
     private const string CopySql = """
-        COPY contribution_rows (batch_id, row_no, name, id_number, village_code, year, item,
+        COPY contribution_rows (batch_id, row_no, person, id_index, village_code, year, item,
             pay_type, tier, amount, paid_on, identity, special_group, receiving_benefits,
             duplicate_key)
         FROM STDIN (FORMAT TEXT)
@@ -50,8 +52,16 @@ public sealed class RowCopier(NpgsqlConnection connection, Guid batchId) : IAsyn
     public void Write(ContributionRecord record)
     {
         var rows = _segment ??= (NpgsqlCopyTextWriter)connection.BeginTextImport(CopySql);
-        var key = DuplicateKeys.Of(record);
-        CopyText.Row(rows, _batchId, record, key);
+        var index = personalData.IdIndex(record.IdNumber);
+        var key = DuplicateKeys.Of(record, index);
+        CopyText.Row(
+            rows,
+            _batchId,
+            record,
+            personalData.SealPerson(record.Name, record.IdNumber),
+            index,
+            key
+        );
         _duplicates.Add(key);
         _villageRows[record.VillageCode] = _villageRows.GetValueOrDefault(record.VillageCode) + 1;
         Written++;
@@ -109,6 +119,8 @@ public static class CopyText
         TextWriter line,
         string batchId,
         ContributionRecord record,
+        byte[] person,
+        byte[] idIndex,
         long duplicateKey
     )
     {
@@ -116,8 +128,8 @@ public static class CopyText
         line.Write(batchId);
         line.Write('\t');
         Integer(line, record.RowNumber, number);
-        Text(line, record.Name);
-        Text(line, record.IdNumber);
+        Bytes(line, person);
+        Bytes(line, idIndex);
         Text(line, record.VillageCode);
         Integer(line, record.Year, number);
         Integer(line, (int)record.Item, number);
@@ -164,6 +176,16 @@ public static class CopyText
     }
 
     private static void Null(TextWriter line) => line.Write("\\N\t");
+
+    /// <summary>bytea in COPY's text format: \\x and hex digits (the backslash escaped).</summary>
+    private static void Bytes(TextWriter line, ReadOnlySpan<byte> value)
+    {
+        Span<char> hex = stackalloc char[value.Length * 2];
+        Convert.TryToHexStringLower(value, hex, out _);
+        line.Write("\\\\x");
+        line.Write(hex);
+        line.Write('\t');
+    }
 
     /// <summary>A value holding a backslash, tab or line break is escaped; any other is written as
     /// it is.</summary>
@@ -247,9 +269,11 @@ public sealed class DuplicateScreen
 /// date agree.</summary>
 public static class DuplicateKeys
 {
-    /// <summary>FNV-1a over the fields that make two rows the same record; equal records always
-    /// share it.</summary>
-    public static long Of(ContributionRecord record)
+    /// <summary>FNV-1a over the fields that make two rows the same record, the person taken by
+    /// the blind index of the ID number (<paramref name="idIndex"/>), never the number itself: the
+    /// key is stored, and a hash of a number and a few known fields would give the number away to
+    /// anyone trying the possible ones. Equal records always share it.</summary>
+    public static long Of(ContributionRecord record, ReadOnlySpan<byte> idIndex)
     {
         var hash = 14695981039346656037UL;
         void Add(ReadOnlySpan<char> text)
@@ -258,7 +282,9 @@ public static class DuplicateKeys
                 hash = (hash ^ c) * 1099511628211UL;
             hash = (hash ^ '|') * 1099511628211UL;
         }
-        Add(record.IdNumber);
+        foreach (var b in idIndex)
+            hash = (hash ^ b) * 1099511628211UL;
+        hash = (hash ^ '|') * 1099511628211UL;
         Add(record.VillageCode);
         Span<char> buffer = stackalloc char[32];
         Add(buffer[..Format(record.Year, buffer)]);

@@ -1,6 +1,7 @@
 using ContributionImport.Reading;
 using Dapper;
 using Npgsql;
+using Subsidy.ServiceData.Crypto;
 
 namespace ContributionImport.Imports;
 
@@ -13,7 +14,7 @@ namespace ContributionImport.Imports;
 public sealed class UploadChunkStream(NpgsqlDataSource dataSource, Guid batchId) : ForwardReadStream
 {
     private const string PieceSql =
-        "SELECT data, deflated FROM upload_chunks WHERE batch_id = @batchId AND seq = @seq";
+        "SELECT data_sealed, deflated FROM upload_chunks WHERE batch_id = @batchId AND seq = @seq";
 
     private byte[] _current = [];
     private int _offset;
@@ -67,9 +68,8 @@ public sealed class UploadChunkStream(NpgsqlDataSource dataSource, Guid batchId)
             _done = true;
             return;
         }
-        _current = piece.Deflated
-            ? UploadPieces.Inflate(piece.Data, BatchStore.ChunkSize)
-            : piece.Data;
+        var data = PersonalData.Current.Open(piece.Data);
+        _current = piece.Deflated ? UploadPieces.Inflate(data, BatchStore.ChunkSize) : data;
         _offset = 0;
         _nextSeq++;
     }

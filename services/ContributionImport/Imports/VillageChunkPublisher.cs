@@ -5,6 +5,7 @@ using MassTransit;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Crypto;
 
 namespace ContributionImport.Imports;
 
@@ -23,7 +24,7 @@ public sealed class VillageChunkPublisher(
     private const int ParallelVillages = 4;
 
     private const string RowsSql = """
-        SELECT row_no AS RowNumber, name, id_number AS IdNumber, village_code AS VillageCode,
+        SELECT row_no AS RowNumber, person, village_code AS VillageCode,
             year::int AS Year,
                item::int AS Item, pay_type::int AS Type, tier, amount, paid_on AS PaidOn, identity, special_group::int AS SpecialGroup,
                receiving_benefits AS ReceivingBenefits
@@ -33,8 +34,7 @@ public sealed class VillageChunkPublisher(
     private sealed class RecordRow
     {
         public int RowNumber { get; set; }
-        public string Name { get; set; } = "";
-        public string IdNumber { get; set; } = "";
+        public byte[] Person { get; set; } = [];
         public string VillageCode { get; set; } = "";
         public int Year { get; set; }
         public int Item { get; set; }
@@ -46,11 +46,13 @@ public sealed class VillageChunkPublisher(
         public int? SpecialGroup { get; set; }
         public bool ReceivingBenefits { get; set; }
 
-        public ContributionRecord ToRecord() =>
-            new(
+        public ContributionRecord ToRecord()
+        {
+            var (name, idNumber) = PersonalData.Current.OpenPerson(Person);
+            return new(
                 RowNumber,
-                Name,
-                IdNumber,
+                name,
+                idNumber,
                 VillageCode,
                 Year,
                 (ContributionItem)Item,
@@ -62,6 +64,7 @@ public sealed class VillageChunkPublisher(
                 SpecialGroup is { } g ? (Subsidy.Contracts.SpecialGroup)g : null,
                 ReceivingBenefits
             );
+        }
     }
 
     protected override async Task<bool> WorkAsync(

@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Crypto;
 using Subsidy.ServiceData.Operations;
 using Subsidy.ServiceDefaults.Auth;
 
@@ -94,7 +95,7 @@ public static class DocumentsApi
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var stored = await connection.QuerySingleOrDefaultAsync<Stored>(
             new CommandDefinition(
-                "SELECT division_code, file_name, content_type, content FROM documents WHERE id = @id",
+                "SELECT division_code, file_name, content_type, content_sealed AS content FROM documents WHERE id = @id",
                 new { id },
                 cancellationToken: cancellationToken
             )
@@ -103,6 +104,10 @@ public static class DocumentsApi
             return Problems.NotFound($"文书 {id} 不存在。");
         if (!caller.Covers(stored.DivisionCode))
             return Problems.OutOfScope(caller, stored.DivisionCode);
-        return TypedResults.File(stored.Content, stored.ContentType, stored.FileName);
+        return TypedResults.File(
+            PersonalData.Current.Open(stored.Content),
+            stored.ContentType,
+            stored.FileName
+        );
     }
 }

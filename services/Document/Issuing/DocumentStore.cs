@@ -4,6 +4,7 @@ using Document.Apis;
 using Npgsql;
 using NpgsqlTypes;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Crypto;
 
 namespace Document.Issuing;
 
@@ -46,7 +47,7 @@ public static class DocumentStore
                 @subjectKey ORDER BY version DESC LIMIT 1
         ), issued AS (
             INSERT INTO documents (id, kind, division_code, year, subject_key, version, file_name,
-                content_type, sha256, content)
+                content_type, sha256, content_sealed)
             SELECT @id, @kind, @divisionCode, @year, @subjectKey, coalesce((SELECT version FROM
                 latest), 0) + 1, @fileName, @contentType, @sha256, @content
             WHERE NOT EXISTS (SELECT 1 FROM latest WHERE sha256 = @sha256)
@@ -76,7 +77,10 @@ public static class DocumentStore
                 {
                     Value = Convert.ToHexStringLower(SHA256.HashData(document.Content)),
                 },
-                new("content", NpgsqlDbType.Bytea) { Value = document.Content },
+                new("content", NpgsqlDbType.Bytea)
+                {
+                    Value = PersonalData.Current.Seal(document.Content),
+                },
             },
         };
 

@@ -68,6 +68,17 @@ public static class Sm4Gcm
         }
     }
 
+    // One cipher per thread and direction, kept with its key: GCM's set-up for a key (the SM4 key
+    // schedule and the hash subkey's tables) costs more than sealing a short value, and a cipher
+    // given a new nonce under the same key skips it.
+    [ThreadStatic]
+    private static GcmBlockCipher? _encryptor,
+        _decryptor;
+
+    [ThreadStatic]
+    private static byte[]? _encryptorKey,
+        _decryptorKey;
+
     private static GcmBlockCipher Cipher(
         bool encrypt,
         ReadOnlySpan<byte> key,
@@ -77,11 +88,18 @@ public static class Sm4Gcm
     {
         if (key.Length != KeyLength)
             throw new ArgumentException($"an SM4 key is {KeyLength} bytes", nameof(key));
-        var cipher = new GcmBlockCipher(new SM4Engine());
-        cipher.Init(
+        ref var cipher = ref encrypt ? ref _encryptor : ref _decryptor;
+        ref var cachedKey = ref encrypt ? ref _encryptorKey : ref _decryptorKey;
+        var sameKey = cipher is not null && cachedKey is not null && key.SequenceEqual(cachedKey);
+        if (!sameKey)
+        {
+            cipher = new GcmBlockCipher(new SM4Engine());
+            cachedKey = key.ToArray();
+        }
+        cipher!.Init(
             encrypt,
             new AeadParameters(
-                new KeyParameter(key),
+                sameKey ? null : new KeyParameter(key),
                 TagBits,
                 nonce.ToArray(),
                 associated.ToArray()

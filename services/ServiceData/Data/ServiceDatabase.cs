@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using OpenTelemetry.Trace;
+using Subsidy.ServiceData.Crypto;
 
 namespace Subsidy.ServiceData;
 
@@ -53,6 +54,8 @@ public static class ServiceDatabaseExtensions
         builder.Services.AddSingleton(SharedMigrations);
         // Every service's audit entries join its SM3 chain a few seconds after they commit.
         builder.Services.AddHostedService<AuditSealer>();
+        // Residents' personal data is stored sealed under this database's data keys.
+        builder.AddPersonalData();
         builder.Services.AddSingleton(sp =>
         {
             var dataSource = new NpgsqlDataSourceBuilder(
@@ -81,15 +84,28 @@ public static class ServiceDatabaseExtensions
     /// feature's registered <see cref="MigrationSource"/>), then the service's own numbered
     /// scripts, before the service serves. An advisory lock lets several instances start at once.
     /// </summary>
-    public static Task MigrateDatabaseAsync(this WebApplication app, Assembly migrations) =>
-        MigrateAsync(
+    public static async Task MigrateDatabaseAsync(this WebApplication app, Assembly migrations)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations");
+        await MigrateAsync(
             app.Services.GetRequiredService<ServiceDatabase>(),
             app.Services.GetServices<MigrationSource>()
                 .Append(
                     new MigrationSource(migrations, migrations.GetName().Name + ".Migrations.")
                 ),
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations")
+            logger
         );
+        // A database from before encryption has its plain personal data sealed in place before
+        // the service serves: the code reads sealed values only. Resumable: each batch commits.
+        var sealedRows = await app
+            .Services.GetRequiredService<PersonalDataMigration>()
+            .SealPlainAsync(
+                app.Services.GetRequiredService<NpgsqlDataSource>(),
+                CancellationToken.None
+            );
+        if (sealedRows > 0)
+            logger.LogInformation("Sealed {Rows} rows of plain personal data in place", sealedRows);
+    }
 
     /// <summary>The shared messaging tables (outbox, processed messages, audit log) as a migration
     /// source.</summary>

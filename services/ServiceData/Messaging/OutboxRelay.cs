@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Crypto;
 using Subsidy.ServiceDefaults.Telemetry;
 
 namespace Subsidy.ServiceData.Messaging;
@@ -47,7 +48,7 @@ public sealed partial class OutboxRelay(
             FOR UPDATE SKIP LOCKED
         ) c
         WHERE o.id = c.id
-        RETURNING o.id AS "Id", o.message_type AS "MessageType", o.body::text AS "Body", o.trace_parent AS "TraceParent", o.trace_state AS "TraceState"
+        RETURNING o.id AS "Id", o.message_type AS "MessageType", o.body::text AS "Body", o.body_sealed AS "BodySealed", o.trace_parent AS "TraceParent", o.trace_state AS "TraceState"
         """;
 
     private const string MarkPublishedSql =
@@ -62,10 +63,17 @@ public sealed partial class OutboxRelay(
     private sealed record OutboxRow(
         Guid Id,
         string MessageType,
-        string Body,
+        string? Body,
+        byte[]? BodySealed,
         string? TraceParent,
         string? TraceState
-    );
+    )
+    {
+        /// <summary>Bodies are sealed; one written before that was kept plain until the first
+        /// start sealed it.</summary>
+        public string Text =>
+            BodySealed is not null ? PersonalData.Current.OpenText(BodySealed) : Body ?? "";
+    }
 
     private DateTime _lastPurge = DateTime.MinValue;
 
@@ -160,7 +168,7 @@ public sealed partial class OutboxRelay(
 
     private async Task PublishAsync(OutboxRow row, Type type, CancellationToken cancellationToken)
     {
-        var message = JsonSerializer.Deserialize(row.Body, type, StoredJson.Options)!;
+        var message = JsonSerializer.Deserialize(row.Text, type, StoredJson.Options)!;
         ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
         using var activity = SubsidyTelemetry.ActivitySource.StartActivity(
             "outbox relay",

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
+using Subsidy.ServiceData.Crypto;
 
 namespace Subsidy.ServiceData.Messaging;
 
@@ -10,8 +11,8 @@ namespace Subsidy.ServiceData.Messaging;
 public static class OutboxWriter
 {
     private const string InsertSql = """
-        INSERT INTO outbox_messages (id, message_type, body, trace_parent, trace_state)
-        VALUES (@Id, @MessageType, CAST(@Body AS json), @TraceParent, @TraceState);
+        INSERT INTO outbox_messages (id, message_type, body_sealed, trace_parent, trace_state)
+        VALUES (@Id, @MessageType, @Body, @TraceParent, @TraceState);
         SELECT pg_notify('outbox', '');
         """;
 
@@ -33,7 +34,10 @@ public static class OutboxWriter
         {
             Id = Guid.CreateVersion7(),
             MessageType = TypeName(typeof(T)),
-            Body = JsonSerializer.Serialize(message, StoredJson.Options),
+            // Events carry members' names and ID numbers: sealed like every stored personal value.
+            Body = PersonalData.Current.Seal(
+                JsonSerializer.SerializeToUtf8Bytes(message, StoredJson.Options)
+            ),
             TraceParent = activity?.Id,
             TraceState = activity?.TraceStateString,
         };

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Subsidy.ServiceData.Crypto;
 
 namespace Subsidy.ServiceData.Operations;
 
@@ -35,9 +36,9 @@ public static class DeadLetterStore
     // broker) is kept once.
     private const string ParkSql = """
         INSERT INTO dead_letters (queue, message_id, failure_key, message_type, failed_at,
-            exception_type, exception_message, content_type, headers, body)
+            exception_type, exception_message, content_type, headers, body_sealed)
         VALUES (@Queue, @MessageId, @FailureKey, @MessageType, @FailedAt, @ExceptionType,
-            @ExceptionMessage, @ContentType, @Headers::jsonb, @Body)
+            @ExceptionMessage, @ContentType, @Headers::jsonb, @SealedBody)
         ON CONFLICT (queue, message_id, failure_key) DO NOTHING
         """;
 
@@ -55,7 +56,8 @@ public static class DeadLetterStore
         """;
 
     private const string LockSql = """
-        SELECT id, queue, message_id, state, content_type, headers::text AS headers, body
+        SELECT id, queue, message_id, state, content_type, headers::text AS headers,
+            body AS plain_body, body_sealed
         FROM dead_letters WHERE id = @Id FOR UPDATE
         """;
 
@@ -71,7 +73,24 @@ public static class DeadLetterStore
         CancellationToken cancellationToken
     ) =>
         connection.ExecuteAsync(
-            new CommandDefinition(ParkSql, message, cancellationToken: cancellationToken)
+            new CommandDefinition(
+                ParkSql,
+                new
+                {
+                    message.Queue,
+                    message.MessageId,
+                    message.FailureKey,
+                    message.MessageType,
+                    message.FailedAt,
+                    message.ExceptionType,
+                    message.ExceptionMessage,
+                    message.ContentType,
+                    message.Headers,
+                    // A message's body carries what its event carried: sealed at rest.
+                    SealedBody = PersonalData.Current.Seal(message.Body),
+                },
+                cancellationToken: cancellationToken
+            )
         );
 
     /// <summary>Dead letters waiting for an operator, by the queue whose consumer failed.</summary>
@@ -130,12 +149,13 @@ public static class DeadLetterStore
         );
     }
 
-    public static Task<StoredMessage?> LockAsync(
+    public static async Task<StoredMessage?> LockAsync(
         UnitOfWork work,
         long id,
         CancellationToken cancellationToken
-    ) =>
-        work.Connection.QuerySingleOrDefaultAsync<StoredMessage>(
+    )
+    {
+        var row = await work.Connection.QuerySingleOrDefaultAsync<LockedRow>(
             new CommandDefinition(
                 LockSql,
                 new { Id = id },
@@ -143,6 +163,31 @@ public static class DeadLetterStore
                 cancellationToken: cancellationToken
             )
         );
+        return row is null
+            ? null
+            : new StoredMessage(
+                row.Id,
+                row.Queue,
+                row.MessageId,
+                row.State,
+                row.ContentType,
+                row.Headers,
+                row.BodySealed is { } sealedBody
+                    ? PersonalData.Current.Open(sealedBody)
+                    : row.PlainBody ?? []
+            );
+    }
+
+    private sealed record LockedRow(
+        long Id,
+        string Queue,
+        string MessageId,
+        string State,
+        string? ContentType,
+        string Headers,
+        byte[]? PlainBody,
+        byte[]? BodySealed
+    );
 
     public static Task MarkAsync(
         UnitOfWork work,

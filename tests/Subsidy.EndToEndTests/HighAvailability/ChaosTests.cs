@@ -50,9 +50,9 @@ public sealed class ChaosTests(HighlyAvailableSystem system) : IClassFixture<Hig
             0,
             await calculation.ExecuteScalarAsync<long>(
                 """
-                SELECT count(*) FROM (SELECT m.id_number FROM village_years v
+                SELECT count(*) FROM (SELECT m.id_index FROM village_years v
                     JOIN member_results m ON m.run_id = v.run_id
-                    GROUP BY m.id_number HAVING count(*) > 1) twice
+                    GROUP BY m.id_index HAVING count(*) > 1) twice
                 """
             )
         );

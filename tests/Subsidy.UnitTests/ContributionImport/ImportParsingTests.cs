@@ -257,19 +257,26 @@ public class ContributionRowParserTests
             )
             .Record!;
         var second = first with { Year = 2023, RowNumber = 8 };
+        byte[] index = [1, 2, 3];
         Assert.NotEqual(
-            global::ContributionImport.Imports.DuplicateKeys.Of(first),
-            global::ContributionImport.Imports.DuplicateKeys.Of(second)
+            global::ContributionImport.Imports.DuplicateKeys.Of(first, index),
+            global::ContributionImport.Imports.DuplicateKeys.Of(second, index)
         );
         Assert.Equal(
-            global::ContributionImport.Imports.DuplicateKeys.Of(first),
+            global::ContributionImport.Imports.DuplicateKeys.Of(first, index),
             global::ContributionImport.Imports.DuplicateKeys.Of(
                 first with
                 {
                     RowNumber = 9,
                     Name = "张叁",
-                }
+                },
+                index
             )
+        );
+        // The person enters by the blind index of the ID number: another index, another key.
+        Assert.NotEqual(
+            global::ContributionImport.Imports.DuplicateKeys.Of(first, index),
+            global::ContributionImport.Imports.DuplicateKeys.Of(first, [1, 2, 4])
         );
     }
 

@@ -79,7 +79,14 @@ public class CopyTextTests
     private static string Line(global::Subsidy.Contracts.ContributionRecord record)
     {
         var text = new StringWriter();
-        CopyText.Row(text, "01a24e9e-2e0d-71f0-a428-264b7d9240bc", record, -42);
+        CopyText.Row(
+            text,
+            "01a24e9e-2e0d-71f0-a428-264b7d9240bc",
+            record,
+            [0x01, 0xab],
+            [0xcd],
+            -42
+        );
         return text.ToString();
     }
 
@@ -106,11 +113,11 @@ public class CopyTextTests
         );
 
     [Fact]
-    public void A_record_is_one_tab_separated_line_in_the_tables_column_order()
+    public void A_record_is_one_tab_separated_line_in_the_tables_column_order_its_person_only_sealed()
     {
         var record = Record();
         Assert.Equal(
-            $"01a24e9e-2e0d-71f0-a428-264b7d9240bc\t7\t张三\t11010519491231002X\t360222100201\t2026\t{(int)record.Item}\t{(int)record.Type}\t500\t500.5\t2026-03-05\t061\t{(int)record.SpecialGroup!}\tf\t-42\n",
+            $"01a24e9e-2e0d-71f0-a428-264b7d9240bc\t7\t\\\\x01ab\t\\\\xcd\t360222100201\t2026\t{(int)record.Item}\t{(int)record.Type}\t500\t500.5\t2026-03-05\t061\t{(int)record.SpecialGroup!}\tf\t-42\n",
             Line(record)
         );
     }
@@ -125,10 +132,10 @@ public class CopyTextTests
     }
 
     [Fact]
-    public void A_name_holding_a_tab_a_backslash_or_a_line_break_is_escaped_so_the_line_keeps_its_fields()
+    public void A_value_holding_a_tab_a_backslash_or_a_line_break_is_escaped_so_the_line_keeps_its_fields()
     {
-        var fields = Line(Record(name: "张\t三\\四\r\n")).TrimEnd('\n').Split('\t');
+        var fields = Line(Record(identity: "0\t6\\1\r\n")).TrimEnd('\n').Split('\t');
         Assert.Equal(15, fields.Length);
-        Assert.Equal("张\\t三\\\\四\\r\\n", fields[2]);
+        Assert.Equal("0\\t6\\\\1\\r\\n", fields[11]);
     }
 }

@@ -338,10 +338,24 @@ public class KubernetesManifestTests
             }
             if (DataServices.Contains(Name(deployment)))
             {
-                var key = env.Single(e => (string?)e["name"] == "DataKeys__WrappingKey")[
-                    "valueFrom"
-                ]!["secretKeyRef"]!;
-                Assert.Equal("data-key-wrapping-key", (string?)key["key"]);
+                // The key-encryption key is a file from the Secret subsidy-keys, read-only.
+                var file = (string)
+                    env.Single(e => (string?)e["name"] == "PersonalData__KeyFile")["value"]!;
+                var pod = deployment["spec"]!["template"]!["spec"]!;
+                var mount = pod["containers"]![0]!["volumeMounts"]!
+                    .AsArray()
+                    .Single(m =>
+                        file.StartsWith((string)m!["mountPath"]! + "/", StringComparison.Ordinal)
+                    )!;
+                Assert.True((bool?)mount["readOnly"]);
+                var secret = pod["volumes"]!
+                    .AsArray()
+                    .Single(v => (string?)v!["name"] == (string?)mount["name"])!["secret"]!;
+                Assert.Equal("subsidy-keys", (string?)secret["secretName"]);
+                Assert.Contains(secret["items"]!.AsArray(), i =>
+                    (string?)i!["key"] == "data-key-wrapping-key"
+                    && file.EndsWith("/" + (string?)i["path"], StringComparison.Ordinal)
+                );
             }
         }
         foreach (var map in Of(objects, "ConfigMap"))
