@@ -18,6 +18,7 @@ public class DocumentStoreTests(SubsidySystem system)
         await using var dataSource = NpgsqlDataSource.Create(
             new NpgsqlConnectionStringBuilder(server) { Database = "document" }.ConnectionString
         );
+        await system.UsePersonalDataOfAsync(dataSource);
         async Task<Guid> IssueAsync(string text)
         {
             await using var work = await UnitOfWork.BeginAsync(dataSource, CancellationToken.None);

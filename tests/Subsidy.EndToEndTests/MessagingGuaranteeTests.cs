@@ -56,6 +56,7 @@ public class MessagingGuaranteeTests(SubsidySystem system) : IAsyncLifetime
             NullLogger.Instance
         );
         _dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await system.UsePersonalDataOfAsync(_dataSource);
         await _dataSource
             .CreateCommand(
                 "CREATE TABLE IF NOT EXISTS ping_effects (id bigserial PRIMARY KEY, ping_id uuid NOT NULL, batch text NOT NULL)"
@@ -198,9 +199,25 @@ public class MessagingGuaranteeTests(SubsidySystem system) : IAsyncLifetime
             // again.
             await using (var connection = await _dataSource.OpenConnectionAsync())
             {
+                // Bodies are sealed: the row is found by opening them, as the relay does.
+                var ids = (
+                    await connection.QueryAsync<(Guid Id, byte[] Body)>(
+                        "SELECT id, body_sealed FROM outbox_messages WHERE body_sealed IS NOT NULL"
+                    )
+                )
+                    .Where(row =>
+                        System
+                            .Text.Json.JsonDocument.Parse(
+                                Subsidy.ServiceData.Crypto.PersonalData.Current.Open(row.Body)
+                            )
+                            .RootElement.TryGetProperty("batch", out var b)
+                        && b.GetString() == batch
+                    )
+                    .Select(row => row.Id)
+                    .ToArray();
                 var reset = await connection.ExecuteAsync(
-                    "UPDATE outbox_messages SET published_at = NULL WHERE body->>'batch' = @batch",
-                    new { batch }
+                    "UPDATE outbox_messages SET published_at = NULL WHERE id = ANY(@ids)",
+                    new { ids }
                 );
                 Assert.Equal(1, reset);
             }

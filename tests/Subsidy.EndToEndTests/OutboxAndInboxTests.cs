@@ -43,14 +43,7 @@ public class OutboxAndInboxTests(SubsidySystem system) : IAsyncLifetime
         _dataSource = NpgsqlDataSource.Create(connection);
         // The outbox seals its bodies with the database's data keys, as a service does once its
         // keys are loaded.
-        await using (var keys = await _dataSource.OpenConnectionAsync())
-        {
-            PersonalData.Current = new PersonalData(
-                await new DataKeyStore(KeyEncryptionKey.LoadOrCreate(system.KeyFile)).EnsureAsync(
-                    keys
-                )
-            );
-        }
+        await system.UsePersonalDataOfAsync(_dataSource);
         // The consumer's effect, written in the consumer's transaction; and a clean outbox for each
         // test.
         await using var setUp = await _dataSource.OpenConnectionAsync();

@@ -259,6 +259,19 @@ public class SubsidySystem : IAsyncLifetime
         );
     }
 
+    /// <summary>For a test that writes through a service's stores in its own process: the keys of
+    /// the database it writes to, as the service's start loads them (created if the database is
+    /// the test's own).</summary>
+    public async Task UsePersonalDataOfAsync(NpgsqlDataSource dataSource)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        Subsidy.ServiceData.Crypto.PersonalData.Current = new(
+            await new Subsidy.ServiceData.Crypto.DataKeyStore(
+                Subsidy.ServiceData.Crypto.KeyEncryptionKey.LoadOrCreate(KeyFile)
+            ).EnsureAsync(connection)
+        );
+    }
+
     public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)
     {
         var connection = new NpgsqlConnection(

@@ -294,10 +294,20 @@ public static class CountyArchive
         while (await reader.ReadAsync())
         {
             var division = reader.GetString(0);
-            var content = personalData.Open((byte[])reader["content"]);
+            byte[]? content;
+            try
+            {
+                content = personalData.Open((byte[])reader["content"]);
+            }
+            catch (CryptographicException)
+            {
+                // Its sealed content was changed: the same as a changed document.
+                content = null;
+            }
             var recorded = reader.GetString(4);
             if (
-                !string.Equals(
+                content is null
+                || !string.Equals(
                     Convert.ToHexStringLower(SHA256.HashData(content)),
                     recorded,
                     StringComparison.OrdinalIgnoreCase

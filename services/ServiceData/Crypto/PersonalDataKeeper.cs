@@ -32,6 +32,8 @@ public sealed partial class PersonalDataKeeper(
             var moved = await migration.ResealAsync(DataSource, cancellationToken);
             if (moved > 0)
                 LogResealed(logger, moved, personalData.ActiveKeyId);
+            if (migration.Unopened > 0)
+                LogUnopened(logger, migration.Unopened);
             var inUse = await migration.KeysInUseAsync(DataSource, cancellationToken);
             await store.RetireAsync(session, inUse);
         }
@@ -41,6 +43,12 @@ public sealed partial class PersonalDataKeeper(
         }
         return false;
     }
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "{Values} stored values failed to open and were left under their earlier key"
+    )]
+    private static partial void LogUnopened(ILogger logger, long values);
 
     [LoggerMessage(
         Level = LogLevel.Information,

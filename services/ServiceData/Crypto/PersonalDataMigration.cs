@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -17,6 +18,9 @@ public sealed class PersonalDataMigration(
 )
 {
     private const int BatchRows = 500;
+
+    /// <summary>Stored values the re-sealing could not open, left as they were.</summary>
+    public long Unopened { get; private set; }
 
     /// <summary>Seals every plain value left; the number of rows sealed.</summary>
     public async Task<long> SealPlainAsync(
@@ -82,6 +86,7 @@ public sealed class PersonalDataMigration(
     )
     {
         long total = 0;
+        Unopened = 0;
         foreach (var column in columns)
         {
             var after = new NpgsqlTid(0, 0);
@@ -203,6 +208,7 @@ public sealed class PersonalDataMigration(
         var rows = new List<NpgsqlTid>();
         var old = new List<byte[]>();
         var resealed = new List<byte[]>();
+        NpgsqlTid? lastRead = null;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var command = new NpgsqlCommand(select, connection, transaction))
@@ -213,13 +219,26 @@ public sealed class PersonalDataMigration(
             while (await reader.ReadAsync(cancellationToken))
             {
                 var value = reader.GetFieldValue<byte[]>(1);
-                rows.Add(reader.GetFieldValue<NpgsqlTid>(0));
+                lastRead = reader.GetFieldValue<NpgsqlTid>(0);
+                byte[] plain;
+                try
+                {
+                    plain = personalData.Open(value);
+                }
+                catch (CryptographicException)
+                {
+                    // Changed, or sealed by another database's keys: left as it is (its key is
+                    // then never retired) rather than stopping every other value's move.
+                    Unopened++;
+                    continue;
+                }
+                rows.Add(lastRead.Value);
                 old.Add(value);
-                resealed.Add(personalData.Seal(personalData.Open(value)));
+                resealed.Add(personalData.Seal(plain));
             }
         }
         if (rows.Count == 0)
-            return (0, null);
+            return (0, lastRead);
         var update = $"""
             UPDATE {column.Table} t SET {column.Column} = u.n
             FROM unnest(@rows::tid[], @old, @resealed) AS u(r, o, n)
