@@ -51,18 +51,22 @@ fi
 
 if [ "${1:-}" = "admin" ]; then
   shift
+  # The production start's database server and the key-encryption key of residents' personal data, as its services
+  # are given them.
+  personal_data_key="${PersonalData__KeyFile:-$production_data/keys/personal-data.kek}"
+  production_connection="${ConnectionStrings__postgres:-Host=127.0.0.1;Port=$production_postgres_port;Username=postgres;Password=subsidy-local}"
   # A county's year as an archive (档案), its offline check and the audit chains' check: tools/Subsidy.Admin reads the
   # services' databases.
   if [ "${1:-}" = "export-county" ] || [ "${1:-}" = "verify-archive" ] || [ "${1:-}" = "audit" ] \
     || { [ "${1:-}" = "keys" ] && [ "${2:-}" != "rotate" ]; }; then
     dotnet build tools/Subsidy.Admin -c $configuration -v quiet -nologo >/dev/null
-    PersonalData__KeyFile="${PersonalData__KeyFile:-$production_data/keys/personal-data.kek}" \
-    ConnectionStrings__postgres="${ConnectionStrings__postgres:-Host=127.0.0.1;Port=$production_postgres_port;Username=postgres;Password=subsidy-local}" \
+    PersonalData__KeyFile="$personal_data_key" \
+    ConnectionStrings__postgres="$production_connection" \
       exec dotnet run --project tools/Subsidy.Admin -c $configuration --no-build -- "$@"
   fi
   dotnet build services/Identity -c $configuration -v quiet -nologo >/dev/null
-  PersonalData__KeyFile="${PersonalData__KeyFile:-$production_data/keys/personal-data.kek}" \
-  ConnectionStrings__postgres="${ConnectionStrings__postgres:-Host=127.0.0.1;Port=$production_postgres_port;Username=postgres;Password=subsidy-local}" \
+  PersonalData__KeyFile="$personal_data_key" \
+  ConnectionStrings__postgres="$production_connection" \
   ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
     exec dotnet run --project services/Identity -c $configuration --no-build --no-launch-profile -- "$@"
 fi

@@ -19,15 +19,7 @@ public sealed class CountyArchiveTests(SubsidySystem system) : IDisposable
     public async Task A_credited_county_year_is_exported_with_its_documents_results_roster_and_audit_and_a_changed_file_is_named()
     {
         var driver = new SettlementDriver(system);
-        // A township of its own, so its export supersedes no other test's batch.
-        var township = await (await driver.Registry.CountyBureau()).PostAsJsonAsync(
-            "/api/registry/divisions",
-            new { code = Village[..9] + "000", name = "档案镇" }
-        );
-        Assert.True(
-            township.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict,
-            await township.Content.ReadAsStringAsync()
-        );
+        await driver.Registry.TownshipAsync(Village, "档案镇");
         await driver.PaymentNoticeIssuedAsync(Village, "档案村", 112_481);
         var centre = await driver.Centre();
         await driver.CreditedAsync(Village);

@@ -42,21 +42,7 @@ public class MessagingGuaranteeTests(SubsidySystem system) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var server = await system.ServerConnectionStringAsync();
-        var database = new ServiceDatabase(
-            "messaging_tests",
-            new NpgsqlConnectionStringBuilder(server)
-            {
-                Database = "messaging_tests",
-            }.ConnectionString
-        );
-        await ServiceDatabaseExtensions.MigrateAsync(
-            database,
-            [ServiceDatabaseExtensions.SharedMigrations],
-            NullLogger.Instance
-        );
-        _dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-        await system.UsePersonalDataOfAsync(_dataSource);
+        _dataSource = await system.OwnDatabaseAsync("messaging_tests");
         await _dataSource
             .CreateCommand(
                 "CREATE TABLE IF NOT EXISTS ping_effects (id bigserial PRIMARY KEY, ping_id uuid NOT NULL, batch text NOT NULL)"

@@ -29,21 +29,8 @@ public class OutboxAndInboxTests(SubsidySystem system) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var connection = new NpgsqlConnectionStringBuilder(
-            await system.ServerConnectionStringAsync()
-        )
-        {
-            Database = Database,
-        }.ConnectionString;
-        await ServiceDatabaseExtensions.MigrateAsync(
-            new ServiceDatabase(Database, connection),
-            [ServiceDatabaseExtensions.SharedMigrations],
-            NullLogger.Instance
-        );
-        _dataSource = NpgsqlDataSource.Create(connection);
-        // The outbox seals its bodies with the database's data keys, as a service does once its
-        // keys are loaded.
-        await system.UsePersonalDataOfAsync(_dataSource);
+        // The outbox seals its bodies with the database's data keys, loaded with it.
+        _dataSource = await system.OwnDatabaseAsync(Database);
         // The consumer's effect, written in the consumer's transaction; and a clean outbox for each
         // test.
         await using var setUp = await _dataSource.OpenConnectionAsync();

@@ -29,7 +29,7 @@ public sealed class PersonalDataAtRestTests(SubsidySystem system)
     public async Task After_a_county_year_a_dump_of_every_database_holds_none_of_its_ID_numbers_or_names()
     {
         var driver = new SettlementDriver(system);
-        await TownshipAsync(driver, DumpedVillage, "加密镇");
+        await driver.Registry.TownshipAsync(DumpedVillage, "加密镇");
         var people = Enumerable.Range(DumpedFirst, 12).ToList();
         await driver.CalculatedAsync(
             DumpedVillage,
@@ -121,8 +121,8 @@ public sealed class PersonalDataAtRestTests(SubsidySystem system)
     public async Task Data_keys_rotated_while_an_export_is_imported_and_calculated_leave_every_result_as_a_calm_year_gives()
     {
         var driver = new SettlementDriver(system);
-        await TownshipAsync(driver, CalmVillage, "密钥甲镇");
-        await TownshipAsync(driver, RotatedVillage, "密钥乙镇");
+        await driver.Registry.TownshipAsync(CalmVillage, "密钥甲镇");
+        await driver.Registry.TownshipAsync(RotatedVillage, "密钥乙镇");
         const int members = 400;
         var calm = await driver.CalculatedAsync(
             CalmVillage,
@@ -240,7 +240,11 @@ public sealed class PersonalDataAtRestTests(SubsidySystem system)
         var id = Id(916_001);
         await using (var imports = await system.OpenDatabaseAsync("contribution_import"))
         {
-            // As a database from before kept them: name and ID number in plain columns.
+            // As a database from before kept them: name and ID number in plain columns, and no
+            // record of the table's sealing.
+            await imports.ExecuteAsync(
+                "DELETE FROM sealed_in_place WHERE table_name = 'contribution_rows'"
+            );
             await imports.ExecuteAsync(
                 """
                 INSERT INTO contribution_rows (batch_id, row_no, name, id_number, village_code, year, item,
@@ -277,20 +281,7 @@ public sealed class PersonalDataAtRestTests(SubsidySystem system)
     [Fact]
     public async Task The_in_place_sealing_stopped_half_way_is_taken_up_again_and_seals_every_row_once()
     {
-        var server = await system.ServerConnectionStringAsync();
-        var database = new ServiceDatabase(
-            "personal_data_migration",
-            new NpgsqlConnectionStringBuilder(server)
-            {
-                Database = "personal_data_migration",
-            }.ConnectionString
-        );
-        await ServiceDatabaseExtensions.MigrateAsync(
-            database,
-            [ServiceDatabaseExtensions.SharedMigrations],
-            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance
-        );
-        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using var dataSource = await system.OwnDatabaseAsync("personal_data_migration");
         await using (var setUp = await dataSource.OpenConnectionAsync())
         {
             await setUp.ExecuteAsync(
@@ -303,13 +294,7 @@ public sealed class PersonalDataAtRestTests(SubsidySystem system)
                 """
             );
         }
-        PersonalData personalData;
-        await using (var keys = await dataSource.OpenConnectionAsync())
-            personalData = new PersonalData(
-                await new DataKeyStore(KeyEncryptionKey.LoadOrCreate(system.KeyFile)).EnsureAsync(
-                    keys
-                )
-            );
+        var personalData = PersonalData.Current;
         var migration = new PersonalDataMigration(
             personalData,
             [
@@ -390,18 +375,6 @@ public sealed class PersonalDataAtRestTests(SubsidySystem system)
             );
         }
         return keys;
-    }
-
-    private static async Task TownshipAsync(SettlementDriver driver, string village, string name)
-    {
-        var township = await (await driver.Registry.CountyBureau()).PostAsJsonAsync(
-            "/api/registry/divisions",
-            new { code = village[..9] + "000", name }
-        );
-        Assert.True(
-            township.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict,
-            await township.Content.ReadAsStringAsync()
-        );
     }
 
     /// <summary>pg_dumpall of the whole server, as a backup tool would take it, searched line by

@@ -44,6 +44,20 @@ public sealed class RegistryDriver(SubsidySystem system)
         return JsonNode.Parse(text) as JsonObject ?? new JsonObject();
     }
 
+    /// <summary>The township of a village, of the test's own (so its export supersedes no other
+    /// test's batch); there already when the test ran before on the same system.</summary>
+    public async Task TownshipAsync(string village, string name)
+    {
+        var township = await (await CountyBureau()).PostAsJsonAsync(
+            "/api/registry/divisions",
+            new { code = village[..9] + "000", name }
+        );
+        Assert.True(
+            township.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict,
+            await township.Content.ReadAsStringAsync()
+        );
+    }
+
     /// <summary>A village of the county, with an active pilot.</summary>
     public async Task<string> ActiveVillageAsync(string code, string name)
     {

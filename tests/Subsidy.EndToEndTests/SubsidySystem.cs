@@ -247,16 +247,15 @@ public class SubsidySystem : IAsyncLifetime
         return System.Text.Json.JsonSerializer.Serialize((IDictionary<string, object>)counts);
     }
 
+    private Subsidy.ServiceData.Crypto.DataKeyStore KeyStore =>
+        new(Subsidy.ServiceData.Crypto.KeyEncryptionKey.LoadOrCreate(KeyFile));
+
     /// <summary>A service database's keys, to read its sealed personal data as the service
     /// does.</summary>
     public async Task<Subsidy.ServiceData.Crypto.PersonalData> PersonalDataAsync(string database)
     {
         await using var connection = await OpenDatabaseAsync(database);
-        return new(
-            new Subsidy.ServiceData.Crypto.DataKeyStore(
-                Subsidy.ServiceData.Crypto.KeyEncryptionKey.LoadOrCreate(KeyFile)
-            ).Load(connection)
-        );
+        return new(KeyStore.Load(connection));
     }
 
     /// <summary>For a test that writes through a service's stores in its own process: the keys of
@@ -266,10 +265,30 @@ public class SubsidySystem : IAsyncLifetime
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         Subsidy.ServiceData.Crypto.PersonalData.Current = new(
-            await new Subsidy.ServiceData.Crypto.DataKeyStore(
-                Subsidy.ServiceData.Crypto.KeyEncryptionKey.LoadOrCreate(KeyFile)
-            ).EnsureAsync(connection)
+            await KeyStore.EnsureAsync(connection)
         );
+    }
+
+    /// <summary>A database of the test's own on the system's server, with the tables every
+    /// service shares (outbox, inbox, audit, data keys) and its keys loaded, as a service's start
+    /// leaves its own.</summary>
+    public async Task<NpgsqlDataSource> OwnDatabaseAsync(string name)
+    {
+        var database = new Subsidy.ServiceData.ServiceDatabase(
+            name,
+            new NpgsqlConnectionStringBuilder(await ServerConnectionStringAsync())
+            {
+                Database = name,
+            }.ConnectionString
+        );
+        await Subsidy.ServiceData.ServiceDatabaseExtensions.MigrateAsync(
+            database,
+            [Subsidy.ServiceData.ServiceDatabaseExtensions.SharedMigrations],
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance
+        );
+        var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await UsePersonalDataOfAsync(dataSource);
+        return dataSource;
     }
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)

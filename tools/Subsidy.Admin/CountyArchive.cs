@@ -186,11 +186,8 @@ public static class CountyArchive
                 )
             )
                 .SelectMany(r =>
-                    System
-                        .Text.Json.JsonSerializer.Deserialize<List<RosterMember>>(
-                            personalData.Open(r.Members),
-                            StoredJson.Options
-                        )!
+                    personalData
+                        .OpenJson<List<RosterMember>>(r.Members)
                         .Select(m => new
                         {
                             village_code = r.VillageCode,

@@ -164,9 +164,7 @@ public static class InputStore
                     m.VillageCode,
                     m.Year,
                     m.BatchId,
-                    Members = PersonalData.Current.Seal(
-                        JsonSerializer.SerializeToUtf8Bytes(m.Members, StoredJson.Options)
-                    ),
+                    Members = PersonalData.Current.SealJson(m.Members),
                     Ids = m.Members.Select(x => PersonalData.Current.IdIndex(x.IdNumber)).ToArray(),
                 },
                 work.Transaction,
@@ -219,9 +217,7 @@ public static class InputStore
                     m.VillageCode,
                     m.ChunkIndex,
                     m.Year,
-                    Records = PersonalData.Current.Seal(
-                        JsonSerializer.SerializeToUtf8Bytes(m.Records, StoredJson.Options)
-                    ),
+                    Records = PersonalData.Current.SealJson(m.Records),
                     LumpSumPayers = lumpSumPayers.Select(PersonalData.Current.IdIndex).ToArray(),
                 },
                 work.Transaction,

@@ -229,28 +229,22 @@ public sealed record VillageYearData(
         {
             foreach (var chunk in await results.ReadAsync<byte[]>())
             {
-                records.AddRange(
-                    JsonSerializer.Deserialize<List<ContributionRecord>>(
-                        PersonalData.Current.Open(chunk),
-                        StoredJson.Options
-                    )!
-                );
+                records.AddRange(PersonalData.Current.OpenJson<List<ContributionRecord>>(chunk));
             }
             if (await results.ReadSingleOrDefaultAsync<byte[]>() is { } members)
             {
-                roster = JsonSerializer.Deserialize<List<RosterMember>>(
-                    PersonalData.Current.Open(members),
-                    StoredJson.Options
-                )!;
+                roster = PersonalData.Current.OpenJson<List<RosterMember>>(members);
             }
         }
         var byRoster = inputs.Scheme!.MembershipBasis == MembershipBasis.Roster;
         // The database knows ID numbers by their blind index only: asked by index, it answers by
         // index, read back here.
-        var byIndex = (byRoster ? roster.Select(m => m.IdNumber) : records.Select(r => r.IdNumber))
+        var people = (byRoster ? roster.Select(m => m.IdNumber) : records.Select(r => r.IdNumber))
             .Distinct()
-            .ToDictionary(id => Convert.ToHexString(PersonalData.Current.IdIndex(id)));
-        var ids = byIndex.Keys.Select(Convert.FromHexString).ToArray();
+            .Select(id => (Id: id, Index: PersonalData.Current.IdIndex(id)))
+            .ToList();
+        var ids = people.Select(p => p.Index).ToArray();
+        var byIndex = people.ToDictionary(p => Convert.ToHexString(p.Index), p => p.Id);
         HashSet<string> otherVillages;
         List<(string IdNumber, Guid BatchId)> lumpSums;
         var elsewhereCommand = new CommandDefinition(

@@ -23,16 +23,19 @@ public sealed class DataKeyStore(byte[] keyEncryptionKey)
 
     private const string NextIdSql = "SELECT coalesce(max(id), 0) + 1 FROM data_keys";
 
-    private const string InsertSql = """
+    private const string InsertSql = $"""
         UPDATE data_keys SET active = false WHERE purpose = @Purpose AND active;
         INSERT INTO data_keys (id, purpose, wrapped, active) VALUES (@Id, @Purpose, @Wrapped, true);
-        SELECT pg_notify('data_keys', '');
+        SELECT pg_notify('{Channel}', '');
         """;
 
-    private const string RetireSql = """
+    private const string PendingSql =
+        "SELECT EXISTS (SELECT 1 FROM data_keys WHERE purpose = 'data' AND NOT active AND retired_at IS NULL)";
+
+    private const string RetireSql = $"""
         UPDATE data_keys SET retired_at = now() WHERE purpose = 'data' AND NOT active AND retired_at IS NULL
             AND id <> ALL(@InUse);
-        SELECT pg_notify('data_keys', '');
+        SELECT pg_notify('{Channel}', '');
         """;
 
     private sealed record Row(int Id, string Purpose, byte[] Wrapped, bool Active);
@@ -66,6 +69,11 @@ public sealed class DataKeyStore(byte[] keyEncryptionKey)
         await transaction.CommitAsync();
         return id;
     }
+
+    /// <summary>Whether an earlier data key may still seal stored values: a rotation whose
+    /// re-sealing has not finished.</summary>
+    public Task<bool> RotationPendingAsync(NpgsqlConnection connection) =>
+        connection.ExecuteScalarAsync<bool>(PendingSql);
 
     /// <summary>Keys no stored value refers to any more are marked retired: they seal nothing and
     /// nothing waits for them. They are still loaded, so a value a slow instance sealed with one

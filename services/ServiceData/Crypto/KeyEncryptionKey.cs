@@ -10,9 +10,7 @@ namespace Subsidy.ServiceData.Crypto;
 /// </summary>
 public static class KeyEncryptionKey
 {
-    /// <summary>Reads the key file, creating it if absent. Several services starting at once
-    /// create it once: each writes its own temporary file and the first to link it in place
-    /// wins.</summary>
+    /// <summary>Reads the key file, creating it if absent (<see cref="Create"/>).</summary>
     public static byte[] LoadOrCreate(string path)
     {
         if (!File.Exists(path))

@@ -1,9 +1,11 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Org.BouncyCastle.Crypto.Digests;
 using Org.BouncyCastle.Crypto.Macs;
 using Org.BouncyCastle.Crypto.Parameters;
+using Subsidy.Contracts;
 
 namespace Subsidy.ServiceData.Crypto;
 
@@ -58,8 +60,6 @@ public sealed class PersonalData
         _reload = reload;
     }
 
-    public DataKeySet Keys => _keys;
-
     public int ActiveKeyId => _keys.ActiveId;
 
     public void Use(DataKeySet keys) => _keys = keys;
@@ -79,6 +79,14 @@ public sealed class PersonalData
     public byte[] Seal(string text) => Seal(Encoding.UTF8.GetBytes(text));
 
     public byte[]? SealOrNull(string? text) => text is null ? null : Seal(text);
+
+    /// <summary>A value stored as JSON (a village's records, its roster, an event), sealed
+    /// whole.</summary>
+    public byte[] SealJson<T>(T value) =>
+        Seal(JsonSerializer.SerializeToUtf8Bytes(value, StoredJson.Options));
+
+    public T OpenJson<T>(ReadOnlySpan<byte> sealedValue) =>
+        JsonSerializer.Deserialize<T>(Open(sealedValue), StoredJson.Options)!;
 
     /// <summary>A resident's name and ID number sealed together: one SM4 operation per
     /// person.</summary>
@@ -131,7 +139,7 @@ public sealed class PersonalData
         return full[..IndexLength].ToArray();
     }
 
-    public static string Normalise(string idNumber) => idNumber.Trim().ToUpperInvariant();
+    private static string Normalise(string idNumber) => idNumber.Trim().ToUpperInvariant();
 
     public static int KeyIdOf(ReadOnlySpan<byte> sealedValue)
     {
@@ -140,7 +148,7 @@ public sealed class PersonalData
         return BinaryPrimitives.ReadUInt16BigEndian(sealedValue[1..HeaderLength]);
     }
 
-    public static void WriteHeader(Span<byte> header, int keyId)
+    private static void WriteHeader(Span<byte> header, int keyId)
     {
         header[0] = Format;
         BinaryPrimitives.WriteUInt16BigEndian(header[1..], checked((ushort)keyId));

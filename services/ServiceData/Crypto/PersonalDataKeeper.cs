@@ -25,7 +25,11 @@ public sealed partial class PersonalDataKeeper(
     )
     {
         personalData.Use(store.Load(session));
-        if (!await session.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(7220029)"))
+        // Only a rotation leaves anything to move: the periodic look must not scan every table.
+        if (
+            !await store.RotationPendingAsync(session)
+            || !await session.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(7220029)")
+        )
             return false;
         try
         {

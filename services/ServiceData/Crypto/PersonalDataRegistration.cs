@@ -76,10 +76,16 @@ public static class PersonalDataRegistration
         return builder;
     }
 
-    public static byte[] ReadKeyEncryptionKey(IConfiguration configuration) =>
+    /// <param name="createFile">A service's first start creates the file; an operator's command
+    /// never does (a new key would open nothing already stored).</param>
+    public static byte[] ReadKeyEncryptionKey(
+        IConfiguration configuration,
+        bool createFile = true
+    ) =>
         configuration[KeySetting] is { Length: > 0 } key ? KeyEncryptionKey.FromBase64(key)
         : configuration[KeyFileSetting] is { Length: > 0 } file
-            ? KeyEncryptionKey.LoadOrCreate(file)
+            ? createFile || File.Exists(file) ? KeyEncryptionKey.LoadOrCreate(file)
+                : throw new InvalidOperationException($"个人信息主密钥文件不存在：{file}")
         : throw new InvalidOperationException(
             $"缺少个人信息主密钥配置：{KeyFileSetting}（密钥文件路径，首次启动时创建）或 {KeySetting}（base64）。"
         );

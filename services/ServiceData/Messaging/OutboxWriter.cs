@@ -35,9 +35,7 @@ public static class OutboxWriter
             Id = Guid.CreateVersion7(),
             MessageType = TypeName(typeof(T)),
             // Events carry members' names and ID numbers: sealed like every stored personal value.
-            Body = PersonalData.Current.Seal(
-                JsonSerializer.SerializeToUtf8Bytes(message, StoredJson.Options)
-            ),
+            Body = PersonalData.Current.SealJson(message),
             TraceParent = activity?.Id,
             TraceState = activity?.TraceStateString,
         };
