@@ -25,10 +25,20 @@ public static class FileEndpoints
             (
                 Guid id,
                 bool? inline,
+                string? purpose,
                 HttpContext http,
                 IHttpClientFactory clients,
                 UserSessions sessions
-            ) => DownloadAsync($"/api/documents/{id}", inline == true, http, clients, sessions)
+            ) =>
+                DownloadAsync(
+                    purpose is null
+                        ? $"/api/documents/{id}"
+                        : $"/api/documents/{id}?purpose={Uri.EscapeDataString(purpose)}",
+                    inline == true,
+                    http,
+                    clients,
+                    sessions
+                )
         );
         files.MapGet(
             "/batches/{id:guid}/errors.{format:regex(^(csv|xlsx)$)}",
@@ -47,7 +57,7 @@ public static class FileEndpoints
                     sessions
                 )
         );
-        // A resident's 告知书: the ID number travels in the form's body, never in an address (logs and
+        // A resident's 告知书: the member key (or an ID number) travels in the form's body, never in an address (logs and
         // proxies keep those). Printing changes nothing and the answer goes only to the browser
         // that asked (the cookie is SameSite=Lax): no antiforgery token is needed, as for the
         // downloads above.
@@ -56,6 +66,7 @@ public static class FileEndpoints
                 "/statements/{village:regex(^\\d{{12}}$)}/{year:int}",
                 (
                     [FromForm] string? idNumber,
+                    [FromForm] string? memberKey,
                     string village,
                     int year,
                     HttpContext http,
@@ -69,7 +80,7 @@ public static class FileEndpoints
                         clients,
                         sessions,
                         HttpMethod.Post,
-                        JsonContent.Create(new { idNumber })
+                        JsonContent.Create(new { idNumber, memberKey })
                     )
             )
             .DisableAntiforgery();

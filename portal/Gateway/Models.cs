@@ -148,6 +148,7 @@ public sealed record CategoryTotal(
 );
 
 public sealed record ResultView(
+    string MemberKey,
     string IdNumber,
     string Name,
     string? Exclusion,
@@ -184,8 +185,13 @@ public sealed record VillageYearView(
     IReadOnlyList<ResultView>? Results,
     int? ResultCount,
     IReadOnlyList<WaitingFor>? WaitingFor,
-    IReadOnlyList<AllowedStepView>? AllowedSteps
+    IReadOnlyList<AllowedStepView>? AllowedSteps,
+    IdNumbersView? IdNumbers = null
 );
+
+/// <summary>Whether the list shows whole ID numbers, whether this user may ask for them, and the
+/// purposes to choose from (the API decides; each whole view is recorded in the audit log).</summary>
+public sealed record IdNumbersView(bool Full, bool MayViewFull, IReadOnlyList<string> Purposes);
 
 /// <summary>A step the API offers the signed-in user now; refused ones say why.</summary>
 public sealed record AllowedStepView(
@@ -238,6 +244,7 @@ public sealed record VillageYearListPage(
 
 public sealed record ObjectionView(
     Guid Id,
+    string MemberKey,
     string IdNumber,
     string Complaint,
     string FiledBy,
@@ -294,8 +301,24 @@ public sealed record DocumentView(
     string FileName,
     string ContentType,
     string Sha256,
-    DateTime IssuedAt
-);
+    DateTime IssuedAt,
+    bool FullIdNumbers = false,
+    string? DownloadPurpose = null,
+    string? WhyNotDownload = null
+)
+{
+    /// <summary>The portal's address of the file: one listing whole ID numbers carries the purpose
+    /// its download records.</summary>
+    public string Href(bool inline = false)
+    {
+        var query = new List<string>();
+        if (inline)
+            query.Add("inline=true");
+        if (FullIdNumbers && DownloadPurpose is { } purpose)
+            query.Add("purpose=" + Uri.EscapeDataString(purpose));
+        return $"/files/documents/{Id}" + (query.Count > 0 ? "?" + string.Join("&", query) : "");
+    }
+}
 
 public sealed record AuditEntryView(
     long Id,

@@ -112,16 +112,24 @@ public class CalculationTests(SubsidySystem system)
             );
         }
 
+        // The county bureau sees ID numbers masked (only the centre and the clerk may ask for them
+        // whole).
         var members = result["results"]!
             .AsArray()
             .ToDictionary(r => r!["idNumber"]!.GetValue<string>(), r => r!.AsObject());
         Assert.Equal(5, members.Count);
-        Assert.Equal(300m, members[Id(700001)]["subsidy"]!.GetValue<decimal>());
-        Assert.Equal("dibao", members[Id(700001)]["specialGroup"]!.GetValue<string>());
-        Assert.Equal(300m, members[Id(700002)]["subsidy"]!.GetValue<decimal>());
-        Assert.Equal("PAID_AFTER_DEADLINE", members[Id(700003)]["exclusion"]!.GetValue<string>());
-        Assert.Equal("LUMP_SUM_BACK_PAYMENT", members[Id(700004)]["exclusion"]!.GetValue<string>());
-        Assert.Equal("NO_CONTRIBUTION", members[Id(700005)]["exclusion"]!.GetValue<string>());
+        Assert.Equal(300m, members[MaskedId(700001)]["subsidy"]!.GetValue<decimal>());
+        Assert.Equal("dibao", members[MaskedId(700001)]["specialGroup"]!.GetValue<string>());
+        Assert.Equal(300m, members[MaskedId(700002)]["subsidy"]!.GetValue<decimal>());
+        Assert.Equal(
+            "PAID_AFTER_DEADLINE",
+            members[MaskedId(700003)]["exclusion"]!.GetValue<string>()
+        );
+        Assert.Equal(
+            "LUMP_SUM_BACK_PAYMENT",
+            members[MaskedId(700004)]["exclusion"]!.GetValue<string>()
+        );
+        Assert.Equal("NO_CONTRIBUTION", members[MaskedId(700005)]["exclusion"]!.GetValue<string>());
         Assert.Equal(600m, result["run"]!["total"]!.GetValue<decimal>());
         Assert.Equal(2, result["run"]!["eligible"]!.GetValue<int>());
         Assert.Empty(result["waitingFor"]!.AsArray());
@@ -148,7 +156,7 @@ public class CalculationTests(SubsidySystem system)
             $"/api/calculation/village-years/{village}/{Year}?reason=PAID_AFTER_DEADLINE"
         );
         Assert.Equal(
-            Id(700003),
+            MaskedId(700003),
             Assert.Single(late!["results"]!.AsArray())!["idNumber"]!.GetValue<string>()
         );
 
@@ -354,7 +362,7 @@ public class CalculationTests(SubsidySystem system)
             300m,
             redone["results"]!
                 .AsArray()
-                .Single(r => r!["idNumber"]!.GetValue<string>() == Id(700004))![
+                .Single(r => r!["idNumber"]!.GetValue<string>() == MaskedId(700004))![
                 "subsidy"
             ]!.GetValue<decimal>()
         );

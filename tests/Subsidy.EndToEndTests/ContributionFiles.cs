@@ -33,6 +33,9 @@ public static class ContributionFiles
         return first17 + IdNumber.CheckCharacter(first17);
     }
 
+    /// <summary>The person's ID number as lists show it to those who may not see it whole.</summary>
+    public static string MaskedId(int person) => IdNumber.Mask(Id(person));
+
     /// <summary>A person's yearly record: 个人缴费, 正常缴费, the tier as amount (unless another or none is
     /// given), paid in spring.</summary>
     public static string[] Row(

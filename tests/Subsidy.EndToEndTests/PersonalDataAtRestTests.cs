@@ -97,9 +97,7 @@ public sealed class PersonalDataAtRestTests(SubsidySystem system)
         );
 
         // What the services show, they still read: the API answers names and numbers.
-        var shown = await (await driver.Observer()).GetFromJsonAsync<JsonObject>(
-            $"/api/calculation/village-years/{DumpedVillage}/{Year}"
-        );
+        var shown = await driver.WholeAsync(DumpedVillage);
         Assert.Equal(
             $"测试{DumpedFirst}",
             Members(shown!)[Id(DumpedFirst)]["name"]!.GetValue<string>()
@@ -196,9 +194,7 @@ public sealed class PersonalDataAtRestTests(SubsidySystem system)
         // The year calculated during the rotation gives what the calm year gave, member by member;
         // the calm year reads back as it was.
         Assert.Equal(calmResults, Lines(rotated));
-        var calmAgain = await (await driver.Observer()).GetFromJsonAsync<JsonObject>(
-            $"/api/calculation/village-years/{CalmVillage}/{Year}"
-        );
+        var calmAgain = await driver.WholeAsync(CalmVillage);
         Assert.Equal(calmResults, Lines(calmAgain!));
         Assert.Equal(
             Enumerable.Range(914_001, members).Select(p => (Id(p), $"测试{p}")).Order(),

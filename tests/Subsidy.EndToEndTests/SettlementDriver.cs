@@ -17,6 +17,7 @@ public sealed class SettlementDriver(SubsidySystem system)
 
     private Task<HttpClient>? _centre;
     private Task<HttpClient>? _observer;
+    private Task<HttpClient>? _reader;
 
     public Task<HttpClient> Centre() =>
         _centre ??= system.GatewayAsAsync("county-centre", RegistryDriver.County);
@@ -24,6 +25,20 @@ public sealed class SettlementDriver(SubsidySystem system)
     /// <summary>Polling reads as an auditor of its own (scope 36022), so waiting spends no other
     /// test user's per-user rate limit.</summary>
     public Task<HttpClient> Observer() => _observer ??= system.GatewayAsAsync("auditor", "36022");
+
+    /// <summary>Reads whole ID numbers as a county centre of its own (an audited view, with its
+    /// purpose), so that tests find members by number; lists answer them masked otherwise.</summary>
+    public Task<HttpClient> Reader() => _reader ??= system.GatewayAsAsync("county-centre", "36022");
+
+    public const string Purpose = "核对参保缴费记录";
+
+    /// <summary>The village-year with its members' whole ID numbers.</summary>
+    public async Task<JsonObject> WholeAsync(string village, int? year = null) =>
+        (
+            await (await Reader()).GetFromJsonAsync<JsonObject>(
+                $"/api/calculation/village-years/{village}/{year ?? Year}?full=true&purpose={Uri.EscapeDataString(Purpose)}"
+            )
+        )!;
 
     /// <summary>An active pilot, an approved scheme, a roster of (person, special group) and the
     /// contribution rows; waits for the result.</summary>
@@ -117,10 +132,16 @@ public sealed class SettlementDriver(SubsidySystem system)
                 if (!answer.IsSuccessStatusCode)
                     return null;
                 var body = await answer.Content.ReadFromJsonAsync<JsonObject>();
+                if (
+                    body!["state"]!.GetValue<string>() != "calculated"
+                    || body["run"]?["inputs"]?["batchId"]?.GetValue<string>() != batchId
+                )
+                    return null;
+                var whole = await WholeAsync(village);
                 return
-                    body!["state"]!.GetValue<string>() == "calculated"
-                    && body["run"]?["inputs"]?["batchId"]?.GetValue<string>() == batchId
-                    ? body
+                    whole["run"]?["id"]?.GetValue<string>()
+                    == body["run"]!["id"]!.GetValue<string>()
+                    ? whole
                     : null;
             },
             $"village-year {village} to be calculated from export {batchId}"
@@ -136,7 +157,10 @@ public sealed class SettlementDriver(SubsidySystem system)
                 if (!answer.IsSuccessStatusCode)
                     return null;
                 var body = await answer.Content.ReadFromJsonAsync<JsonObject>();
-                return body!["state"]!.GetValue<string>() == state ? body : null;
+                if (body!["state"]!.GetValue<string>() != state)
+                    return null;
+                var whole = await WholeAsync(village);
+                return whole["state"]!.GetValue<string>() == state ? whole : null;
             },
             $"village-year {village} to be {state}"
         );

@@ -105,10 +105,10 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
             Today.AddDays(2)
         );
         Assert.Equal(900m, upheld["total"]!.GetValue<decimal>());
-        // The answer is the village-year's status with the member the objection was about, not the
-        // whole list.
+        // The answer is the village-year's status with the member the objection was about (masked),
+        // not the whole list.
         Assert.Equal(
-            (Id(711003), 300m),
+            (MaskedId(711003), 300m),
             (
                 upheld["member"]!["idNumber"]!.GetValue<string>(),
                 upheld["member"]!["amount"]!.GetValue<decimal>()
@@ -362,7 +362,9 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
             Assert.Single(paymentNotices)!["id"]!.GetValue<string>()
         );
         var creditedCsv = System.Text.Encoding.UTF8.GetString(
-            await centre.GetByteArrayAsync($"/api/documents/{DocumentId("credited-csv")}")
+            await centre.GetByteArrayAsync(
+                $"/api/documents/{DocumentId("credited-csv")}?purpose=回写养老保险业务系统"
+            )
         );
         Assert.Contains(
             $"测试711003,{Id(711003)},{village},{Year},集体补助,正常缴费,,300.00,",
@@ -569,7 +571,7 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         );
         Assert.Equal(300.00m, upheld["total"]!.GetValue<decimal>());
         Assert.Equal(
-            (Id(713002), 42.85m, 42.87m),
+            (MaskedId(713002), 42.85m, 42.87m),
             (
                 upheld["member"]!["idNumber"]!.GetValue<string>(),
                 upheld["member"]!["subsidy"]!.GetValue<decimal>(),
@@ -667,7 +669,9 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
                 "id"
             ]!.GetValue<string>();
 
-        var workbook = await clerk.GetByteArrayAsync($"/api/documents/{IdOf("roster-xlsx")}");
+        var workbook = await clerk.GetByteArrayAsync(
+            $"/api/documents/{IdOf("roster-xlsx")}?purpose=打印花名册报审"
+        );
         var rows = MiniExcelLibs
             .MiniExcel.Query(new MemoryStream(workbook), useHeaderRow: false)
             .Cast<IDictionary<string, object?>>()
@@ -746,7 +750,9 @@ public class SettlementTests(SubsidySystem system) : IAsyncLifetime
         );
         Assert.Equal(
             workbook,
-            await clerk.GetByteArrayAsync($"/api/documents/{IdOf("roster-xlsx")}")
+            await clerk.GetByteArrayAsync(
+                $"/api/documents/{IdOf("roster-xlsx")}?purpose=打印花名册报审"
+            )
         );
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceData;
+using Subsidy.ServiceData.Crypto;
 using Subsidy.ServiceData.Divisions;
 using Subsidy.ServiceData.Operations;
 using Subsidy.ServiceDefaults.Auth;
@@ -48,7 +49,11 @@ public sealed record RunView(
     public IReadOnlyList<BasisItem> Basis => RunBasis.Describe(Inputs);
 }
 
+/// <summary>One member's result. <see cref="IdNumber"/> is masked unless the caller asked for full
+/// numbers and may see them (<see cref="IdNumberAccess"/>); <see cref="MemberKey"/> names the member
+/// in requests either way.</summary>
 public sealed record ResultView(
+    string MemberKey,
     string IdNumber,
     string Name,
     string? Exclusion,
@@ -64,7 +69,14 @@ public sealed record ResultView(
     decimal Amount,
     string[] Flags,
     string? Explanation
-);
+)
+{
+    public ResultView Masked() =>
+        this with
+        {
+            IdNumber = global::Subsidy.Contracts.IdNumber.Mask(IdNumber),
+        };
+}
 
 /// <summary>One line of the totals by category: how many members, and how much they
 /// receive.</summary>
@@ -114,8 +126,13 @@ public sealed record VillageYearView(
     int Page,
     int? PageSize,
     IReadOnlyList<ResultView> Results,
-    IReadOnlyList<AllowedStep> AllowedSteps
+    IReadOnlyList<AllowedStep> AllowedSteps,
+    IdNumbersView IdNumbers
 );
+
+/// <summary>How the list shows ID numbers: whole (asked for, and recorded in the audit log) or
+/// masked; whether this caller may ask for them whole, and the purposes the portal offers.</summary>
+public sealed record IdNumbersView(bool Full, bool MayViewFull, IReadOnlyList<string> Purposes);
 
 /// <summary>
 /// What a settlement step answers: the village-year as it now stands, without its member list (one
@@ -140,7 +157,8 @@ public sealed record SettlementStatusView(
 
 /// <summary>
 /// The member list's filters and paging: a reason or flag code, a name or ID number to look for, a
-/// page.
+/// page; full ID numbers (with the purpose, which the audit log records) for a role that may see
+/// them.
 /// </summary>
 public sealed record VillageYearQuery(
     [property: FromRoute(Name = "villageCode")] string VillageCode,
@@ -148,7 +166,9 @@ public sealed record VillageYearQuery(
     [property: FromQuery(Name = "reason")] string? Reason,
     [property: FromQuery(Name = "q")] string? Q,
     [property: FromQuery(Name = "page")] int? Page,
-    [property: FromQuery(Name = "pageSize")] int? PageSize
+    [property: FromQuery(Name = "pageSize")] int? PageSize,
+    [property: FromQuery(Name = "full")] bool? Full,
+    [property: FromQuery(Name = "purpose")] string? Purpose
 );
 
 public static class CalculationApi
@@ -196,6 +216,13 @@ public static class CalculationApi
             return Problems.OutOfScope(caller, query.VillageCode);
         if (WhyInvalid(query) is { Count: > 0 } invalid)
             return Problems.Invalid(invalid);
+        var full = query.Full == true;
+        if (full && IdNumberAccess.WhyNotFull(caller, query.Purpose) is { } notFull)
+        {
+            return notFull.StatusCode == StatusCodes.Status400BadRequest
+                ? Problems.Invalid(notFull.Errors)
+                : Problems.From(notFull);
+        }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var standing = await VillageYearStanding.ReadAsync(
             connection,
@@ -251,11 +278,23 @@ public static class CalculationApi
                 null,
                 cancellationToken
             );
-        var matching = results.Where(r => Matches(r, query)).ToList();
+        var matching = results.Where(r => Matches(r, query, full)).ToList();
         var page = Math.Max(1, query.Page ?? 1);
         var shown = query.PageSize is { } size
             ? matching.Skip((page - 1) * size).Take(size).ToList()
             : matching;
+        if (full && shown.Count > 0)
+        {
+            await IdNumberViews.RecordAsync(
+                connection,
+                caller,
+                $"{query.VillageCode}/{query.Year}",
+                query.VillageCode,
+                query.Purpose!,
+                IdNumberAccess.Whose(shown.Select(r => (r.Name, r.IdNumber))),
+                cancellationToken
+            );
+        }
         return TypedResults.Ok(
             new VillageYearView(
                 query.VillageCode,
@@ -276,7 +315,10 @@ public static class CalculationApi
                 matching.Count,
                 page,
                 query.PageSize,
-                shown.Select(SettlementStatus.Explained).ToList(),
+                shown
+                    .Select(r => full ? r : r.Masked())
+                    .Select(SettlementStatus.Explained)
+                    .ToList(),
                 AllowedSteps.For(
                     state,
                     status?.Stale ?? false,
@@ -285,6 +327,11 @@ public static class CalculationApi
                     status?.NoticeEnd,
                     clock.Today,
                     status?.OpenObjections ?? 0
+                ),
+                new IdNumbersView(
+                    full,
+                    IdNumberAccess.MayViewFull(caller),
+                    IdNumberAccess.CommonPurposes
                 )
             )
         );
@@ -316,11 +363,28 @@ public static class CalculationApi
         return errors;
     }
 
-    private static bool Matches(ResultView r, VillageYearQuery query) =>
-        (query.Reason is null || r.Exclusion == query.Reason || r.Flags.Contains(query.Reason))
-        && (
-            string.IsNullOrWhiteSpace(query.Q)
-            || r.Name.Contains(query.Q.Trim(), StringComparison.Ordinal)
-            || r.IdNumber.Contains(query.Q.Trim().ToUpperInvariant(), StringComparison.Ordinal)
-        );
+    /// <summary>
+    /// Whether a member matches the filters. A number is looked for in what the caller is shown:
+    /// part of a full number, or for masked lists the visible part or the whole number, so that
+    /// probing digit by digit reveals no birth date.
+    /// </summary>
+    private static bool Matches(ResultView r, VillageYearQuery query, bool full)
+    {
+        if (
+            query.Reason is not null
+            && r.Exclusion != query.Reason
+            && !r.Flags.Contains(query.Reason)
+        )
+            return false;
+        if (string.IsNullOrWhiteSpace(query.Q))
+            return true;
+        var q = query.Q.Trim();
+        var number = q.ToUpperInvariant();
+        return r.Name.Contains(q, StringComparison.Ordinal)
+            || (full ? r.IdNumber : IdNumber.Mask(r.IdNumber)).Contains(
+                number,
+                StringComparison.Ordinal
+            )
+            || r.IdNumber == number;
+    }
 }

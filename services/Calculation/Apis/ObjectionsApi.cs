@@ -6,7 +6,13 @@ using Subsidy.ServiceDefaults.Auth;
 
 namespace Calculation.Apis;
 
-public sealed record ObjectionRequest(string? IdNumber, string? Complaint);
+/// <summary>登记异议: the member by whole ID number or by the member key of the list, and the
+/// complaint.</summary>
+public sealed record ObjectionRequest(
+    string? IdNumber,
+    string? Complaint,
+    string? MemberKey = null
+);
 
 public sealed record ResolutionRequest(decimal? Amount, string? Reason);
 
@@ -46,13 +52,25 @@ public static class ObjectionsApi
         Results<Ok<SettlementStatusView>, ProblemHttpResult, ValidationProblem>
     > File([AsParameters] StepRequest request, ObjectionRequest? body)
     {
-        var idNumber = body?.IdNumber?.Trim().ToUpperInvariant() ?? "";
+        string? idNumber = null;
         return StepEndpoint.TakeAsync(
             request,
             SettlementStep.FileObjection,
             body?.Complaint?.Trim(),
             async step =>
             {
+                var (named, unknown) = await MemberKeys.ResolveAsync(
+                    step.Work.Connection,
+                    step.Work.Transaction,
+                    step.VillageCode,
+                    step.Year,
+                    body?.IdNumber,
+                    body?.MemberKey,
+                    request.CancellationToken
+                );
+                if (unknown is not null)
+                    return unknown;
+                idNumber = named!;
                 var notice = await ObjectionStore.NoticeAsync(step, idNumber);
                 if (
                     Refusal.Invalid(
@@ -75,7 +93,7 @@ public static class ObjectionsApi
                 );
                 return null;
             },
-            member: _ => Task.FromResult(body?.IdNumber?.Trim().ToUpperInvariant())
+            member: _ => Task.FromResult(idNumber)
         );
     }
 

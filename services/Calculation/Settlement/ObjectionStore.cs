@@ -5,8 +5,11 @@ using Subsidy.ServiceData.Crypto;
 
 namespace Calculation.Settlement;
 
+/// <summary>An objection as lists show it: the member's number masked, their key to find them among
+/// the results.</summary>
 public sealed record ObjectionView(
     Guid Id,
+    string MemberKey,
     string IdNumber,
     string Complaint,
     string FiledBy,
@@ -32,6 +35,7 @@ public sealed record UpholdBasis(
 internal sealed record StoredObjection(
     Guid Id,
     byte[] IdSealed,
+    byte[] IdIndex,
     string Complaint,
     string FiledBy,
     DateOnly FiledOn,
@@ -44,7 +48,8 @@ internal sealed record StoredObjection(
     public ObjectionView ToView() =>
         new(
             Id,
-            PersonalData.Current.OpenText(IdSealed),
+            Convert.ToHexStringLower(IdIndex),
+            Subsidy.Contracts.IdNumber.Mask(PersonalData.Current.OpenText(IdSealed)),
             Complaint,
             FiledBy,
             FiledOn,
@@ -60,7 +65,7 @@ internal sealed record StoredObjection(
 public static class ObjectionStore
 {
     private const string ListSql = """
-        SELECT id, id_sealed, complaint, filed_by, filed_on, state, adjusted_amount, resolution, resolved_by
+        SELECT id, id_sealed, id_index, complaint, filed_by, filed_on, state, adjusted_amount, resolution, resolved_by
         FROM objections WHERE village_code = @VillageCode AND year = @Year ORDER BY filed_at, id
         """;
 

@@ -15,7 +15,7 @@ namespace Calculation.Settlement;
 public static class SettlementStatus
 {
     private const string ResultsSql = """
-        SELECT person, exclusion, own, tier, special_group, floor, incentive, floor_part,
+        SELECT person, id_index, exclusion, own, tier, special_group, floor, incentive, floor_part,
             incentive_part, subsidy, adjusted_subsidy, flags
         FROM member_results WHERE run_id = @runId AND (@idIndex::bytea IS NULL OR id_index = @idIndex)
         """;
@@ -31,6 +31,7 @@ public static class SettlementStatus
             set => (Name, IdNumber) = PersonalData.Current.OpenPerson(value);
         }
 
+        public byte[] IdIndex { get; set; } = [];
         public string? Exclusion { get; set; }
         public decimal Own { get; set; }
         public decimal? Tier { get; set; }
@@ -45,6 +46,7 @@ public static class SettlementStatus
 
         public ResultView ToView() =>
             new(
+                Convert.ToHexStringLower(IdIndex),
                 IdNumber,
                 Name,
                 Exclusion,
@@ -86,7 +88,12 @@ public static class SettlementStatus
             memberIdNumber,
             cancellationToken
         );
-        return status with { Member = member.Select(Explained).FirstOrDefault() };
+        // A step's answer shows the member masked: the caller named them, and a whole number is
+        // only shown where it is asked for and recorded (IdNumberAccess).
+        return status with
+        {
+            Member = member.Select(r => Explained(r.Masked())).FirstOrDefault(),
+        };
     }
 
     public static SettlementStatusView Of(string villageCode, int year, VillageYearStanding s) =>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Calculation.Inputs;
 using Calculation.Rules;
+using Calculation.Settlement;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Subsidy.Contracts;
@@ -8,7 +9,9 @@ using Subsidy.ServiceDefaults.Auth;
 
 namespace Calculation.Statements;
 
-public sealed record StatementRequest(string? IdNumber);
+/// <summary>The resident: by whole ID number, or by the member key of the village-year's
+/// list.</summary>
+public sealed record StatementRequest(string? IdNumber, string? MemberKey = null);
 
 /// <summary>
 /// 算清经济账 for one resident of a village-year, by ID number in the body (an ID number is kept out of
@@ -37,11 +40,26 @@ public static class StatementsApi
         var caller = http.GetCaller();
         if (!caller.Covers(villageCode))
             return Problems.OutOfScope(caller, villageCode);
-        var idNumber = body?.IdNumber?.Trim().ToUpperInvariant();
-        if (IdNumber.WhyInvalid(idNumber) is { } invalid)
+        var given = body?.IdNumber?.Trim().ToUpperInvariant();
+        if (!string.IsNullOrEmpty(given) && IdNumber.WhyInvalid(given) is { } invalid)
             return Problems.Invalid([("idNumber", invalid)]);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var (idNumber, unknown) = await MemberKeys.ResolveAsync(
+            connection,
+            null,
+            villageCode,
+            year,
+            given,
+            body?.MemberKey,
+            cancellationToken
+        );
+        if (unknown is not null)
+        {
+            return unknown.StatusCode == StatusCodes.Status400BadRequest
+                ? Problems.Invalid(unknown.Errors)
+                : Problems.From(unknown);
+        }
         var (member, terms, credited) = await StatementQueries.ReadAsync(
             connection,
             villageCode,
@@ -66,30 +84,30 @@ public static class StatementsApi
         }
         var scheme = JsonSerializer.Deserialize<SchemeTermsPublished>(terms, StoredJson.Options)!;
 
-        return TypedResults.Ok(
-            StatementRules.Compose(
-                new StatementInputs(
-                    new SchemeInput(
-                        scheme.MembershipBasis,
-                        scheme.Stacking,
-                        scheme.Floors,
-                        scheme.Incentives,
-                        scheme.Budget
-                    ),
-                    policy.ToInput(),
-                    villageCode,
-                    year,
-                    member.Name,
-                    idNumber!,
-                    SpecialGroups.FromCode(member.SpecialGroup),
-                    ResultCodes.ExclusionOf(member.Exclusion),
-                    member.Tier,
-                    member.Amount,
-                    member.Prorated,
-                    credited,
-                    member.Own
-                )
+        // The statement names the resident masked, as its printed 告知书 does; the caller named them.
+        var statement = StatementRules.Compose(
+            new StatementInputs(
+                new SchemeInput(
+                    scheme.MembershipBasis,
+                    scheme.Stacking,
+                    scheme.Floors,
+                    scheme.Incentives,
+                    scheme.Budget
+                ),
+                policy.ToInput(),
+                villageCode,
+                year,
+                member.Name,
+                idNumber!,
+                SpecialGroups.FromCode(member.SpecialGroup),
+                ResultCodes.ExclusionOf(member.Exclusion),
+                member.Tier,
+                member.Amount,
+                member.Prorated,
+                credited,
+                member.Own
             )
         );
+        return TypedResults.Ok(statement with { IdNumber = IdNumber.Mask(statement.IdNumber) });
     }
 }

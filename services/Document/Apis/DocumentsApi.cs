@@ -8,6 +8,8 @@ using Subsidy.ServiceDefaults.Auth;
 
 namespace Document.Apis;
 
+/// <summary>A stored document. One that lists full ID numbers (花名册, 到账明细) says so, the
+/// purpose its download records, and whether this caller may download it (or why not).</summary>
 public sealed record DocumentSummary(
     Guid Id,
     string Kind,
@@ -18,10 +20,29 @@ public sealed record DocumentSummary(
     string ContentType,
     string Sha256,
     DateTime IssuedAt
-);
+)
+{
+    public bool FullIdNumbers { get; init; }
+    public string? DownloadPurpose { get; init; }
+    public string? WhyNotDownload { get; init; }
+}
 
 public static class DocumentsApi
 {
+    /// <summary>The kinds that list residents' whole ID numbers, and the purpose a download of each
+    /// records: the 花名册 is printed for signing and filing, the 到账明细 goes back into the
+    /// pension business system.</summary>
+    public static readonly IReadOnlyDictionary<string, string> FullIdNumberKinds = new Dictionary<
+        string,
+        string
+    >
+    {
+        ["roster-xlsx"] = "打印花名册报审",
+        ["roster-pdf"] = "打印花名册报审",
+        ["credited-xlsx"] = "回写养老保险业务系统",
+        ["credited-csv"] = "回写养老保险业务系统",
+    };
+
     private const string ListSql = """
         SELECT id, kind, division_code, year, version, file_name, content_type, sha256, issued_at
         FROM documents
@@ -73,19 +94,40 @@ public static class DocumentsApi
                 cancellationToken: cancellationToken
             )
         );
-        return TypedResults.Ok<IReadOnlyList<DocumentSummary>>(rows.AsList());
+        var whyNot = IdNumberAccess.WhyNotFull(caller, "—")?.Message;
+        return TypedResults.Ok<IReadOnlyList<DocumentSummary>>(
+            rows.Select(d =>
+                    FullIdNumberKinds.TryGetValue(d.Kind, out var purpose)
+                        ? d with
+                        {
+                            FullIdNumbers = true,
+                            DownloadPurpose = purpose,
+                            WhyNotDownload = whyNot,
+                        }
+                        : d
+                )
+                .ToList()
+        );
     }
 
     private sealed record Stored(
+        string Kind,
         string DivisionCode,
+        int Year,
+        int Version,
         string FileName,
         string ContentType,
         byte[] Content
     );
 
-    /// <summary>The document itself, for anyone whose scope covers its division.</summary>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Download(
+    /// <summary>The document itself, for anyone whose scope covers its division; one listing whole ID
+    /// numbers only for a role that may see them, with the purpose, recorded in the audit log
+    /// before it is handed out.</summary>
+    public static async Task<
+        Results<FileContentHttpResult, ProblemHttpResult, ValidationProblem>
+    > Download(
         Guid id,
+        string? purpose,
         HttpContext http,
         NpgsqlDataSource dataSource,
         CancellationToken cancellationToken
@@ -95,7 +137,7 @@ public static class DocumentsApi
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var stored = await connection.QuerySingleOrDefaultAsync<Stored>(
             new CommandDefinition(
-                "SELECT division_code, file_name, content_type, content_sealed AS content FROM documents WHERE id = @id",
+                "SELECT kind, division_code, year, version, file_name, content_type, content_sealed AS content FROM documents WHERE id = @id",
                 new { id },
                 cancellationToken: cancellationToken
             )
@@ -104,6 +146,24 @@ public static class DocumentsApi
             return Problems.NotFound($"文书 {id} 不存在。");
         if (!caller.Covers(stored.DivisionCode))
             return Problems.OutOfScope(caller, stored.DivisionCode);
+        if (FullIdNumberKinds.ContainsKey(stored.Kind))
+        {
+            if (IdNumberAccess.WhyNotFull(caller, purpose) is { } refusal)
+            {
+                return refusal.StatusCode == StatusCodes.Status400BadRequest
+                    ? Problems.Invalid(refusal.Errors)
+                    : Problems.From(refusal);
+            }
+            await IdNumberViews.RecordAsync(
+                connection,
+                caller,
+                $"{stored.DivisionCode}/{stored.Year}",
+                stored.DivisionCode,
+                purpose!,
+                $"《{stored.FileName}》（第{stored.Version}版）所列全部参保人",
+                cancellationToken
+            );
+        }
         return TypedResults.File(
             PersonalData.Current.Open(stored.Content),
             stored.ContentType,

@@ -6,19 +6,7 @@ public static class Masking
 {
     /// <summary>First and last character kept, every one between starred; a two-character name
     /// keeps only the first.</summary>
-    public static string Name(string name)
-    {
-        var letters = System.Globalization.StringInfo.ParseCombiningCharacters(name.Trim());
-        var text = name.Trim();
-        string At(int i) => System.Globalization.StringInfo.GetNextTextElement(text, letters[i]);
-        return letters.Length switch
-        {
-            0 => "",
-            1 => "*",
-            2 => At(0) + "*",
-            _ => At(0) + new string('*', letters.Length - 2) + At(letters.Length - 1),
-        };
-    }
+    public static string Name(string name) => Subsidy.Contracts.PersonName.Mask(name);
 
     /// <summary>First 6 characters (the issuing county), 8 asterisks, last 4.</summary>
     public static string IdNumber(string idNumber) => Subsidy.Contracts.IdNumber.Mask(idNumber);

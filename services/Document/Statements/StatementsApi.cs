@@ -8,7 +8,9 @@ using Subsidy.ServiceDefaults.Auth;
 
 namespace Document.Statements;
 
-public sealed record StatementRequest(string? IdNumber);
+/// <summary>The resident: by whole ID number, or by the member key of the village-year's
+/// list.</summary>
+public sealed record StatementRequest(string? IdNumber, string? MemberKey = null);
 
 /// <summary>
 /// 集体补助告知书: the calculation works the statement out (with the caller's own token, so its scope
@@ -40,7 +42,11 @@ public static class StatementsApi
         var caller = http.GetCaller();
         if (!caller.Covers(villageCode))
             return Problems.OutOfScope(caller, villageCode);
-        if (IdNumber.WhyInvalid(body?.IdNumber?.Trim()) is { } invalid)
+        var memberKey = body?.MemberKey?.Trim();
+        if (
+            string.IsNullOrEmpty(memberKey)
+            && IdNumber.WhyInvalid(body?.IdNumber?.Trim()) is { } invalid
+        )
         {
             return Problems.Invalid([("idNumber", invalid)]);
         }
@@ -51,7 +57,7 @@ public static class StatementsApi
             $"/api/calculation/village-years/{villageCode}/{year}/statements"
         )
         {
-            Content = JsonContent.Create(new { idNumber = body!.IdNumber!.Trim() }),
+            Content = JsonContent.Create(new { idNumber = body?.IdNumber?.Trim(), memberKey }),
         };
         if (AuthenticationHeaderValue.TryParse(http.Request.Headers.Authorization, out var bearer))
         {

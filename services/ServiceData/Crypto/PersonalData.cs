@@ -139,6 +139,28 @@ public sealed class PersonalData
         return full[..IndexLength].ToArray();
     }
 
+    /// <summary>
+    /// A member's key: the blind index in hex. Lists answer it beside the masked number, so a
+    /// member can be named in a request (a statement, an objection) by someone who never sees the
+    /// whole number; it names the same member for as long as the index key stays.
+    /// </summary>
+    public string MemberKey(string idNumber) => Convert.ToHexStringLower(IdIndex(idNumber));
+
+    /// <summary>The blind index a member key stands for; null when the text is not one.</summary>
+    public static byte[]? IndexOfMemberKey(string? memberKey)
+    {
+        if (memberKey is null || memberKey.Length != IndexLength * 2)
+            return null;
+        try
+        {
+            return Convert.FromHexString(memberKey);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     private static string Normalise(string idNumber) => idNumber.Trim().ToUpperInvariant();
 
     public static int KeyIdOf(ReadOnlySpan<byte> sealedValue)

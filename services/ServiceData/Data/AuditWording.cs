@@ -45,15 +45,23 @@ public sealed partial class AuditWording(
             ? divisionTable
             : throw new ArgumentException("Unknown division table.", nameof(divisionTable));
 
-    /// <summary>A service whose only audited acts are the operator's (dead letters), with the
-    /// division names of its replica.</summary>
+    /// <summary>A service whose audited acts are the operator's (dead letters) and the shared ones
+    /// (full ID numbers shown), with the division names of its replica.</summary>
     public static AuditWording ForReplica() =>
         new("known_divisions", new Dictionary<string, string>(), new Dictionary<string, string>());
 
-    /// <summary>Wording shared by every service: the operator's dead-letter handling.</summary>
+    /// <summary>Wording shared by every service: the operator's dead-letter handling, views of whole
+    /// ID numbers.</summary>
     private static readonly Dictionary<string, string> SharedEntities = new()
     {
         ["dead-letter"] = "死信消息",
+        [Crypto.IdNumberViews.Entity] = "个人信息",
+    };
+
+    /// <summary>Acts every service names alike, whatever they were done to.</summary>
+    private static readonly Dictionary<string, string> SharedActions = new()
+    {
+        [Crypto.IdNumberViews.Action] = Crypto.IdNumberViews.ActionName,
     };
 
     public static string ActionKey(string entity, string action) => $"{entity}/{action}";
@@ -80,6 +88,7 @@ public sealed partial class AuditWording(
             ObjectName(e, division),
             division,
             actions.GetValueOrDefault(ActionKey(e.Entity, e.Action))
+                ?? SharedActions.GetValueOrDefault(e.Action)
                 ?? Readable(e.Action, "其他操作"),
             State(e.FromState),
             State(e.ToState)

@@ -30,6 +30,7 @@ public class ResultTextsTests
     ) =>
         new(
             id,
+            id,
             "某",
             exclusion,
             0,

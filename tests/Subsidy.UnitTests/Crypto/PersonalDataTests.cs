@@ -125,4 +125,23 @@ public class PersonalDataTests
         Parallel.For(0, texts.Length, i => opened[i] = data.OpenText(sealedValues[i]));
         Assert.Equal(texts, opened);
     }
+
+    [Fact]
+    public void A_member_key_is_the_blind_index_in_hex_and_reads_back_to_it()
+    {
+        var data = With(active: 1);
+        var key = data.MemberKey("36022219900101123x");
+        Assert.Matches("^[0-9a-f]{32}$", key);
+        Assert.Equal(data.IdIndex("36022219900101123X"), PersonalData.IndexOfMemberKey(key));
+        Assert.DoesNotContain("19900101", key);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("0123")]
+    [InlineData("zz23456789abcdef0123456789abcdef")]
+    [InlineData("36022219900101123X36022219900101")]
+    public void Text_that_is_not_a_member_key_stands_for_no_index(string? text) =>
+        Assert.Null(PersonalData.IndexOfMemberKey(text));
 }
