@@ -79,8 +79,13 @@ public sealed record SchemeView(
     long Version,
     string CreatedBy,
     DateTime ChangedAt,
-    string ChangedBy
-);
+    string ChangedBy,
+    IReadOnlyList<AllowedStepView>? AllowedSteps = null
+)
+{
+    /// <summary>Whether the scheme offers the signed-in user this step now (the API decides).</summary>
+    public bool Offers(string step) => AllowedSteps?.Any(s => s.Step == step && s.Allowed) == true;
+}
 
 public sealed record ImportErrorView(long RowNumber, string? Column, string? Value, string? Reason);
 

@@ -320,7 +320,7 @@ public sealed class DemoYear(
                             $"{path}/objections",
                             new
                             {
-                                idNumber = first["idNumber"]!.GetValue<string>(),
+                                memberKey = first["memberKey"]!.GetValue<string>(),
                                 complaint = "本人认为补助档次有误",
                             },
                             options.Today.AddDays(2)

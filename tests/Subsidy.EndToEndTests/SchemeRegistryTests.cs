@@ -94,6 +94,20 @@ public class SchemeRegistryTests(SubsidySystem system) : IAsyncLifetime
         );
 
         var township = await _registry.Township(village);
+        // The scheme answers each user the steps open to them now: the portal draws only these.
+        string Offered(JsonObject scheme) =>
+            string.Join(
+                ",",
+                scheme["allowedSteps"]!.AsArray().Select(a => a!["step"]!.GetValue<string>())
+            );
+        Assert.Equal(
+            "township-approve,reject",
+            Offered((await township.GetFromJsonAsync<JsonObject>($"/api/registry/schemes/{id}"))!)
+        );
+        Assert.Equal(
+            "",
+            Offered((await clerk.GetFromJsonAsync<JsonObject>($"/api/registry/schemes/{id}"))!)
+        );
         var noReason = await township.PostAsJsonAsync(
             $"/api/registry/schemes/{id}/reject",
             new { reason = "" }
@@ -108,6 +122,11 @@ public class SchemeRegistryTests(SubsidySystem system) : IAsyncLifetime
         );
         Assert.Equal("draft", State(rejected));
         Assert.Equal("激励标准过高，请重新测算", rejected["rejectionReason"]!.GetValue<string>());
+        Assert.Equal("", Offered(rejected));
+        Assert.Equal(
+            "edit,submit",
+            Offered((await clerk.GetFromJsonAsync<JsonObject>($"/api/registry/schemes/{id}"))!)
+        );
 
         var mended = await ReadAsync(
             await clerk.PutAsJsonAsync(

@@ -3,23 +3,6 @@ using Subsidy.ServiceDefaults.Auth;
 
 namespace Calculation.Settlement;
 
-/// <summary>
-/// A step open to the caller now, as the village-year answers it: its code, the button's label,
-/// the route under the village-year, the question to put before it, what it asks for (<c>asks</c>:
-/// "reason" or "payment", or nothing), and — when the step belongs to this moment but is refused —
-/// why. The portal draws these; it never decides which steps a role may take.
-/// </summary>
-public sealed record AllowedStep(
-    string Step,
-    string Label,
-    string Path,
-    bool Allowed,
-    string? WhyNot,
-    string? Confirm,
-    string? Asks,
-    bool Danger
-);
-
 /// <summary>Which settlement steps the caller may take from where the village-year stands, by the
 /// workflow's own rules (<see cref="SettlementWorkflow"/>, <see cref="NoticePeriod"/>). Pure.</summary>
 public static class AllowedSteps

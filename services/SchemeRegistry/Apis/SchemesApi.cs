@@ -75,7 +75,11 @@ public static class SchemesApi
             }
             filter = parsed;
         }
-        return TypedResults.Ok(await store.ListAsync(prefix, year, filter, cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<Scheme>>(
+            (await store.ListAsync(prefix, year, filter, cancellationToken))
+                .Select(s => s.OfferedTo(caller))
+                .ToList()
+        );
     }
 
     public static async Task<Results<Ok<Scheme>, ProblemHttpResult>> GetScheme(
@@ -90,7 +94,7 @@ public static class SchemesApi
         if (scheme is null)
             return Problems.NotFound($"方案 {id} 不存在。");
         return caller.Covers(scheme.VillageCode)
-            ? TypedResults.Ok(scheme)
+            ? TypedResults.Ok(scheme.OfferedTo(caller))
             : Problems.OutOfScope(caller, scheme.VillageCode);
     }
 
@@ -107,7 +111,7 @@ public static class SchemesApi
             return Problems.OutOfScope(caller, villageCode);
         var scheme = await store.CurrentAsync(villageCode, year, cancellationToken);
         return scheme is not null && SchemeWorkflow.IsInForce(scheme.State)
-            ? TypedResults.Ok(scheme)
+            ? TypedResults.Ok(scheme.OfferedTo(caller))
             : Problems.NotFound($"村 {villageCode} 没有 {year} 年度生效的补助方案。");
     }
 
@@ -243,7 +247,10 @@ public static class SchemesApi
             cancellationToken
         );
         await work.CommitAsync(cancellationToken);
-        return TypedResults.Created($"/api/registry/schemes/{created.Id}", created);
+        return TypedResults.Created(
+            $"/api/registry/schemes/{created.Id}",
+            created.OfferedTo(caller)
+        );
     }
 
     public static async Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> EditScheme(
@@ -303,7 +310,7 @@ public static class SchemesApi
             cancellationToken
         );
         await work.CommitAsync(cancellationToken);
-        return TypedResults.Ok(updated);
+        return TypedResults.Ok(updated.OfferedTo(caller));
     }
 
     public static Task<Results<Ok<Scheme>, ValidationProblem, ProblemHttpResult>> Submit(
@@ -413,7 +420,7 @@ public static class SchemesApi
             cancellationToken
         );
         await work.CommitAsync(cancellationToken);
-        return TypedResults.Ok(updated);
+        return TypedResults.Ok(updated.OfferedTo(caller));
     }
 
     /// <summary>From 1 January, last year's terms carry over for every village of the caller's

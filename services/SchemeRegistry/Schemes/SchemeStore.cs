@@ -22,6 +22,16 @@ public sealed record Scheme(
     string ChangedBy
 )
 {
+    /// <summary>The steps open to the caller now (<see cref="SchemeWorkflow.AllowedSteps"/>); set on
+    /// the way out, never stored.</summary>
+    public IReadOnlyList<AllowedStep> AllowedSteps { get; init; } = [];
+
+    public Scheme OfferedTo(Caller caller) =>
+        this with
+        {
+            AllowedSteps = SchemeWorkflow.AllowedSteps(State, caller, VillageCode),
+        };
+
     public SchemeTermsPublished ToTermsEvent() =>
         new(
             Id,

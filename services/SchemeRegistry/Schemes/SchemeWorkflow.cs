@@ -100,6 +100,51 @@ public static class SchemeWorkflow
             _ => null,
         };
 
+    private sealed record Offered(
+        SchemeAction Action,
+        string Step,
+        string Label,
+        string Path,
+        string? Asks = null,
+        bool Danger = false
+    );
+
+    // In the order of the workflow; editing is the draft's form (PUT on the scheme itself).
+    private static readonly Offered[] Steps =
+    [
+        new(SchemeAction.Edit, "edit", "修改方案", ""),
+        new(SchemeAction.Submit, "submit", "提交乡镇审核", "submit"),
+        new(SchemeAction.ApproveTownship, "township-approve", "审核通过", "township-approve"),
+        new(SchemeAction.ApproveCounty, "county-approve", "批准方案", "county-approve"),
+        new(SchemeAction.File, "file", "备案", "file"),
+        new(SchemeAction.Reject, "reject", "退回", "reject", Asks: "reason", Danger: true),
+    ];
+
+    /// <summary>
+    /// The steps the caller may take on a scheme of this village in this state, by the workflow's
+    /// own rules (<see cref="WhyNot"/>); what the scheme answers and the portal draws. The change
+    /// window and the pilot's status are checked when a step is taken, and refused with their
+    /// reason then.
+    /// </summary>
+    public static IReadOnlyList<AllowedStep> AllowedSteps(
+        SchemeState state,
+        Caller caller,
+        string villageCode
+    ) =>
+        Steps
+            .Where(o => WhyNot(o.Action, state, caller, villageCode) is null)
+            .Select(o => new AllowedStep(
+                o.Step,
+                o.Label,
+                o.Path,
+                true,
+                null,
+                null,
+                o.Asks,
+                o.Danger
+            ))
+            .ToList();
+
     /// <summary>Null when the caller may take the action on a scheme of this village in this state;
     /// else why not (403 or 409).</summary>
     /// <summary>Who may draft a scheme at all: the role, before anything of the request (its

@@ -143,6 +143,35 @@ public class SchemeWorkflowTests
                 )
                 ?.StatusCode
         );
+
+    [Theory]
+    [InlineData(SchemeState.Draft, "village-clerk", "360222106201", "edit,submit")]
+    [InlineData(SchemeState.Draft, "township-officer", "360222106", "")]
+    [InlineData(SchemeState.Submitted, "township-officer", "360222106", "township-approve,reject")]
+    [InlineData(SchemeState.Submitted, "village-clerk", "360222106201", "")]
+    [InlineData(SchemeState.Submitted, "county-bureau", "360222", "")]
+    [InlineData(SchemeState.TownshipApproved, "county-bureau", "360222", "county-approve,reject")]
+    [InlineData(SchemeState.TownshipApproved, "township-officer", "360222106", "")]
+    [InlineData(SchemeState.CountyApproved, "city-bureau", "3602", "file")]
+    [InlineData(SchemeState.Filed, "city-bureau", "3602", "")]
+    [InlineData(SchemeState.CarriedOver, "village-clerk", "360222106201", "")]
+    [InlineData(SchemeState.Submitted, "township-officer", "360222107", "")]
+    [InlineData(SchemeState.Submitted, "auditor", "360222", "")]
+    public void A_scheme_offers_each_role_exactly_the_steps_the_workflow_lets_it_take(
+        SchemeState state,
+        string role,
+        string scope,
+        string steps
+    )
+    {
+        var offered = SchemeWorkflow.AllowedSteps(state, As(role, scope), "360222106201");
+        Assert.Equal(steps, string.Join(",", offered.Select(s => s.Step)));
+        Assert.All(offered, s => Assert.True(s.Allowed));
+        Assert.All(offered, s => Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", s.Label));
+        Assert.All(offered.Where(s => s.Step == "reject"), s =>
+            Assert.Equal(("reason", true), (s.Asks, s.Danger))
+        );
+    }
 }
 
 public class ChangeWindowTests
