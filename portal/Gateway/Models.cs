@@ -38,7 +38,8 @@ public sealed record PilotView(
     string? Reason,
     long Version,
     DateTime ChangedAt,
-    string ChangedBy
+    string ChangedBy,
+    IReadOnlyList<AllowedStepView>? AllowedSteps = null
 );
 
 public sealed record FloorTerms(string? Group, decimal? Amount);

@@ -428,6 +428,20 @@ public class SchemeRegistryTests(SubsidySystem system) : IAsyncLifetime
             ),
             HttpStatusCode.OK
         );
+        // The pilot answers each user the decisions open to them now.
+        string Offered(JsonObject pilot) =>
+            string.Join(
+                ",",
+                pilot["allowedSteps"]!.AsArray().Select(a => a!["step"]!.GetValue<string>())
+            );
+        Assert.Equal(
+            "approve,reject",
+            Offered((await county.GetFromJsonAsync<JsonObject>($"/api/registry/pilots/{village}"))!)
+        );
+        Assert.Equal(
+            "",
+            Offered((await clerk.GetFromJsonAsync<JsonObject>($"/api/registry/pilots/{village}"))!)
+        );
 
         Assert.Equal(
             HttpStatusCode.Forbidden,

@@ -36,7 +36,11 @@ public static class PilotsApi
         var prefix = division ?? caller.Scope;
         if (!caller.Covers(prefix))
             return Problems.OutOfScope(caller, prefix);
-        return TypedResults.Ok(await store.ListAsync(prefix, cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<Pilot>>(
+            (await store.ListAsync(prefix, cancellationToken))
+                .Select(p => p.OfferedTo(caller))
+                .ToList()
+        );
     }
 
     public static async Task<Results<Ok<Pilot>, ProblemHttpResult>> GetPilot(
@@ -50,7 +54,7 @@ public static class PilotsApi
         if (!caller.Covers(villageCode))
             return Problems.OutOfScope(caller, villageCode);
         return await store.FindAsync(villageCode, cancellationToken) is { } pilot
-            ? TypedResults.Ok(pilot)
+            ? TypedResults.Ok(pilot.OfferedTo(caller))
             : Problems.NotFound($"村 {villageCode} 尚未申请集体补助试点。");
     }
 
@@ -64,7 +68,7 @@ public static class PilotsApi
     {
         var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
-        if (WhyNot(caller, villageCode, PilotAction.Apply) is { } refusal)
+        if (PilotWorkflow.WhyNotCaller(caller, villageCode, PilotAction.Apply) is { } refusal)
             return Problems.From(refusal);
         var errors = PilotWorkflow.ValidateApplication(application);
         if (errors.Count > 0)
@@ -89,7 +93,7 @@ public static class PilotsApi
             cancellationToken
         );
         await work.CommitAsync(cancellationToken);
-        return TypedResults.Ok(saved);
+        return TypedResults.Ok(saved.OfferedTo(caller));
     }
 
     public static Task<Results<Ok<Pilot>, ValidationProblem, ProblemHttpResult>> ApprovePilot(
@@ -119,7 +123,7 @@ public static class PilotsApi
     {
         var (http, dataSource, clock, cancellationToken) = command;
         var caller = http.GetCaller();
-        if (WhyNot(caller, villageCode, action) is { } refusal)
+        if (PilotWorkflow.WhyNotCaller(caller, villageCode, action) is { } refusal)
             return Problems.From(refusal);
         var reason = request?.Reason?.Trim();
         var errors = new List<(string, string)>();
@@ -153,16 +157,6 @@ public static class PilotsApi
             cancellationToken
         );
         await work.CommitAsync(cancellationToken);
-        return TypedResults.Ok(saved);
-    }
-
-    private static Refusal? WhyNot(Caller caller, string villageCode, PilotAction action)
-    {
-        var role = PilotWorkflow.RoleFor(action);
-        if (!caller.HasRole(role))
-            return Refusal.WrongRole(PilotWorkflow.ActionName(action), [role], caller);
-        if (!caller.Covers(villageCode))
-            return Refusal.OutOfScope(caller, villageCode);
-        return null;
+        return TypedResults.Ok(saved.OfferedTo(caller));
     }
 }

@@ -17,7 +17,18 @@ public sealed record Pilot(
     long Version,
     DateTime ChangedAt,
     string ChangedBy
-);
+)
+{
+    /// <summary>The decisions open to the caller now (<see cref="PilotWorkflow.AllowedSteps"/>);
+    /// set on the way out, never stored.</summary>
+    public IReadOnlyList<AllowedStep> AllowedSteps { get; init; } = [];
+
+    public Pilot OfferedTo(Caller caller) =>
+        this with
+        {
+            AllowedSteps = PilotWorkflow.AllowedSteps(Status, caller, VillageCode),
+        };
+}
 
 public sealed class PilotStore(NpgsqlDataSource dataSource)
 {

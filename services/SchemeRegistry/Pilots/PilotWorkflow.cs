@@ -71,6 +71,58 @@ public static class PilotWorkflow
         return allowed ? null : $"试点状态为“{StatusName(current)}”，不能{ActionName(action)}。";
     }
 
+    /// <summary>Whether the caller may take the action on this village's pilot at all: the
+    /// action's role, then scope (before anything of the pilot is read).</summary>
+    public static Refusal? WhyNotCaller(Caller caller, string villageCode, PilotAction action)
+    {
+        var role = RoleFor(action);
+        if (!caller.HasRole(role))
+            return Refusal.WrongRole(ActionName(action), [role], caller);
+        if (!caller.Covers(villageCode))
+            return Refusal.OutOfScope(caller, villageCode);
+        return null;
+    }
+
+    private sealed record Offered(
+        PilotAction Action,
+        string Step,
+        string Label,
+        string? Asks = null,
+        bool Danger = false
+    );
+
+    private static readonly Offered[] Steps =
+    [
+        new(PilotAction.Apply, "apply", "申请试点"),
+        new(PilotAction.Approve, "approve", "批准"),
+        new(PilotAction.Reject, "reject", "驳回", Asks: "reason"),
+        new(PilotAction.Suspend, "suspend", "暂停", Asks: "reason", Danger: true),
+    ];
+
+    /// <summary>The decisions the caller may take on this village's pilot now, by the same rules
+    /// the decision endpoints apply; what the pilot answers and the portal draws.</summary>
+    public static IReadOnlyList<AllowedStep> AllowedSteps(
+        PilotStatus? status,
+        Caller caller,
+        string villageCode
+    ) =>
+        Steps
+            .Where(o =>
+                WhyNotCaller(caller, villageCode, o.Action) is null
+                && WhyNot(status, o.Action) is null
+            )
+            .Select(o => new AllowedStep(
+                o.Step,
+                o.Label,
+                o.Step,
+                true,
+                null,
+                null,
+                o.Asks,
+                o.Danger
+            ))
+            .ToList();
+
     public static List<(string Field, string Message)> ValidateApplication(
         PilotApplication application
     )

@@ -83,4 +83,32 @@ public class PilotWorkflowTests
         Assert.Empty(
             PilotWorkflow.ValidateApplication(new PilotApplication(500000, 300000, 80000))
         );
+
+    [Theory]
+    [InlineData(PilotStatus.Applied, "county-bureau", "360222", "approve,reject")]
+    [InlineData(PilotStatus.Active, "county-bureau", "360222", "suspend")]
+    [InlineData(PilotStatus.Suspended, "county-bureau", "360222", "")]
+    [InlineData(PilotStatus.Suspended, "village-clerk", "360222106201", "apply")]
+    [InlineData(PilotStatus.Rejected, "village-clerk", "360222106201", "apply")]
+    [InlineData(PilotStatus.Active, "village-clerk", "360222106201", "")]
+    [InlineData(PilotStatus.Applied, "county-bureau", "360281", "")]
+    [InlineData(PilotStatus.Applied, "township-officer", "360222106", "")]
+    [InlineData(PilotStatus.Applied, "village-clerk", "360222106202", "")]
+    public void A_pilot_offers_each_user_exactly_the_decisions_they_may_take_now(
+        PilotStatus status,
+        string role,
+        string scope,
+        string steps
+    )
+    {
+        var offered = PilotWorkflow.AllowedSteps(
+            status,
+            new Caller("u", "n", role, scope),
+            "360222106201"
+        );
+        Assert.Equal(steps, string.Join(",", offered.Select(s => s.Step)));
+        Assert.All(offered.Where(s => s.Step is "reject" or "suspend"), s =>
+            Assert.Equal("reason", s.Asks)
+        );
+    }
 }
