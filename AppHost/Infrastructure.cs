@@ -239,11 +239,25 @@ public static class InfrastructureExtensions
     private static int PortOrFree(IConfiguration configuration, string key) =>
         configuration.GetValue<int?>(key) is > 0 and var port ? port : FreePort();
 
+    // Ports handed out by this process. A port is free when asked for, but it is only taken once
+    // its service starts: the system asks for a score of them at once, and the operating system
+    // may well give a just-released port again (two services then fought over one port and the
+    // loser stopped the start). Nothing is handed out twice.
+    private static readonly HashSet<int> HandedOut = [];
+
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (HandedOut.Add(port))
+                    return port;
+            }
+        }
     }
 
     private static bool ContainerRuntimeAnswers()
