@@ -15,4 +15,14 @@ public sealed record AllowedStep(
     string? Confirm,
     string? Asks,
     bool Danger
-);
+)
+{
+    /// <summary>A step the caller may take, as a workflow offers it (nothing to explain).</summary>
+    public static AllowedStep Open(
+        string step,
+        string label,
+        string path,
+        string? asks = null,
+        bool danger = false
+    ) => new(step, label, path, true, null, null, asks, danger);
+}

@@ -27,16 +27,18 @@ public static class IdNumberAccess
     public static bool MayViewFull(Caller caller) =>
         caller.HasRole(Roles.CountyCentre, Roles.VillageClerk);
 
+    /// <summary>Why the caller's role may never see whole numbers; null for the two that may.</summary>
+    public static string? WhyRoleMayNot(Caller caller) =>
+        MayViewFull(caller)
+            ? null
+            : $"{Roles.DisplayName(caller.Role)}只能查看遮蔽后的公民身份号码；完整号码仅县社保中心和本村经办人员可查看。";
+
     /// <summary>Null when the caller may see full numbers for this purpose; otherwise the refusal:
     /// 403 for a role that may not, 400 for a missing or overlong purpose.</summary>
     public static Refusal? WhyNotFull(Caller caller, string? purpose)
     {
-        if (!MayViewFull(caller))
-        {
-            return Refusal.Forbidden(
-                $"{Roles.DisplayName(caller.Role)}只能查看遮蔽后的公民身份号码；完整号码仅县社保中心和本村经办人员可查看。"
-            );
-        }
+        if (WhyRoleMayNot(caller) is { } role)
+            return Refusal.Forbidden(role);
         if (string.IsNullOrWhiteSpace(purpose))
         {
             return Refusal.Invalid([

@@ -16,8 +16,8 @@ public static class Problems
     public static ProblemHttpResult OutOfScope(Caller caller, string divisionCode) =>
         Forbidden(Refusal.OutOfScopeMessage(caller, divisionCode));
 
-    /// <summary>A refusal without field errors as its problem response (field errors go through
-    /// <see cref="Invalid"/>).</summary>
+    /// <summary>A refusal as its problem response; field errors travel keyed by field, as <see
+    /// cref="Invalid"/> answers them.</summary>
     public static ProblemHttpResult From(Refusal refusal) =>
         refusal.StatusCode switch
         {
@@ -25,9 +25,17 @@ public static class Problems
             404 => NotFound(refusal.Message!),
             409 => Conflict(refusal.Message!),
             _ => TypedResults.Problem(
-                detail: refusal.Message ?? string.Join("；", refusal.Errors.Select(e => e.Message)),
-                statusCode: refusal.StatusCode,
-                title: "输入有误"
+                new HttpValidationProblemDetails(
+                    refusal
+                        .Errors.GroupBy(e => e.Field)
+                        .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray())
+                )
+                {
+                    Detail = refusal.Message
+                        ?? string.Join("；", refusal.Errors.Select(e => e.Message)),
+                    Status = refusal.StatusCode,
+                    Title = "输入有误",
+                }
             ),
         };
 

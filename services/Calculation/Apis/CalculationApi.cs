@@ -219,9 +219,7 @@ public static class CalculationApi
         var full = query.Full == true;
         if (full && IdNumberAccess.WhyNotFull(caller, query.Purpose) is { } notFull)
         {
-            return notFull.StatusCode == StatusCodes.Status400BadRequest
-                ? Problems.Invalid(notFull.Errors)
-                : Problems.From(notFull);
+            return Problems.From(notFull);
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var standing = await VillageYearStanding.ReadAsync(

@@ -48,7 +48,7 @@ internal sealed record StoredObjection(
     public ObjectionView ToView() =>
         new(
             Id,
-            Convert.ToHexStringLower(IdIndex),
+            PersonalData.MemberKeyOf(IdIndex),
             Subsidy.Contracts.IdNumber.Mask(PersonalData.Current.OpenText(IdSealed)),
             Complaint,
             FiledBy,

@@ -46,7 +46,7 @@ public static class SettlementStatus
 
         public ResultView ToView() =>
             new(
-                Convert.ToHexStringLower(IdIndex),
+                PersonalData.MemberKeyOf(IdIndex),
                 IdNumber,
                 Name,
                 Exclusion,

@@ -56,9 +56,7 @@ public static class StatementsApi
         );
         if (unknown is not null)
         {
-            return unknown.StatusCode == StatusCodes.Status400BadRequest
-                ? Problems.Invalid(unknown.Errors)
-                : Problems.From(unknown);
+            return Problems.From(unknown);
         }
         var (member, terms, credited) = await StatementQueries.ReadAsync(
             connection,

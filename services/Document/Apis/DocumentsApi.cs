@@ -94,7 +94,7 @@ public static class DocumentsApi
                 cancellationToken: cancellationToken
             )
         );
-        var whyNot = IdNumberAccess.WhyNotFull(caller, "—")?.Message;
+        var whyNot = IdNumberAccess.WhyRoleMayNot(caller);
         return TypedResults.Ok<IReadOnlyList<DocumentSummary>>(
             rows.Select(d =>
                     FullIdNumberKinds.TryGetValue(d.Kind, out var purpose)
@@ -150,9 +150,7 @@ public static class DocumentsApi
         {
             if (IdNumberAccess.WhyNotFull(caller, purpose) is { } refusal)
             {
-                return refusal.StatusCode == StatusCodes.Status400BadRequest
-                    ? Problems.Invalid(refusal.Errors)
-                    : Problems.From(refusal);
+                return Problems.From(refusal);
             }
             await IdNumberViews.RecordAsync(
                 connection,

@@ -83,20 +83,15 @@ public static class PilotWorkflow
         return null;
     }
 
-    private sealed record Offered(
-        PilotAction Action,
-        string Step,
-        string Label,
-        string? Asks = null,
-        bool Danger = false
-    );
-
-    private static readonly Offered[] Steps =
+    private static readonly (PilotAction Action, AllowedStep Step)[] Steps =
     [
-        new(PilotAction.Apply, "apply", "申请试点"),
-        new(PilotAction.Approve, "approve", "批准"),
-        new(PilotAction.Reject, "reject", "驳回", Asks: "reason"),
-        new(PilotAction.Suspend, "suspend", "暂停", Asks: "reason", Danger: true),
+        (PilotAction.Apply, AllowedStep.Open("apply", "申请试点", "apply")),
+        (PilotAction.Approve, AllowedStep.Open("approve", "批准", "approve")),
+        (PilotAction.Reject, AllowedStep.Open("reject", "驳回", "reject", asks: "reason")),
+        (
+            PilotAction.Suspend,
+            AllowedStep.Open("suspend", "暂停", "suspend", asks: "reason", danger: true)
+        ),
     ];
 
     /// <summary>The decisions the caller may take on this village's pilot now, by the same rules
@@ -111,16 +106,7 @@ public static class PilotWorkflow
                 WhyNotCaller(caller, villageCode, o.Action) is null
                 && WhyNot(status, o.Action) is null
             )
-            .Select(o => new AllowedStep(
-                o.Step,
-                o.Label,
-                o.Step,
-                true,
-                null,
-                null,
-                o.Asks,
-                o.Danger
-            ))
+            .Select(o => o.Step)
             .ToList();
 
     public static List<(string Field, string Message)> ValidateApplication(

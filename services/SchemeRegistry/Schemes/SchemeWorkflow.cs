@@ -100,24 +100,24 @@ public static class SchemeWorkflow
             _ => null,
         };
 
-    private sealed record Offered(
-        SchemeAction Action,
-        string Step,
-        string Label,
-        string Path,
-        string? Asks = null,
-        bool Danger = false
-    );
-
     // In the order of the workflow; editing is the draft's form (PUT on the scheme itself).
-    private static readonly Offered[] Steps =
+    private static readonly (SchemeAction Action, AllowedStep Step)[] Steps =
     [
-        new(SchemeAction.Edit, "edit", "修改方案", ""),
-        new(SchemeAction.Submit, "submit", "提交乡镇审核", "submit"),
-        new(SchemeAction.ApproveTownship, "township-approve", "审核通过", "township-approve"),
-        new(SchemeAction.ApproveCounty, "county-approve", "批准方案", "county-approve"),
-        new(SchemeAction.File, "file", "备案", "file"),
-        new(SchemeAction.Reject, "reject", "退回", "reject", Asks: "reason", Danger: true),
+        (SchemeAction.Edit, AllowedStep.Open("edit", "修改方案", "")),
+        (SchemeAction.Submit, AllowedStep.Open("submit", "提交乡镇审核", "submit")),
+        (
+            SchemeAction.ApproveTownship,
+            AllowedStep.Open("township-approve", "审核通过", "township-approve")
+        ),
+        (
+            SchemeAction.ApproveCounty,
+            AllowedStep.Open("county-approve", "批准方案", "county-approve")
+        ),
+        (SchemeAction.File, AllowedStep.Open("file", "备案", "file")),
+        (
+            SchemeAction.Reject,
+            AllowedStep.Open("reject", "退回", "reject", asks: "reason", danger: true)
+        ),
     ];
 
     /// <summary>
@@ -133,16 +133,7 @@ public static class SchemeWorkflow
     ) =>
         Steps
             .Where(o => WhyNot(o.Action, state, caller, villageCode) is null)
-            .Select(o => new AllowedStep(
-                o.Step,
-                o.Label,
-                o.Path,
-                true,
-                null,
-                null,
-                o.Asks,
-                o.Danger
-            ))
+            .Select(o => o.Step)
             .ToList();
 
     /// <summary>Null when the caller may take the action on a scheme of this village in this state;

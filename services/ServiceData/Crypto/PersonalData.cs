@@ -144,7 +144,10 @@ public sealed class PersonalData
     /// member can be named in a request (a statement, an objection) by someone who never sees the
     /// whole number; it names the same member for as long as the index key stays.
     /// </summary>
-    public string MemberKey(string idNumber) => Convert.ToHexStringLower(IdIndex(idNumber));
+    public string MemberKey(string idNumber) => MemberKeyOf(IdIndex(idNumber));
+
+    /// <summary>The member key of a stored blind index.</summary>
+    public static string MemberKeyOf(byte[] idIndex) => Convert.ToHexStringLower(idIndex);
 
     /// <summary>The blind index a member key stands for; null when the text is not one.</summary>
     public static byte[]? IndexOfMemberKey(string? memberKey)
