@@ -149,6 +149,81 @@ public class ContributionImportTests(SubsidySystem system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_value_of_a_record_is_stored_as_the_file_gave_it()
+    {
+        var village = Villages[0];
+        string[][] rows =
+        [
+            Row(90001, village, Year, amount: 500),
+            Row(90002, village, Year, amount: 550.5m, tier: ""),
+            Row(90003, village, Year, amount: 0.01m, tier: ""),
+            Row(90004, village, Year, amount: 12345678.9m, tier: ""),
+            Row(90005, village, Year, amount: 10000, tier: ""),
+            Row(
+                90006,
+                village,
+                Year,
+                amount: 3000,
+                paidOn: $"{Year}-12-31",
+                identity: "061",
+                benefit: "已领取"
+            ),
+            Row(
+                90007,
+                village,
+                Year - 3,
+                amount: 1500,
+                type: "补缴",
+                paidOn: $"{Year}-01-01",
+                tier: ""
+            ),
+        ];
+        var batch = await FinishedAsync(await UploadAsync(Csv(rows, new UTF8Encoding(false))));
+        Assert.Equal("accepted", batch["state"]!.GetValue<string>());
+
+        await using var imports = await system.OpenDatabaseAsync("contribution_import");
+        var stored = (
+            await imports.QueryAsync<(
+                int Row,
+                string? Tier,
+                string Amount,
+                DateTime PaidOn,
+                short Year,
+                string Village,
+                string? Identity,
+                short? Group,
+                bool Benefits
+            )>(
+                """
+                SELECT row_no, tier::text, amount::text, paid_on::timestamp, year, village_code, identity,
+                       special_group, receiving_benefits
+                FROM contribution_rows WHERE batch_id = @id::uuid ORDER BY row_no
+                """,
+                new { id = batch["id"]!.GetValue<string>() }
+            )
+        ).ToList();
+        Assert.Equal([2, 3, 4, 5, 6, 7, 8], stored.Select(s => s.Row));
+        Assert.Equal(
+            ["500.00", "550.50", "0.01", "12345678.90", "10000.00", "3000.00", "1500.00"],
+            stored.Select(s => s.Amount)
+        );
+        Assert.Equal(
+            ["500.00", null, null, null, null, "3000.00", null],
+            stored.Select(s => s.Tier)
+        );
+        Assert.Equal(new DateTime(Year, 3, 15), stored[0].PaidOn);
+        Assert.Equal(new DateTime(Year, 12, 31), stored[5].PaidOn);
+        Assert.Equal(new DateTime(Year, 1, 1), stored[6].PaidOn);
+        Assert.Equal((short)(Year - 3), stored[6].Year);
+        Assert.All(stored, s => Assert.Equal(village, s.Village));
+        Assert.Equal("061", stored[5].Identity);
+        Assert.Equal((short)SpecialGroup.Dibao, stored[5].Group);
+        Assert.True(stored[5].Benefits);
+        Assert.All(stored.Take(5), s => Assert.False(s.Benefits));
+        Assert.All(stored.Take(5), s => Assert.Null(s.Group));
+    }
+
+    [Fact]
     public async Task Workbook_with_title_rows_above_the_header_is_read()
     {
         var rows = Rows(30, Villages, Year, firstPerson: 40001);

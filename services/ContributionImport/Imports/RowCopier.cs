@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 using Subsidy.Contracts;
 using Subsidy.ServiceData.Crypto;
@@ -14,23 +13,20 @@ namespace ContributionImport.Imports;
 /// again starts from none.
 /// </summary>
 /// <remarks>
-/// COPY's text format, written here field by field into the stream's own buffer: the import's
-/// thread is the busiest of an upload, and the binary importer's per-field type binding cost it
-/// more than PostgreSQL's parsing of the text costs the server (docs/benchmarks.md, the import
-/// benchmark).
+/// Rows go in COPY's binary format (<see cref="CopyBinary"/>), gathered in a buffer of the
+/// copier's own and handed to the connection a block at a time.
 /// </remarks>
 public sealed class RowCopier(NpgsqlConnection connection, Guid batchId, PersonalData personalData)
     : IAsyncDisposable
 {
-    private const string CopySql = """
-        COPY contribution_rows (batch_id, row_no, person, id_index, village_code, year, item,
-            pay_type, tier, amount, paid_on, identity, special_group, receiving_benefits,
-            duplicate_key)
-        FROM STDIN (FORMAT TEXT)
-        """;
+    private const string CopySql =
+        $"COPY contribution_rows ({CopyBinary.Columns}) FROM STDIN (FORMAT BINARY)";
 
-    private NpgsqlCopyTextWriter? _segment;
-    private readonly string _batchId = batchId.ToString();
+    private const int BufferLength = 1 << 16;
+
+    private NpgsqlRawCopyStream? _segment;
+    private readonly byte[] _buffer = new byte[BufferLength];
+    private int _buffered;
     private readonly DuplicateScreen _duplicates = new();
     private readonly Dictionary<string, int> _villageRows = new(StringComparer.Ordinal);
 
@@ -51,20 +47,57 @@ public sealed class RowCopier(NpgsqlConnection connection, Guid batchId, Persona
     /// </summary>
     public void Write(ContributionRecord record)
     {
-        var rows = _segment ??= (NpgsqlCopyTextWriter)connection.BeginTextImport(CopySql);
-        var index = personalData.IdIndex(record.IdNumber);
+        if (_segment is null)
+        {
+            _segment = connection.BeginRawBinaryCopy(CopySql);
+            Append(CopyBinary.Header);
+        }
+        var (person, index) = Sealed(record);
         var key = DuplicateKeys.Of(record, index);
-        CopyText.Row(
-            rows,
-            _batchId,
-            record,
-            personalData.SealPerson(record.Name, record.IdNumber),
-            index,
-            key
-        );
+        var length = CopyBinary.MaxLength(record, person, index);
+        if (_buffered + length > BufferLength)
+            Send();
+        if (length > BufferLength)
+        {
+            // A row larger than the buffer (a name of thousands of characters) goes on its own.
+            var row = new byte[length];
+            _segment.Write(row, 0, CopyBinary.Row(row, batchId, record, person, index, key));
+        }
+        else
+            _buffered += CopyBinary.Row(
+                _buffer.AsSpan(_buffered),
+                batchId,
+                record,
+                person,
+                index,
+                key
+            );
         _duplicates.Add(key);
         _villageRows[record.VillageCode] = _villageRows.GetValueOrDefault(record.VillageCode) + 1;
         Written++;
+    }
+
+    private string? _lastName,
+        _lastIdNumber;
+    private byte[] _lastPerson = [],
+        _lastIndex = [];
+
+    /// <summary>
+    /// A person's rows follow one another in an export (a contribution, then its back payment), and
+    /// the next row of the same person stores the same sealed value and index: sealing and indexing
+    /// are most of a row's cost. Storing one ciphertext twice says only that the two rows are one
+    /// person, which their equal indexes say anyway.
+    /// </summary>
+    private (byte[] Person, byte[] Index) Sealed(ContributionRecord record)
+    {
+        if (record.Name != _lastName || record.IdNumber != _lastIdNumber)
+        {
+            _lastIndex = personalData.IdIndex(record.IdNumber);
+            _lastPerson = personalData.SealPerson(record.Name, record.IdNumber);
+            _lastName = record.Name;
+            _lastIdNumber = record.IdNumber;
+        }
+        return (_lastPerson, _lastIndex);
     }
 
     /// <summary>Ends the open segment, committing it; the next record starts another.</summary>
@@ -72,9 +105,25 @@ public sealed class RowCopier(NpgsqlConnection connection, Guid batchId, Persona
     {
         if (_segment is null)
             return;
-        // Disposing the writer ends the COPY, which commits its rows.
+        Append(CopyBinary.Trailer);
+        Send();
+        // Disposing the stream ends the COPY, which commits its rows.
         _segment.Dispose();
         _segment = null;
+    }
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        if (_buffered + bytes.Length > BufferLength)
+            Send();
+        bytes.CopyTo(_buffer.AsSpan(_buffered));
+        _buffered += bytes.Length;
+    }
+
+    private void Send()
+    {
+        _segment!.Write(_buffer, 0, _buffered);
+        _buffered = 0;
     }
 
     /// <summary>A batch that does not count leaves no rows.</summary>
@@ -94,6 +143,7 @@ public sealed class RowCopier(NpgsqlConnection connection, Guid batchId, Persona
     {
         if (_segment is null)
             return;
+        _buffered = 0;
         try
         {
             await _segment.CancelAsync();
@@ -108,113 +158,6 @@ public sealed class RowCopier(NpgsqlConnection connection, Guid batchId, Persona
     public ValueTask DisposeAsync() => DisposeSegmentAsync();
 }
 
-/// <summary>One record as a line of COPY's text format: tab-separated, \N for null, special
-/// characters escaped. Pure.</summary>
-public static class CopyText
-{
-    private static readonly System.Buffers.SearchValues<char> Special =
-        System.Buffers.SearchValues.Create("\\\t\n\r");
-
-    public static void Row(
-        TextWriter line,
-        string batchId,
-        ContributionRecord record,
-        byte[] person,
-        byte[] idIndex,
-        long duplicateKey
-    )
-    {
-        Span<char> number = stackalloc char[40];
-        line.Write(batchId);
-        line.Write('\t');
-        Integer(line, record.RowNumber, number);
-        Bytes(line, person);
-        Bytes(line, idIndex);
-        Text(line, record.VillageCode);
-        Integer(line, record.Year, number);
-        Integer(line, (int)record.Item, number);
-        Integer(line, (int)record.Type, number);
-        if (record.Tier is { } tier)
-            Money(line, tier, number);
-        else
-            Null(line);
-        Money(line, record.Amount, number);
-        record.PaidOn.TryFormat(
-            number,
-            out var written,
-            "yyyy-MM-dd",
-            CultureInfo.InvariantCulture
-        );
-        line.Write(number[..written]);
-        line.Write('\t');
-        if (record.Identity is { } identity)
-            Text(line, identity);
-        else
-            Null(line);
-        if (record.SpecialGroup is { } group)
-            Integer(line, (int)group, number);
-        else
-            Null(line);
-        line.Write(record.ReceivingBenefits ? "t\t" : "f\t");
-        duplicateKey.TryFormat(number, out written, provider: CultureInfo.InvariantCulture);
-        line.Write(number[..written]);
-        line.Write('\n');
-    }
-
-    private static void Integer(TextWriter line, int value, Span<char> buffer)
-    {
-        value.TryFormat(buffer, out var written, provider: CultureInfo.InvariantCulture);
-        line.Write(buffer[..written]);
-        line.Write('\t');
-    }
-
-    private static void Money(TextWriter line, decimal value, Span<char> buffer)
-    {
-        value.TryFormat(buffer, out var written, provider: CultureInfo.InvariantCulture);
-        line.Write(buffer[..written]);
-        line.Write('\t');
-    }
-
-    private static void Null(TextWriter line) => line.Write("\\N\t");
-
-    /// <summary>bytea in COPY's text format: \\x and hex digits (the backslash escaped).</summary>
-    private static void Bytes(TextWriter line, ReadOnlySpan<byte> value)
-    {
-        Span<char> hex = stackalloc char[value.Length * 2];
-        Convert.TryToHexStringLower(value, hex, out _);
-        line.Write("\\\\x");
-        line.Write(hex);
-        line.Write('\t');
-    }
-
-    /// <summary>A value holding a backslash, tab or line break is escaped; any other is written as
-    /// it is.</summary>
-    private static void Text(TextWriter line, string value)
-    {
-        if (value.AsSpan().IndexOfAny(Special) < 0)
-        {
-            line.Write(value);
-        }
-        else
-        {
-            foreach (var c in value)
-            {
-                line.Write(
-                    c switch
-                    {
-                        '\\' => "\\\\",
-                        '\t' => "\\t",
-                        '\n' => "\\n",
-                        '\r' => "\\r",
-                        _ => null,
-                    } ?? c.ToString()
-                );
-            }
-        }
-        line.Write('\t');
-    }
-}
-
 /// <summary>
 /// Screens a batch's duplicate keys as they are written: a county's export (tens of thousands of
 /// rows) is known to hold no repeated record without asking the database to group every row. The
@@ -225,9 +168,9 @@ public static class CopyText
 /// </summary>
 public sealed class DuplicateScreen
 {
-    /// <summary>4 MiB of keys: every county's export fits; a city-sized one is left to the
-    /// database.</summary>
-    public const int Capacity = 1 << 19;
+    /// <summary>16 MiB of keys: a city's export of up to two million rows fits; a larger one is
+    /// left to the database.</summary>
+    public const int Capacity = 1 << 21;
 
     private long[]? _keys = new long[1 << 12];
     private int _count;

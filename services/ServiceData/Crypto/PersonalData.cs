@@ -69,11 +69,7 @@ public sealed class PersonalData
         var keys = _keys;
         Span<byte> header = stackalloc byte[HeaderLength];
         WriteHeader(header, keys.ActiveId);
-        var body = Sm4Gcm.Encrypt(keys.Active, plain, header);
-        var result = new byte[HeaderLength + body.Length];
-        header.CopyTo(result);
-        body.CopyTo(result.AsSpan(HeaderLength));
-        return result;
+        return Sm4Gcm.Encrypt(keys.Active, plain, header, prefix: header);
     }
 
     public byte[] Seal(string text) => Seal(Encoding.UTF8.GetBytes(text));
@@ -90,8 +86,17 @@ public sealed class PersonalData
 
     /// <summary>A resident's name and ID number sealed together: one SM4 operation per
     /// person.</summary>
-    public byte[] SealPerson(string name, string idNumber) =>
-        Seal(string.Concat(name, PersonSeparator.ToString(), idNumber));
+    public byte[] SealPerson(string name, string idNumber)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(name.Length + idNumber.Length + 1);
+        if (length > 1024)
+            return Seal(string.Concat(name, PersonSeparator.ToString(), idNumber));
+        Span<byte> plain = stackalloc byte[length];
+        var written = Encoding.UTF8.GetBytes(name, plain);
+        plain[written++] = (byte)PersonSeparator;
+        written += Encoding.UTF8.GetBytes(idNumber, plain[written..]);
+        return Seal(plain[..written]);
+    }
 
     public (string Name, string IdNumber) OpenPerson(ReadOnlySpan<byte> sealedValue)
     {
