@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Subsidy.Contracts;
 
 /// <summary>公民身份号码 (GB 11643-1999): 6 area + 8 birth date + 3 sequence + ISO 7064 MOD 11-2 check
@@ -21,15 +19,16 @@ public static class IdNumber
             if (!char.IsAsciiDigit(value[i]))
                 return "公民身份号码前17位须为数字";
         }
+        // The eight birth digits read one by one: the framework's format parser was a visible share
+        // of a million-row import.
+        var year = Digits(value.AsSpan(6, 4));
+        var month = Digits(value.AsSpan(10, 2));
+        var day = Digits(value.AsSpan(12, 2));
         if (
-            !DateOnly.TryParseExact(
-                value.AsSpan(6, 8),
-                "yyyyMMdd",
-                CultureInfo.InvariantCulture,
-                DateTimeStyles.None,
-                out var birth
-            )
-            || birth.Year < 1900
+            year is < 1900 or > 9999
+            || month is < 1 or > 12
+            || day < 1
+            || day > DateTime.DaysInMonth(year, month)
         )
         {
             return $"出生日期 {value.Substring(6, 8)} 不存在";
@@ -41,6 +40,14 @@ public static class IdNumber
     }
 
     public static bool IsValid(string? value) => WhyInvalid(value) is null;
+
+    private static int Digits(ReadOnlySpan<char> digits)
+    {
+        var value = 0;
+        foreach (var c in digits)
+            value = value * 10 + (c - '0');
+        return value;
+    }
 
     public static char CheckCharacter(ReadOnlySpan<char> first17)
     {

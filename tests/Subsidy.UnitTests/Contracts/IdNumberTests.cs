@@ -18,8 +18,21 @@ public class IdNumberTests
     [InlineData("3602221980023000AX", "前17位须为数字")]
     [InlineData("360222198002300016", "出生日期 19800230 不存在")]
     [InlineData("360222180001010010", "出生日期")]
+    [InlineData("360222198013010016", "出生日期 19801301 不存在")]
+    [InlineData("360222198000010016", "出生日期 19800001 不存在")]
+    [InlineData("360222198001000016", "出生日期 19800100 不存在")]
+    [InlineData("360222202302290016", "出生日期 20230229 不存在")]
     public void Invalid_numbers_say_why(string id, string reason) =>
         Assert.Contains(reason, IdNumber.WhyInvalid(id));
+
+    [Fact]
+    public void The_twenty_ninth_of_february_is_a_birth_date_in_a_leap_year_only()
+    {
+        var leap = "36022220240229001";
+        var plain = "36022220230228001";
+        Assert.Null(IdNumber.WhyInvalid(leap + IdNumber.CheckCharacter(leap)));
+        Assert.Null(IdNumber.WhyInvalid(plain + IdNumber.CheckCharacter(plain)));
+    }
 
     [Fact]
     public void Lower_case_x_counts_as_the_check_character() =>

@@ -273,6 +273,49 @@ public class ContributionRowParserTests
                 index
             )
         );
+        // An amount is one amount however many decimals the file wrote; another fen is another.
+        Assert.Equal(
+            global::ContributionImport.Imports.DuplicateKeys.Of(
+                first with
+                {
+                    Amount = 300m,
+                },
+                index
+            ),
+            global::ContributionImport.Imports.DuplicateKeys.Of(
+                first with
+                {
+                    Amount = 300.00m,
+                },
+                index
+            )
+        );
+        Assert.NotEqual(
+            global::ContributionImport.Imports.DuplicateKeys.Of(
+                first with
+                {
+                    Amount = 300m,
+                },
+                index
+            ),
+            global::ContributionImport.Imports.DuplicateKeys.Of(
+                first with
+                {
+                    Amount = 300.01m,
+                },
+                index
+            )
+        );
+        Assert.NotEqual(
+            global::ContributionImport.Imports.DuplicateKeys.Of(first, index),
+            global::ContributionImport.Imports.DuplicateKeys.Of(
+                first with
+                {
+                    PaidOn = first.PaidOn.AddDays(1),
+                },
+                index
+            )
+        );
         // The person enters by the blind index of the ID number: another index, another key.
         Assert.NotEqual(
             global::ContributionImport.Imports.DuplicateKeys.Of(first, index),
