@@ -16,7 +16,7 @@ set -euo pipefail
 #        ./run.sh restore --to "2026-12-07 10:00:00+08"
 #                                 — with the production start stopped: every database as it was at that moment, in a
 #                                   fresh data directory (the replaced one is kept beside it), then the production start
-#        ./run.sh admin export-county 360222 2026 [--out DIR]   — the county's year as an archive with SHA256SUMS
+#        ./run.sh admin export-county 360222 2026 --purpose 用途 [--out DIR]   — the county's year as an archive with SHA256SUMS (audited)
 #        ./run.sh admin verify-archive DIR                      — the archive checked against its SHA256SUMS
 #        ./run.sh admin keys rotate-data                        — new data keys for residents' personal data; what is
 #                                                                 stored is re-sealed in the background (keys status: progress)

@@ -59,6 +59,22 @@ public static class IdNumber
 
     /// <summary>For the public: the first 6, eight asterisks, the last 4
     /// (docs/design/06-documents.md).</summary>
+    /// <summary>
+    /// A value a file gave as an ID number, right or wrong, as a report of the file's errors shows
+    /// it: the first six and the last four characters, the rest starred, so the row is recognised
+    /// and the fault (a number a spreadsheet kept as 3.6E+17, a digit too few) still shows, but the
+    /// birth date and sequence number do not; a value of ten characters or fewer is starred whole.
+    /// An ID number of eighteen characters reads as <see cref="Mask"/> gives it.
+    /// </summary>
+    public static string MaskAsWritten(string value) =>
+        value.Length > 10
+            ? string.Concat(
+                value.AsSpan(0, 6),
+                new string('*', value.Length - 10),
+                value.AsSpan(value.Length - 4)
+            )
+            : new string('*', value.Length);
+
     public static string Mask(string value) =>
         value.Length == 18 ? value[..6] + "********" + value[14..] : new string('*', value.Length);
 }

@@ -692,8 +692,12 @@ public class RosterImportTests(SubsidySystem system)
         Assert.Equal("rejected", wrong["state"]!.GetValue<string>());
         var clerk = await system.GatewayAsAsync("village-clerk", Village);
         var report = await clerk.GetStringAsync($"/api/imports/batches/{wrong["id"]}/errors.csv");
-        Assert.Contains("4,公民身份号码," + Id(900001) + ",与第3行是同一人", report);
-        Assert.Contains("5,公民身份号码,", report);
+        // The report names the row and shows the number masked: whoever reads it has the file.
+        Assert.Contains("4,公民身份号码," + IdNumber.Mask(Id(900001)) + ",与第3行是同一人", report);
+        var wrongCheck = Id(900004)[..17] + (Id(900004)[17] == '0' ? "1" : "0");
+        Assert.Contains("5,公民身份号码," + IdNumber.Mask(wrongCheck) + ",校验码错误", report);
+        Assert.DoesNotContain(Id(900001), report);
+        Assert.DoesNotContain(wrongCheck, report);
         Assert.Contains("6,特殊群体,军属,特殊群体类别无法识别", report);
 
         var other = await system.GatewayAsAsync("village-clerk", "360222105204");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Dapper;
 using Subsidy.Contracts;
 using static Subsidy.EndToEndTests.SettlementDriver;
 using IOPath = System.IO.Path;
@@ -33,14 +34,46 @@ public sealed class CountyArchiveTests(SubsidySystem system) : IDisposable
             "the credited-details export"
         );
 
-        var (exit, output) = await AdminAsync(
+        // The archive holds every member's whole ID number: no export without a purpose.
+        var unexplained = await AdminAsync(
             "export-county",
             "360222",
             Year.ToString(),
             "--out",
             _output
         );
+        Assert.Equal(2, unexplained.ExitCode);
+        Assert.Contains("须用 --purpose 说明导出用途", unexplained.Output);
+        Assert.False(Directory.Exists(IOPath.Combine(_output, $"county-archive-360222-{Year}")));
+
+        var (exit, output) = await AdminAsync(
+            "export-county",
+            "360222",
+            Year.ToString(),
+            "--purpose",
+            "年度归档",
+            "--out",
+            _output
+        );
         Assert.True(exit == 0, output);
+        // Recorded like any whole-number view: who, whose, when, why.
+        await using (var calculation = await system.OpenDatabaseAsync("calculation"))
+        {
+            var recorded = await calculation.QuerySingleAsync<(
+                string Actor,
+                string Role,
+                string Reason
+            )>(
+                """
+                SELECT actor, actor_role, reason FROM audit_log
+                WHERE entity = 'personal-data' AND action = 'view-full-id-numbers' AND entity_key = @Key
+                """,
+                new { Key = $"360222/{Year}" }
+            );
+            Assert.Equal("operator", recorded.Role);
+            Assert.Contains("用途：年度归档", recorded.Reason);
+            Assert.Contains($"360222 全县 {Year} 年度档案", recorded.Reason);
+        }
         var archive = IOPath.Combine(_output, $"county-archive-360222-{Year}");
 
         var documents = Directory
@@ -100,10 +133,26 @@ public sealed class CountyArchiveTests(SubsidySystem system) : IDisposable
         );
 
         // The same export again would overwrite nothing; a county code of the wrong length is refused.
-        var again = await AdminAsync("export-county", "360222", Year.ToString(), "--out", _output);
+        var again = await AdminAsync(
+            "export-county",
+            "360222",
+            Year.ToString(),
+            "--purpose",
+            "年度归档",
+            "--out",
+            _output
+        );
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("已存在", again.Output);
-        var wrong = await AdminAsync("export-county", "36022", Year.ToString(), "--out", _output);
+        var wrong = await AdminAsync(
+            "export-county",
+            "36022",
+            Year.ToString(),
+            "--purpose",
+            "年度归档",
+            "--out",
+            _output
+        );
         Assert.Equal(2, wrong.ExitCode);
         Assert.Contains("6位数字", wrong.Output);
     }

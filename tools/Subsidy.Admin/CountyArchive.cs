@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using Dapper;
 using Npgsql;
 using Subsidy.Contracts;
+using Subsidy.ServiceData.Crypto;
+using Subsidy.ServiceDefaults.Auth;
 
 namespace Subsidy.Admin;
 
@@ -65,7 +67,8 @@ public static class CountyArchive
         string server,
         string county,
         string yearText,
-        string outputDirectory
+        string outputDirectory,
+        string? purpose
     )
     {
         if (county.Length != 6 || !county.All(char.IsAsciiDigit))
@@ -76,6 +79,13 @@ public static class CountyArchive
         if (!int.TryParse(yearText, out var year) || year is < 2000 or > 2100)
         {
             Console.Error.WriteLine($"年度须为2000至2100之间的四位年份，收到“{yearText}”。");
+            return 2;
+        }
+        if (string.IsNullOrWhiteSpace(purpose))
+        {
+            Console.Error.WriteLine(
+                "须用 --purpose 说明导出用途（如：年度归档、审计调阅）：档案含完整公民身份号码，每次导出都记入审计日志。"
+            );
             return 2;
         }
         var target = Path.GetFullPath(
@@ -99,6 +109,7 @@ public static class CountyArchive
             YearText = year.ToString(),
         };
 
+        await RecordAsync(server, county, year, purpose, parameters);
         var documents = await ExportDocumentsAsync(server, partial, parameters);
         if (documents < 0)
             return 1;
@@ -278,6 +289,40 @@ public static class CountyArchive
 
     /// <summary>Writes each document as issued; a stored document whose content no longer
     /// matches the hash recorded at issue stops the export (-1).</summary>
+    private const string MembersSql = """
+        SELECT count(*)
+        FROM village_years v JOIN member_results m ON m.run_id = v.run_id
+        WHERE starts_with(v.village_code, @County) AND v.year = @Year
+        """;
+
+    /// <summary>
+    /// The archive hands out every member's whole ID number, so the export is recorded like any
+    /// other whole-number view before a file is written (docs/security.md): in the calculation
+    /// service's audit log, which its running service chains; who is the operating-system account
+    /// that ran the command, as 运维人员.
+    /// </summary>
+    private static async Task RecordAsync(
+        string server,
+        string county,
+        int year,
+        string purpose,
+        object parameters
+    )
+    {
+        await using var calculation = await OpenAsync(server, "calculation");
+        var members = await calculation.ExecuteScalarAsync<long>(MembersSql, parameters);
+        var account = Environment.UserName;
+        await IdNumberViews.RecordAsync(
+            calculation,
+            new Caller($"os:{account}", account, Roles.Operator, county),
+            $"{county}/{year}",
+            county,
+            purpose,
+            $"{county} 全县 {year} 年度档案（文书、名册与测算结果，共{members:N0}人）",
+            CancellationToken.None
+        );
+    }
+
     private static async Task<int> ExportDocumentsAsync(
         string server,
         string directory,

@@ -1,6 +1,6 @@
 using Subsidy.Admin;
 
-// ./run.sh admin export-county 360222 2026 [--out DIRECTORY]   a county's year as an archive
+// ./run.sh admin export-county 360222 2026 --purpose 用途 [--out DIRECTORY]   a county's year as an archive
 // ./run.sh admin verify-archive DIRECTORY                       every file against the archive's manifest
 // ./run.sh admin audit verify                                   every service's audit chain, naming the first broken link
 // ./run.sh admin keys rotate-data                               new data keys; stored personal data re-sealed in the background
@@ -31,7 +31,8 @@ static async Task<int> RunAsync(string[] args) =>
                 ?? throw new InvalidOperationException("ConnectionStrings__postgres is not set"),
             county,
             year,
-            rest is ["--out", var output] ? output : Directory.GetCurrentDirectory()
+            Option(rest, "--out") ?? Directory.GetCurrentDirectory(),
+            Option(rest, "--purpose")
         ),
         ["verify-archive", var directory] => ArchiveManifest.Verify(directory),
         ["audit", "verify"] => await AuditVerification.RunAsync(
@@ -43,6 +44,13 @@ static async Task<int> RunAsync(string[] args) =>
         _ => Usage(),
     };
 
+/// <summary>The value after <paramref name="name"/> among a command's options, if given.</summary>
+static string? Option(string[] options, string name)
+{
+    var at = Array.IndexOf(options, name);
+    return at >= 0 && at + 1 < options.Length ? options[at + 1] : null;
+}
+
 static string Server() =>
     Environment.GetEnvironmentVariable("ConnectionStrings__postgres")
     ?? throw new InvalidOperationException("ConnectionStrings__postgres is not set");
@@ -50,7 +58,7 @@ static string Server() =>
 static int Usage()
 {
     Console.Error.WriteLine(
-        "用法 usage: export-county <县级区划代码> <年度> [--out 目录] | verify-archive <档案目录> | audit verify | keys rotate-data | keys status"
+        "用法 usage: export-county <县级区划代码> <年度> --purpose <用途> [--out 目录] | verify-archive <档案目录> | audit verify | keys rotate-data | keys status"
     );
     return 2;
 }

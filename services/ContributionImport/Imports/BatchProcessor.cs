@@ -312,9 +312,10 @@ public sealed partial class BatchProcessor(
         foreach (var duplicate in duplicates)
         {
             errors.Add(
-                new ImportError(
+                ImportError.In(
                     duplicate.RowNumber,
                     Columns.Label(Field.IdNumber),
+                    Field.IdNumber,
                     PersonalData.Current.OpenPerson(duplicate.Person).IdNumber,
                     $"与第{duplicate.FirstRow}行重复（同一人、同一村、同一年度、项目、类型、金额与日期）"
                 )

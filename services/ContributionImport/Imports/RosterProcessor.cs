@@ -268,9 +268,10 @@ public sealed class RosterProcessor(NpgsqlDataSource dataSource)
             if (_seen.TryGetValue(member.IdNumber, out var first))
             {
                 Errors.Add(
-                    new ImportError(
+                    ImportError.In(
                         row.RowNumber,
                         map.HeaderOf(Field.IdNumber),
+                        Field.IdNumber,
                         member.IdNumber,
                         $"与第{first}行是同一人"
                     )

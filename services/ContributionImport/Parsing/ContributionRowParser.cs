@@ -3,7 +3,25 @@ using Subsidy.Contracts;
 
 namespace ContributionImport.Parsing;
 
-public sealed record ImportError(int RowNumber, string Column, string? Value, string Reason);
+public sealed record ImportError(int RowNumber, string Column, string? Value, string Reason)
+{
+    /// <summary>An error in a cell of <paramref name="field"/>, the value as the file wrote it,
+    /// except that an ID number is kept and shown masked (<see cref="IdNumber.MaskAsWritten"/>):
+    /// whoever reads the report has the file, and the row and column lead to the cell.</summary>
+    public static ImportError In(
+        int rowNumber,
+        string column,
+        Field field,
+        string? value,
+        string reason
+    ) =>
+        new(
+            rowNumber,
+            column,
+            field == Field.IdNumber && value is not null ? IdNumber.MaskAsWritten(value) : value,
+            reason
+        );
+}
 
 /// <summary>
 /// What a row is checked against: the export's year and scope, the known villages, and the tiers
@@ -48,7 +66,9 @@ public static class ContributionRowParser
         // behind.
         List<ImportError>? errors = null;
         void Fail(Field field, string? value, string reason) =>
-            (errors ??= []).Add(new ImportError(rowNumber, map.HeaderOf(field), value, reason));
+            (errors ??= []).Add(
+                ImportError.In(rowNumber, map.HeaderOf(field), field, value, reason)
+            );
 
         var name = map.Cell(cells, Field.Name);
         if (string.IsNullOrEmpty(name))

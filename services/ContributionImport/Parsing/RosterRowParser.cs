@@ -14,7 +14,7 @@ public static class RosterRowParser
     {
         var errors = new List<ImportError>();
         void Fail(Field field, string? value, string reason) =>
-            errors.Add(new ImportError(rowNumber, map.HeaderOf(field), value, reason));
+            errors.Add(ImportError.In(rowNumber, map.HeaderOf(field), field, value, reason));
 
         var name = map.Cell(cells, Field.Name);
         if (string.IsNullOrEmpty(name))

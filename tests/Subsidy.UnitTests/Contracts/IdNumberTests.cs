@@ -41,4 +41,15 @@ public class IdNumberTests
     [Fact]
     public void Mask_keeps_the_first_six_and_last_four() =>
         Assert.Equal("110105********002X", IdNumber.Mask("11010519491231002X"));
+
+    [Theory]
+    [InlineData("11010519491231002X", "110105********002X")]
+    [InlineData("3.60222198001015E+17", "3.6022**********E+17")]
+    [InlineData("36022219800101001", "360222*******1001")]
+    [InlineData("1234567890", "**********")]
+    [InlineData("", "")]
+    public void A_value_written_as_an_id_number_is_masked_keeping_what_shows_its_fault(
+        string written,
+        string shown
+    ) => Assert.Equal(shown, IdNumber.MaskAsWritten(written));
 }
