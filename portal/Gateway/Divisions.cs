@@ -20,8 +20,10 @@ public sealed class Divisions(GatewayApi api)
     /// <summary>Forget what was read (a division was added or renamed here).</summary>
     public void Invalidate() => _all = null;
 
+    /// <summary>A division's name by its code, whole (12 digits) or as a scope's prefix ("360222"
+    /// is 浮梁县, stored as 360222000000).</summary>
     public async Task<string> NameAsync(string code) =>
-        (await AllAsync()).TryGetValue(code, out var d) ? d.Name : code;
+        (await AllAsync()).TryGetValue(code.PadRight(12, '0'), out var d) ? d.Name : code;
 
     /// <summary>"浮梁镇 某某村": the village with its township.</summary>
     public async Task<string> VillageNameAsync(string code)

@@ -40,6 +40,19 @@ public sealed record PilotView(
     DateTime ChangedAt,
     string ChangedBy,
     IReadOnlyList<AllowedStepView>? AllowedSteps = null
+)
+{
+    /// <summary>Whether the pilot offers the signed-in user this decision now (the API decides).</summary>
+    public bool Offers(string step) => AllowedSteps?.Any(s => s.Step == step && s.Allowed) == true;
+}
+
+public sealed record PilotBatchResultView(int Done, int Refused, List<PilotBatchItemView> Items);
+
+public sealed record PilotBatchItemView(
+    string VillageCode,
+    bool Done,
+    string? StatusName,
+    string? Reason
 );
 
 public sealed record FloorTerms(string? Group, decimal? Amount);

@@ -265,6 +265,33 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pilot_batch_holding_the_targets_village_is_refused_whole_to_another_countys_bureau()
+    {
+        var stranger = await system.GatewayAsAsync("county-bureau", "360281");
+        using var answer = await stranger.PostAsJsonAsync(
+            "/api/registry/pilots/batch",
+            new
+            {
+                action = "suspend",
+                villages = new[] { Target },
+                reason = "越权暂停",
+                effectiveDate = SettlementDriver.Today,
+            }
+        );
+        var body = await answer.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+        Assert.Contains("整批未办理", body);
+        Assert.DoesNotContain(Target, body);
+        Assert.DoesNotContain("试点实施中", body);
+        NothingLeaks(
+            "bureau of another county",
+            new Route("registry", "POST", "/api/registry/pilots/batch", []),
+            answer.StatusCode,
+            body
+        );
+    }
+
+    [Fact]
     public async Task A_settlement_batch_holding_the_target_is_refused_whole_to_another_countys_centre()
     {
         var stranger = await system.GatewayAsAsync("county-centre", "360281");

@@ -22,6 +22,7 @@ public static class PilotsApi
         group.MapPost("/{villageCode}/approve", ApprovePilot);
         group.MapPost("/{villageCode}/reject", RejectPilot);
         group.MapPost("/{villageCode}/suspend", SuspendPilot);
+        group.MapPilotBatchApi();
         return group;
     }
 
@@ -114,7 +115,27 @@ public static class PilotsApi
         [AsParameters] RegistryCommand command
     ) => DecidePilot(villageCode, PilotAction.Suspend, request, command);
 
-    private static async Task<Results<Ok<Pilot>, ValidationProblem, ProblemHttpResult>> DecidePilot(
+    /// <summary>What a decision must say: a rejection or suspension its reason, a suspension the
+    /// day it takes effect.</summary>
+    public static List<(string Field, string Message)> DecisionErrors(
+        PilotAction action,
+        PilotDecisionRequest? request
+    )
+    {
+        var errors = new List<(string, string)>();
+        if (
+            action is PilotAction.Reject or PilotAction.Suspend
+            && string.IsNullOrWhiteSpace(request?.Reason)
+        )
+            errors.Add(("reason", $"{PilotWorkflow.ActionName(action)}须说明理由。"));
+        if (action == PilotAction.Suspend && request?.EffectiveDate is null)
+            errors.Add(("effectiveDate", "暂停试点须填写生效日期。"));
+        return errors;
+    }
+
+    internal static async Task<
+        Results<Ok<Pilot>, ValidationProblem, ProblemHttpResult>
+    > DecidePilot(
         string villageCode,
         PilotAction action,
         PilotDecisionRequest? request,
@@ -126,12 +147,7 @@ public static class PilotsApi
         if (PilotWorkflow.WhyNotCaller(caller, villageCode, action) is { } refusal)
             return Problems.From(refusal);
         var reason = request?.Reason?.Trim();
-        var errors = new List<(string, string)>();
-        if (action is PilotAction.Reject or PilotAction.Suspend && string.IsNullOrEmpty(reason))
-            errors.Add(("reason", $"{PilotWorkflow.ActionName(action)}须说明理由。"));
-        if (action == PilotAction.Suspend && request?.EffectiveDate is null)
-            errors.Add(("effectiveDate", "暂停试点须填写生效日期。"));
-        if (errors.Count > 0)
+        if (DecisionErrors(action, request) is { Count: > 0 } errors)
             return Problems.Invalid(errors);
 
         await using var work = await UnitOfWork.BeginAsync(dataSource, cancellationToken);

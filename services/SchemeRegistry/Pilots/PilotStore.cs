@@ -42,6 +42,9 @@ public sealed class PilotStore(NpgsqlDataSource dataSource)
     private const string ListSql =
         $"SELECT {Columns} FROM pilots WHERE village_code LIKE @Prefix || '%' ORDER BY village_code";
 
+    private const string KnownSql =
+        "SELECT village_code FROM pilots WHERE village_code = ANY(@VillageCodes)";
+
     private const string ApplySql = $"""
         INSERT INTO pilots (village_code, status, last_year_income, operating_income,
             planned_subsidy, effective_date, reason, changed_by)
@@ -234,5 +237,23 @@ public sealed class PilotStore(NpgsqlDataSource dataSource)
             ),
             cancellationToken
         );
+    }
+
+    /// <summary>Which of the villages have a pilot at all (applied for, at some time).</summary>
+    public async Task<IReadOnlySet<string>> KnownAsync(
+        IReadOnlyList<string> villageCodes,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (
+            await connection.QueryAsync<string>(
+                new CommandDefinition(
+                    KnownSql,
+                    new { VillageCodes = villageCodes.ToArray() },
+                    cancellationToken: cancellationToken
+                )
+            )
+        ).ToHashSet(StringComparer.Ordinal);
     }
 }

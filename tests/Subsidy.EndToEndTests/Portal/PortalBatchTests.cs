@@ -74,4 +74,75 @@ public sealed class PortalBatchTests(SubsidySystem system, PortalFixture portal)
         await settlement.StateAsync(village, "approved");
         await centre.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task A_county_bureau_approves_every_pilot_application_from_one_to_do_line()
+    {
+        string[] villages = ["360222200411", "360222200412"];
+        var county = await _registry.CountyBureau();
+        foreach (var village in villages)
+        {
+            await RegistryDriver.ReadAsync(
+                await county.PostAsJsonAsync(
+                    "/api/registry/divisions",
+                    new { code = village, name = "批量试点门户村" + village[^1] }
+                ),
+                HttpStatusCode.Created
+            );
+            await RegistryDriver.ReadAsync(
+                await (await _registry.Clerk(village)).PostAsJsonAsync(
+                    $"/api/registry/pilots/{village}/apply",
+                    new
+                    {
+                        lastYearIncome = 400000,
+                        operatingIncome = 200000,
+                        plannedSubsidy = 60000,
+                    }
+                ),
+                HttpStatusCode.OK
+            );
+        }
+        var bureau = await portal.Browser.SignInAsync(role: "county-bureau", scope: "360222");
+        await bureau.ReadyAsync();
+        var line = await bureau.TextAsync(".todo-list", "个村申请加入试点");
+        Assert.Contains("批量审批", await line!.InnerTextAsync());
+
+        await bureau.ClickLinkAsync("a.todo-title[href='/pilots']");
+        await bureau.ReadyAsync();
+        await bureau.TextAsync(".t-pilot-batch", "全部批准");
+        await bureau.ConfirmAsync(".t-pilot-batch");
+        await bureau.TextAsync(".ant-message", "已批准");
+        foreach (var village in villages)
+        {
+            var pilot = await county.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>(
+                $"/api/registry/pilots/{village}"
+            );
+            Assert.Equal("active", pilot!["status"]!.GetValue<string>());
+        }
+        await bureau.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_city_sees_its_filings_county_by_county_and_a_countys_line_opens_its_list()
+    {
+        const string village = "360222200321";
+        var today = SettlementDriver.Today;
+        await _registry.ActiveVillageAsync(village, "批量备案门户村");
+        var id = await _registry.DraftAsync(village, today.Year, today);
+        await _registry.ApproveAsync(village, id, today);
+
+        var city = await portal.Browser.SignInAsync(role: "city-bureau", scope: "3602");
+        await city.ReadyAsync();
+        var line = await city.TextAsync(".todo-list", "浮梁县");
+        var text = await line!.InnerTextAsync();
+        Assert.Contains("个村的补助方案待备案", text);
+        Assert.Contains("批量备案", text);
+
+        await city.ClickLinkAsync("a.todo-title[href='/schemes?state=county-approved&q=360222']");
+        await city.ReadyAsync();
+        await city.TextAsync(".t-batch", "全部备案");
+        // The list is the county's: every village shown is one of 浮梁县's.
+        Assert.Equal("360222", await city.InputValueAsync("#q-village"));
+        await city.Context.CloseAsync();
+    }
 }
