@@ -125,7 +125,7 @@ public sealed class PortalBatchTests(SubsidySystem system, PortalFixture portal)
     [Fact]
     public async Task The_city_sees_its_filings_county_by_county_and_a_countys_line_opens_its_list()
     {
-        const string village = "360222200321";
+        const string village = "360222200421";
         var today = SettlementDriver.Today;
         await _registry.ActiveVillageAsync(village, "批量备案门户村");
         var id = await _registry.DraftAsync(village, today.Year, today);
