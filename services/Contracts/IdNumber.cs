@@ -76,5 +76,5 @@ public static class IdNumber
             : new string('*', value.Length);
 
     public static string Mask(string value) =>
-        value.Length == 18 ? value[..6] + "********" + value[14..] : new string('*', value.Length);
+        value.Length == 18 ? MaskAsWritten(value) : new string('*', value.Length);
 }

@@ -46,15 +46,7 @@ public sealed class CountyArchiveTests(SubsidySystem system) : IDisposable
         Assert.Contains("须用 --purpose 说明导出用途", unexplained.Output);
         Assert.False(Directory.Exists(IOPath.Combine(_output, $"county-archive-360222-{Year}")));
 
-        var (exit, output) = await AdminAsync(
-            "export-county",
-            "360222",
-            Year.ToString(),
-            "--purpose",
-            "年度归档",
-            "--out",
-            _output
-        );
+        var (exit, output) = await ExportAsync("360222");
         Assert.True(exit == 0, output);
         // Recorded like any whole-number view: who, whose, when, why.
         await using (var calculation = await system.OpenDatabaseAsync("calculation"))
@@ -133,29 +125,25 @@ public sealed class CountyArchiveTests(SubsidySystem system) : IDisposable
         );
 
         // The same export again would overwrite nothing; a county code of the wrong length is refused.
-        var again = await AdminAsync(
-            "export-county",
-            "360222",
-            Year.ToString(),
-            "--purpose",
-            "年度归档",
-            "--out",
-            _output
-        );
+        var again = await ExportAsync("360222");
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("已存在", again.Output);
-        var wrong = await AdminAsync(
-            "export-county",
-            "36022",
-            Year.ToString(),
-            "--purpose",
-            "年度归档",
-            "--out",
-            _output
-        );
+        var wrong = await ExportAsync("36022");
         Assert.Equal(2, wrong.ExitCode);
         Assert.Contains("6位数字", wrong.Output);
     }
+
+    /// <summary>A county's year exported for the year's archive, as an operator would.</summary>
+    private Task<(int ExitCode, string Output)> ExportAsync(string county) =>
+        AdminAsync(
+            "export-county",
+            county,
+            Year.ToString(),
+            "--purpose",
+            "年度归档",
+            "--out",
+            _output
+        );
 
     private Task<(int ExitCode, string Output)> AdminAsync(params string[] arguments) =>
         AdminTool.RunAsync(system, _output, arguments);

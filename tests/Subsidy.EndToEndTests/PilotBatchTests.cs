@@ -15,28 +15,6 @@ public sealed class PilotBatchTests(SubsidySystem system)
 {
     private readonly RegistryDriver _registry = new(system);
 
-    private async Task AppliedAsync(string village, string name)
-    {
-        var county = await _registry.CountyBureau();
-        var created = await county.PostAsJsonAsync(
-            "/api/registry/divisions",
-            new { code = village, name }
-        );
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        await RegistryDriver.ReadAsync(
-            await (await _registry.Clerk(village)).PostAsJsonAsync(
-                $"/api/registry/pilots/{village}/apply",
-                new
-                {
-                    lastYearIncome = 400000,
-                    operatingIncome = 200000,
-                    plannedSubsidy = 60000,
-                }
-            ),
-            HttpStatusCode.OK
-        );
-    }
-
     private static Task<HttpResponseMessage> BatchAsync(HttpClient client, object request) =>
         client.PostAsJsonAsync("/api/registry/pilots/batch", request);
 
@@ -50,8 +28,8 @@ public sealed class PilotBatchTests(SubsidySystem system)
     [Fact]
     public async Task A_county_decides_many_pilots_at_once_and_each_is_answered_on_its_own()
     {
-        await AppliedAsync("360222200401", "批量试点一村");
-        await AppliedAsync("360222200402", "批量试点二村");
+        await _registry.AppliedVillageAsync("360222200401", "批量试点一村");
+        await _registry.AppliedVillageAsync("360222200402", "批量试点二村");
         await _registry.ActiveVillageAsync("360222200403", "批量试点三村");
         var county = await _registry.CountyBureau();
 
@@ -110,7 +88,7 @@ public sealed class PilotBatchTests(SubsidySystem system)
     [Fact]
     public async Task A_batch_holding_a_village_of_another_county_or_one_that_never_applied_is_refused_whole()
     {
-        await AppliedAsync("360222200404", "批量试点四村");
+        await _registry.AppliedVillageAsync("360222200404", "批量试点四村");
         var county = await _registry.CountyBureau();
 
         foreach (var stranger in new[] { "360281100201", "360222200499" })

@@ -61,6 +61,21 @@ public sealed class RegistryDriver(SubsidySystem system)
     /// <summary>A village of the county, with an active pilot.</summary>
     public async Task<string> ActiveVillageAsync(string code, string name)
     {
+        await AppliedVillageAsync(code, name);
+        await ReadAsync(
+            await (await CountyBureau()).PostAsJsonAsync(
+                $"/api/registry/pilots/{code}/approve",
+                new { }
+            ),
+            HttpStatusCode.OK
+        );
+        return code;
+    }
+
+    /// <summary>A new village of the county whose clerk has applied for a pilot, not yet
+    /// decided.</summary>
+    public async Task AppliedVillageAsync(string code, string name)
+    {
         var county = await CountyBureau();
         await ReadAsync(
             await county.PostAsJsonAsync("/api/registry/divisions", new { code, name }),
@@ -79,11 +94,6 @@ public sealed class RegistryDriver(SubsidySystem system)
             ),
             HttpStatusCode.OK
         );
-        await ReadAsync(
-            await county.PostAsJsonAsync($"/api/registry/pilots/{code}/approve", new { }),
-            HttpStatusCode.OK
-        );
-        return code;
     }
 
     public static object Terms(

@@ -36,8 +36,6 @@ public sealed record SettlementBatchResult(
 /// </summary>
 public static class SettlementBatchApi
 {
-    public const int MaxBatch = 500;
-
     private static readonly Dictionary<
         string,
         Func<
@@ -81,14 +79,8 @@ public static class SettlementBatchApi
         if (request?.Year is not (>= 2000 and <= 2100))
             errors.Add(("year", "须填写结算年度。"));
         var villages = request?.Villages ?? [];
-        if (villages.Count == 0)
-            errors.Add(("villages", "请至少选择一个村年度。"));
-        else if (villages.Count > MaxBatch)
-            errors.Add(
-                ("villages", $"一次最多办理 {MaxBatch} 个村年度，本次选择了 {villages.Count} 个。")
-            );
-        else if (villages.Distinct().Count() != villages.Count)
-            errors.Add(("villages", "所选村年度有重复。"));
+        if (BatchSelection.WhyNot(villages, "村年度") is { } unselectable)
+            errors.Add(("villages", unselectable));
         if (errors.Count > 0)
             return Problems.Invalid(errors);
         // Scope before state: the answer does not say which village is not the caller's.

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SchemeRegistry.Pilots;
+using Subsidy.Contracts;
 using Subsidy.ServiceDefaults.Auth;
 
 namespace SchemeRegistry.Apis;
@@ -30,8 +31,6 @@ public sealed record PilotBatchResult(int Done, int Refused, IReadOnlyList<Pilot
 /// </summary>
 public static class PilotBatchApi
 {
-    public const int MaxBatch = 500;
-
     private static readonly Dictionary<string, PilotAction> Actions = new()
     {
         ["approve"] = PilotAction.Approve,
@@ -66,23 +65,13 @@ public static class PilotBatchApi
             ]);
         }
         var villages = request.Villages ?? [];
+        var decision = new PilotDecisionRequest(request.Reason, request.EffectiveDate);
         var errors = new List<(string, string)>();
-        if (villages.Count == 0)
-            errors.Add(("villages", "请至少选择一个村。"));
-        else if (villages.Count > MaxBatch)
-            errors.Add(
-                ("villages", $"一次最多办理 {MaxBatch} 个村，本次选择了 {villages.Count} 个。")
-            );
-        else if (villages.Distinct().Count() != villages.Count)
-            errors.Add(("villages", "所选村有重复。"));
-        else if (villages.Any(v => v is not { Length: 12 } || !v.All(char.IsAsciiDigit)))
+        if (BatchSelection.WhyNot(villages, "村") is { } unselectable)
+            errors.Add(("villages", unselectable));
+        else if (!villages.All(DivisionCode.IsWellFormed))
             errors.Add(("villages", "村(居)区划代码须为12位数字。"));
-        errors.AddRange(
-            PilotsApi.DecisionErrors(
-                action,
-                new PilotDecisionRequest(request.Reason, request.EffectiveDate)
-            )
-        );
+        errors.AddRange(PilotsApi.DecisionErrors(action, decision));
         if (errors.Count > 0)
             return Problems.Invalid(errors);
 
@@ -94,7 +83,6 @@ public static class PilotBatchApi
         )
             return Problems.Forbidden("所选村中有不在您管辖范围内或未申请试点的村，整批未办理。");
 
-        var decision = new PilotDecisionRequest(request.Reason, request.EffectiveDate);
         var items = new List<PilotBatchItem>(villages.Count);
         foreach (var village in villages)
         {

@@ -26,8 +26,6 @@ public sealed record SchemeBatchResult(int Done, int Refused, IReadOnlyList<Sche
 /// </summary>
 public static class SchemeBatchApi
 {
-    public const int MaxBatch = 500;
-
     private static readonly Dictionary<string, SchemeAction> Actions = new()
     {
         ["township-approve"] = SchemeAction.ApproveTownship,
@@ -64,14 +62,8 @@ public static class SchemeBatchApi
                 Refusal.WrongRole(SchemeWorkflow.ActionName(action), [role], caller)
             );
         var ids = request.Ids ?? [];
-        if (ids.Count == 0)
-            return Problems.Invalid([("ids", "请至少选择一个方案。")]);
-        if (ids.Count > MaxBatch)
-            return Problems.Invalid([
-                ("ids", $"一次最多办理 {MaxBatch} 个方案，本次选择了 {ids.Count} 个。"),
-            ]);
-        if (ids.Distinct().Count() != ids.Count)
-            return Problems.Invalid([("ids", "所选方案有重复。")]);
+        if (BatchSelection.WhyNot(ids, "方案") is { } unselectable)
+            return Problems.Invalid([("ids", unselectable)]);
 
         // Scope before state: one scheme that is unknown or not the caller's stops the batch, and
         // the answer does not say which, so a batch cannot probe for other counties' schemes.

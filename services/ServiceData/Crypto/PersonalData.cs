@@ -89,9 +89,8 @@ public sealed class PersonalData
     public byte[] SealPerson(string name, string idNumber)
     {
         var length = Encoding.UTF8.GetMaxByteCount(name.Length + idNumber.Length + 1);
-        if (length > 1024)
-            return Seal(string.Concat(name, PersonSeparator.ToString(), idNumber));
-        Span<byte> plain = stackalloc byte[length];
+        // On the stack for every real name; a name of thousands of characters takes the heap.
+        Span<byte> plain = length <= 1024 ? stackalloc byte[length] : new byte[length];
         var written = Encoding.UTF8.GetBytes(name, plain);
         plain[written++] = (byte)PersonSeparator;
         written += Encoding.UTF8.GetBytes(idNumber, plain[written..]);

@@ -81,27 +81,7 @@ public sealed class PortalBatchTests(SubsidySystem system, PortalFixture portal)
         string[] villages = ["360222200411", "360222200412"];
         var county = await _registry.CountyBureau();
         foreach (var village in villages)
-        {
-            await RegistryDriver.ReadAsync(
-                await county.PostAsJsonAsync(
-                    "/api/registry/divisions",
-                    new { code = village, name = "批量试点门户村" + village[^1] }
-                ),
-                HttpStatusCode.Created
-            );
-            await RegistryDriver.ReadAsync(
-                await (await _registry.Clerk(village)).PostAsJsonAsync(
-                    $"/api/registry/pilots/{village}/apply",
-                    new
-                    {
-                        lastYearIncome = 400000,
-                        operatingIncome = 200000,
-                        plannedSubsidy = 60000,
-                    }
-                ),
-                HttpStatusCode.OK
-            );
-        }
+            await _registry.AppliedVillageAsync(village, "批量试点门户村" + village[^1]);
         var bureau = await portal.Browser.SignInAsync(role: "county-bureau", scope: "360222");
         await bureau.ReadyAsync();
         var line = await bureau.TextAsync(".todo-list", "个村申请加入试点");

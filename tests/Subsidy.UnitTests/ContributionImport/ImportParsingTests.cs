@@ -260,67 +260,17 @@ public class ContributionRowParserTests
             .Record!;
         var second = first with { Year = 2023, RowNumber = 8 };
         byte[] index = [1, 2, 3];
-        Assert.NotEqual(
-            global::ContributionImport.Imports.DuplicateKeys.Of(first, index),
-            global::ContributionImport.Imports.DuplicateKeys.Of(second, index)
-        );
-        Assert.Equal(
-            global::ContributionImport.Imports.DuplicateKeys.Of(first, index),
-            global::ContributionImport.Imports.DuplicateKeys.Of(
-                first with
-                {
-                    RowNumber = 9,
-                    Name = "张叁",
-                },
-                index
-            )
-        );
+        long Key(ContributionRecord record) =>
+            global::ContributionImport.Imports.DuplicateKeys.Of(record, index);
+        Assert.NotEqual(Key(first), Key(second));
+        Assert.Equal(Key(first), Key(first with { RowNumber = 9, Name = "张叁" }));
         // An amount is one amount however many decimals the file wrote; another fen is another.
-        Assert.Equal(
-            global::ContributionImport.Imports.DuplicateKeys.Of(
-                first with
-                {
-                    Amount = 300m,
-                },
-                index
-            ),
-            global::ContributionImport.Imports.DuplicateKeys.Of(
-                first with
-                {
-                    Amount = 300.00m,
-                },
-                index
-            )
-        );
-        Assert.NotEqual(
-            global::ContributionImport.Imports.DuplicateKeys.Of(
-                first with
-                {
-                    Amount = 300m,
-                },
-                index
-            ),
-            global::ContributionImport.Imports.DuplicateKeys.Of(
-                first with
-                {
-                    Amount = 300.01m,
-                },
-                index
-            )
-        );
-        Assert.NotEqual(
-            global::ContributionImport.Imports.DuplicateKeys.Of(first, index),
-            global::ContributionImport.Imports.DuplicateKeys.Of(
-                first with
-                {
-                    PaidOn = first.PaidOn.AddDays(1),
-                },
-                index
-            )
-        );
+        Assert.Equal(Key(first with { Amount = 300m }), Key(first with { Amount = 300.00m }));
+        Assert.NotEqual(Key(first with { Amount = 300m }), Key(first with { Amount = 300.01m }));
+        Assert.NotEqual(Key(first), Key(first with { PaidOn = first.PaidOn.AddDays(1) }));
         // The person enters by the blind index of the ID number: another index, another key.
         Assert.NotEqual(
-            global::ContributionImport.Imports.DuplicateKeys.Of(first, index),
+            Key(first),
             global::ContributionImport.Imports.DuplicateKeys.Of(first, [1, 2, 4])
         );
     }
