@@ -462,7 +462,16 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
     [Fact]
     public async Task Wrong_json_types_and_broken_bytes_are_chinese_400s()
     {
+        // A single write and a batch: each reads its body through the same binding.
         var clerk = await _driver.Registry.Clerk(Target);
+        var bureau = await _driver.Registry.CountyBureau();
+        foreach (
+            var (client, route) in new[]
+            {
+                (clerk, "/api/registry/schemes"),
+                (bureau, "/api/registry/pilots/batch"),
+            }
+        )
         foreach (
             var (content, what) in new[]
             {
@@ -500,11 +509,11 @@ public class SecurityTests(SubsidySystem system) : IAsyncLifetime
             }
         )
         {
-            var response = await clerk.PostAsync("/api/registry/schemes", content);
+            var response = await client.PostAsync(route, content);
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(
                 response.StatusCode == HttpStatusCode.BadRequest,
-                $"{what} → {(int)response.StatusCode}: {body}"
+                $"{route}, {what} → {(int)response.StatusCode}: {body}"
             );
             Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", body);
             Assert.DoesNotContain("Exception", body);
