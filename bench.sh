@@ -5,7 +5,7 @@
 #   ./bench.sh calculation [rows] [villages] — a city-sized year calculated by the running service
 #   ./bench.sh documents [rows] [villages]   — every roster of a city-sized year as XLSX and PDF
 #   ./bench.sh samples [directory]           — one of each document, PDFs also as PNG (docs/documents)
-#   ./bench.sh year [rows] [villages per township] — a city-sized year end to end through the gateway
+#   ./bench.sh year [rows] [villages]        — a city's year (景德镇's four counties) end to end through the gateway
 #   ./bench.sh failover                      — the highly available topology at rest, and the seconds from each fault
 #                                              (database primary, busiest broker node, an instance of every service)
 #                                              until writes are accepted and events flow again, beside the calm figures

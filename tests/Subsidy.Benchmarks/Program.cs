@@ -78,7 +78,7 @@ if (what == "year")
 {
     return await YearBenchmark.RunAsync(
         rows,
-        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 125
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000
     );
 }
 if (what == "failover")
@@ -95,7 +95,7 @@ if (what == "calculation")
 if (what != "import")
 {
     Console.Error.WriteLine(
-        "usage: bench.sh import [rows[,rows…]] | bench.sh parse [rows] | bench.sh calculation [rows] [villages] | bench.sh documents [rows] [villages] | bench.sh samples [directory] | bench.sh year [rows] [villages per township] | bench.sh failover | bench.sh portal [portal url] | bench.sh screenshots [directory] [portal url]"
+        "usage: bench.sh import [rows[,rows…]] | bench.sh parse [rows] | bench.sh calculation [rows] [villages] | bench.sh documents [rows] [villages] | bench.sh samples [directory] | bench.sh year [rows] [villages] | bench.sh failover | bench.sh portal [portal url] | bench.sh screenshots [directory] [portal url]"
     );
     return 2;
 }

@@ -6,23 +6,23 @@ using Subsidy.Demo;
 namespace Subsidy.Benchmarks;
 
 /// <summary>
-/// docs/design/09-performance-targets.md: a city-sized year end to end (≤ 3 min) through the
-/// running system and its gateway, driven by the demo's users: reference data first (villages,
-/// pilots, schemes, rosters — set up once a year, timed apart), then the year itself from the
-/// export's upload to every village credited. Each stage is printed; beside the import stage, `psql
+/// docs/design/09-performance-targets.md: a city's year end to end (≤ 60 s) through the running
+/// system and its gateway, driven by the demo's users of 景德镇's four counties: reference data
+/// first (counties, townships, policy years, villages, pilots, schemes and the city's filing,
+/// rosters — set up once a year, timed apart), then the year itself from the counties' uploads to
+/// every village credited. Each stage is printed; beside the import stage, `psql
 /// \copy` of the same file is the baseline.
 /// </summary>
 public static class YearBenchmark
 {
-    public static async Task<int> RunAsync(int rows, int villagesPerTownship)
+    public static async Task<int> RunAsync(int rows, int villages)
     {
         // A city-sized year is tens of thousands of requests and messages: one trace in a hundred
         // is kept (still hundreds of whole traces) and metrics go out every 10 s rather than every
         // second, as a deployment of that size would have it. At one in ten the dashboard alone
-        // took a noticeable share of the settlement's CPU. The benchmark's one county centre and
-        // bureau do a city's work (2,000 villages, ten counties' worth), so their budgets are sized
-        // to it as such a deployment would size them; the year measures the system, not the
-        // limiter.
+        // took a noticeable share of the settlement's CPU. Each county's centre and bureau do
+        // hundreds of villages' batch work in minutes, so their budgets are sized to it as such a
+        // deployment would size them; the year measures the system, not the limiter.
         await using var system = await BenchSystem.StartAsync(
             "--Gateway:PermitsPerMinute=1000000",
             "--TaxBureau:DelaySeconds=0.1",
@@ -36,25 +36,17 @@ public static class YearBenchmark
         var gateway = app.CreateHttpClient("gateway").BaseAddress!;
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var options = new DemoOptions(
-            DemoExport.Townships,
-            villagesPerTownship,
-            200,
-            rows,
-            today.Year,
-            today,
-            Parallel: 8
-        );
+        var options = DemoOptions.City(today, villages, rows, parallel: 8);
         var result = await new DemoYear(gateway, options, Console.Out).RunAsync();
 
-        // Baseline for the import stage: psql \copy of the same export into an equally indexed
-        // table.
+        // Baseline for the import stage: psql \copy of the city's rows (the counties' exports
+        // together) into an equally indexed table.
         var file = Path.Combine(system.DataDirectory, "export.csv");
         DemoExport.Write(
             file,
             rows,
             today.Year,
-            DemoExport.Villages(options.Townships, villagesPerTownship, 200)
+            [.. options.CountyVillages().SelectMany(c => c.Villages)]
         );
         var copy = await PsqlCopy.TimeAsync(app, file);
 
@@ -79,12 +71,23 @@ public static class YearBenchmark
         }
         var total = TimeSpan.FromTicks(year.Sum(s => s.Time.Ticks));
         Console.WriteLine(
-            $"| **the year, upload to credited** | **{total.TotalSeconds:0.0} s** | target ≤ 180 s: {(total.TotalSeconds <= 180 ? "met" : "NOT met")} |"
+            $"| **the year, upload to credited** | **{total.TotalSeconds:0.0} s** | target ≤ 60 s: {(total.TotalSeconds <= 60 ? "met" : "NOT met")} |"
         );
-        var county = result.CountySummary["division"]!;
+        var city = result.CitySummary!["division"]!;
         Console.WriteLine(
-            $"| villages / credited amount | {result.Villages.Count:N0} / {county["creditedAmount"]} 元 | |"
+            $"| villages / credited amount (景德镇市) | {result.Villages.Count:N0} / {city["creditedAmount"]} 元 | |"
         );
+        foreach (var county in result.CitySummary["children"]!.AsArray())
+            Console.WriteLine(
+                $"| … {county!["name"]} | {county["villageYears"]} 村, {county["creditedAmount"]} 元 | |"
+            );
+        Console.WriteLine();
+        Console.WriteLine("| 考核 rank | county | villages | credited |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var row in result.CityAssessment!["rows"]!.AsArray())
+            Console.WriteLine(
+                $"| {row!["rank"]} | {row["name"]} | {row["villages"]} | {row["credited"]} 元 |"
+            );
         return 0;
     }
 }

@@ -29,6 +29,10 @@ public static class DemoExport
         "205",
         "206",
     ];
+
+    /// <summary>Jiangxi's fourteen tiers, which the export's people pay.</summary>
+    public static IReadOnlyList<decimal> ProvinceTiers => Tiers;
+
     private static readonly decimal[] Tiers =
     [
         300,
@@ -136,7 +140,8 @@ public static class DemoExport
         int rows,
         int year,
         IReadOnlyList<string> villages,
-        int seed = 20240722
+        int seed = 20240722,
+        string county = "360222"
     )
     {
         var random = new Random(seed);
@@ -151,7 +156,7 @@ public static class DemoExport
         {
             person++;
             var village = villages[person % villages.Count];
-            var id = IdFor(person, random);
+            var id = IdFor(county, person, random);
             var name = Surnames[random.Next(Surnames.Length)] + Given[random.Next(Given.Length)];
             var roll = random.NextDouble();
             var (identity, special) = roll switch
@@ -284,14 +289,14 @@ public static class DemoExport
         return Tiers[0];
     }
 
-    private static string IdFor(int person, Random random)
+    private static string IdFor(string county, int person, Random random)
     {
         // Contributors are of working age (born 1967–2006, 20–59 in 2026), so a statement's
         // estimate at 60 has years to run; stepping 37 days through the 14,610 of those forty years
         // (coprime) keeps every thousand's birth date its own, starting mid-way (1987) so the first
         // people are not the oldest.
         var birth = new DateOnly(1967, 1, 1).AddDays((person / 1000 * 37 + 7305) % 14610);
-        var first17 = $"360222{birth:yyyyMMdd}{person % 1000:000}";
+        var first17 = $"{county}{birth:yyyyMMdd}{person % 1000:000}";
         return first17 + IdNumber.CheckCharacter(first17);
     }
 

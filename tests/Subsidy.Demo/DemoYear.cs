@@ -15,12 +15,35 @@ public sealed record DemoOptions(
     int Rows,
     int Year,
     DateOnly Today,
-    int Parallel = 4
+    int Parallel = 4,
+    IReadOnlyList<DemoCounty>? Counties = null,
+    int? Villages = null
 )
 {
     /// <summary>浮梁县: all 16 townships, 10 villages each, some 60,000 insured people.</summary>
     public static DemoOptions County(DateOnly today) =>
         new(DemoExport.Townships, 10, 230, 180_000, today.Year, today);
+
+    /// <summary>景德镇市: <paramref name="villages"/> villages spread over its four counties and
+    /// districts, each with its own centre, bureau, export and policy year.</summary>
+    public static DemoOptions City(DateOnly today, int villages, int rows, int parallel) =>
+        new([], 0, 200, rows, today.Year, today, parallel, DemoCounty.Jingdezhen, villages);
+
+    /// <summary>Each county's villages: 浮梁县's townships alone, or the city's counties.</summary>
+    public IReadOnlyList<(DemoCounty County, IReadOnlyList<string> Villages)> CountyVillages() =>
+        Counties is null
+            ?
+            [
+                (
+                    DemoCounty.FuLiang(Townships),
+                    DemoExport.Villages(Townships, VillagesPerTownship, FirstVillageNumber)
+                ),
+            ]
+            : DemoCounty.Spread(
+                Counties,
+                Villages ?? VillagesPerTownship * Counties.Sum(c => c.Townships.Count),
+                FirstVillageNumber
+            );
 }
 
 public sealed record DemoResult(
@@ -36,7 +59,9 @@ public sealed record DemoResult(
     int LumpSumExcluded = 0,
     JsonObject? Statement = null,
     int StatementPdfBytes = 0,
-    JsonObject? Assessment = null
+    JsonObject? Assessment = null,
+    JsonObject? CitySummary = null,
+    JsonObject? CityAssessment = null
 );
 
 /// <summary>
@@ -90,27 +115,94 @@ public sealed class DemoYear(
             clock.Restart();
         }
 
-        var villages = DemoExport.Villages(
-            options.Townships,
-            options.VillagesPerTownship,
-            options.FirstVillageNumber
-        );
+        var counties = options.CountyVillages();
+        var villages = counties.SelectMany(c => c.Villages).ToList();
+        var countyOf = counties
+            .SelectMany(c => c.Villages.Select(v => (v, c.County)))
+            .ToDictionary(x => x.v, x => x.County);
         var suspended = villages[Math.Min(7, villages.Count - 1)];
         var budgetLimited = villages[Math.Min(5, villages.Count - 2)];
         var objectionVillage = villages[Math.Min(3, villages.Count - 3)];
-        var file = Path.Combine(Path.GetTempPath(), $"subsidy-demo-{Guid.NewGuid():N}.csv");
-        DemoExport.Write(file, options.Rows, options.Year, villages);
-        var people = ReadPeople(file);
-        var backPaymentRows = File.ReadLines(file)
-            .Skip(1)
-            .Count(l => !l.Contains($",{options.Year},", StringComparison.Ordinal));
-        log.WriteLine(
-            $"浮梁县 {options.Year}: {villages.Count} 个村, {people.Count:N0} 名参保人, {options.Rows:N0} 条缴费明细"
-        );
+        // Each county's centre exports its own county (docs/design/03-import.md): the city's rows
+        // are shared out by villages, and every county's people have their own ID numbers.
+        var files = counties
+            .Select(
+                (c, i) =>
+                    (
+                        c.County,
+                        File: Path.Combine(
+                            Path.GetTempPath(),
+                            $"subsidy-demo-{c.County.Code}-{Guid.NewGuid():N}.csv"
+                        ),
+                        Rows: i == counties.Count - 1
+                            ? options.Rows
+                                - counties
+                                    .Take(i)
+                                    .Sum(o =>
+                                        (int)(
+                                            (long)options.Rows * o.Villages.Count / villages.Count
+                                        )
+                                    )
+                            : (int)((long)options.Rows * c.Villages.Count / villages.Count)
+                    )
+            )
+            .ToList();
+        var people = new List<Person>();
+        var backPaymentRows = 0;
+        foreach (var (county, villagesOfCounty) in counties)
+        {
+            var (_, file, rows) = files.Single(f => f.County == county);
+            DemoExport.Write(file, rows, options.Year, villagesOfCounty, county: county.Code);
+            people.AddRange(ReadPeople(file));
+            backPaymentRows += File.ReadLines(file)
+                .Skip(1)
+                .Count(l => !l.Contains($",{options.Year},", StringComparison.Ordinal));
+        }
+        foreach (var (county, villagesOfCounty) in counties)
+            log.WriteLine(
+                $"{county.Name} {options.Year}: {villagesOfCounty.Count} 个村, {people.Count(p => countyOf[p.Village] == county):N0} 名参保人, {files.Single(f => f.County == county).Rows:N0} 条缴费明细"
+            );
 
-        var county = await As("county-bureau", "360222");
+        // Counties the registry does not hold yet: the city bureau adds them, their bureaus their
+        // townships and each its own policy year.
+        var city = await As("city-bureau", "3602");
+        foreach (var (county, _) in counties.Where(c => !c.County.Seeded))
+        {
+            await Expect(
+                city.PostAsJsonAsync(
+                    "/api/registry/divisions",
+                    new { code = county.DivisionCode, name = county.Name }
+                ),
+                HttpStatusCode.Created,
+                HttpStatusCode.Conflict
+            );
+            var bureau = await As("county-bureau", county.Code);
+            foreach (var township in county.Townships)
+                await Expect(
+                    bureau.PostAsJsonAsync(
+                        "/api/registry/divisions",
+                        new { code = $"{county.Code}{township.Code}000", name = township.Name }
+                    ),
+                    HttpStatusCode.Created,
+                    HttpStatusCode.Conflict
+                );
+            await Expect(
+                bureau.PutAsJsonAsync(
+                    $"/api/registry/policy-years/{county.DivisionCode}/{options.Year}",
+                    new
+                    {
+                        tiers = DemoExport.ProvinceTiers,
+                        specialTier = 100,
+                        exportDeadline = new DateOnly(options.Year, 11, 15),
+                    }
+                ),
+                HttpStatusCode.OK,
+                HttpStatusCode.Created
+            );
+        }
         await ForEachAsync(villages, async (village, i) =>
         {
+            var county = await As("county-bureau", village[..6]);
             await Expect(
                 county.PostAsJsonAsync(
                     "/api/registry/divisions",
@@ -150,7 +242,8 @@ public sealed class DemoYear(
                 i % 3 == 0 ? "max" : "sum",
                 village == budgetLimited ? 3000 : 200000,
                 NameOf(i),
-                options.Today
+                options.Today,
+                countyOf[village]
             );
             var draft = await Read(
                 await clerk.SendAsync(
@@ -179,12 +272,14 @@ public sealed class DemoYear(
                 HttpStatusCode.OK
             );
             await Expect(
-                county.SendAsync(
+                (await As("county-bureau", village[..6])).SendAsync(
                     Post($"/api/registry/schemes/{id}/county-approve", null, options.Today)
                 ),
                 HttpStatusCode.OK
             );
         });
+        if (options.Counties is not null)
+            await FileSchemesAsync(city);
         Stage("方案审批 schemes approved");
 
         // Rosters; one person is listed by two villages (held as DUPLICATE_MEMBERSHIP in both).
@@ -193,16 +288,21 @@ public sealed class DemoYear(
         var duplicateVillages = new List<string>
         {
             rosterList[0],
-            rosterList.Count > 1 ? rosterList[1] : rosterList[0],
+            rosterList.Count > 1 && rosterList[1][..6] == rosterList[0][..6]
+                ? rosterList[1]
+                : rosterList[0],
         };
-        var centre = await As("county-centre", "360222");
-        await Eventually(
-            async () =>
-                (
-                    await centre.GetAsync($"/api/imports/divisions/{villages[^1]}")
-                ).IsSuccessStatusCode,
-            "the villages to reach the import"
-        );
+        foreach (var (county, villagesOfCounty) in counties)
+        {
+            var centre = await As("county-centre", county.Code);
+            await Eventually(
+                async () =>
+                    (
+                        await centre.GetAsync($"/api/imports/divisions/{villagesOfCounty[^1]}")
+                    ).IsSuccessStatusCode,
+                "the villages to reach the import"
+            );
+        }
         await ForEachAsync(rosterList, async (village, _) =>
         {
             var roster = new StringBuilder("姓名,公民身份号码,特殊群体\r\n");
@@ -227,34 +327,13 @@ public sealed class DemoYear(
         });
         Stage("成员名册 rosters");
 
-        await using (var body = File.OpenRead(file))
-        {
-            var upload = await Read(
-                await centre.PostAsync(
-                    $"/api/imports/contributions?scope=360222&year={options.Year}&fileName=export.csv",
-                    new StreamContent(body)
-                ),
-                HttpStatusCode.Accepted
-            );
-            await Eventually(
-                async () =>
-                {
-                    var batch = await centre.GetFromJsonAsync<JsonObject>(
-                        $"/api/imports/batches/{upload["id"]}"
-                    );
-                    var state = batch!["state"]!.GetValue<string>();
-                    if (state is "rejected" or "failed")
-                        throw new InvalidOperationException($"导入被拒绝: {batch}");
-                    return state == "accepted";
-                },
-                "the export to be accepted"
-            );
-        }
+        // Every county centre uploads its own export, as they would on the same day.
+        await Task.WhenAll(files.Select(f => ImportAsync(f.County, f.File)));
         Stage("缴费明细导入 contribution export imported");
 
         // The county bureau suspends one village's pilot (集体经济困难): its village-year is halted.
         await Expect(
-            county.PostAsJsonAsync(
+            (await As("county-bureau", suspended[..6])).PostAsJsonAsync(
                 $"/api/registry/pilots/{suspended}/suspend",
                 new { reason = "村集体经营收入下降，暂停补助", effectiveDate = options.Today }
             ),
@@ -272,21 +351,6 @@ public sealed class DemoYear(
             "every village to be calculated"
         );
         Stage("补助测算 calculated");
-
-        // 一次性补缴 payers (their back payments pay for earlier years) are excluded: count them from
-        // each village's totals.
-        var lumpSumExcluded = 0;
-        foreach (var village in villages)
-        {
-            var totals = (
-                await observer.GetFromJsonAsync<JsonObject>(
-                    $"/api/calculation/village-years/{village}/{options.Year}?pageSize=1"
-                )
-            )!["totals"]!.AsArray();
-            lumpSumExcluded += totals
-                .Where(t => t!["code"]!.GetValue<string>() == "LUMP_SUM_BACK_PAYMENT")
-                .Sum(t => t!["members"]!.GetValue<int>());
-        }
 
         var settled = villages.Where(v => v != suspended).ToList();
         var payableTotals = new System.Collections.Concurrent.ConcurrentDictionary<
@@ -353,14 +417,21 @@ public sealed class DemoYear(
             if (notice["total"]!.GetValue<decimal>() > 0)
                 payableTotals[village] = notice["total"]!.GetValue<decimal>();
         });
-        // The county centre approves every application at once and issues the payment notices at
+        // Each county centre approves its applications at once and issues the payment notices at
         // once, as its list offers (村年度一览 filtered by state, 全部…).
-        await BatchAsync(centre, "approval", settled, options.Today.AddDays(8));
-        await BatchAsync(
-            centre,
-            "payment-notice",
-            settled.Where(payableTotals.ContainsKey).ToList(),
-            options.Today.AddDays(8)
+        await Task.WhenAll(
+            counties.Select(async c =>
+            {
+                var centre = await As("county-centre", c.County.Code);
+                var ofCounty = settled.Where(v => countyOf[v] == c.County).ToList();
+                await BatchAsync(centre, "approval", ofCounty, options.Today.AddDays(8));
+                await BatchAsync(
+                    centre,
+                    "payment-notice",
+                    ofCounty.Where(payableTotals.ContainsKey).ToList(),
+                    options.Today.AddDays(8)
+                );
+            })
         );
         Stage(
             "确认、公示、申报、审核、缴费通知 confirmed, noticed, applied, approved, payment notices issued"
@@ -378,33 +449,30 @@ public sealed class DemoYear(
         );
         Stage("税务缴费 paid at the tax bureau (simulated)");
 
-        await BatchAsync(centre, "credit", payable, options.Today.AddDays(12));
-        var countySummary = (
-            await observer.GetFromJsonAsync<JsonObject>(
-                $"/api/calculation/summaries/360222000000/{options.Year}"
+        await Task.WhenAll(
+            counties.Select(async c =>
+                await BatchAsync(
+                    await As("county-centre", c.County.Code),
+                    "credit",
+                    payable.Where(v => countyOf[v] == c.County).ToList(),
+                    options.Today.AddDays(12)
+                )
             )
-        )!;
+        );
         // The credited-details export is each village's last document: once all are there, the
         // year's documents are issued.
         var ours = villages.ToHashSet();
+        var area = options.Counties is null ? counties[0].County.Code : "3602";
         await Eventually(
             async () =>
                 (
                     await observer.GetFromJsonAsync<JsonArray>(
-                        $"/api/documents?division=360222&year={options.Year}&kind=credited-csv"
+                        $"/api/documents?division={area}&year={options.Year}&kind=credited-csv"
                     )
                 )!.Count(d => ours.Contains(d!["divisionCode"]!.GetValue<string>()))
                 >= payable.Count,
             "the documents"
         );
-        var documents = (
-            await observer.GetFromJsonAsync<JsonArray>(
-                $"/api/documents?division=360222&year={options.Year}"
-            )
-        )!
-            .Where(d => ours.Contains(d!["divisionCode"]!.GetValue<string>()))
-            .GroupBy(d => d!["kind"]!.GetValue<string>())
-            .ToDictionary(g => g.Key, g => g.Count());
         Stage("到账与文书 credited, documents issued");
 
         // 算清经济账: one resident of a credited village, as their clerk would explain it, and the 告知书
@@ -421,14 +489,62 @@ public sealed class DemoYear(
                 $"告知书 answered {(int)printed.StatusCode}: {await printed.Content.ReadAsStringAsync()}"
             );
         var statementPdf = (await printed.Content.ReadAsByteArrayAsync()).Length;
-        // 考核: the county's townships, from the events the document service received during the
-        // year.
+        // 考核: the county's townships (and, for a city, the city's counties ranked), from the
+        // events the document service received during the year.
+        var firstCounty = counties[0].County;
         var assessment = await Read(
-            await county.PostAsync($"/api/documents/assessments/360222000000/{options.Year}", null),
+            await (await As("county-bureau", firstCounty.Code)).PostAsync(
+                $"/api/documents/assessments/{firstCounty.DivisionCode}/{options.Year}",
+                null
+            ),
             HttpStatusCode.OK
         );
+        var cityAssessment = options.Counties is null
+            ? null
+            : await Read(
+                await city.PostAsync(
+                    $"/api/documents/assessments/360200000000/{options.Year}",
+                    null
+                ),
+                HttpStatusCode.OK
+            );
         Stage("算清经济账与考核 a resident's statement and the county's assessment");
-        File.Delete(file);
+
+        // What the year came to, read after the clock: summaries, documents, lump-sum payers.
+        var countySummary = (
+            await observer.GetFromJsonAsync<JsonObject>(
+                $"/api/calculation/summaries/{firstCounty.DivisionCode}/{options.Year}"
+            )
+        )!;
+        var citySummary = options.Counties is null
+            ? null
+            : await observer.GetFromJsonAsync<JsonObject>(
+                $"/api/calculation/summaries/360200000000/{options.Year}"
+            );
+        var documents = (
+            await observer.GetFromJsonAsync<JsonArray>(
+                $"/api/documents?division={area}&year={options.Year}"
+            )
+        )!
+            .Where(d => ours.Contains(d!["divisionCode"]!.GetValue<string>()))
+            .GroupBy(d => d!["kind"]!.GetValue<string>())
+            .ToDictionary(g => g.Key, g => g.Count());
+        // 一次性补缴 payers (their back payments pay for earlier years) are excluded: count them from
+        // each village's totals.
+        var lumpSumExcluded = 0;
+        foreach (var village in villages)
+        {
+            var totals = (
+                await observer.GetFromJsonAsync<JsonObject>(
+                    $"/api/calculation/village-years/{village}/{options.Year}?pageSize=1"
+                )
+            )!["totals"]!.AsArray();
+            lumpSumExcluded += totals
+                .Where(t => t!["code"]!.GetValue<string>() == "LUMP_SUM_BACK_PAYMENT")
+                .Sum(t => t!["members"]!.GetValue<int>());
+        }
+        foreach (var (_, file, _) in files)
+            File.Delete(file);
         return new DemoResult(
             villages,
             suspended,
@@ -442,8 +558,63 @@ public sealed class DemoYear(
             lumpSumExcluded,
             statement,
             statementPdf,
-            assessment
+            assessment,
+            citySummary,
+            cityAssessment
         );
+    }
+
+    /// <summary>A county centre's upload of its county's export, until the import accepts
+    /// it.</summary>
+    private async Task ImportAsync(DemoCounty county, string file)
+    {
+        var centre = await As("county-centre", county.Code);
+        await using var body = File.OpenRead(file);
+        var upload = await Read(
+            await centre.PostAsync(
+                $"/api/imports/contributions?scope={county.Code}&year={options.Year}&fileName=export.csv",
+                new StreamContent(body)
+            ),
+            HttpStatusCode.Accepted
+        );
+        await Eventually(
+            async () =>
+            {
+                var batch = await centre.GetFromJsonAsync<JsonObject>(
+                    $"/api/imports/batches/{upload["id"]}"
+                );
+                var state = batch!["state"]!.GetValue<string>();
+                if (state is "rejected" or "failed")
+                    throw new InvalidOperationException($"{county.Name}导入被拒绝: {batch}");
+                return state == "accepted";
+            },
+            $"{county.Name}'s export to be accepted"
+        );
+    }
+
+    /// <summary>The city bureau files (备案) every scheme its counties approved, 500 to a request
+    /// as its list offers them.</summary>
+    private async Task FileSchemesAsync(HttpClient city)
+    {
+        var ids = (
+            await city.GetFromJsonAsync<JsonArray>(
+                $"/api/registry/schemes?year={options.Year}&state=county-approved"
+            )
+        )!
+            .Select(s => s!["id"]!.GetValue<string>())
+            .ToList();
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var answer = await Read(
+                await city.PostAsJsonAsync(
+                    "/api/registry/schemes/batch",
+                    new { action = "file", ids = chunk }
+                ),
+                HttpStatusCode.OK
+            );
+            if (answer["refused"]!.GetValue<int>() > 0)
+                throw new InvalidOperationException($"备案: {answer}");
+        }
     }
 
     /// <summary>The statement of the first of these residents who was subsidised this year (of the
@@ -490,7 +661,8 @@ public sealed class DemoYear(
         string stacking,
         decimal budget,
         string villageName,
-        DateOnly today
+        DateOnly today,
+        DemoCounty? county = null
     ) =>
         new
         {
@@ -521,18 +693,18 @@ public sealed class DemoYear(
                 resolvedOn = today.AddDays(-25),
                 publishedOn = today.AddDays(-20),
             },
-            organisationName = $"浮梁县{villageName}股份经济合作社",
-            creditCode = CreditCodeOf(villageName),
+            organisationName = $"{county?.Name ?? "浮梁县"}{villageName}股份经济合作社",
+            creditCode = CreditCodeOf(villageName, county?.Code ?? "360222"),
         };
 
     /// <summary>A valid 统一社会信用代码 for a village collective (N2 = 农村集体经济组织, then the county and a
     /// serial).</summary>
-    private static string CreditCodeOf(string villageName)
+    private static string CreditCodeOf(string villageName, string county)
     {
         var serial = (
             villageName.Aggregate(17L, (h, c) => (h * 31 + c) % 1_000_000_007) % 1_000_000_000
         ).ToString("D9", CultureInfo.InvariantCulture);
-        var first17 = "N2360222" + serial;
+        var first17 = "N2" + county + serial;
         return first17 + Subsidy.Contracts.CreditCode.CheckCharacter(first17);
     }
 
@@ -565,12 +737,22 @@ public sealed class DemoYear(
         IEnumerable<string> villages
     )
     {
+        // A township's summary lists its villages' states: the townships are asked side by side.
+        var summaries = await Task.WhenAll(
+            villages
+                .GroupBy(v => v[..9])
+                .Select(async group =>
+                    (
+                        Group: group.ToHashSet(),
+                        Summary: await observer.GetFromJsonAsync<JsonObject>(
+                            $"/api/calculation/summaries/{group.Key}000/{options.Year}"
+                        )
+                    )
+                )
+        );
         var states = new Dictionary<string, string>();
-        foreach (var group in villages.GroupBy(v => v[..9]))
+        foreach (var (group, summary) in summaries)
         {
-            var summary = await observer.GetFromJsonAsync<JsonObject>(
-                $"/api/calculation/summaries/{group.Key}000/{options.Year}"
-            );
             foreach (var child in summary!["children"]!.AsArray())
             {
                 var code = child!["code"]!.GetValue<string>();
@@ -700,7 +882,7 @@ public sealed class DemoYear(
                 return value;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"Timed out waiting for {what}");
-            await Task.Delay(1000);
+            await Task.Delay(500);
         }
     }
 
