@@ -29,7 +29,7 @@ public sealed class PortalAccountsTests(SubsidySystem system, PortalFixture port
         await county.ClickAsync(".t-new-account");
         await county.FillAsync("#f-userName", userName);
         await county.FillAsync("#f-displayName", "湘湖镇社保所 门户测试");
-        await county.SelectOptionAsync("#f-role", "township-officer");
+        await county.ChooseAsync("#f-role", "乡镇社保所");
         // A township officer's scope is nine digits: the API's reason shows at the field.
         await county.FillAsync("#f-scope", "3602221");
         await county.ClickAsync(".ant-modal-footer .ant-btn-primary");

@@ -36,7 +36,7 @@ public sealed class PortalAuditTests(SubsidySystem system, PortalFixture portal)
         await auditor.OpenAsync("/audit");
         await auditor.FillAsync("#a-division", Village);
 
-        await auditor.SelectOptionAsync("#a-source", "calculation");
+        await auditor.ChooseAsync("#a-source", "村年度结算与税务回执");
         await auditor.ClickAsync("form[aria-label=查询审计日志] button[type=submit]");
         var settlement = await auditor.TextAsync(".section tbody", "村确认", 10_000);
         var text = await settlement!.InnerTextAsync();
@@ -46,7 +46,7 @@ public sealed class PortalAuditTests(SubsidySystem system, PortalFixture portal)
         Assert.DoesNotContain("confirm", text);
         Assert.DoesNotContain("village-year", text);
 
-        await auditor.SelectOptionAsync("#a-source", "registry");
+        await auditor.ChooseAsync("#a-source", "方案、试点、区划与政策参数");
         await auditor.ClickAsync("form[aria-label=查询审计日志] button[type=submit]");
         var registry = await auditor.TextAsync(".section tbody", "乡镇审核通过", 10_000);
         text = await registry!.InnerTextAsync();

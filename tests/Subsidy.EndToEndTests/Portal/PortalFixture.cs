@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Subsidy.Portal.Testing;
 
@@ -48,6 +49,52 @@ public static class PageSteps
     {
         await page.GotoAsync(path);
         await page.ReadyAsync();
+    }
+
+    /// <summary>Types into a field: the element itself when it is the input, else the input the
+    /// AntDesign control draws inside it (a number or a date).</summary>
+    public static Task EnterAsync(this IPage page, string field, string value) =>
+        page.Locator($"input{field}, {field} input").First.FillAsync(value);
+
+    /// <summary>Types a date into an AntDesign date picker and takes it with Enter, as a user who
+    /// types rather than picks does.</summary>
+    public static async Task EnterDateAsync(this IPage page, string field, string date)
+    {
+        var input = page.Locator($"input{field}, {field} input").First;
+        // The picker redraws the field with the date it took; a redraw still under way can undo
+        // what was typed, so the date is typed again until the field keeps it.
+        for (var attempt = 0; ; attempt++)
+        {
+            await input.ClickAsync();
+            await input.FillAsync(date);
+            await input.PressAsync("Enter");
+            await input.PressAsync("Tab");
+            await Task.Delay(300);
+            if (await input.InputValueAsync() == date || attempt == 4)
+                break;
+        }
+        Assert.Equal(date, await input.InputValueAsync());
+    }
+
+    /// <summary>Chooses the option of an AntDesign select that shows exactly this name, as a user
+    /// picks it from the open list.</summary>
+    public static async Task ChooseAsync(this IPage page, string selectSelector, string optionName)
+    {
+        await page.ClickAsync(selectSelector);
+        await page.Locator(
+                ".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option"
+            )
+            .Filter(
+                new LocatorFilterOptions
+                {
+                    HasTextRegex = new Regex($@"^\s*{Regex.Escape(optionName)}\s*$"),
+                }
+            )
+            .First.ClickAsync();
+        await page.WaitForSelectorAsync(
+            ".ant-select-dropdown:not(.ant-select-dropdown-hidden)",
+            new PageWaitForSelectorOptions { State = WaitForSelectorState.Hidden }
+        );
     }
 
     /// <summary>Clicks a button that asks for confirmation, then confirms.</summary>

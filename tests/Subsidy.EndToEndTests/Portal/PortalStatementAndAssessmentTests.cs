@@ -129,7 +129,7 @@ public sealed class PortalStatementAndAssessmentTests(SubsidySystem system, Port
         await county.ReadyAsync();
         await county.ClickLinkAsync("a[href='/assessments']");
         await county.ReadyAsync();
-        await county.FillAsync("#a-year", Year.ToString(CultureInfo.InvariantCulture));
+        await county.EnterAsync("#a-year", Year.ToString(CultureInfo.InvariantCulture));
         await county.ClickAsync(".t-issue-assessment");
         await county.TextAsync(".ant-message", "考核表已生成，可下载");
         // What the message says is there: the links come with it, not once it has closed (~3 s).

@@ -40,11 +40,11 @@ public sealed class PortalTests(SubsidySystem system, PortalFixture portal)
         await clerk.OpenAsync("/schemes");
         await clerk.ClickAsync(".t-new-scheme");
         await clerk.ReadyAsync();
-        await clerk.FillAsync("#floor-amount-0", "200");
-        await clerk.SelectOptionAsync("#incentive-tier-0", "500");
+        await clerk.EnterAsync("#floor-amount-0", "200");
+        await clerk.ChooseAsync("#incentive-tier-0", "500");
         // 600 for the 500 tier would pay more than the member's own contribution: 不能全额代缴.
-        await clerk.FillAsync("#incentive-amount-0", "600");
-        await clerk.FillAsync("#collective-income", "50000");
+        await clerk.EnterAsync("#incentive-amount-0", "600");
+        await clerk.EnterAsync("#collective-income", "50000");
         var steps = new[]
         {
             "proposedOn",
@@ -54,7 +54,7 @@ public sealed class PortalTests(SubsidySystem system, PortalFixture portal)
             "publishedOn",
         };
         for (var i = 0; i < steps.Length; i++)
-            await clerk.FillAsync(
+            await clerk.EnterDateAsync(
                 $"#procedure-{steps[i]}",
                 Today.AddDays(i - 10).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
             );
@@ -64,7 +64,7 @@ public sealed class PortalTests(SubsidySystem system, PortalFixture portal)
         var error = await clerk.WaitForSelectorAsync("[data-field='incentives[0].amount']");
         Assert.Contains("不能全额代缴", await error!.TextContentAsync());
 
-        await clerk.FillAsync("#incentive-amount-0", "100");
+        await clerk.EnterAsync("#incentive-amount-0", "100");
         await clerk.ClickAsync(".t-save");
         await clerk.WaitForURLAsync("**/schemes/*-*");
         await clerk.ReadyAsync();
