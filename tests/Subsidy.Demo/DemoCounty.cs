@@ -70,24 +70,23 @@ public sealed record DemoCounty(
     )
     {
         var townships = counties.Sum(c => c.Townships.Count);
+        var spread = new List<(DemoCounty, IReadOnlyList<string>)>();
         var index = 0;
-        return counties
-            .Select(county =>
-                (
-                    county,
-                    (IReadOnlyList<string>)
-                        county
-                            .Townships.SelectMany(t =>
-                            {
-                                var count =
-                                    total / townships + (index++ < total % townships ? 1 : 0);
-                                return Enumerable
-                                    .Range(firstNumber, count)
-                                    .Select(v => $"{county.Code}{t.Code}{v:000}");
-                            })
-                            .ToList()
-                )
-            )
-            .ToList();
+        foreach (var county in counties)
+        {
+            var villages = new List<string>();
+            foreach (var township in county.Townships)
+            {
+                // The first (total mod townships) townships take one village more.
+                var count = total / townships + (index++ < total % townships ? 1 : 0);
+                villages.AddRange(
+                    Enumerable
+                        .Range(firstNumber, count)
+                        .Select(v => $"{county.Code}{township.Code}{v:000}")
+                );
+            }
+            spread.Add((county, villages));
+        }
+        return spread;
     }
 }

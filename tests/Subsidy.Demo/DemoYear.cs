@@ -77,6 +77,8 @@ public sealed class DemoYear(
     IDemoSignIn? signIn = null
 )
 {
+    /// <summary>景德镇市, the scope of the city's bureau and auditor.</summary>
+    private const string City = "3602";
     private readonly IDemoSignIn _signIn = signIn ?? new DevTokens(gateway);
     private static readonly string[] NameParts =
     [
@@ -117,55 +119,39 @@ public sealed class DemoYear(
 
         var counties = options.CountyVillages();
         var villages = counties.SelectMany(c => c.Villages).ToList();
-        var countyOf = counties
-            .SelectMany(c => c.Villages.Select(v => (v, c.County)))
-            .ToDictionary(x => x.v, x => x.County);
         var suspended = villages[Math.Min(7, villages.Count - 1)];
         var budgetLimited = villages[Math.Min(5, villages.Count - 2)];
         var objectionVillage = villages[Math.Min(3, villages.Count - 3)];
         // Each county's centre exports its own county (docs/design/03-import.md): the city's rows
-        // are shared out by villages, and every county's people have their own ID numbers.
-        var files = counties
-            .Select(
-                (c, i) =>
-                    (
-                        c.County,
-                        File: Path.Combine(
-                            Path.GetTempPath(),
-                            $"subsidy-demo-{c.County.Code}-{Guid.NewGuid():N}.csv"
-                        ),
-                        Rows: i == counties.Count - 1
-                            ? options.Rows
-                                - counties
-                                    .Take(i)
-                                    .Sum(o =>
-                                        (int)(
-                                            (long)options.Rows * o.Villages.Count / villages.Count
-                                        )
-                                    )
-                            : (int)((long)options.Rows * c.Villages.Count / villages.Count)
-                    )
-            )
-            .ToList();
+        // are shared out by villages (the last county takes what is left), and every county's
+        // people have their own ID numbers.
+        var files = new List<(DemoCounty County, string File)>();
         var people = new List<Person>();
         var backPaymentRows = 0;
+        var (rowsLeft, villagesLeft) = (options.Rows, villages.Count);
         foreach (var (county, villagesOfCounty) in counties)
         {
-            var (_, file, rows) = files.Single(f => f.County == county);
+            var rows = (int)((long)rowsLeft * villagesOfCounty.Count / villagesLeft);
+            (rowsLeft, villagesLeft) = (rowsLeft - rows, villagesLeft - villagesOfCounty.Count);
+            var file = Path.Combine(
+                Path.GetTempPath(),
+                $"subsidy-demo-{county.Code}-{Guid.NewGuid():N}.csv"
+            );
             DemoExport.Write(file, rows, options.Year, villagesOfCounty, county: county.Code);
-            people.AddRange(ReadPeople(file));
+            var peopleOfCounty = ReadPeople(file);
+            people.AddRange(peopleOfCounty);
             backPaymentRows += File.ReadLines(file)
                 .Skip(1)
                 .Count(l => !l.Contains($",{options.Year},", StringComparison.Ordinal));
-        }
-        foreach (var (county, villagesOfCounty) in counties)
+            files.Add((county, file));
             log.WriteLine(
-                $"{county.Name} {options.Year}: {villagesOfCounty.Count} 个村, {people.Count(p => countyOf[p.Village] == county):N0} 名参保人, {files.Single(f => f.County == county).Rows:N0} 条缴费明细"
+                $"{county.Name} {options.Year}: {villagesOfCounty.Count} 个村, {peopleOfCounty.Count:N0} 名参保人, {rows:N0} 条缴费明细"
             );
+        }
 
         // Counties the registry does not hold yet: the city bureau adds them, their bureaus their
         // townships and each its own policy year.
-        var city = await As("city-bureau", "3602");
+        var city = await As("city-bureau", City);
         foreach (var (county, _) in counties.Where(c => !c.County.Seeded))
         {
             await Expect(
@@ -243,7 +229,7 @@ public sealed class DemoYear(
                 village == budgetLimited ? 3000 : 200000,
                 NameOf(i),
                 options.Today,
-                countyOf[village]
+                counties.First(c => c.County.Code == village[..6]).County
             );
             var draft = await Read(
                 await clerk.SendAsync(
@@ -339,7 +325,7 @@ public sealed class DemoYear(
             ),
             HttpStatusCode.OK
         );
-        var observer = await As("auditor", "3602"); // the city's auditor, for the polling
+        var observer = await As("auditor", City); // the city's auditor, for the polling
         await Eventually(
             async () =>
             {
@@ -419,20 +405,16 @@ public sealed class DemoYear(
         });
         // Each county centre approves its applications at once and issues the payment notices at
         // once, as its list offers (村年度一览 filtered by state, 全部…).
-        await Task.WhenAll(
-            counties.Select(async c =>
-            {
-                var centre = await As("county-centre", c.County.Code);
-                var ofCounty = settled.Where(v => countyOf[v] == c.County).ToList();
-                await BatchAsync(centre, "approval", ofCounty, options.Today.AddDays(8));
-                await BatchAsync(
-                    centre,
-                    "payment-notice",
-                    ofCounty.Where(payableTotals.ContainsKey).ToList(),
-                    options.Today.AddDays(8)
-                );
-            })
-        );
+        await ByCountyCentreAsync(settled, async (centre, ofCounty) =>
+        {
+            await BatchAsync(centre, "approval", ofCounty, options.Today.AddDays(8));
+            await BatchAsync(
+                centre,
+                "payment-notice",
+                ofCounty.Where(payableTotals.ContainsKey).ToList(),
+                options.Today.AddDays(8)
+            );
+        });
         Stage(
             "确认、公示、申报、审核、缴费通知 confirmed, noticed, applied, approved, payment notices issued"
         );
@@ -449,20 +431,13 @@ public sealed class DemoYear(
         );
         Stage("税务缴费 paid at the tax bureau (simulated)");
 
-        await Task.WhenAll(
-            counties.Select(async c =>
-                await BatchAsync(
-                    await As("county-centre", c.County.Code),
-                    "credit",
-                    payable.Where(v => countyOf[v] == c.County).ToList(),
-                    options.Today.AddDays(12)
-                )
-            )
+        await ByCountyCentreAsync(payable, (centre, ofCounty) =>
+            BatchAsync(centre, "credit", ofCounty, options.Today.AddDays(12))
         );
         // The credited-details export is each village's last document: once all are there, the
         // year's documents are issued.
         var ours = villages.ToHashSet();
-        var area = options.Counties is null ? counties[0].County.Code : "3602";
+        var area = options.Counties is null ? counties[0].County.Code : City;
         await Eventually(
             async () =>
                 (
@@ -503,7 +478,7 @@ public sealed class DemoYear(
             ? null
             : await Read(
                 await city.PostAsync(
-                    $"/api/documents/assessments/360200000000/{options.Year}",
+                    $"/api/documents/assessments/{City}00000000/{options.Year}",
                     null
                 ),
                 HttpStatusCode.OK
@@ -519,7 +494,7 @@ public sealed class DemoYear(
         var citySummary = options.Counties is null
             ? null
             : await observer.GetFromJsonAsync<JsonObject>(
-                $"/api/calculation/summaries/360200000000/{options.Year}"
+                $"/api/calculation/summaries/{City}00000000/{options.Year}"
             );
         var documents = (
             await observer.GetFromJsonAsync<JsonArray>(
@@ -543,7 +518,7 @@ public sealed class DemoYear(
                 .Where(t => t!["code"]!.GetValue<string>() == "LUMP_SUM_BACK_PAYMENT")
                 .Sum(t => t!["members"]!.GetValue<int>());
         }
-        foreach (var (_, file, _) in files)
+        foreach (var (_, file) in files)
             File.Delete(file);
         return new DemoResult(
             villages,
@@ -762,6 +737,20 @@ public sealed class DemoYear(
         }
         return states;
     }
+
+    /// <summary>Each county centre's share of the villages, worked by that centre side by side with
+    /// the other counties'.</summary>
+    private Task ByCountyCentreAsync(
+        IEnumerable<string> villages,
+        Func<HttpClient, IReadOnlyList<string>, Task> work
+    ) =>
+        Task.WhenAll(
+            villages
+                .GroupBy(v => v[..6])
+                .Select(async county =>
+                    await work(await As("county-centre", county.Key), county.ToList())
+                )
+        );
 
     /// <summary>One step of the county centre's on many village-years, in requests of at most 500
     /// (the API's limit); every one must be done.</summary>
